@@ -1,0 +1,184 @@
+/* analyzer.c: the pipeline text → words → normalized words → terms, and the
+ * cache that makes it cheap. Word frequencies are Zipfian, so nearly every
+ * word of a post was seen before: the cache maps a word's raw bytes straight
+ * to its normalized form, term and stopword flag, skipping utf8proc and
+ * Snowball. Memory is bounded: when the cache fills it starts over. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stemming.h"
+
+#define CACHE_SLOTS   (1u << 16)         /* open addressing, power of two */
+#define CACHE_ENTRIES (CACHE_SLOTS / 2)  /* keeps probe chains short */
+#define CACHE_ARENA   (4u << 20)         /* bytes of entries */
+
+/* An entry in the arena: header, then raw bytes, norm + NUL, term + NUL. */
+typedef struct {
+    uint32_t hash;       /* low half of the 64-bit hash, checked before memcmp */
+    uint16_t raw_len;    /* bytes, at most TOK_MAX_NCHARS * 4 */
+    uint8_t norm_len;    /* bytes */
+    uint8_t term_len;    /* bytes */
+    uint8_t stop;        /* 1 for a stopword */
+    uint8_t script;      /* NORM_*, 0 for a word that normalizes to nothing */
+} entry;
+
+struct an_analyzer {
+    stem_stemmers *stem;
+    unsigned flags;                  /* AN_NO_CACHE */
+    uint32_t *slots;                 /* arena offset + 1; 0 is an empty slot */
+    unsigned char *arena;
+    size_t arena_len;                /* bytes used */
+    size_t nentries;
+    uint64_t hits, misses;
+    char norm[NORM_MAX_BYTES + 1];   /* the uncached word being analyzed */
+    char term[NORM_MAX_BYTES + 1];
+};
+
+int an_new(an_analyzer **out, unsigned flags)
+{
+    an_analyzer *an = calloc(1, sizeof *an);
+    *out = NULL;
+    if (!an)
+        return -1;
+    an->flags = flags;
+    if (stem_new(&an->stem) != 0)
+        goto fail;
+    if (!(flags & AN_NO_CACHE)) {
+        an->slots = calloc(CACHE_SLOTS, sizeof *an->slots);
+        an->arena = malloc(CACHE_ARENA);
+        if (!an->slots || !an->arena)
+            goto fail;
+    }
+    *out = an;
+    return 0;
+fail:
+    an_free(an);
+    return -1;
+}
+
+void an_free(an_analyzer *an)
+{
+    if (!an)
+        return;
+    stem_free(an->stem);
+    free(an->slots);
+    free(an->arena);
+    free(an);
+}
+
+void an_cache_stats(const an_analyzer *an, uint64_t *hits, uint64_t *misses)
+{
+    *hits = an->hits;
+    *misses = an->misses;
+}
+
+static uint64_t hash_bytes(const unsigned char *p, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325u;          /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001b3u;
+    return h;
+}
+
+/* Normalizes and stems one word into an->norm / an->term. Returns 0, 1 if
+ * the word yields no term, or -1 when out of memory. */
+static int analyze_word(an_analyzer *an, const char *raw, size_t len, entry *e)
+{
+    int script, n = norm_word(raw, len, an->norm, &script);
+    memset(e, 0, sizeof *e);
+    if (n <= 0)
+        return 1;
+    int t = stem_word(an->stem, script, an->norm, (size_t)n, an->term);
+    if (t < 0)
+        return -1;
+    if (t == 0)
+        return 1;
+    e->norm_len = (uint8_t)n;
+    e->term_len = (uint8_t)t;
+    e->stop = (uint8_t)stop_is_stopword(an->norm, (size_t)n);
+    e->script = (uint8_t)script;
+    return 0;
+}
+
+/* Finds or makes the cache entry of a word. Returns a pointer to its header
+ * in the arena (the strings follow it), or NULL when out of memory. */
+static const unsigned char *cache_get(an_analyzer *an, const char *raw, size_t len)
+{
+    uint64_t h = hash_bytes((const unsigned char *)raw, len);
+    uint32_t mask = CACHE_SLOTS - 1, i = (uint32_t)(h >> 32) & mask;
+    entry e;
+
+    for (; an->slots[i]; i = (i + 1) & mask) {
+        const unsigned char *p = an->arena + an->slots[i] - 1;
+        memcpy(&e, p, sizeof e);
+        if (e.hash == (uint32_t)h && e.raw_len == len
+            && memcmp(p + sizeof e, raw, len) == 0) {
+            an->hits++;
+            return p;
+        }
+    }
+    an->misses++;
+    if (analyze_word(an, raw, len, &e) < 0)
+        return NULL;
+    e.hash = (uint32_t)h;
+    e.raw_len = (uint16_t)len;
+
+    size_t need = sizeof e + len + e.norm_len + 1u + e.term_len + 1u;
+    if (an->nentries >= CACHE_ENTRIES || an->arena_len + need > CACHE_ARENA) {
+        memset(an->slots, 0, CACHE_SLOTS * sizeof *an->slots);
+        an->arena_len = 0;
+        an->nentries = 0;
+        for (i = (uint32_t)(h >> 32) & mask; an->slots[i]; i = (i + 1) & mask)
+            ;
+    }
+    unsigned char *p = an->arena + an->arena_len;
+    memcpy(p, &e, sizeof e);
+    memcpy(p + sizeof e, raw, len);
+    memcpy(p + sizeof e + len, an->norm, e.norm_len + 1u);
+    memcpy(p + sizeof e + len + e.norm_len + 1, an->term, e.term_len + 1u);
+    an->slots[i] = (uint32_t)an->arena_len + 1;
+    an->arena_len += need;
+    an->nentries++;
+    return p;
+}
+
+int an_analyze(an_analyzer *an, const char *text, size_t len, uint32_t *pos,
+               an_token_fn fn, void *ctx)
+{
+    tok_scanner s;
+    tok_word w;
+
+    tok_init(&s, text, len);
+    while (tok_next(&s, &w)) {
+        const char *raw = text + w.off;
+        entry e;
+        an_token t;
+
+        if (an->slots) {
+            const unsigned char *p = cache_get(an, raw, w.len);
+            if (!p)
+                return -1;
+            memcpy(&e, p, sizeof e);
+            t.norm = (const char *)p + sizeof e + w.len;
+            t.term = t.norm + e.norm_len + 1;
+        } else {
+            if (analyze_word(an, raw, w.len, &e) < 0)
+                return -1;
+            t.norm = an->norm;
+            t.term = an->term;
+        }
+        if (e.term_len == 0)
+            continue;
+        t.term_len = e.term_len;
+        t.norm_len = e.norm_len;
+        t.pos = (*pos)++;
+        t.off = w.off;
+        t.len = w.len;
+        t.flags = (e.stop ? AN_STOP : 0u) | (w.glued ? AN_GLUED : 0u);
+        t.script = e.script;
+        int rc = fn(&t, ctx);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
