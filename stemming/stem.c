@@ -38,6 +38,17 @@ void stem_free(stem_stemmers *st)
     free(st);
 }
 
+/* Snowball's russian stemmer cuts -ив and -ыв as perfective gerund endings
+ * (получив), but in a tech blog such words are mostly nouns whose other forms
+ * keep the letters: архив/архивы, дистрибутив/дистрибутивов, массив, отзыв.
+ * Keeping the word whole lets the nominative meet the other cases; the cost
+ * is that a rare gerund no longer meets its verb. Needs 3 letters before. */
+static int is_noun_in_iv(const char *w, size_t len)
+{
+    static const char iv[] = "ив", yv[] = "ыв";   /* 4 bytes each */
+    return len >= 10 && (memcmp(w + len - 4, iv, 4) == 0 || memcmp(w + len - 4, yv, 4) == 0);
+}
+
 int stem_word(stem_stemmers *st, int script, const char *norm, size_t len,
               char out[NORM_MAX_BYTES + 1])
 {
@@ -45,7 +56,7 @@ int stem_word(stem_stemmers *st, int script, const char *norm, size_t len,
                           : script == NORM_LATIN ? st->en : NULL;
     if (len > NORM_MAX_BYTES)
         return -1;
-    if (!sb) {
+    if (!sb || (script == NORM_CYRILLIC && is_noun_in_iv(norm, len))) {
         memcpy(out, norm, len);
         out[len] = '\0';
         return (int)len;

@@ -1,0 +1,36 @@
+/* test.h: the few macros every blogsearch unit test uses. A failed check
+ * prints file:line and what was expected; main() ends with test_report(),
+ * which prints "N passed, N failed" and gives the exit status. */
+#ifndef BS_TEST_H
+#define BS_TEST_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int test_passed, test_failed;
+
+#define CHECK_AT(file, line, cond, ...)                                        \
+    do {                                                                       \
+        if (cond) {                                                            \
+            test_passed++;                                                     \
+        } else {                                                               \
+            test_failed++;                                                     \
+            fprintf(stderr, "%s:%d: check failed: ", (file), (line));          \
+            fprintf(stderr, __VA_ARGS__);                                      \
+            fputc('\n', stderr);                                               \
+        }                                                                      \
+    } while (0)
+
+#define CHECK(cond, ...) CHECK_AT(__FILE__, __LINE__, cond, __VA_ARGS__)
+
+#define CHECK_STR(got, want, ...)                                              \
+    CHECK(strcmp((got), (want)) == 0, "got \"%s\", want \"%s\" (%s)",          \
+          (got), (want), __VA_ARGS__)
+
+static inline int test_report(const char *name)
+{
+    printf("%s: %d passed, %d failed\n", name, test_passed, test_failed);
+    return test_failed ? 1 : 0;
+}
+
+#endif
