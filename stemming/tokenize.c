@@ -47,6 +47,40 @@ static int classify(int32_t cp)
     }
 }
 
+/* ASCII classes by table. */
+static const unsigned char ascii_class[128] = {
+#define W C_WORD
+#define S C_SPACE
+#define P C_PUNCT
+    S,S,S,S,S,S,S,S,S,S,S,S,S,S,S,S, S,S,S,S,S,S,S,S,S,S,S,S,S,S,S,S,
+    S,P,P,P,P,P,P,P,P,P,P,P,P,P,P,P, W,W,W,W,W,W,W,W,W,W,P,P,P,P,P,P,
+    P,W,W,W,W,W,W,W,W,W,W,W,W,W,W,W, W,W,W,W,W,W,W,W,W,W,W,P,P,P,P,P,
+    P,W,W,W,W,W,W,W,W,W,W,W,W,W,W,W, W,W,W,W,W,W,W,W,W,W,W,P,P,P,P,S,
+#undef W
+#undef S
+#undef P
+};
+
+/* Decodes and classifies the code point at p. ASCII and the Russian
+ * alphabet, nearly all of a Russian blog, never reach utf8proc. */
+static inline int next_class(const unsigned char *p, const unsigned char *end,
+                             int32_t *cp, size_t *n)
+{
+    unsigned c = p[0];
+    if (c < 0x80) {
+        *cp = (int32_t)c;
+        *n = 1;
+        return ascii_class[c];
+    }
+    if ((c == 0xD0 || c == 0xD1) && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+        *cp = (int32_t)(((c & 0x1F) << 6) | (p[1] & 0x3F));
+        *n = 2;
+        return *cp <= 0x045F ? C_WORD : classify(*cp);
+    }
+    *n = utf8_decode(p, end, cp);
+    return *cp == UTF8_INVALID ? C_SPACE : classify(*cp);
+}
+
 static int is_digit(int32_t cp)
 {
     if (cp < 0x80)
@@ -67,29 +101,46 @@ void tok_init(tok_scanner *s, const char *text, size_t len)
 static size_t scan_word(tok_scanner *s, int32_t last)
 {
     size_t nchars = 1;
-    while (s->p < s->end) {
+    const unsigned char *p = s->p, *end = s->end;
+    while (p < end) {
+        /* the common letters first, without the general machinery */
+        unsigned b = *p;
+        if (b < 0x80 && ascii_class[b] == C_WORD) {
+            last = (int32_t)b;
+            p++;
+            nchars++;
+            continue;
+        }
+        if (p + 1 < end && (p[1] & 0xC0) == 0x80
+            && (b == 0xD0 || (b == 0xD1 && p[1] < 0xA0))) {   /* U+0400..U+045F */
+            last = 0x0400;                     /* a letter, not a digit */
+            p += 2;
+            nchars++;
+            continue;
+        }
         int32_t cp;
-        size_t n = utf8_decode(s->p, s->end, &cp);
-        int c = cp == UTF8_INVALID ? C_SPACE : classify(cp);
+        size_t n;
+        int c = next_class(p, end, &cp, &n);
         if (c == C_WORD) {
             last = cp;
         } else if (c == C_MARK || c == C_FORMAT) {
             /* inside the word; normalization drops or composes it */
-        } else if (cp == '.' && is_digit(last) && s->p + 1 < s->end) {
+        } else if (cp == '.' && is_digit(last) && p + 1 < end) {
             int32_t next;
-            size_t m = utf8_decode(s->p + 1, s->end, &next);
+            size_t m = utf8_decode(p + 1, end, &next);
             if (next == UTF8_INVALID || !is_digit(next))
                 break;
-            s->p += 1 + m;                     /* a version or decimal: 1.7 */
+            p += 1 + m;                        /* a version or decimal: 1.7 */
             nchars += 2;
             last = next;
             continue;
         } else {
             break;
         }
-        s->p += n;
+        p += n;
         nchars++;
     }
+    s->p = p;
     return nchars;
 }
 
@@ -97,8 +148,8 @@ int tok_next(tok_scanner *s, tok_word *w)
 {
     while (s->p < s->end) {
         int32_t cp;
-        size_t n = utf8_decode(s->p, s->end, &cp);
-        int c = cp == UTF8_INVALID ? C_SPACE : classify(cp);
+        size_t n;
+        int c = next_class(s->p, s->end, &cp, &n);
 
         if (c == C_WORD || c == C_IDEO) {
             const unsigned char *start = s->p;
