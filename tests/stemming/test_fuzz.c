@@ -5,6 +5,7 @@
  * BS_FUZZ_SEED and BS_FUZZ_ROUNDS from the environment to explore more. */
 #include <stdlib.h>
 
+#include "check_tokens.h"
 #include "stemming/stemming.h"
 #include "test.h"
 
@@ -20,36 +21,9 @@ static uint64_t rng(void)
     return x * 0x2545F4914F6CDD1Du;
 }
 
-typedef struct {
-    const char *text;
-    size_t len;
-    size_t ntokens;
-    size_t last_end;     /* end of the previous token's original word */
-    uint32_t next_pos;
-    int bad;             /* invariant failures seen */
-} checker;
-
-static int check_token(const an_token *t, void *ctx)
-{
-    checker *c = ctx;
-    int ok = t->term_len > 0 && t->term_len <= NORM_MAX_BYTES
-          && strlen(t->term) == t->term_len && utf8_valid(t->term, t->term_len)
-          && t->norm_len > 0 && strlen(t->norm) == t->norm_len
-          && utf8_valid(t->norm, t->norm_len)
-          && t->len > 0 && t->off >= c->last_end && t->off + t->len <= c->len
-          && t->pos == c->next_pos;
-    if (!ok && c->bad++ < 3)
-        fprintf(stderr, "bad token at offset %zu (len %zu, pos %u, term_len %zu)\n", t->off,
-                t->len, (unsigned)t->pos, t->term_len);
-    c->last_end = t->off + t->len;
-    c->next_pos = t->pos + 1;
-    c->ntokens++;
-    return 0;
-}
-
 static size_t run(an_analyzer *an, const char *text, size_t len, const char *what)
 {
-    checker c = { .text = text, .len = len };
+    tok_checker c = { .len = len };
     uint32_t pos = 0;
     int rc = an_analyze(an, text, len, &pos, check_token, &c);
     CHECK(rc == 0 && c.bad == 0 && pos == c.ntokens, "%s: rc=%d, %d bad tokens", what, rc, c.bad);
