@@ -1,0 +1,43 @@
+#!/bin/sh
+# Installs the Debian packages blogsearch needs, only those missing.
+# Usage: tools/install-deps.sh [build|test|bench]...   (default: build)
+#   build  compiler, CMake and the three libraries blogsearch links
+#   test   what the test suite runs besides (same as build for now)
+#   bench  the peers measured beside blogsearch: Xapian and SQLite FTS5
+# Run as root (or with sudo available) on Debian 12 or a derivative.
+set -eu
+
+build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev"
+want=""
+[ $# -eq 0 ] && set -- build
+for group in "$@"; do
+  case "$group" in
+    build) want="$want $build" ;;
+    test)  want="$want $build" ;;
+    bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian" ;;
+    *) echo "install-deps.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
+  esac
+done
+
+missing=""
+for pkg in $want; do
+  case " $missing " in *" $pkg "*) continue ;; esac
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing="$missing $pkg"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+  sudo="sudo"
+else
+  echo "install-deps.sh: missing Debian packages:$missing; run this as root" >&2
+  exit 1
+fi
+echo "install-deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
