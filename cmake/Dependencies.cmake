@@ -25,6 +25,8 @@ bs_require_library(Utf8proc::Utf8proc utf8proc.h  utf8proc libutf8proc-dev
                    "utf8proc for Unicode normalization")
 bs_require_library(Lmdb::Lmdb        lmdb.h       lmdb     liblmdb-dev
                    "LMDB for the index")
+bs_require_library(Zstd::Zstd        zstd.h       zstd     libzstd-dev
+                   "zstd to compress the stored post text")
 
 # utf8proc 2.5 added the Unicode 13 tables and utf8proc_category used here.
 get_target_property(_u8p_inc Utf8proc::Utf8proc INTERFACE_INCLUDE_DIRECTORIES)

@@ -7,7 +7,7 @@
 # Run as root (or with sudo available) on Debian 12 or a derivative.
 set -eu
 
-build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev"
+build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev libzstd-dev"
 want=""
 [ $# -eq 0 ] && set -- build
 for group in "$@"; do

@@ -1,0 +1,65 @@
+/* buf.c: a growable byte buffer with a sticky error, so text is built
+ * straight through and checked once at the end. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/buf.h"
+
+static int grow(txt_buf *b, size_t extra)
+{
+    if (b->err)
+        return -1;
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1) {
+        if (cap > ((size_t)-1) / 2) {
+            b->err = 1;
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->err = 1;
+        return -1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+void buf_put(txt_buf *b, const void *s, size_t n)
+{
+    if (grow(b, n) != 0)
+        return;
+    if (n)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void buf_putc(txt_buf *b, char c)
+{
+    buf_put(b, &c, 1);
+}
+
+void buf_puts(txt_buf *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
+
+void buf_reset(txt_buf *b)
+{
+    b->len = 0;
+    if (b->p)
+        b->p[0] = '\0';
+}
+
+void buf_free(txt_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+    b->err = 0;
+}

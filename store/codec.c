@@ -1,0 +1,563 @@
+/* codec.c: bytes of every record in docs/FORMAT.md, in and out. Decoders
+ * never read past the end they are given and report malformed input instead
+ * of trusting it: a damaged index gives BS_ECORRUPT, never a crash. */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "store/store.h"
+
+/* ---- varints and fixed-width integers ----------------------------------- */
+
+size_t codec_varint_len(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+size_t codec_put_varint(uint8_t *p, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (uint8_t)v;
+    return n;
+}
+
+void buf_put_varint(txt_buf *b, uint64_t v)
+{
+    uint8_t tmp[VARINT_MAX];
+    buf_put(b, tmp, codec_put_varint(tmp, v));
+}
+
+void buf_put_zigzag(txt_buf *b, int64_t v)
+{
+    buf_put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+void buf_put_str(txt_buf *b, const char *s, size_t len)
+{
+    buf_put_varint(b, len);
+    buf_put(b, s, len);
+}
+
+void buf_put_u32be(txt_buf *b, uint32_t v)
+{
+    uint8_t t[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
+    buf_put(b, t, 4);
+}
+
+void buf_put_u64be(txt_buf *b, uint64_t v)
+{
+    buf_put_u32be(b, (uint32_t)(v >> 32));
+    buf_put_u32be(b, (uint32_t)v);
+}
+
+int codec_get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v)
+{
+    const uint8_t *p = *pp;
+    uint64_t r = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (p >= end)
+            return -1;
+        uint8_t c = *p++;
+        if (shift == 63 && c > 1)
+            return -1;                    /* would overflow 64 bits */
+        r |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *pp = p;
+            *v = r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int codec_get_zigzag(const uint8_t **p, const uint8_t *end, int64_t *v)
+{
+    uint64_t u;
+    if (codec_get_varint(p, end, &u) != 0)
+        return -1;
+    *v = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+    return 0;
+}
+
+int codec_get_str(const uint8_t **p, const uint8_t *end, const char **s, size_t *len)
+{
+    uint64_t n;
+    if (codec_get_varint(p, end, &n) != 0 || n > (uint64_t)(end - *p))
+        return -1;
+    *s = (const char *)*p;
+    *len = (size_t)n;
+    *p += n;
+    return 0;
+}
+
+uint32_t codec_get_u32be(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+uint64_t codec_get_u64be(const uint8_t *p)
+{
+    return (uint64_t)codec_get_u32be(p) << 32 | codec_get_u32be(p + 4);
+}
+
+/* ---- posting lists ------------------------------------------------------ */
+
+void plist_reset(plist *l)
+{
+    l->n = 0;
+    l->npos = 0;
+    l->err = 0;
+    if (l->pos_start)
+        l->pos_start[0] = 0;
+}
+
+void plist_free(plist *l)
+{
+    free(l->docid);
+    free(l->mask);
+    free(l->tf);
+    free(l->pos_start);
+    free(l->pos);
+    memset(l, 0, sizeof *l);
+}
+
+static int plist_reserve(plist *l, size_t n, size_t npos)
+{
+    if (l->err)
+        return -1;
+    if (n + 1 > l->cap || !l->pos_start) {
+        size_t cap = l->cap ? l->cap : 16;
+        while (cap < n + 1)
+            cap *= 2;
+        uint32_t *d = realloc(l->docid, cap * sizeof *d);
+        if (d) l->docid = d;
+        uint8_t *m = realloc(l->mask, cap * sizeof *m);
+        if (m) l->mask = m;
+        uint32_t (*t)[BS_NFIELDS] = realloc(l->tf, cap * sizeof *t);
+        if (t) l->tf = t;
+        size_t *s = realloc(l->pos_start, (cap + 1) * sizeof *s);
+        if (s) l->pos_start = s;
+        if (!d || !m || !t || !s) {
+            l->err = 1;
+            return -1;
+        }
+        if (l->cap == 0)
+            l->pos_start[0] = 0;
+        l->cap = cap;
+    }
+    if (npos > l->pos_cap) {
+        size_t cap = l->pos_cap ? l->pos_cap : 64;
+        while (cap < npos)
+            cap *= 2;
+        uint32_t *p = realloc(l->pos, cap * sizeof *p);
+        if (!p) {
+            l->err = 1;
+            return -1;
+        }
+        l->pos = p;
+        l->pos_cap = cap;
+    }
+    return 0;
+}
+
+void plist_add(plist *l, uint32_t docid, const uint32_t tf[BS_NFIELDS], const uint32_t *pos)
+{
+    size_t total = 0;
+    uint8_t mask = 0;
+    for (int f = 0; f < BS_NFIELDS; f++) {
+        total += tf[f];
+        if (tf[f])
+            mask |= (uint8_t)(1u << f);
+    }
+    if (plist_reserve(l, l->n + 1, l->npos + total) != 0)
+        return;
+    l->docid[l->n] = docid;
+    l->mask[l->n] = mask;
+    memcpy(l->tf[l->n], tf, sizeof l->tf[0]);
+    if (total)
+        memcpy(l->pos + l->npos, pos, total * sizeof *pos);
+    l->npos += total;
+    l->n++;
+    l->pos_start[l->n] = l->npos;
+}
+
+void plist_remove(plist *l, size_t i)
+{
+    size_t a = l->pos_start[i], b = l->pos_start[i + 1], k = b - a;
+    memmove(l->pos + a, l->pos + b, (l->npos - b) * sizeof *l->pos);
+    l->npos -= k;
+    memmove(l->docid + i, l->docid + i + 1, (l->n - i - 1) * sizeof *l->docid);
+    memmove(l->mask + i, l->mask + i + 1, (l->n - i - 1) * sizeof *l->mask);
+    memmove(l->tf + i, l->tf + i + 1, (l->n - i - 1) * sizeof *l->tf);
+    for (size_t j = i + 1; j <= l->n; j++)
+        l->pos_start[j - 1] = l->pos_start[j] - k;
+    l->n--;
+}
+
+/* ---- blocks -------------------------------------------------------------- */
+
+static int lowest_field(uint8_t mask)
+{
+    for (int f = 0; f < BS_NFIELDS; f++)
+        if (mask & (1u << f))
+            return f;
+    return -1;
+}
+
+/* Bytes of posting i's gap (if not first), freq record and positions. */
+static size_t posting_bytes(const plist *l, size_t i, int first)
+{
+    size_t n = first ? 0 : codec_varint_len(l->docid[i] - l->docid[i - 1]);
+    int f0 = lowest_field(l->mask[i]);
+    n += codec_varint_len(l->mask[i] | (uint64_t)(l->tf[i][f0] - 1) << 4);
+    for (int f = f0 + 1; f < BS_NFIELDS; f++)
+        if (l->mask[i] & (1u << f))
+            n += codec_varint_len(l->tf[i][f]);
+    const uint32_t *p = l->pos + l->pos_start[i];
+    for (int f = 0; f < BS_NFIELDS; f++) {
+        for (uint32_t k = 0; k < l->tf[i][f]; k++, p++)
+            n += codec_varint_len(k == 0 ? p[0] : p[0] - p[-1]);
+    }
+    return n;
+}
+
+size_t codec_block_fill(const plist *l, size_t from, size_t keylen)
+{
+    size_t size = 0, count = 0;
+    for (size_t i = from; i < l->n && count < BLK_MAX_POSTINGS; i++) {
+        size_t add = posting_bytes(l, i, i == from);
+        size_t head = codec_varint_len(count + 1) + codec_varint_len(l->docid[i] - l->docid[from]);
+        if (count > 0 && keylen + head + size + add > BLK_TARGET_BYTES)
+            break;
+        size += add;
+        count++;
+    }
+    return count ? count : 1;
+}
+
+void codec_block_encode(const plist *l, size_t from, size_t to, txt_buf *out)
+{
+    buf_put_varint(out, to - from);
+    buf_put_varint(out, l->docid[to - 1] - l->docid[from]);
+    for (size_t i = from + 1; i < to; i++)
+        buf_put_varint(out, l->docid[i] - l->docid[i - 1]);
+    for (size_t i = from; i < to; i++) {
+        int f0 = lowest_field(l->mask[i]);
+        buf_put_varint(out, l->mask[i] | (uint64_t)(l->tf[i][f0] - 1) << 4);
+        for (int f = f0 + 1; f < BS_NFIELDS; f++)
+            if (l->mask[i] & (1u << f))
+                buf_put_varint(out, l->tf[i][f]);
+    }
+    for (size_t i = from; i < to; i++) {
+        const uint32_t *p = l->pos + l->pos_start[i];
+        for (int f = 0; f < BS_NFIELDS; f++)
+            for (uint32_t k = 0; k < l->tf[i][f]; k++, p++)
+                buf_put_varint(out, k == 0 ? p[0] : p[0] - p[-1]);
+    }
+}
+
+int codec_block_count(const uint8_t *p, size_t len, uint32_t *n)
+{
+    uint64_t v;
+    if (codec_get_varint(&p, p + len, &v) != 0 || v == 0 || v > BLK_MAX_POSTINGS)
+        return BS_ECORRUPT;
+    *n = (uint32_t)v;
+    return BS_OK;
+}
+
+#define CORRUPT(msg) do { *why = (msg); l->n = base_n; l->npos = base_npos; \
+                          return BS_ECORRUPT; } while (0)
+
+int codec_block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
+                       const char **why)
+{
+    const uint8_t *end = p + len;
+    size_t base_n = l->n, base_npos = l->npos;
+    uint64_t n, last_gap, v;
+    uint32_t docid[BLK_MAX_POSTINGS];
+
+    if (codec_get_varint(&p, end, &n) != 0 || n == 0 || n > BLK_MAX_POSTINGS)
+        CORRUPT("bad posting count");
+    if (codec_get_varint(&p, end, &last_gap) != 0)
+        CORRUPT("truncated header");
+    docid[0] = first_docid;
+    for (uint64_t i = 1; i < n; i++) {
+        if (codec_get_varint(&p, end, &v) != 0 || v == 0 || v > UINT32_MAX - docid[i - 1])
+            CORRUPT("bad docid gap");
+        docid[i] = docid[i - 1] + (uint32_t)v;
+    }
+    if (docid[n - 1] - first_docid != last_gap)
+        CORRUPT("last docid does not match the header");
+
+    uint32_t tf[BLK_MAX_POSTINGS][BS_NFIELDS];
+    uint64_t total = 0;
+    memset(tf, 0, sizeof tf);
+    for (uint64_t i = 0; i < n; i++) {
+        if (codec_get_varint(&p, end, &v) != 0)
+            CORRUPT("truncated frequencies");
+        uint8_t mask = v & 0x0F;
+        if (mask == 0)
+            CORRUPT("empty field mask");
+        int f0 = lowest_field(mask);
+        if ((v >> 4) >= (1u << 24))
+            CORRUPT("frequency out of range");
+        tf[i][f0] = (uint32_t)(v >> 4) + 1;
+        for (int f = f0 + 1; f < BS_NFIELDS; f++) {
+            if (!(mask & (1u << f)))
+                continue;
+            if (codec_get_varint(&p, end, &v) != 0 || v == 0 || v >= (1u << 24))
+                CORRUPT("bad frequency");
+            tf[i][f] = (uint32_t)v;
+        }
+        for (int f = 0; f < BS_NFIELDS; f++)
+            total += tf[i][f];
+    }
+    /* every position takes at least one byte: a count the value cannot hold
+     * is corrupt, and checking first bounds the allocation */
+    if (total > (uint64_t)(end - p))
+        CORRUPT("more positions than bytes");
+    uint32_t *pos = malloc((total ? total : 1) * sizeof *pos);
+    if (!pos)
+        return BS_ENOMEM;
+    size_t k = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        for (int f = 0; f < BS_NFIELDS; f++) {
+            uint64_t prev = 0;
+            for (uint32_t j = 0; j < tf[i][f]; j++) {
+                if (codec_get_varint(&p, end, &v) != 0 || (j > 0 && v == 0)
+                    || v > UINT32_MAX - prev) {
+                    free(pos);
+                    CORRUPT("bad position");
+                }
+                prev = j == 0 ? v : prev + v;
+                pos[k++] = (uint32_t)prev;
+            }
+        }
+    }
+    if (p != end) {
+        free(pos);
+        CORRUPT("trailing bytes after the positions");
+    }
+    k = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        size_t cnt = 0;
+        for (int f = 0; f < BS_NFIELDS; f++)
+            cnt += tf[i][f];
+        plist_add(l, docid[i], tf[i], pos + k);
+        k += cnt;
+    }
+    free(pos);
+    return l->err ? BS_ENOMEM : BS_OK;
+}
+
+/* ---- docs records -------------------------------------------------------- */
+
+void codec_doc_encode(const doc_record *d, txt_buf *out)
+{
+    buf_put_varint(out, d->has_date ? 1 : 0);
+    if (d->has_date)
+        buf_put_zigzag(out, d->date);
+    for (int f = 0; f < BS_NFIELDS; f++)
+        buf_put_varint(out, d->len[f]);
+    buf_put_str(out, d->path, d->path_len);
+    buf_put_str(out, d->url, d->url_len);
+    buf_put_str(out, d->title, d->title_len);
+    buf_put_str(out, d->slug, d->slug_len);
+    buf_put_str(out, d->category, d->category_len);
+    buf_put_str(out, d->author, d->author_len);
+    buf_put_str(out, d->description, d->description_len);
+    buf_put_str(out, d->format, d->format_len);
+    buf_put_varint(out, d->ntags);
+    for (size_t i = 0; i < d->ntags; i++)
+        buf_put_str(out, d->tags[i], d->tag_len[i]);
+    buf_put_varint(out, d->body_bytes);
+}
+
+int codec_doc_decode(const uint8_t *p, size_t len, doc_record *d, const char **why)
+{
+    const uint8_t *end = p + len;
+    uint64_t v;
+    memset(d, 0, sizeof *d);
+    *why = "truncated record";
+    if (codec_get_varint(&p, end, &v) != 0 || v > 1)
+        return BS_ECORRUPT;
+    d->has_date = (int)(v & 1);
+    if (d->has_date && codec_get_zigzag(&p, end, &d->date) != 0)
+        return BS_ECORRUPT;
+    for (int f = 0; f < BS_NFIELDS; f++) {
+        if (codec_get_varint(&p, end, &v) != 0 || v > UINT32_MAX)
+            return BS_ECORRUPT;
+        d->len[f] = (uint32_t)v;
+    }
+    if (codec_get_str(&p, end, &d->path, &d->path_len) || codec_get_str(&p, end, &d->url, &d->url_len)
+        || codec_get_str(&p, end, &d->title, &d->title_len)
+        || codec_get_str(&p, end, &d->slug, &d->slug_len)
+        || codec_get_str(&p, end, &d->category, &d->category_len)
+        || codec_get_str(&p, end, &d->author, &d->author_len)
+        || codec_get_str(&p, end, &d->description, &d->description_len)
+        || codec_get_str(&p, end, &d->format, &d->format_len)
+        || codec_get_varint(&p, end, &v) != 0 || v > (uint64_t)(end - p))
+        return BS_ECORRUPT;
+    d->ntags = (size_t)v;
+    d->tags = calloc(d->ntags ? d->ntags : 1, sizeof *d->tags);
+    d->tag_len = calloc(d->ntags ? d->ntags : 1, sizeof *d->tag_len);
+    if (!d->tags || !d->tag_len) {
+        codec_doc_free(d);
+        return BS_ENOMEM;
+    }
+    for (size_t i = 0; i < d->ntags; i++) {
+        if (codec_get_str(&p, end, &d->tags[i], &d->tag_len[i]) != 0) {
+            codec_doc_free(d);
+            return BS_ECORRUPT;
+        }
+    }
+    if (codec_get_varint(&p, end, &d->body_bytes) != 0 || p != end) {
+        codec_doc_free(d);
+        *why = "bad record end";
+        return BS_ECORRUPT;
+    }
+    return BS_OK;
+}
+
+void codec_doc_free(doc_record *d)
+{
+    free(d->tags);
+    free(d->tag_len);
+    d->tags = NULL;
+    d->tag_len = NULL;
+    d->ntags = 0;
+}
+
+/* ---- paths records ------------------------------------------------------- */
+
+void codec_path_encode(const path_record *r, txt_buf *out)
+{
+    buf_put_varint(out, r->docid);
+    buf_put_varint(out, r->size);
+    buf_put_zigzag(out, r->mtime_ns);
+    buf_put_u64be(out, r->hash);
+    buf_put_varint(out, r->meta_size);
+    buf_put_zigzag(out, r->meta_mtime_ns);
+}
+
+int codec_path_decode(const uint8_t *p, size_t len, path_record *r)
+{
+    const uint8_t *end = p + len;
+    uint64_t v;
+    if (codec_get_varint(&p, end, &v) != 0 || v > UINT32_MAX)
+        return BS_ECORRUPT;
+    r->docid = (uint32_t)v;
+    if (codec_get_varint(&p, end, &r->size) != 0 || codec_get_zigzag(&p, end, &r->mtime_ns) != 0
+        || end - p < 8)
+        return BS_ECORRUPT;
+    r->hash = codec_get_u64be(p);
+    p += 8;
+    if (codec_get_varint(&p, end, &r->meta_size) != 0
+        || codec_get_zigzag(&p, end, &r->meta_mtime_ns) != 0 || p != end)
+        return BS_ECORRUPT;
+    return BS_OK;
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+void key_term(txt_buf *b, const char *term, size_t len, uint32_t first_docid)
+{
+    buf_reset(b);
+    buf_put(b, term, len);
+    buf_putc(b, '\0');
+    buf_put_u32be(b, first_docid);
+}
+
+int key_term_split(const uint8_t *k, size_t len, size_t *term_len, uint32_t *first_docid)
+{
+    if (len < 6 || k[len - 5] != 0)
+        return -1;
+    *term_len = len - 5;
+    *first_docid = codec_get_u32be(k + len - 4);
+    return memchr(k, 0, *term_len) ? -1 : 0;
+}
+
+void key_docid(uint8_t out[4], uint32_t docid)
+{
+    out[0] = (uint8_t)(docid >> 24);
+    out[1] = (uint8_t)(docid >> 16);
+    out[2] = (uint8_t)(docid >> 8);
+    out[3] = (uint8_t)docid;
+}
+
+void key_text(uint8_t out[6], uint32_t docid, uint16_t chunk)
+{
+    key_docid(out, docid);
+    out[4] = (uint8_t)(chunk >> 8);
+    out[5] = (uint8_t)chunk;
+}
+
+void key_date(uint8_t out[12], int64_t date, uint32_t docid)
+{
+    uint64_t u = (uint64_t)date ^ (1ull << 63);
+    key_docid(out, (uint32_t)(u >> 32));
+    key_docid(out + 4, (uint32_t)u);
+    key_docid(out + 8, docid);
+}
+
+int64_t key_date_value(const uint8_t k[12])
+{
+    return (int64_t)(codec_get_u64be(k) ^ (1ull << 63));
+}
+
+void key_facet(txt_buf *b, char kind, const char *value, size_t len)
+{
+    utf8proc_uint8_t *folded = NULL;
+    buf_reset(b);
+    buf_putc(b, kind);
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)value, (utf8proc_ssize_t)len,
+                                      &folded, UTF8PROC_STABLE | UTF8PROC_COMPOSE
+                                      | UTF8PROC_CASEFOLD);
+    const char *s = n >= 0 ? (const char *)folded : value;
+    size_t slen = n >= 0 ? (size_t)n : len;
+    for (size_t i = 0; i < slen && b->len - 1 < FACET_MAX_BYTES;) {
+        /* ё → е, so a tag written either way is one facet */
+        if (i + 1 < slen && (unsigned char)s[i] == 0xD1 && (unsigned char)s[i + 1] == 0x91) {
+            buf_put(b, "\xD0\xB5", 2);
+            i += 2;
+            continue;
+        }
+        size_t cl = 1;
+        while (i + cl < slen && ((unsigned char)s[i + cl] & 0xC0) == 0x80)
+            cl++;
+        if (b->len - 1 + cl > FACET_MAX_BYTES)
+            break;                           /* cut on a character boundary */
+        buf_put(b, s + i, cl);
+        i += cl;
+    }
+    free(folded);
+}
+
+uint64_t codec_hash64(const void *data, size_t len, uint64_t seed)
+{
+    const unsigned char *p = data;
+    uint64_t h = seed ^ 0x9E3779B97F4A7C15u ^ len, v;
+    while (len >= 8) {
+        memcpy(&v, p, 8);
+        v *= 0xBF58476D1CE4E5B9u;
+        v ^= v >> 31;
+        h = (h ^ v) * 0x94D049BB133111EBu;
+        h ^= h >> 29;
+        p += 8;
+        len -= 8;
+    }
+    v = 0;
+    memcpy(&v, p, len);
+    v *= 0xBF58476D1CE4E5B9u;
+    h = (h ^ v ^ (v >> 31)) * 0x94D049BB133111EBu;
+    return h ^ (h >> 32);
+}

@@ -1,0 +1,33 @@
+/* format.h: the constants of the on-disk format. The format itself is
+ * described once, in docs/FORMAT.md; change both and the codec tests in one
+ * commit, and bump BS_FORMAT_VERSION when any byte changes. */
+#ifndef BS_FORMAT_H
+#define BS_FORMAT_H
+
+#define BS_FORMAT_VERSION   1u
+/* Bumped whenever the analyzer (stemming/) would give different terms for
+ * some text: an index made by another analyzer cannot be queried. */
+#define BS_ANALYZER_VERSION 1u
+
+enum { BS_FIELD_TITLE, BS_FIELD_TAGS, BS_FIELD_DESC, BS_FIELD_BODY, BS_NFIELDS };
+
+#define BLK_MAX_POSTINGS  128     /* postings in one terms block */
+#define BLK_TARGET_BYTES  1900    /* key + value of a block, to stay in a leaf page */
+#define TEXT_CHUNK_BYTES  1900    /* compressed body text per texts value */
+#define FACET_MAX_BYTES   400     /* folded facet value, cut on a UTF-8 boundary */
+#define TERM_MAX_BYTES    255
+
+#define FACET_TAG      't'
+#define FACET_CATEGORY 'c'
+#define FACET_AUTHOR   'a'
+
+/* Names of the LMDB databases. */
+#define DB_META   "meta"
+#define DB_DOCS   "docs"
+#define DB_TEXTS  "texts"
+#define DB_TERMS  "terms"
+#define DB_PATHS  "paths"
+#define DB_FACETS "facets"
+#define DB_DATES  "dates"
+
+#endif

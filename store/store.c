@@ -1,0 +1,279 @@
+/* store.c: the LMDB environment of an index and its named databases, the
+ * version check on open, the map size, and the statistics record. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/store.h"
+
+#define MAX_DBS 16
+
+static void set_err(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    if (!buf || !len)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+}
+
+int store_fail(store *st, int rc, const char *what)
+{
+    if (rc == MDB_MAP_FULL) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: the index map is full", what);
+        return BS_EMAPFULL;
+    }
+    if (rc == ENOMEM) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: out of memory", what);
+        return BS_ENOMEM;
+    }
+    if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_BAD_TXN) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: the index %s is damaged (%s); rebuild it "
+                 "with blogsearch-index --full", what, st->dir, mdb_strerror(rc));
+        return BS_ECORRUPT;
+    }
+    snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", what, mdb_strerror(rc));
+    return rc == MDB_NOTFOUND ? BS_ENOTFOUND : BS_ERROR;
+}
+
+static int check_u32(store *st, MDB_txn *txn, const char *key, uint32_t want, const char *what)
+{
+    MDB_val k = { strlen(key), (void *)key }, v;
+    int rc = mdb_get(txn, st->meta, &k, &v);
+    if (rc != 0)
+        return store_fail(st, rc, what);
+    if (v.mv_size != 4) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: the index %s is damaged (meta \"%s\" "
+                 "has %zu bytes)", what, st->dir, key, v.mv_size);
+        return BS_ECORRUPT;
+    }
+    uint32_t got = codec_get_u32be(v.mv_data);
+    if (got != want) {
+        snprintf(st->errmsg, sizeof st->errmsg,
+                 "the index %s has %s %u, but this blogsearch reads %s %u; rebuild it with: "
+                 "blogsearch-index --full --index %s PATH...", st->dir, what, (unsigned)got,
+                 what, (unsigned)want, st->dir);
+        return BS_EVERSION;
+    }
+    return BS_OK;
+}
+
+int store_init_meta(store *st, MDB_txn *txn)
+{
+    uint8_t v4[4];
+    struct { const char *key; uint32_t v; } rows[] = {
+        { "format", BS_FORMAT_VERSION }, { "analyzer", BS_ANALYZER_VERSION },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        key_docid(v4, rows[i].v);
+        MDB_val k = { strlen(rows[i].key), (void *)rows[i].key }, v = { 4, v4 };
+        int rc = mdb_put(txn, st->meta, &k, &v, 0);
+        if (rc != 0)
+            return store_fail(st, rc, "writing the format version");
+    }
+    return BS_OK;
+}
+
+int store_txn_begin(store *st, unsigned flags, MDB_txn **txn)
+{
+    int rc = mdb_txn_begin(st->env, NULL, flags, txn);
+    if (rc == MDB_MAP_RESIZED) {
+        /* a writer grew the map: adopt its size and try again */
+        if (mdb_env_set_mapsize(st->env, 0) == 0)
+            rc = mdb_txn_begin(st->env, NULL, flags, txn);
+    }
+    return rc == 0 ? BS_OK : store_fail(st, rc, "beginning a transaction");
+}
+
+static int open_dbs(store *st)
+{
+    MDB_txn *txn;
+    unsigned create = st->rdonly ? 0 : MDB_CREATE;
+    int rc = store_txn_begin(st, st->rdonly ? MDB_RDONLY : 0, &txn);
+    if (rc != BS_OK)
+        return rc;
+    struct { const char *name; MDB_dbi *dbi; unsigned flags; } dbs[] = {
+        { DB_META, &st->meta, 0 },       { DB_DOCS, &st->docs, 0 },
+        { DB_TEXTS, &st->texts, 0 },     { DB_TERMS, &st->terms, 0 },
+        { DB_PATHS, &st->paths, 0 },     { DB_FACETS, &st->facets, MDB_DUPSORT | MDB_DUPFIXED },
+        { DB_DATES, &st->dates, 0 },
+    };
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+        int mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
+        if (mrc == MDB_NOTFOUND) {
+            mdb_txn_abort(txn);
+            snprintf(st->errmsg, sizeof st->errmsg, "%s is not a blogsearch index (no \"%s\" "
+                     "database); build one with: blogsearch-index --index %s PATH...",
+                     st->dir, dbs[i].name, st->dir);
+            return BS_ENOTFOUND;
+        }
+        if (mrc != 0) {
+            mdb_txn_abort(txn);
+            return store_fail(st, mrc, "opening the index databases");
+        }
+    }
+    /* a new index is stamped with the versions; an old one must match them */
+    MDB_val k = { 6, "format" }, v;
+    int exists = mdb_get(txn, st->meta, &k, &v) == 0;
+    if (!exists && !st->rdonly) {
+        rc = store_init_meta(st, txn);
+    } else if (!exists) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%s is not a blogsearch index (no format "
+                 "version); build one with: blogsearch-index --index %s PATH...", st->dir,
+                 st->dir);
+        rc = BS_ENOTFOUND;
+    } else {
+        rc = check_u32(st, txn, "format", BS_FORMAT_VERSION, "format version");
+        if (rc == BS_OK)
+            rc = check_u32(st, txn, "analyzer", BS_ANALYZER_VERSION, "analyzer version");
+    }
+    if (rc != BS_OK) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+    int crc = mdb_txn_commit(txn);
+    return crc == 0 ? BS_OK : store_fail(st, crc, "opening the index");
+}
+
+int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_t errlen)
+{
+    store *st = calloc(1, sizeof *st);
+    *out = NULL;
+    if (!st || !(st->dir = strdup(dir))) {
+        free(st);
+        set_err(errbuf, errlen, "out of memory");
+        return BS_ENOMEM;
+    }
+    st->rdonly = (flags & STORE_RDONLY) != 0;
+
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        if (errno != ENOENT || !(flags & STORE_CREATE)) {
+            set_err(errbuf, errlen, errno == ENOENT
+                    ? "no index at %s; build one with: blogsearch-index --index %s PATH..."
+                    : "%s: %s", dir, errno == ENOENT ? dir : strerror(errno));
+            store_close(st);
+            return errno == ENOENT ? BS_ENOTFOUND : BS_ERROR;
+        }
+        if (mkdir(dir, 0777) != 0) {
+            set_err(errbuf, errlen, "cannot create the index directory %s: %s", dir,
+                    strerror(errno));
+            store_close(st);
+            return BS_ERROR;
+        }
+    } else if (!S_ISDIR(sb.st_mode)) {
+        set_err(errbuf, errlen, "%s is not a directory (an index is a directory)", dir);
+        store_close(st);
+        return BS_ERROR;
+    }
+
+    int rc = mdb_env_create(&st->env);
+    if (rc == 0)
+        rc = mdb_env_set_maxdbs(st->env, MAX_DBS);
+    if (rc == 0 && st->rdonly) {
+        char data[4096];
+        snprintf(data, sizeof data, "%s/data.mdb", dir);
+        if (stat(data, &sb) != 0) {
+            set_err(errbuf, errlen, "no index at %s; build one with: blogsearch-index "
+                    "--index %s PATH...", dir, dir);
+            store_close(st);
+            return BS_ENOTFOUND;
+        }
+    }
+    if (rc == 0)
+        rc = mdb_env_open(st->env, dir, st->rdonly ? MDB_RDONLY : 0, 0666);
+    if (rc != 0) {
+        set_err(errbuf, errlen, "cannot open the index %s: %s", dir, mdb_strerror(rc));
+        store_close(st);
+        return rc == ENOMEM ? BS_ENOMEM : BS_ERROR;
+    }
+    rc = open_dbs(st);
+    if (rc != BS_OK) {
+        set_err(errbuf, errlen, "%s", st->errmsg);
+        store_close(st);
+        return rc;
+    }
+    *out = st;
+    return BS_OK;
+}
+
+void store_close(store *st)
+{
+    if (!st)
+        return;
+    if (st->env)
+        mdb_env_close(st->env);
+    free(st->dir);
+    free(st);
+}
+
+uint64_t store_mapsize(const store *st)
+{
+    MDB_envinfo info;
+    mdb_env_info(st->env, &info);
+    return (uint64_t)info.me_mapsize;
+}
+
+uint64_t store_used_bytes(const store *st)
+{
+    MDB_envinfo info;
+    MDB_stat s;
+    mdb_env_info(st->env, &info);
+    mdb_env_stat(st->env, &s);
+    return ((uint64_t)info.me_last_pgno + 1) * s.ms_psize;
+}
+
+int store_set_mapsize(store *st, uint64_t bytes)
+{
+    if (bytes <= store_mapsize(st))
+        return BS_OK;
+    int rc = mdb_env_set_mapsize(st->env, (size_t)bytes);
+    return rc == 0 ? BS_OK : store_fail(st, rc, "growing the index map");
+}
+
+int store_get_stats(store *st, MDB_txn *txn, store_stats *s)
+{
+    MDB_val k = { 5, "stats" }, v;
+    memset(s, 0, sizeof *s);
+    s->next_docid = 1;
+    int rc = mdb_get(txn, st->meta, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return BS_OK;
+    if (rc != 0)
+        return store_fail(st, rc, "reading the index statistics");
+    const uint8_t *p = v.mv_data, *end = p + v.mv_size;
+    int bad = codec_get_varint(&p, end, &s->ndocs) || codec_get_varint(&p, end, &s->next_docid)
+              || s->next_docid == 0 || s->next_docid > (uint64_t)UINT32_MAX + 1;
+    for (int f = 0; f < BS_NFIELDS && !bad; f++)
+        bad = codec_get_varint(&p, end, &s->lensum[f]);
+    if (bad || p != end) {
+        snprintf(st->errmsg, sizeof st->errmsg, "the index %s is damaged (meta \"stats\" does "
+                 "not decode); rebuild it with blogsearch-index --full", st->dir);
+        return BS_ECORRUPT;
+    }
+    return BS_OK;
+}
+
+int store_put_stats(store *st, MDB_txn *txn, const store_stats *s)
+{
+    txt_buf b = { 0 };
+    buf_put_varint(&b, s->ndocs);
+    buf_put_varint(&b, s->next_docid);
+    for (int f = 0; f < BS_NFIELDS; f++)
+        buf_put_varint(&b, s->lensum[f]);
+    if (b.err) {
+        buf_free(&b);
+        return BS_ENOMEM;
+    }
+    MDB_val k = { 5, "stats" }, v = { b.len, b.p };
+    int rc = mdb_put(txn, st->meta, &k, &v, 0);
+    buf_free(&b);
+    return rc == 0 ? BS_OK : store_fail(st, rc, "writing the index statistics");
+}

@@ -1,0 +1,175 @@
+/* store.h: the storage layer, the only code that knows LMDB keys and value
+ * bytes (docs/FORMAT.md). One section per file: the codec (codec.c) and the
+ * environment with its databases (store.c). */
+#ifndef BS_STORE_H
+#define BS_STORE_H
+
+#include <lmdb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/buf.h"
+#include "store/format.h"
+
+/* Status codes shared by the internal modules (the public header will
+ * expose the same values). */
+enum {
+    BS_OK = 0,
+    BS_ERROR = -1,      /* anything else; the message says what */
+    BS_ENOTFOUND = -2,  /* no index, or no such record */
+    BS_EVERSION = -3,   /* the index has another format or analyzer version */
+    BS_ECORRUPT = -4,   /* bytes that do not decode */
+    BS_ENOMEM = -6,
+    BS_EMAPFULL = -7    /* the LMDB map is full: grow it and redo the transaction */
+};
+
+/* ---- what codec.c offers ------------------------------------------------ */
+
+#define VARINT_MAX 10
+
+size_t codec_varint_len(uint64_t v);
+size_t codec_put_varint(uint8_t *p, uint64_t v);   /* writes 1..10 bytes */
+void buf_put_varint(txt_buf *b, uint64_t v);
+void buf_put_zigzag(txt_buf *b, int64_t v);
+void buf_put_str(txt_buf *b, const char *s, size_t len);
+void buf_put_u32be(txt_buf *b, uint32_t v);
+void buf_put_u64be(txt_buf *b, uint64_t v);
+
+/* Decoders read [*p, end) and advance *p; they return 0, or -1 on a
+ * truncated or overlong value (the caller reports BS_ECORRUPT). */
+int codec_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
+int codec_get_zigzag(const uint8_t **p, const uint8_t *end, int64_t *v);
+int codec_get_str(const uint8_t **p, const uint8_t *end, const char **s, size_t *len);
+uint32_t codec_get_u32be(const uint8_t *p);
+uint64_t codec_get_u64be(const uint8_t *p);
+
+/* A list of postings of one term, in memory: what a block decodes to and
+ * encodes from. Positions of posting i are pos[pos_start[i] .. pos_start[i+1]),
+ * field by field in mask order, each field's ascending. */
+typedef struct {
+    size_t n, cap;
+    uint32_t *docid;
+    uint8_t *mask;                   /* bit f: field f holds the term */
+    uint32_t (*tf)[BS_NFIELDS];      /* occurrences per field, 0 when absent */
+    size_t *pos_start;               /* n + 1 entries */
+    uint32_t *pos;
+    size_t npos, pos_cap;
+    int err;                         /* sticky allocation failure */
+} plist;
+
+void plist_reset(plist *l);
+void plist_free(plist *l);
+/* Appends a posting; positions are given per field in field order. */
+void plist_add(plist *l, uint32_t docid, const uint32_t tf[BS_NFIELDS], const uint32_t *pos);
+/* Removes posting i. */
+void plist_remove(plist *l, size_t i);
+
+/* Encodes postings [from, to) of l as one block value (l->docid[from] goes
+ * in the key). */
+void codec_block_encode(const plist *l, size_t from, size_t to, txt_buf *out);
+/* How many postings from `from` fit one block whose key is keylen bytes:
+ * at most BLK_MAX_POSTINGS and BLK_TARGET_BYTES, and at least one. */
+size_t codec_block_fill(const plist *l, size_t from, size_t keylen);
+/* Decodes a block whose key carries first_docid, appending its postings to
+ * l. Returns BS_OK, BS_ECORRUPT (with a reason in *why) or BS_ENOMEM. */
+int codec_block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
+                       const char **why);
+/* Reads only a block's posting count, for document frequencies. */
+int codec_block_count(const uint8_t *p, size_t len, uint32_t *n);
+
+/* Stored fields of a post (docs database). Strings point into the decoded
+ * value or the caller's memory; nothing here is owned. */
+typedef struct {
+    int has_date;
+    int64_t date;                    /* seconds since the epoch, UTC */
+    uint32_t len[BS_NFIELDS];        /* tokens per field */
+    const char *path, *url, *title, *slug, *category, *author, *description, *format;
+    size_t path_len, url_len, title_len, slug_len, category_len, author_len,
+           description_len, format_len;
+    size_t ntags;
+    const char **tags;               /* ntags entries */
+    size_t *tag_len;
+    uint64_t body_bytes;             /* plain body text length */
+} doc_record;
+
+void codec_doc_encode(const doc_record *d, txt_buf *out);
+/* Decodes into d; tags and tag_len arrays are malloc'ed (free both). */
+int codec_doc_decode(const uint8_t *p, size_t len, doc_record *d, const char **why);
+void codec_doc_free(doc_record *d);
+
+/* Record of a source file (paths database). */
+typedef struct {
+    uint32_t docid;                  /* 0: not indexed (draft or skipped) */
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash;
+    uint64_t meta_size;              /* .meta sidecar, 0 when none */
+    int64_t meta_mtime_ns;
+} path_record;
+
+void codec_path_encode(const path_record *r, txt_buf *out);
+int codec_path_decode(const uint8_t *p, size_t len, path_record *r);
+
+/* Keys. */
+void key_term(txt_buf *b, const char *term, size_t len, uint32_t first_docid);
+/* Splits a terms key; returns -1 if it is malformed. */
+int key_term_split(const uint8_t *k, size_t len, size_t *term_len, uint32_t *first_docid);
+void key_docid(uint8_t out[4], uint32_t docid);
+void key_text(uint8_t out[6], uint32_t docid, uint16_t chunk);
+void key_date(uint8_t out[12], int64_t date, uint32_t docid);
+int64_t key_date_value(const uint8_t k[12]);
+/* kind byte + value folded (NFC, case fold), cut to FACET_MAX_BYTES. */
+void key_facet(txt_buf *b, char kind, const char *value, size_t len);
+
+/* 64-bit hash of bytes, for change detection (not cryptographic). */
+uint64_t codec_hash64(const void *p, size_t len, uint64_t seed);
+
+/* ---- what store.c offers ------------------------------------------------ */
+
+typedef struct {
+    MDB_env *env;
+    MDB_dbi meta, docs, texts, terms, paths, facets, dates;
+    char *dir;                       /* the index directory */
+    int rdonly;
+    char errmsg[1024];               /* the last failure */
+} store;
+
+enum {
+    STORE_RDONLY = 1u << 0,          /* open for reading; the index must exist */
+    STORE_CREATE = 1u << 1           /* create the directory and databases */
+};
+
+/* Opens the index in dir. Checks the format and analyzer versions of an
+ * existing index (BS_EVERSION with the rebuild command in the message);
+ * BS_ENOTFOUND when reading and there is no index. On failure *out is NULL
+ * and errbuf (errlen bytes) says why. */
+int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_t errlen);
+void store_close(store *st);        /* NULL is a no-op */
+
+/* Begins a transaction; a reader whose map was grown by a writer adopts the
+ * new size and retries (MDB_MAP_RESIZED). */
+int store_txn_begin(store *st, unsigned mdb_flags, MDB_txn **txn);
+
+/* Grows the map to at least bytes (no transaction may be open). */
+int store_set_mapsize(store *st, uint64_t bytes);
+uint64_t store_mapsize(const store *st);
+/* Bytes of the map in use (last page number × page size). */
+uint64_t store_used_bytes(const store *st);
+
+/* Writes format and analyzer versions into a new index (inside txn). */
+int store_init_meta(store *st, MDB_txn *txn);
+
+/* Maps an LMDB return code to a status, with a message naming what failed. */
+int store_fail(store *st, int mdb_rc, const char *what);
+
+/* Index statistics kept in meta "stats". */
+typedef struct {
+    uint64_t ndocs;
+    uint64_t next_docid;             /* first docid not yet used, >= 1 */
+    uint64_t lensum[BS_NFIELDS];     /* tokens per field over all posts */
+} store_stats;
+
+int store_get_stats(store *st, MDB_txn *txn, store_stats *s);
+int store_put_stats(store *st, MDB_txn *txn, const store_stats *s);
+
+#endif

@@ -1,0 +1,391 @@
+/* test_store.c: the codec against docs/FORMAT.md (varints, the worked block
+ * example, records, keys), round trips of random posting lists, damaged
+ * bytes that must give BS_ECORRUPT and never a crash, and the version check
+ * of store_open. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "test.h"
+
+static uint64_t rng_state = 0x2545F4914F6CDD1Du;
+
+static uint64_t rng(void)
+{
+    uint64_t x = rng_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    rng_state = x;
+    return x * 0x2545F4914F6CDD1Du;
+}
+
+static int bytes_eq(const txt_buf *b, const char *hex)
+{
+    size_t n = 0;
+    for (const char *h = hex; *h; ) {
+        if (*h == ' ') {
+            h++;
+            continue;
+        }
+        unsigned v;
+        if (sscanf(h, "%2x", &v) != 1 || n >= b->len || (uint8_t)b->p[n] != v)
+            return 0;
+        n++;
+        h += 2;
+    }
+    return n == b->len;
+}
+
+/* ---- varints ---------------------------------------------------------------- */
+
+static const struct { int line; uint64_t v; const char *hex; } varints[] = {
+#define V(v, hex) { __LINE__, v, hex }
+    V(0, "00"),
+    V(1, "01"),
+    V(127, "7f"),
+    V(128, "80 01"),                 /* low seven bits first */
+    V(300, "ac 02"),
+    V(16383, "ff 7f"),
+    V(16384, "80 80 01"),
+    V(UINT32_MAX, "ff ff ff ff 0f"),
+    V(UINT64_MAX, "ff ff ff ff ff ff ff ff ff 01"),   /* ten bytes, the most */
+#undef V
+};
+
+static void test_varints(void)
+{
+    for (size_t i = 0; i < sizeof varints / sizeof varints[0]; i++) {
+        txt_buf b = { 0 };
+        buf_put_varint(&b, varints[i].v);
+        CHECK_AT(__FILE__, varints[i].line, bytes_eq(&b, varints[i].hex),
+                 "varint row %zu encodes wrong", i);
+        CHECK_AT(__FILE__, varints[i].line, codec_varint_len(varints[i].v) == b.len,
+                 "varint row %zu: length", i);
+        const uint8_t *p = (const uint8_t *)b.p;
+        uint64_t got;
+        CHECK_AT(__FILE__, varints[i].line,
+                 codec_get_varint(&p, p + b.len, &got) == 0 && got == varints[i].v
+                 && p == (const uint8_t *)b.p + b.len, "varint row %zu decodes wrong", i);
+        /* every truncation is refused */
+        for (size_t cut = 0; cut < b.len; cut++) {
+            p = (const uint8_t *)b.p;
+            CHECK_AT(__FILE__, varints[i].line, codec_get_varint(&p, p + cut, &got) == -1,
+                     "varint row %zu cut to %zu bytes accepted", i, cut);
+        }
+        buf_free(&b);
+    }
+    static const uint8_t overlong[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 };
+    const uint8_t *p = overlong;
+    uint64_t v;
+    CHECK(codec_get_varint(&p, overlong + sizeof overlong, &v) == -1, "65-bit varint accepted");
+
+    static const int64_t zz[] = { 0, -1, 1, -2, 2, INT64_MIN, INT64_MAX, -1234567890123 };
+    for (size_t i = 0; i < sizeof zz / sizeof zz[0]; i++) {
+        txt_buf b = { 0 };
+        buf_put_zigzag(&b, zz[i]);
+        const uint8_t *q = (const uint8_t *)b.p;
+        int64_t got;
+        CHECK(codec_get_zigzag(&q, q + b.len, &got) == 0 && got == zz[i], "zigzag %lld",
+              (long long)zz[i]);
+        buf_free(&b);
+    }
+}
+
+/* ---- the worked example of docs/FORMAT.md ------------------------------------ */
+
+static void test_format_example(void)
+{
+    plist l = { 0 };
+    uint32_t tf7[BS_NFIELDS] = { 1, 0, 0, 2 }, pos7[] = { 2, 0, 5 };
+    uint32_t tf12[BS_NFIELDS] = { 0, 0, 0, 1 }, pos12[] = { 3 };
+    plist_add(&l, 7, tf7, pos7);
+    plist_add(&l, 12, tf12, pos12);
+    txt_buf key = { 0 }, val = { 0 };
+    key_term(&key, "докер", strlen("докер"), 7);
+    codec_block_encode(&l, 0, 2, &val);
+    CHECK(bytes_eq(&key, "d0 b4 d0 be d0 ba d0 b5 d1 80 00 00 00 00 07"), "example key");
+    CHECK(bytes_eq(&val, "02 05 05 09 02 08 02 00 05 03"), "example value");
+
+    plist back = { 0 };
+    const char *why = NULL;
+    CHECK(codec_block_decode((const uint8_t *)val.p, val.len, 7, &back, &why) == BS_OK,
+          "example decodes");
+    CHECK(back.n == 2 && back.docid[1] == 12 && back.tf[0][3] == 2 && back.pos[2] == 5
+          && back.pos[3] == 3, "example decodes to what was encoded");
+    size_t tl;
+    uint32_t first;
+    CHECK(key_term_split((const uint8_t *)key.p, key.len, &tl, &first) == 0 && tl == 10
+          && first == 7, "key splits");
+    uint32_t n;
+    CHECK(codec_block_count((const uint8_t *)val.p, val.len, &n) == BS_OK && n == 2, "count");
+    plist_free(&l);
+    plist_free(&back);
+    buf_free(&key);
+    buf_free(&val);
+}
+
+/* ---- random posting lists round-trip through blocks ------------------------- */
+
+static void random_plist(plist *l, size_t n)
+{
+    uint32_t docid = (uint32_t)(rng() % 1000) + 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t tf[BS_NFIELDS] = { 0 }, pos[400];
+        size_t np = 0;
+        while (np == 0) {
+            for (int f = 0; f < BS_NFIELDS; f++) {
+                tf[f] = rng() % 3 == 0 ? (uint32_t)(rng() % (rng() % 8 == 0 ? 90 : 4)) : 0;
+                uint32_t p = (uint32_t)(rng() % 50);
+                for (uint32_t k = 0; k < tf[f]; k++) {
+                    pos[np++] = p;
+                    p += 1 + (uint32_t)(rng() % 300);
+                }
+            }
+        }
+        plist_add(l, docid, tf, pos);
+        docid += 1 + (uint32_t)(rng() % (rng() % 4 == 0 ? 100000 : 5));
+    }
+}
+
+static int plist_eq(const plist *a, size_t from, const plist *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        size_t j = from + i;
+        if (a->docid[j] != b->docid[i] || a->mask[j] != b->mask[i]
+            || memcmp(a->tf[j], b->tf[i], sizeof a->tf[0]) != 0)
+            return 0;
+        size_t na = a->pos_start[j + 1] - a->pos_start[j];
+        if (na != b->pos_start[i + 1] - b->pos_start[i]
+            || memcmp(a->pos + a->pos_start[j], b->pos + b->pos_start[i], na * sizeof(uint32_t)))
+            return 0;
+    }
+    return 1;
+}
+
+static void test_block_roundtrip(void)
+{
+    int bad = 0, oversize = 0;
+    size_t blocks = 0;
+    for (int round = 0; round < 300; round++) {
+        plist l = { 0 };
+        random_plist(&l, 1 + rng() % 600);
+        for (size_t from = 0; from < l.n; ) {
+            size_t cnt = codec_block_fill(&l, from, 12);
+            txt_buf v = { 0 };
+            codec_block_encode(&l, from, from + cnt, &v);
+            if (cnt > 1 && 12 + v.len > BLK_TARGET_BYTES)
+                oversize++;
+            if (cnt > BLK_MAX_POSTINGS)
+                oversize++;
+            plist d = { 0 };
+            const char *why;
+            if (codec_block_decode((const uint8_t *)v.p, v.len, l.docid[from], &d, &why) != BS_OK
+                || d.n != cnt || !plist_eq(&l, from, &d))
+                bad++;
+            plist_free(&d);
+            buf_free(&v);
+            from += cnt;
+            blocks++;
+        }
+        plist_free(&l);
+    }
+    CHECK(bad == 0 && oversize == 0 && blocks > 300, "%d blocks differ, %d oversize, %zu blocks",
+          bad, oversize, blocks);
+
+    /* plist_remove keeps the rest intact */
+    plist l = { 0 }, copy = { 0 };
+    random_plist(&l, 50);
+    for (size_t i = 0; i < l.n; i++)
+        if (i != 17)
+            plist_add(&copy, l.docid[i], l.tf[i], l.pos + l.pos_start[i]);
+    plist_remove(&l, 17);
+    CHECK(l.n == copy.n && plist_eq(&l, 0, &copy), "plist_remove");
+    plist_free(&l);
+    plist_free(&copy);
+}
+
+/* Every truncation and many single-byte changes of valid blocks: decoding
+ * must answer OK or BS_ECORRUPT, never crash or read out of bounds (ASan). */
+static void test_block_damage(void)
+{
+    size_t corrupt = 0, tried = 0;
+    for (int round = 0; round < 60; round++) {
+        plist l = { 0 };
+        random_plist(&l, 1 + rng() % 100);
+        size_t cnt = codec_block_fill(&l, 0, 12);
+        txt_buf v = { 0 };
+        codec_block_encode(&l, 0, cnt, &v);
+        for (size_t cut = 0; cut < v.len; cut++) {
+            uint8_t *copy = malloc(cut ? cut : 1);
+            memcpy(copy, v.p, cut);
+            plist d = { 0 };
+            const char *why;
+            int rc = codec_block_decode(copy, cut, l.docid[0], &d, &why);
+            CHECK(rc == BS_ECORRUPT, "a block cut to %zu of %zu bytes decoded (rc %d)", cut,
+                  v.len, rc);
+            corrupt += rc == BS_ECORRUPT;
+            plist_free(&d);
+            free(copy);
+            tried++;
+        }
+        for (int k = 0; k < 200; k++) {
+            uint8_t *copy = malloc(v.len);
+            memcpy(copy, v.p, v.len);
+            copy[rng() % v.len] ^= (uint8_t)(1u << (rng() % 8));
+            plist d = { 0 };
+            const char *why;
+            int rc = codec_block_decode(copy, v.len, l.docid[0], &d, &why);
+            CHECK(rc == BS_OK || rc == BS_ECORRUPT, "flipped block: rc %d", rc);
+            plist_free(&d);
+            free(copy);
+        }
+        buf_free(&v);
+        plist_free(&l);
+    }
+    CHECK(corrupt == tried, "%zu of %zu truncations reported", corrupt, tried);
+}
+
+/* ---- docs and paths records, keys ------------------------------------------- */
+
+static void test_records(void)
+{
+    const char *tags[] = { "docker", "success story", "виртуализация" };
+    size_t tag_len[] = { 6, 13, strlen("виртуализация") };
+    doc_record d = {
+        .has_date = 1, .date = -86400 * 365, .len = { 5, 3, 0, 1234 },
+        .path = "/blog/posts/a.rst", .path_len = 17, .url = "", .url_len = 0,
+        .title = "Заголовок", .title_len = strlen("Заголовок"), .slug = "a", .slug_len = 1,
+        .category = "Виртуализация", .category_len = strlen("Виртуализация"),
+        .author = "Автор", .author_len = strlen("Автор"), .description = "d",
+        .description_len = 1, .format = "rst", .format_len = 3, .ntags = 3, .tags = tags,
+        .tag_len = tag_len, .body_bytes = 98765,
+    };
+    txt_buf b = { 0 };
+    codec_doc_encode(&d, &b);
+    doc_record e;
+    const char *why;
+    CHECK(codec_doc_decode((const uint8_t *)b.p, b.len, &e, &why) == BS_OK, "doc decodes");
+    CHECK(e.has_date && e.date == d.date && e.len[3] == 1234 && e.ntags == 3
+          && e.tag_len[1] == 13 && memcmp(e.tags[1], "success story", 13) == 0
+          && e.title_len == d.title_len && memcmp(e.title, d.title, d.title_len) == 0
+          && e.body_bytes == 98765, "doc round trip");
+    codec_doc_free(&e);
+    for (size_t cut = 0; cut < b.len; cut++) {
+        int rc = codec_doc_decode((const uint8_t *)b.p, cut, &e, &why);
+        CHECK(rc == BS_ECORRUPT, "doc cut to %zu bytes: rc %d", cut, rc);
+        codec_doc_free(&e);
+    }
+    buf_free(&b);
+
+    path_record r = { 42, 3000, 1700000000123456789, 0xDEADBEEFCAFEF00Du, 10, -5 }, s;
+    codec_path_encode(&r, &b);
+    CHECK(codec_path_decode((const uint8_t *)b.p, b.len, &s) == BS_OK
+          && memcmp(&r, &s, sizeof r) == 0, "path round trip");
+    CHECK(codec_path_decode((const uint8_t *)b.p, b.len - 1, &s) == BS_ECORRUPT, "path cut");
+    buf_free(&b);
+}
+
+static void test_keys(void)
+{
+    /* dates sort by value, negative before positive, then by docid */
+    static const int64_t dates[] = { INT64_MIN, -86400, -1, 0, 1, 1700000000, INT64_MAX };
+    uint8_t prev[12], k[12];
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        key_date(k, dates[i], 7);
+        CHECK(key_date_value(k) == dates[i], "date key round trip %lld", (long long)dates[i]);
+        if (i)
+            CHECK(memcmp(prev, k, 12) < 0, "date keys out of order at %zu", i);
+        memcpy(prev, k, 12);
+    }
+    uint8_t a[12], b[12];
+    key_date(a, 5, 1);
+    key_date(b, 5, 2);
+    CHECK(memcmp(a, b, 12) < 0, "same date sorts by docid");
+
+    static const struct { int line; char kind; const char *in, *want; } facets[] = {
+#define F(kind, in, want) { __LINE__, kind, in, want }
+        F('t', "Docker", "tdocker"),
+        F('t', "Success Story", "tsuccess story"),
+        F('c', "Виртуализация", "cвиртуализация"),
+        F('t', "Ёжик", "tежик"),                    /* ё folds like in words */
+        F('a', "ＡＢＣ", "aａｂｃ"),                 /* case folds, width does not */
+#undef F
+    };
+    txt_buf kb = { 0 };
+    for (size_t i = 0; i < sizeof facets / sizeof facets[0]; i++) {
+        key_facet(&kb, facets[i].kind, facets[i].in, strlen(facets[i].in));
+        CHECK_AT(__FILE__, facets[i].line, strcmp(kb.p, facets[i].want) == 0,
+                 "facet row %zu: got \"%s\", want \"%s\"", i, kb.p, facets[i].want);
+    }
+    char longtag[1000];
+    for (int i = 0; i < 499; i++)
+        memcpy(longtag + 2 * i, "ж", 2);
+    longtag[998] = 'x';
+    longtag[999] = 0;
+    key_facet(&kb, 't', longtag, 999);
+    CHECK(kb.len - 1 <= FACET_MAX_BYTES && (kb.len - 1) % 2 == 0, "long facet cut on a "
+          "character boundary: %zu bytes", kb.len - 1);
+    buf_free(&kb);
+    CHECK(codec_hash64("abc", 3, 0) != codec_hash64("abd", 3, 0), "hash differs");
+    CHECK(codec_hash64("abc", 3, 0) == codec_hash64("abc", 3, 0), "hash is stable");
+}
+
+/* ---- store_open and the version check ---------------------------------------- */
+
+static void test_open(void)
+{
+    char dir[] = "/tmp/bs-test-store-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    char ix[256], err[1024];
+    snprintf(ix, sizeof ix, "%s/ix", dir);
+    store *st;
+
+    CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_ENOTFOUND && !st
+          && strstr(err, "blogsearch-index"), "reading a missing index: %s", err);
+    CHECK(store_open(&st, ix, STORE_CREATE, err, sizeof err) == BS_OK, "create: %s", err);
+    MDB_txn *txn;
+    store_stats s = { 3, 9, { 1, 2, 3, 4 } }, t;
+    CHECK(store_txn_begin(st, 0, &txn) == BS_OK, "write txn");
+    CHECK(store_put_stats(st, txn, &s) == BS_OK, "put stats");
+    CHECK(mdb_txn_commit(txn) == 0, "commit");
+    store_close(st);
+
+    CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_OK, "reopen: %s", err);
+    CHECK(store_txn_begin(st, MDB_RDONLY, &txn) == BS_OK, "read txn");
+    CHECK(store_get_stats(st, txn, &t) == BS_OK && memcmp(&s, &t, sizeof s) == 0, "stats");
+    mdb_txn_abort(txn);
+    store_close(st);
+
+    /* another format version is refused with the rebuild command */
+    CHECK(store_open(&st, ix, 0, err, sizeof err) == BS_OK, "open rw");
+    CHECK(store_txn_begin(st, 0, &txn) == BS_OK, "write txn");
+    uint8_t v4[4];
+    key_docid(v4, BS_FORMAT_VERSION + 1);
+    MDB_val k = { 6, "format" }, v = { 4, v4 };
+    CHECK(mdb_put(txn, st->meta, &k, &v, 0) == 0 && mdb_txn_commit(txn) == 0, "stamp v+1");
+    store_close(st);
+    CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_EVERSION && !st
+          && strstr(err, "--full") && strstr(err, "format version 2"),
+          "wrong version: %s", err);
+
+    char data[300];
+    snprintf(data, sizeof data, "%s/data.mdb", ix);
+    unlink(data);
+    snprintf(data, sizeof data, "%s/lock.mdb", ix);
+    unlink(data);
+    rmdir(ix);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    test_varints();
+    test_format_example();
+    test_block_roundtrip();
+    test_block_damage();
+    test_records();
+    test_keys();
+    test_open();
+    return test_report("test_store");
+}
