@@ -4,7 +4,6 @@
 #ifndef BS_BENCH_COMMON_H
 #define BS_BENCH_COMMON_H
 
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

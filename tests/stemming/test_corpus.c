@@ -3,7 +3,6 @@
  * utf8proc on every word, and the cache against no cache. Run on data/samples
  * always and on ../shared/corpus/rf-web when it is there (exit 77, skipped,
  * when a directory is missing). */
-#define _XOPEN_SOURCE 700
 #include <ftw.h>
 #include <stdlib.h>
 #include <sys/stat.h>
