@@ -48,4 +48,140 @@ int date_parse_tz(const char *s, int *minutes);
 /* Writes t as ISO 8601 UTC, "2017-02-24T17:01:04Z", into buf. */
 void date_format(int64_t t, char buf[32]);
 
+/* ---- what post.c offers ------------------------------------------------- */
+
+/* A diagnostic about a post: path, 1-based line (0 when not about a line),
+ * severity and message. The indexer prints it as "path:line: warning: msg". */
+typedef enum { DIAG_WARNING, DIAG_ERROR } diag_level;
+typedef void (*diag_fn)(void *ctx, const char *path, unsigned line, diag_level level,
+                        const char *msg);
+
+/* The fields of one post, as read from its file (and .meta sidecar). */
+typedef struct {
+    txt_buf title, slug, category, author, description, link, body;
+    txt_buf tags;          /* the tags, each followed by a NUL */
+    size_t ntags;
+    int has_date;
+    int64_t date;          /* seconds since the epoch, UTC */
+    markup_kind kind;
+    int draft;             /* status: draft, draft: true, published: false, tag "draft" */
+    int has_header;        /* a metadata header or sidecar was found */
+} post;
+
+typedef struct {
+    int default_tz_min;    /* zone of dates written without one */
+    diag_fn diag;          /* may be NULL */
+    void *diag_ctx;
+} post_opts;
+
+void post_init(post *p);
+void post_free(post *p);
+
+/* The markup of a file by its extension (.rst .txt .md .markdown .html ...);
+ * returns -1 for a file that is not a post. */
+int post_kind_of(const char *path);
+
+/* Parses a post held in memory: data (len bytes, any bytes) is the file,
+ * meta (meta_len bytes) its .meta sidecar or NULL. Handles Nikola headers
+ * (".. key: value", also inside <!-- -->), YAML front matter, Pelican fields
+ * and sidecars in both forms; a UTF-8 BOM, CRLF line ends and invalid UTF-8
+ * (replaced, with a warning). Every problem is reported through o->diag with
+ * the line it is on, and the post is still read as well as it can be.
+ * Returns 0, or -1 when out of memory. */
+int post_parse(post *p, const char *path, const char *data, size_t len, const char *meta,
+               size_t meta_len, const post_opts *o);
+
+/* ---- what walk.c offers ------------------------------------------------- */
+
+/* A post file found under the paths given to blogsearch-index. */
+typedef struct {
+    char *path;            /* absolute, as reached (symlinks kept) */
+    uint64_t size;         /* bytes */
+    int64_t mtime_ns;
+    char *meta_path;       /* the .meta sidecar, or NULL */
+    uint64_t meta_size;
+    int64_t meta_mtime_ns;
+} walk_entry;
+
+typedef struct {
+    walk_entry *v;
+    size_t n, cap;
+    char **roots;          /* the absolute paths walked, for removals */
+    size_t nroots;
+} walk_list;
+
+/* Collects the post files under each path (files are taken as given,
+ * directories recursively; names starting with '.' are skipped; symlinks are
+ * followed and directory loops reported). Sorted by path. Problems go to
+ * diag and the walk goes on. Returns 0, or -1 when out of memory. */
+int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, void *ctx);
+void walk_free(walk_list *l);
+/* 1 if path is one of the roots or below one. */
+int walk_under_roots(const walk_list *l, const char *path);
+/* The entry for path, or NULL. */
+const walk_entry *walk_find(const walk_list *l, const char *path);
+
+/* ---- what writer.c offers ----------------------------------------------- */
+
+typedef struct {
+    int full;                  /* rebuild from nothing */
+    int drafts;                /* index drafts too */
+    const char *url_prefix;    /* URL of a post without a link: prefix + slug + "/" */
+    int tz_min;                /* zone of dates written without one */
+    uint64_t max_file_bytes;   /* larger files are skipped with a warning */
+    size_t mem_limit;          /* bytes of postings held before they are written */
+    uint64_t initial_mapsize;  /* 0: chosen from the corpus size */
+    int strict;                /* a warning makes the run fail; nothing is written */
+    diag_fn diag;
+    void *diag_ctx;
+    /* called after each post with done/total posts and bytes read so far */
+    void (*progress)(void *ctx, size_t done, size_t total, uint64_t bytes);
+    void *progress_ctx;
+    /* called for each post added, updated, removed or skipped (may be NULL) */
+    void (*event)(void *ctx, const char *path, const char *what);
+    void *event_ctx;
+} writer_opts;
+
+typedef struct {
+    size_t added, updated, removed, unchanged, skipped;
+    size_t posts;              /* files considered */
+    uint64_t bytes;            /* bytes of post files read */
+    unsigned map_grows;        /* times the map was grown and the run redone */
+    size_t warnings, errors;   /* diagnostics reported */
+    int committed;             /* 0 when nothing changed and nothing was written */
+} writer_summary;
+
+/* Brings the index in dir up to date with the posts in list, in one LMDB
+ * write transaction: readers see the index before or after, never between.
+ * Returns BS_OK, or a status with the reason in errbuf. */
+int writer_run(const char *dir, const walk_list *list, const writer_opts *o,
+               writer_summary *sum, char *errbuf, size_t errlen);
+
+/* ---- what inspect.c offers ---------------------------------------------- */
+
+typedef struct {
+    uint64_t posts, terms, postings, blocks, tags, categories, authors, paths;
+    int has_dates;
+    int64_t first_date, last_date;   /* seconds since the epoch, UTC */
+    uint64_t file_bytes;             /* data.mdb on disk */
+    uint64_t used_bytes;             /* pages in use */
+    uint64_t text_bytes;             /* plain body text stored, before compression */
+} index_stats;
+
+/* Reads the statistics of the index in dir (read-only, beside any writer). */
+int index_stats_read(const char *dir, index_stats *s, char *errbuf, size_t errlen);
+
+/* Checks that the index in dir is consistent: every record decodes, every
+ * posting, tag, date and path points at a post that exists, counts and
+ * length sums agree. Each problem goes to report (up to a limit); returns
+ * BS_OK, BS_ECORRUPT when a problem was found, or another status. */
+/* Calls fn for every tag, category or author (kind 't', 'c', 'a'; the value
+ * case-folded) with the number of posts that carry it, in key order. */
+int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *value,
+                                              size_t len, size_t count),
+                 void *ctx, char *errbuf, size_t errlen);
+
+int index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
+                index_stats *s, char *errbuf, size_t errlen);
+
 #endif

@@ -20,6 +20,7 @@ typedef struct {
     uint8_t term_len;    /* bytes */
     uint8_t stop;        /* 1 for a stopword */
     uint8_t script;      /* NORM_*, 0 for a word that normalizes to nothing */
+    uint32_t term_hash;  /* an_term_hash of the term */
 } entry;
 
 struct an_analyzer {
@@ -74,6 +75,14 @@ void an_cache_stats(const an_analyzer *an, uint64_t *hits, uint64_t *misses)
 
 /* Eight bytes at a time with a multiply-xorshift mix: words are short, so
  * this is one or two rounds where a byte-wise hash would be ten or twenty. */
+uint32_t an_term_hash(const char *term, size_t len)
+{
+    uint32_t h = 2166136261u;                  /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)term[i]) * 16777619u;
+    return h;
+}
+
 static uint64_t hash_bytes(const unsigned char *p, size_t len)
 {
     uint64_t h = 0x9E3779B97F4A7C15u ^ len, v;
@@ -107,6 +116,7 @@ static int analyze_word(an_analyzer *an, const char *raw, size_t len, entry *e)
     e->term_len = (uint8_t)t;
     e->stop = (uint8_t)stop_is_stopword(an->norm, (size_t)n);
     e->script = (uint8_t)script;
+    e->term_hash = an_term_hash(an->term, (size_t)t);
     return 0;
 }
 
@@ -180,6 +190,7 @@ int an_analyze(an_analyzer *an, const char *text, size_t len, uint32_t *pos,
         if (e.term_len == 0)
             continue;
         t.term_len = e.term_len;
+        t.term_hash = e.term_hash;
         t.norm_len = e.norm_len;
         t.pos = (*pos)++;
         t.off = w.off;

@@ -121,6 +121,7 @@ typedef struct {
     const char *term;    /* stemmed index term, NUL-terminated valid UTF-8;
                             borrowed until the callback returns */
     size_t term_len;     /* bytes */
+    uint32_t term_hash;  /* a hash of the term's bytes, for callers' tables */
     const char *norm;    /* normalized word before stemming, same lifetime */
     size_t norm_len;     /* bytes */
     uint32_t pos;        /* word position, counted over the call's tokens */
@@ -147,6 +148,9 @@ void an_free(an_analyzer *an);   /* NULL is a no-op */
  * when out of memory. */
 int an_analyze(an_analyzer *an, const char *text, size_t len, uint32_t *pos,
                an_token_fn fn, void *ctx);
+
+/* The hash given as an_token.term_hash: FNV-1a over the term's bytes. */
+uint32_t an_term_hash(const char *term, size_t len);
 
 /* Cache statistics since an_new, for benchmarks. */
 void an_cache_stats(const an_analyzer *an, uint64_t *hits, uint64_t *misses);

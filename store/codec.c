@@ -32,6 +32,11 @@ size_t codec_put_varint(uint8_t *p, uint64_t v)
 
 void buf_put_varint(txt_buf *b, uint64_t v)
 {
+    if (b->len + VARINT_MAX + 1 <= b->cap && !b->err) {
+        b->len += codec_put_varint((uint8_t *)b->p + b->len, v);   /* the common case */
+        b->p[b->len] = '\0';
+        return;
+    }
     uint8_t tmp[VARINT_MAX];
     buf_put(b, tmp, codec_put_varint(tmp, v));
 }

@@ -2,7 +2,7 @@
 # Installs the Debian packages blogsearch needs, only those missing.
 # Usage: tools/install-deps.sh [build|test|bench]...   (default: build)
 #   build  compiler, CMake and the three libraries blogsearch links
-#   test   what the test suite runs besides (same as build for now)
+#   test   what the test suite runs besides: python3 for the end-to-end checks
 #   bench  the peers measured beside blogsearch: Xapian and SQLite FTS5
 # Run as root (or with sudo available) on Debian 12 or a derivative.
 set -eu
@@ -13,8 +13,8 @@ want=""
 for group in "$@"; do
   case "$group" in
     build) want="$want $build" ;;
-    test)  want="$want $build" ;;
-    bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian" ;;
+    test)  want="$want $build python3" ;;
+    bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian time" ;;
     *) echo "install-deps.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
   esac
 done

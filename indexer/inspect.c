@@ -1,0 +1,318 @@
+/* inspect.c: reading an index whole, for blogsearch-index --stats and
+ * --check. Read-only, in one read transaction, so it runs beside a writer
+ * and sees one committed state; --check is what the crash and concurrency
+ * tests use to prove that state is consistent. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zstd.h>
+
+#include "indexer/indexer.h"
+#include "store/store.h"
+
+#define MAX_REPORTS 20
+
+typedef struct {
+    void (*report)(void *ctx, const char *msg);
+    void *ctx;
+    size_t problems;
+} checker;
+
+static void problem(checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void problem(checker *c, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    if (!c || c->problems++ >= MAX_REPORTS || !c->report)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->report(c->ctx, msg);
+}
+
+/* A bitmap of docids seen, sized by next_docid. */
+typedef struct {
+    uint8_t *bits;
+    uint64_t n;
+} docset;
+
+static int has(const docset *s, uint32_t d)
+{
+    return d < s->n && (s->bits[d >> 3] >> (d & 7)) & 1;
+}
+
+static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbuf,
+                size_t errlen)
+{
+    MDB_cursor *cur;
+    MDB_val k, v;
+    store_stats ss;
+    int rc = store_get_stats(st, txn, &ss);
+    if (rc != BS_OK) {
+        snprintf(errbuf, errlen, "%s", st->errmsg);
+        return rc;
+    }
+    s->posts = ss.ndocs;
+    docset docs = { calloc((size_t)(ss.next_docid / 8 + 1), 1), ss.next_docid };
+    uint32_t *paths_of = c ? calloc((size_t)ss.next_docid + 1, sizeof *paths_of) : NULL;
+    if (!docs.bits || (c && !paths_of)) {
+        free(docs.bits);
+        free(paths_of);
+        snprintf(errbuf, errlen, "out of memory");
+        return BS_ENOMEM;
+    }
+    uint64_t ndocs = 0, lensum[BS_NFIELDS] = { 0 };
+    const char *why;
+
+    /* docs */
+    mdb_cursor_open(txn, st->docs, &cur);
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        uint32_t id = k.mv_size == 4 ? codec_get_u32be(k.mv_data) : 0;
+        doc_record d;
+        if (id == 0 || id >= ss.next_docid) {
+            problem(c, "docs: key of %zu bytes or docid %u out of range", k.mv_size, id);
+            continue;
+        }
+        if (codec_doc_decode(v.mv_data, v.mv_size, &d, &why) != BS_OK) {
+            problem(c, "docs: post %u does not decode: %s", id, why);
+            continue;
+        }
+        docs.bits[id >> 3] |= (uint8_t)(1u << (id & 7));
+        ndocs++;
+        for (int f = 0; f < BS_NFIELDS; f++)
+            lensum[f] += d.len[f];
+        s->text_bytes += d.body_bytes;
+        if (c) {
+            /* the stored text decompresses to its recorded length */
+            txt_buf z = { 0 };
+            uint8_t k6[6];
+            key_text(k6, id, 0);
+            MDB_val tk = { 6, k6 }, tv;
+            MDB_cursor *tc;
+            mdb_cursor_open(txn, st->texts, &tc);
+            for (int r = mdb_cursor_get(tc, &tk, &tv, MDB_SET_RANGE); r == 0
+                 && tk.mv_size == 6 && codec_get_u32be(tk.mv_data) == id;
+                 r = mdb_cursor_get(tc, &tk, &tv, MDB_NEXT))
+                buf_put(&z, tv.mv_data, tv.mv_size);
+            mdb_cursor_close(tc);
+            if (d.body_bytes) {
+                char *out = malloc((size_t)d.body_bytes);
+                size_t n = out ? ZSTD_decompress(out, (size_t)d.body_bytes, z.p, z.len) : 0;
+                if (!out || ZSTD_isError(n) || n != d.body_bytes)
+                    problem(c, "texts: the text of post %u does not decompress to %llu bytes",
+                            id, (unsigned long long)d.body_bytes);
+                free(out);
+            }
+            buf_free(&z);
+        }
+        codec_doc_free(&d);
+    }
+    mdb_cursor_close(cur);
+    if (c && ndocs != ss.ndocs)
+        problem(c, "meta: %llu posts recorded, %llu found", (unsigned long long)ss.ndocs,
+                (unsigned long long)ndocs);
+    for (int f = 0; c && f < BS_NFIELDS; f++)
+        if (lensum[f] != ss.lensum[f])
+            problem(c, "meta: field %d length sum %llu recorded, %llu found", f,
+                    (unsigned long long)ss.lensum[f], (unsigned long long)lensum[f]);
+
+    /* terms */
+    plist pl = { 0 };
+    txt_buf prev = { 0 };
+    uint32_t prev_last = 0;
+    mdb_cursor_open(txn, st->terms, &cur);
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        size_t tl;
+        uint32_t first, n;
+        if (key_term_split(k.mv_data, k.mv_size, &tl, &first) != 0) {
+            problem(c, "terms: malformed key of %zu bytes", k.mv_size);
+            continue;
+        }
+        int same = prev.len == tl && memcmp(prev.p, k.mv_data, tl) == 0;
+        if (!same) {
+            s->terms++;
+            buf_reset(&prev);
+            buf_put(&prev, k.mv_data, tl);
+        }
+        s->blocks++;
+        if (!c) {
+            if (codec_block_count(v.mv_data, v.mv_size, &n) == BS_OK)
+                s->postings += n;
+            continue;
+        }
+        plist_reset(&pl);
+        if (codec_block_decode(v.mv_data, v.mv_size, first, &pl, &why) != BS_OK) {
+            problem(c, "terms: block of \"%.*s\" at post %u: %s", (int)tl,
+                    (const char *)k.mv_data, first, why);
+            continue;
+        }
+        s->postings += pl.n;
+        if (same && first <= prev_last)
+            problem(c, "terms: blocks of \"%.*s\" overlap at post %u", (int)tl,
+                    (const char *)k.mv_data, first);
+        for (size_t i = 0; i < pl.n; i++)
+            if (!has(&docs, pl.docid[i]))
+                problem(c, "terms: \"%.*s\" lists post %u, which does not exist", (int)tl,
+                        (const char *)k.mv_data, pl.docid[i]);
+        prev_last = pl.docid[pl.n - 1];
+    }
+    mdb_cursor_close(cur);
+    plist_free(&pl);
+    buf_free(&prev);
+
+    /* facets: each key once, then its duplicates */
+    mdb_cursor_open(txn, st->facets, &cur);
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+        char kind = k.mv_size ? *(const char *)k.mv_data : 0;
+        s->tags += kind == FACET_TAG;
+        s->categories += kind == FACET_CATEGORY;
+        s->authors += kind == FACET_AUTHOR;
+        MDB_val dk, dv;
+        for (int r = mdb_cursor_get(cur, &dk, &dv, MDB_FIRST_DUP); r == 0 && c;
+             r = mdb_cursor_get(cur, &dk, &dv, MDB_NEXT_DUP)) {
+            if (dv.mv_size != 4) {
+                problem(c, "facets: value of %zu bytes", dv.mv_size);
+                continue;
+            }
+            uint32_t id = codec_get_u32be(dv.mv_data);
+            if (!has(&docs, id))
+                problem(c, "facets: \"%.*s\" lists post %u, which does not exist",
+                        (int)k.mv_size, (const char *)k.mv_data, id);
+        }
+    }
+    mdb_cursor_close(cur);
+
+    /* dates */
+    mdb_cursor_open(txn, st->dates, &cur);
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 12) {
+            problem(c, "dates: key of %zu bytes", k.mv_size);
+            continue;
+        }
+        int64_t d = key_date_value(k.mv_data);
+        if (!s->has_dates)
+            s->first_date = d;
+        s->last_date = d;
+        s->has_dates = 1;
+        if (!has(&docs, codec_get_u32be((const uint8_t *)k.mv_data + 8)))
+            problem(c, "dates: a date lists post %u, which does not exist",
+                    codec_get_u32be((const uint8_t *)k.mv_data + 8));
+    }
+    mdb_cursor_close(cur);
+
+    /* paths */
+    mdb_cursor_open(txn, st->paths, &cur);
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        path_record r;
+        s->paths++;
+        if (codec_path_decode(v.mv_data, v.mv_size, &r) != BS_OK) {
+            problem(c, "paths: \"%.*s\" does not decode", (int)k.mv_size, (const char *)k.mv_data);
+            continue;
+        }
+        if (r.docid && !has(&docs, r.docid))
+            problem(c, "paths: \"%.*s\" names post %u, which does not exist", (int)k.mv_size,
+                    (const char *)k.mv_data, r.docid);
+        else if (r.docid && paths_of && paths_of[r.docid]++)
+            problem(c, "paths: post %u is named by two paths", r.docid);
+    }
+    mdb_cursor_close(cur);
+    for (uint32_t id = 1; paths_of && id < ss.next_docid; id++)
+        if (has(&docs, id) && !paths_of[id])
+            problem(c, "paths: post %u has no path", id);
+    free(paths_of);
+    free(docs.bits);
+    return BS_OK;
+}
+
+static int inspect(const char *dir, checker *c, index_stats *s, char *errbuf, size_t errlen)
+{
+    store *st;
+    memset(s, 0, sizeof *s);
+    int rc = store_open(&st, dir, STORE_RDONLY, errbuf, errlen);
+    if (rc != BS_OK)
+        return rc;
+    MDB_txn *txn;
+    if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != BS_OK) {
+        snprintf(errbuf, errlen, "%s", st->errmsg);
+        store_close(st);
+        return rc;
+    }
+    rc = scan(st, txn, c, s, errbuf, errlen);
+    mdb_txn_abort(txn);
+    s->used_bytes = store_used_bytes(st);
+    char path[4096];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    if (stat(path, &sb) == 0)
+        s->file_bytes = (uint64_t)sb.st_size;
+    store_close(st);
+    return rc;
+}
+
+int index_stats_read(const char *dir, index_stats *s, char *errbuf, size_t errlen)
+{
+    return inspect(dir, NULL, s, errbuf, errlen);
+}
+
+int index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
+                index_stats *s, char *errbuf, size_t errlen)
+{
+    checker c = { report, ctx, 0 };
+    int rc = inspect(dir, &c, s, errbuf, errlen);
+    if (rc == BS_OK && c.problems) {
+        snprintf(errbuf, errlen, "%zu problem%s found", c.problems, c.problems == 1 ? "" : "s");
+        return BS_ECORRUPT;
+    }
+    return rc;
+}
+
+int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *value,
+                                              size_t len, size_t count),
+                 void *ctx, char *errbuf, size_t errlen)
+{
+    store *st;
+    int rc = store_open(&st, dir, STORE_RDONLY, errbuf, errlen);
+    if (rc != BS_OK)
+        return rc;
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != BS_OK) {
+        snprintf(errbuf, errlen, "%s", st->errmsg);
+        store_close(st);
+        return rc;
+    }
+    int mrc = mdb_cursor_open(txn, st->facets, &cur);
+    if (mrc != 0) {
+        rc = store_fail(st, mrc, "reading the tags");
+        snprintf(errbuf, errlen, "%s", st->errmsg);
+        mdb_txn_abort(txn);
+        store_close(st);
+        return rc;
+    }
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+        size_t count = 0;
+        if (k.mv_size < 1 || mdb_cursor_count(cur, &count) != 0)
+            continue;
+        fn(ctx, *(const char *)k.mv_data, (const char *)k.mv_data + 1, k.mv_size - 1,
+           (size_t)count);
+    }
+    if (mrc != MDB_NOTFOUND) {
+        rc = store_fail(st, mrc, "reading the tags");
+        snprintf(errbuf, errlen, "%s", st->errmsg);
+    }
+    mdb_cursor_close(cur);         /* a read-only transaction does not free its cursors */
+    mdb_txn_abort(txn);
+    store_close(st);
+    return rc;
+}

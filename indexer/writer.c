@@ -1,0 +1,1185 @@
+/* writer.c: brings an index up to date with a set of post files, in one
+ * LMDB write transaction. New postings are gathered in memory per term and
+ * written in term order when a memory bound is reached or the run ends; an
+ * edited or deleted post has its postings taken out block by block. Knows
+ * the index only through store.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "indexer/indexer.h"
+#include "stemming/stemming.h"
+#include "store/store.h"
+
+#define ZSTD_LEVEL 1             /* fast; level 3 saves a few % of text */
+#define BINARY_PROBE 8000        /* bytes searched for NUL to call a file binary */
+
+/* ---- the terms of one post -------------------------------------------------- */
+
+typedef struct {
+    uint32_t tid;                /* index into the post's terms */
+    uint8_t field;
+    uint32_t pos;
+} tok_rec;
+
+typedef struct {
+    txt_buf arena;               /* term bytes, back to back */
+    uint32_t *off;               /* term i is arena.p[off[i] .. off[i] + len[i]) */
+    uint16_t *len;
+    uint32_t *slot;              /* the slot each term sits in, to clear them */
+    uint32_t *hash;              /* each term's an_term_hash */
+    size_t nterms, cap;
+    uint32_t *slots;             /* open addressing: tid + 1, 0 empty */
+    size_t nslots;
+    tok_rec *toks;
+    size_t ntoks, tokcap;
+    uint32_t field_len[BS_NFIELDS];
+    int field;                   /* the field being analyzed */
+    int err;
+} doc_terms;
+
+
+static void dt_reset(doc_terms *d)
+{
+    for (size_t t = 0; t < d->nterms; t++)
+        d->slots[d->slot[t]] = 0;
+    buf_reset(&d->arena);
+    d->nterms = 0;
+    d->ntoks = 0;
+    memset(d->field_len, 0, sizeof d->field_len);
+}
+
+static void dt_free(doc_terms *d)
+{
+    buf_free(&d->arena);
+    free(d->off);
+    free(d->len);
+    free(d->slot);
+    free(d->hash);
+    free(d->slots);
+    free(d->toks);
+    memset(d, 0, sizeof *d);
+}
+
+static int dt_grow_slots(doc_terms *d)
+{
+    size_t n = d->nslots ? d->nslots * 2 : 1024;
+    uint32_t *s = calloc(n, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t t = 0; t < d->nterms; t++) {
+        uint32_t i = d->hash[t] & (uint32_t)(n - 1);
+        while (s[i])
+            i = (i + 1) & (uint32_t)(n - 1);
+        s[i] = (uint32_t)t + 1;
+        d->slot[t] = i;
+    }
+    free(d->slots);
+    d->slots = s;
+    d->nslots = n;
+    return 0;
+}
+
+static int dt_token(const an_token *t, void *ctx)
+{
+    doc_terms *d = ctx;
+    if ((d->nterms + 1) * 2 > d->nslots && dt_grow_slots(d) != 0)
+        return d->err = 1;
+    uint32_t mask = (uint32_t)d->nslots - 1, i = t->term_hash & mask, tid;
+    for (;; i = (i + 1) & mask) {
+        if (!d->slots[i]) {
+            if (d->nterms == d->cap) {
+                size_t cap = d->cap ? d->cap * 2 : 256;
+                uint32_t *o = realloc(d->off, cap * sizeof *o);
+                if (o)
+                    d->off = o;
+                uint16_t *l = realloc(d->len, cap * sizeof *l);
+                if (l)
+                    d->len = l;
+                uint32_t *sl = realloc(d->slot, cap * sizeof *sl);
+                if (sl)
+                    d->slot = sl;
+                uint32_t *hs = realloc(d->hash, cap * sizeof *hs);
+                if (hs)
+                    d->hash = hs;
+                if (!o || !l || !sl || !hs)
+                    return d->err = 1;
+                d->cap = cap;
+            }
+            tid = (uint32_t)d->nterms++;
+            d->off[tid] = (uint32_t)d->arena.len;
+            d->len[tid] = (uint16_t)t->term_len;
+            buf_put(&d->arena, t->term, t->term_len);
+            d->slots[i] = tid + 1;
+            d->slot[tid] = i;
+            d->hash[tid] = t->term_hash;
+            break;
+        }
+        tid = d->slots[i] - 1;
+        if (d->len[tid] == t->term_len && memcmp(d->arena.p + d->off[tid], t->term, t->term_len) == 0)
+            break;
+    }
+    if (d->ntoks == d->tokcap) {
+        size_t cap = d->tokcap ? d->tokcap * 2 : 1024;
+        tok_rec *r = realloc(d->toks, cap * sizeof *r);
+        if (!r)
+            return d->err = 1;
+        d->toks = r;
+        d->tokcap = cap;
+    }
+    d->toks[d->ntoks++] = (tok_rec){ tid, (uint8_t)d->field, t->pos };
+    d->field_len[d->field]++;
+    return d->arena.err ? (d->err = 1) : 0;
+}
+
+/* ---- postings gathered in memory -------------------------------------------- */
+
+/* Per term, its new postings in a scratch form: u32 docid (native order),
+ * BS_NFIELDS tf varints, then the positions of each field as varint gaps. */
+typedef struct {
+    uint32_t off;                /* term bytes in accum.arena */
+    uint16_t len;
+    uint32_t hash;               /* an_term_hash */
+    txt_buf post;
+} acc_entry;
+
+typedef struct {
+    txt_buf arena;
+    acc_entry *e;
+    size_t n, cap;
+    uint32_t *slots;             /* entry index + 1 */
+    size_t nslots;
+    size_t bytes;                /* memory held, for the flush bound */
+    int err;
+} accum;
+
+static void acc_free(accum *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        buf_free(&a->e[i].post);
+    buf_free(&a->arena);
+    free(a->e);
+    free(a->slots);
+    memset(a, 0, sizeof *a);
+}
+
+static acc_entry *acc_get(accum *a, const char *term, size_t len, uint32_t hash)
+{
+    if ((a->n + 1) * 2 > a->nslots) {
+        size_t n = a->nslots ? a->nslots * 2 : 4096;
+        uint32_t *s = calloc(n, sizeof *s);
+        if (!s) {
+            a->err = 1;
+            return NULL;
+        }
+        for (size_t k = 0; k < a->n; k++) {
+            uint32_t i = a->e[k].hash & (uint32_t)(n - 1);
+            while (s[i])
+                i = (i + 1) & (uint32_t)(n - 1);
+            s[i] = (uint32_t)k + 1;
+        }
+        free(a->slots);
+        a->bytes += (n - a->nslots) * sizeof *s;
+        a->slots = s;
+        a->nslots = n;
+    }
+    uint32_t mask = (uint32_t)a->nslots - 1, i = hash & mask;
+    for (; a->slots[i]; i = (i + 1) & mask) {
+        acc_entry *e = &a->e[a->slots[i] - 1];
+        if (e->hash == hash && e->len == len && memcmp(a->arena.p + e->off, term, len) == 0)
+            return e;
+    }
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 4096;
+        acc_entry *e = realloc(a->e, cap * sizeof *e);
+        if (!e) {
+            a->err = 1;
+            return NULL;
+        }
+        a->bytes += (cap - a->cap) * sizeof *e;
+        a->e = e;
+        a->cap = cap;
+    }
+    acc_entry *e = &a->e[a->n];
+    memset(e, 0, sizeof *e);
+    e->off = (uint32_t)a->arena.len;
+    e->len = (uint16_t)len;
+    e->hash = hash;
+    buf_put(&a->arena, term, len);
+    a->bytes += len;
+    a->slots[i] = (uint32_t)++a->n;
+    return a->arena.err ? (a->err = 1, NULL) : e;
+}
+
+/* ---- the writer ------------------------------------------------------------- */
+
+typedef struct {
+    store *st;
+    MDB_txn *txn;
+    const writer_opts *o;
+    const walk_list *list;
+    writer_summary *sum;
+    an_analyzer *an;
+    ZSTD_CCtx *zc;
+    store_stats stats;
+    doc_terms dt;
+    accum acc;
+    plist pl;                    /* scratch posting lists */
+    txt_buf kb, vb, tb, fb;      /* scratch keys, values, texts */
+    int dirty;                   /* something was written */
+    diag_fn user_diag;           /* where diagnostics go after counting */
+    void *user_ctx;
+    char *err;
+    size_t errlen;
+} writer;
+
+static int fail(writer *w, int rc, const char *what)
+{
+    int s = store_fail(w->st, rc, what);
+    snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+    return s;
+}
+
+static int oom(writer *w)
+{
+    snprintf(w->err, w->errlen, "out of memory");
+    return BS_ENOMEM;
+}
+
+static int corrupt(writer *w, const char *what, const char *why)
+{
+    snprintf(w->err, w->errlen, "the index %s is damaged (%s: %s); rebuild it with "
+             "blogsearch-index --full", w->st->dir, what, why);
+    return BS_ECORRUPT;
+}
+
+static int put(writer *w, MDB_dbi dbi, const void *k, size_t klen, const void *v, size_t vlen,
+               unsigned flags, const char *what)
+{
+    MDB_val key = { klen, (void *)k }, val = { vlen, (void *)v };
+    int rc = mdb_put(w->txn, dbi, &key, &val, flags);
+    if (rc != 0)
+        return fail(w, rc, what);
+    w->dirty = 1;
+    return BS_OK;
+}
+
+/* The text of each field as analyzed: the tags field is the tags and the
+ * category, one a line. Deleting a post analyzes the same texts again. */
+static void tags_field_text(txt_buf *out, const char *tags, size_t ntags, size_t *tag_len,
+                            const char **tagv, const char *cat, size_t cat_len)
+{
+    buf_reset(out);
+    for (size_t i = 0; i < ntags; i++) {
+        const char *t = tagv ? tagv[i] : tags;
+        size_t n = tagv ? tag_len[i] : strlen(tags);
+        buf_put(out, t, n);
+        buf_putc(out, '\n');
+        if (!tagv)
+            tags += n + 1;
+    }
+    buf_put(out, cat, cat_len);
+}
+
+static int analyze_fields(writer *w, const char *text[BS_NFIELDS], const size_t len[BS_NFIELDS])
+{
+    dt_reset(&w->dt);
+    for (int f = 0; f < BS_NFIELDS; f++) {
+        uint32_t pos = 0;
+        w->dt.field = f;
+        int rc = an_analyze(w->an, text[f], len[f], &pos, dt_token, &w->dt);
+        if (rc != 0 || w->dt.err)
+            return oom(w);
+    }
+    return BS_OK;
+}
+
+/* ---- taking a post out ------------------------------------------------------- */
+
+static int read_body(writer *w, uint32_t docid, uint64_t body_bytes, txt_buf *out)
+{
+    MDB_cursor *c;
+    uint8_t k6[6];
+    key_text(k6, docid, 0);
+    MDB_val k = { 6, k6 }, v;
+    buf_reset(&w->fb);
+    int rc = mdb_cursor_open(w->txn, w->st->texts, &c);
+    if (rc != 0)
+        return fail(w, rc, "reading a post's text");
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 6 || codec_get_u32be(k.mv_data) != docid)
+            break;
+        buf_put(&w->fb, v.mv_data, v.mv_size);
+    }
+    mdb_cursor_close(c);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return fail(w, rc, "reading a post's text");
+    buf_reset(out);
+    if (body_bytes == 0)
+        return BS_OK;
+    if (body_bytes > ((uint64_t)1 << 32))
+        return corrupt(w, "texts", "body length out of range");
+    buf_put(out, "", 0);
+    char *tmp = malloc((size_t)body_bytes + 1);
+    if (!tmp)
+        return oom(w);
+    size_t n = ZSTD_decompress(tmp, (size_t)body_bytes, w->fb.p, w->fb.len);
+    if (ZSTD_isError(n) || n != body_bytes) {
+        free(tmp);
+        return corrupt(w, "texts", "the stored text does not decompress");
+    }
+    buf_put(out, tmp, n);
+    free(tmp);
+    return out->err ? oom(w) : BS_OK;
+}
+
+/* Removes docid from the block of term that holds it. */
+static int remove_posting(writer *w, MDB_cursor *c, const char *term, size_t tlen, uint32_t docid)
+{
+    key_term(&w->kb, term, tlen, docid);
+    MDB_val k = { w->kb.len, w->kb.p }, v;
+    int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    size_t ktl;
+    uint32_t first;
+    if (rc == 0 && (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
+                    || memcmp(k.mv_data, term, tlen) != 0 || first != docid))
+        rc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+    else if (rc == MDB_NOTFOUND)
+        rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    if (rc == MDB_NOTFOUND)
+        return BS_OK;                /* nothing to remove: a stale record */
+    if (rc != 0)
+        return fail(w, rc, "finding a posting to remove");
+    if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
+        || memcmp(k.mv_data, term, tlen) != 0 || first > docid)
+        return BS_OK;
+    const char *why;
+    plist_reset(&w->pl);
+    int drc = codec_block_decode(v.mv_data, v.mv_size, first, &w->pl, &why);
+    if (drc == BS_ENOMEM)
+        return oom(w);
+    if (drc != BS_OK)
+        return corrupt(w, "terms", why);
+    size_t i = 0;
+    while (i < w->pl.n && w->pl.docid[i] != docid)
+        i++;
+    if (i == w->pl.n)
+        return BS_OK;
+    plist_remove(&w->pl, i);
+    w->dirty = 1;
+    if ((rc = mdb_cursor_del(c, 0)) != 0)
+        return fail(w, rc, "removing a posting");
+    if (w->pl.n == 0)
+        return BS_OK;
+    /* the rest goes back under its (possibly new) first docid */
+    key_term(&w->kb, term, tlen, w->pl.docid[0]);
+    buf_reset(&w->vb);
+    codec_block_encode(&w->pl, 0, w->pl.n, &w->vb);
+    if (w->vb.err || w->pl.err)
+        return oom(w);
+    return put(w, w->st->terms, w->kb.p, w->kb.len, w->vb.p, w->vb.len, 0, "rewriting a block");
+}
+
+static int del_facet(writer *w, char kind, const char *s, size_t len, uint32_t docid)
+{
+    if (len == 0)
+        return BS_OK;
+    uint8_t d4[4];
+    key_docid(d4, docid);
+    key_facet(&w->kb, kind, s, len);
+    MDB_val k = { w->kb.len, w->kb.p }, v = { 4, d4 };
+    int rc = mdb_del(w->txn, w->st->facets, &k, &v);
+    return rc == 0 || rc == MDB_NOTFOUND ? BS_OK : fail(w, rc, "removing a tag");
+}
+
+static int delete_doc(writer *w, uint32_t docid)
+{
+    uint8_t k4[4];
+    key_docid(k4, docid);
+    MDB_val k = { 4, k4 }, v;
+    int rc = mdb_get(w->txn, w->st->docs, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return BS_OK;
+    if (rc != 0)
+        return fail(w, rc, "reading a post");
+    doc_record d;
+    const char *why;
+    rc = codec_doc_decode(v.mv_data, v.mv_size, &d, &why);
+    if (rc != BS_OK)
+        return rc == BS_ENOMEM ? oom(w) : corrupt(w, "docs", why);
+    txt_buf body = { 0 };
+    rc = read_body(w, docid, d.body_bytes, &body);
+    if (rc == BS_OK) {
+        tags_field_text(&w->tb, NULL, d.ntags, d.tag_len, d.tags, d.category, d.category_len);
+        const char *text[BS_NFIELDS] = { d.title, w->tb.p ? w->tb.p : "", d.description,
+                                         body.p ? body.p : "" };
+        size_t len[BS_NFIELDS] = { d.title_len, w->tb.len, d.description_len, body.len };
+        rc = analyze_fields(w, text, len);
+    }
+    MDB_cursor *c = NULL;
+    if (rc == BS_OK && (rc = mdb_cursor_open(w->txn, w->st->terms, &c)) != 0)
+        rc = fail(w, rc, "removing postings");
+    for (size_t t = 0; rc == BS_OK && t < w->dt.nterms; t++)
+        rc = remove_posting(w, c, w->dt.arena.p + w->dt.off[t], w->dt.len[t], docid);
+    if (c)
+        mdb_cursor_close(c);
+    for (size_t i = 0; rc == BS_OK && i < d.ntags; i++)
+        rc = del_facet(w, FACET_TAG, d.tags[i], d.tag_len[i], docid);
+    if (rc == BS_OK)
+        rc = del_facet(w, FACET_CATEGORY, d.category, d.category_len, docid);
+    if (rc == BS_OK)
+        rc = del_facet(w, FACET_AUTHOR, d.author, d.author_len, docid);
+    if (rc == BS_OK && d.has_date) {
+        uint8_t k12[12];
+        key_date(k12, d.date, docid);
+        MDB_val dk = { 12, k12 };
+        int mrc = mdb_del(w->txn, w->st->dates, &dk, NULL);
+        if (mrc != 0 && mrc != MDB_NOTFOUND)
+            rc = fail(w, mrc, "removing a date");
+    }
+    if (rc == BS_OK) {
+        /* texts chunks: 0, 1, ... until one is missing */
+        for (uint16_t ch = 0;; ch++) {
+            uint8_t k6[6];
+            key_text(k6, docid, ch);
+            MDB_val tk = { 6, k6 };
+            int mrc = mdb_del(w->txn, w->st->texts, &tk, NULL);
+            if (mrc == MDB_NOTFOUND)
+                break;
+            if (mrc != 0) {
+                rc = fail(w, mrc, "removing a post's text");
+                break;
+            }
+        }
+    }
+    if (rc == BS_OK) {
+        for (int f = 0; f < BS_NFIELDS; f++)
+            w->stats.lensum[f] -= d.len[f] <= w->stats.lensum[f] ? d.len[f] : w->stats.lensum[f];
+        if (w->stats.ndocs)
+            w->stats.ndocs--;
+        int mrc = mdb_del(w->txn, w->st->docs, &k, NULL);
+        if (mrc != 0)
+            rc = fail(w, mrc, "removing a post");
+        w->dirty = 1;
+    }
+    codec_doc_free(&d);
+    buf_free(&body);
+    return rc;
+}
+
+/* ---- adding a post ------------------------------------------------------------ */
+
+static int put_facet(writer *w, char kind, const char *s, size_t len, uint32_t docid)
+{
+    if (len == 0)
+        return BS_OK;
+    uint8_t d4[4];
+    key_docid(d4, docid);
+    key_facet(&w->kb, kind, s, len);
+    if (w->kb.len < 2)
+        return BS_OK;
+    return put(w, w->st->facets, w->kb.p, w->kb.len, d4, 4, 0, "writing a tag");
+}
+
+/* Moves the postings of the post just analyzed into the accumulator. */
+static int gather_postings(writer *w, uint32_t docid)
+{
+    doc_terms *d = &w->dt;
+    size_t n = d->nterms;
+    /* counting sort of the tokens by term keeps each term's positions in
+     * field order, ascending within a field */
+    uint32_t *start = calloc(n + 1, sizeof *start);
+    tok_rec *sorted = malloc((d->ntoks ? d->ntoks : 1) * sizeof *sorted);
+    if (!start || !sorted) {
+        free(start);
+        free(sorted);
+        return oom(w);
+    }
+    for (size_t i = 0; i < d->ntoks; i++)
+        start[d->toks[i].tid + 1]++;
+    for (size_t t = 0; t < n; t++)
+        start[t + 1] += start[t];
+    uint32_t *fill = calloc(n + 1, sizeof *fill);
+    if (!fill) {
+        free(start);
+        free(sorted);
+        return oom(w);
+    }
+    memcpy(fill, start, (n + 1) * sizeof *fill);
+    for (size_t i = 0; i < d->ntoks; i++)
+        sorted[fill[d->toks[i].tid]++] = d->toks[i];
+    free(fill);
+
+    int rc = BS_OK;
+    for (size_t t = 0; t < n && rc == BS_OK; t++) {
+        acc_entry *e = acc_get(&w->acc, d->arena.p + d->off[t], d->len[t], d->hash[t]);
+        if (!e) {
+            rc = oom(w);
+            break;
+        }
+        size_t before = e->post.cap;
+        uint32_t tf[BS_NFIELDS] = { 0 };
+        for (uint32_t i = start[t]; i < start[t + 1]; i++)
+            tf[sorted[i].field]++;
+        buf_put(&e->post, &docid, sizeof docid);
+        for (int f = 0; f < BS_NFIELDS; f++)
+            buf_put_varint(&e->post, tf[f]);
+        for (uint32_t i = start[t]; i < start[t + 1]; i++) {
+            int first = i == start[t] || sorted[i - 1].field != sorted[i].field;
+            buf_put_varint(&e->post, first ? sorted[i].pos : sorted[i].pos - sorted[i - 1].pos);
+        }
+        if (e->post.err)
+            rc = oom(w);
+        w->acc.bytes += e->post.cap - before;
+    }
+    free(start);
+    free(sorted);
+    return rc;
+}
+
+static int add_doc(writer *w, const walk_entry *e, post *p, uint32_t *docid_out)
+{
+    if (w->stats.next_docid >= UINT32_MAX) {
+        snprintf(w->err, w->errlen, "the index has used all 2^32 post numbers; rebuild it "
+                 "with blogsearch-index --full");
+        return BS_ERROR;
+    }
+    uint32_t docid = (uint32_t)w->stats.next_docid++;
+    tags_field_text(&w->tb, p->tags.p ? p->tags.p : "", p->ntags, NULL, NULL,
+                    p->category.p ? p->category.p : "", p->category.len);
+    const char *text[BS_NFIELDS] = { p->title.p ? p->title.p : "", w->tb.p ? w->tb.p : "",
+                                     p->description.p ? p->description.p : "",
+                                     p->body.p ? p->body.p : "" };
+    size_t len[BS_NFIELDS] = { p->title.len, w->tb.len, p->description.len, p->body.len };
+    int rc = analyze_fields(w, text, len);
+    if (rc == BS_OK)
+        rc = gather_postings(w, docid);
+    if (rc != BS_OK)
+        return rc;
+
+    /* stored fields */
+    const char *tagv[256];
+    size_t tag_len[256], ntags = 0;
+    for (const char *t = p->tags.p; t && t < p->tags.p + p->tags.len && ntags < 256;
+         t += strlen(t) + 1) {
+        tagv[ntags] = t;
+        tag_len[ntags++] = strlen(t);
+    }
+    txt_buf url = { 0 };
+    if (p->link.len)
+        buf_put(&url, p->link.p, p->link.len);
+    else if (w->o->url_prefix && *w->o->url_prefix) {
+        buf_puts(&url, w->o->url_prefix);
+        buf_put(&url, p->slug.p, p->slug.len);
+        buf_putc(&url, '/');
+    }
+    static const char *const formats[] = { "rst", "md", "html", "txt" };
+    doc_record d = {
+        .has_date = p->has_date, .date = p->date,
+        .path = e->path, .path_len = strlen(e->path),
+        .url = url.p ? url.p : "", .url_len = url.len,
+        .title = text[0], .title_len = len[0],
+        .slug = p->slug.p ? p->slug.p : "", .slug_len = p->slug.len,
+        .category = p->category.p ? p->category.p : "", .category_len = p->category.len,
+        .author = p->author.p ? p->author.p : "", .author_len = p->author.len,
+        .description = text[2], .description_len = len[2],
+        .format = formats[p->kind], .format_len = strlen(formats[p->kind]),
+        .ntags = ntags, .tags = tagv, .tag_len = tag_len, .body_bytes = p->body.len,
+    };
+    memcpy(d.len, w->dt.field_len, sizeof d.len);
+    buf_reset(&w->vb);
+    codec_doc_encode(&d, &w->vb);
+    buf_free(&url);
+    if (w->vb.err)
+        return oom(w);
+    uint8_t k4[4];
+    key_docid(k4, docid);
+    /* docids only grow, so records are appended at the end of the tree */
+    rc = put(w, w->st->docs, k4, 4, w->vb.p, w->vb.len, MDB_APPEND, "writing a post");
+
+    /* the body text, compressed, in leaf-sized chunks */
+    if (rc == BS_OK && p->body.len) {
+        size_t cap = ZSTD_compressBound(p->body.len);
+        char *z = malloc(cap);
+        if (!z)
+            return oom(w);
+        size_t zn = ZSTD_compressCCtx(w->zc, z, cap, p->body.p, p->body.len, ZSTD_LEVEL);
+        if (ZSTD_isError(zn)) {
+            free(z);
+            snprintf(w->err, w->errlen, "compressing a post's text: %s", ZSTD_getErrorName(zn));
+            return BS_ERROR;
+        }
+        for (size_t off = 0, ch = 0; off < zn && rc == BS_OK; off += TEXT_CHUNK_BYTES, ch++) {
+            uint8_t k6[6];
+            key_text(k6, docid, (uint16_t)ch);
+            size_t n = zn - off < TEXT_CHUNK_BYTES ? zn - off : TEXT_CHUNK_BYTES;
+            rc = put(w, w->st->texts, k6, 6, z + off, n, MDB_APPEND, "writing a post's text");
+        }
+        free(z);
+    }
+    for (size_t i = 0; rc == BS_OK && i < ntags; i++)
+        rc = put_facet(w, FACET_TAG, tagv[i], tag_len[i], docid);
+    if (rc == BS_OK)
+        rc = put_facet(w, FACET_CATEGORY, d.category, d.category_len, docid);
+    if (rc == BS_OK)
+        rc = put_facet(w, FACET_AUTHOR, d.author, d.author_len, docid);
+    if (rc == BS_OK && p->has_date) {
+        uint8_t k12[12];
+        key_date(k12, p->date, docid);
+        rc = put(w, w->st->dates, k12, 12, "", 0, 0, "writing a date");
+    }
+    if (rc == BS_OK) {
+        w->stats.ndocs++;
+        for (int f = 0; f < BS_NFIELDS; f++)
+            w->stats.lensum[f] += w->dt.field_len[f];
+        *docid_out = docid;
+    }
+    return rc;
+}
+
+/* ---- writing the gathered postings ------------------------------------------- */
+
+typedef struct {
+    uint64_t prefix;             /* the first 8 bytes, big-endian: most compares end here */
+    const char *s;
+    size_t len;
+    uint32_t idx;                /* entry in the accumulator */
+} term_ref;
+
+static int by_term(const void *a, const void *b)
+{
+    const term_ref *x = a, *y = b;
+    if (x->prefix != y->prefix)
+        return x->prefix < y->prefix ? -1 : 1;
+    int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static uint64_t prefix8(const char *s, size_t len)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; i++)
+        v = v << 8 | (i < len ? (unsigned char)s[i] : 0);
+    return v;
+}
+
+/* Decodes an accumulator entry's scratch postings into w->pl (appending). */
+static int scratch_decode(writer *w, const acc_entry *e)
+{
+    const uint8_t *p = (const uint8_t *)e->post.p, *end = p + e->post.len;
+    uint32_t *pos = NULL;
+    size_t cap = 0;
+    while (p < end) {
+        uint32_t docid, tf[BS_NFIELDS];
+        uint64_t v;
+        size_t total = 0;
+        memcpy(&docid, p, sizeof docid);
+        p += sizeof docid;
+        for (int f = 0; f < BS_NFIELDS; f++) {
+            codec_get_varint(&p, end, &v);
+            tf[f] = (uint32_t)v;
+            total += tf[f];
+        }
+        if (total > cap) {
+            cap = total * 2;
+            uint32_t *np = realloc(pos, cap * sizeof *np);
+            if (!np) {
+                free(pos);
+                return oom(w);
+            }
+            pos = np;
+        }
+        size_t k = 0;
+        for (int f = 0; f < BS_NFIELDS; f++) {
+            for (uint32_t j = 0; j < tf[f]; j++, k++) {
+                codec_get_varint(&p, end, &v);
+                pos[k] = j == 0 ? (uint32_t)v : pos[k - 1] + (uint32_t)v;
+            }
+        }
+        plist_add(&w->pl, docid, tf, pos);
+    }
+    free(pos);
+    return w->pl.err ? oom(w) : BS_OK;
+}
+
+static int flush(writer *w)
+{
+    accum *a = &w->acc;
+    if (a->n == 0)
+        return BS_OK;
+    term_ref *order = malloc(a->n * sizeof *order);
+    if (!order)
+        return oom(w);
+    for (size_t i = 0; i < a->n; i++)
+        order[i] = (term_ref){ prefix8(a->arena.p + a->e[i].off, a->e[i].len),
+                               a->arena.p + a->e[i].off, a->e[i].len, (uint32_t)i };
+    qsort(order, a->n, sizeof *order, by_term);
+
+    MDB_stat ms;
+    int rc = mdb_stat(w->txn, w->st->terms, &ms);
+    if (rc != 0) {
+        free(order);
+        return fail(w, rc, "reading the terms");
+    }
+    int append = ms.ms_entries == 0;   /* a fresh build writes keys in order */
+    MDB_cursor *c;
+    if ((rc = mdb_cursor_open(w->txn, w->st->terms, &c)) != 0) {
+        free(order);
+        return fail(w, rc, "writing postings");
+    }
+    int st = BS_OK;
+    for (size_t i = 0; i < a->n && st == BS_OK; i++) {
+        const acc_entry *e = &a->e[order[i].idx];
+        const char *term = a->arena.p + e->off;
+        plist_reset(&w->pl);
+        int merged = 0;
+        if (!append) {
+            /* the term's last block, if it has room, takes the new postings */
+            key_term(&w->kb, term, e->len, UINT32_MAX);
+            MDB_val k = { w->kb.len, w->kb.p }, v;
+            rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+            rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV)
+                         : rc == MDB_NOTFOUND ? mdb_cursor_get(c, &k, &v, MDB_LAST) : rc;
+            size_t ktl;
+            uint32_t first, cnt;
+            if (rc != 0 && rc != MDB_NOTFOUND) {
+                st = fail(w, rc, "finding a term's last block");
+                break;
+            }
+            if (rc == 0 && key_term_split(k.mv_data, k.mv_size, &ktl, &first) == 0
+                && ktl == e->len && memcmp(k.mv_data, term, ktl) == 0
+                && codec_block_count(v.mv_data, v.mv_size, &cnt) == BS_OK
+                && cnt < BLK_MAX_POSTINGS && k.mv_size + v.mv_size < BLK_TARGET_BYTES * 3 / 4) {
+                const char *why;
+                int drc = codec_block_decode(v.mv_data, v.mv_size, first, &w->pl, &why);
+                if (drc != BS_OK) {
+                    st = drc == BS_ENOMEM ? oom(w) : corrupt(w, "terms", why);
+                    break;
+                }
+                merged = 1;
+            }
+        }
+        size_t old = w->pl.n;
+        if ((st = scratch_decode(w, e)) != BS_OK)
+            break;
+        if (merged && w->pl.docid[old] <= w->pl.docid[old - 1]) {
+            st = corrupt(w, "terms", "a block holds a docid newer than a new post");
+            break;
+        }
+        for (size_t from = 0; from < w->pl.n && st == BS_OK; ) {
+            key_term(&w->kb, term, e->len, w->pl.docid[from]);
+            size_t cnt = codec_block_fill(&w->pl, from, w->kb.len);
+            buf_reset(&w->vb);
+            codec_block_encode(&w->pl, from, from + cnt, &w->vb);
+            if (w->vb.err || w->kb.err) {
+                st = oom(w);
+                break;
+            }
+            st = put(w, w->st->terms, w->kb.p, w->kb.len, w->vb.p, w->vb.len,
+                     append ? MDB_APPEND : 0, "writing postings");
+            from += cnt;
+        }
+    }
+    mdb_cursor_close(c);
+    free(order);
+    for (size_t i = 0; i < a->n; i++)
+        buf_free(&a->e[i].post);
+    a->n = 0;
+    buf_reset(&a->arena);
+    if (a->slots)
+        memset(a->slots, 0, a->nslots * sizeof *a->slots);
+    a->bytes = a->cap * sizeof *a->e + a->nslots * sizeof *a->slots;
+    return st;
+}
+
+/* ---- reading a post file ------------------------------------------------------ */
+
+static void diag(writer *w, const char *path, diag_level level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void diag(writer *w, const char *path, diag_level level, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (w->o->diag)
+        w->o->diag(w->o->diag_ctx, path, 0, level, msg);
+}
+
+/* Reads a whole file into out. Returns 0, or -1 with a diagnostic. */
+static int read_file(writer *w, const char *path, txt_buf *out)
+{
+    buf_reset(out);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        diag(w, path, DIAG_ERROR, "cannot read: %s; what was indexed of it is kept",
+             strerror(errno));
+        return -1;
+    }
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            diag(w, path, DIAG_ERROR, "cannot read: %s; what was indexed of it is kept",
+                 strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        buf_put(out, chunk, (size_t)n);
+        if (out->len > w->o->max_file_bytes)
+            break;                   /* grew while we read: the size check below decides */
+    }
+    close(fd);
+    return out->err ? -1 : 0;
+}
+
+enum { DONE_ADDED, DONE_UPDATED, DONE_UNCHANGED, DONE_SKIPPED, DONE_KEPT };
+
+static int write_path(writer *w, const walk_entry *e, uint32_t docid, uint64_t hash)
+{
+    path_record r = { docid, e->size, e->mtime_ns, hash, e->meta_path ? e->meta_size : 0,
+                      e->meta_path ? e->meta_mtime_ns : 0 };
+    buf_reset(&w->vb);
+    codec_path_encode(&r, &w->vb);
+    if (w->vb.err)
+        return oom(w);
+    return put(w, w->st->paths, e->path, strlen(e->path), w->vb.p, w->vb.len, 0,
+               "writing a path");
+}
+
+static int process(writer *w, const walk_entry *e, int force, int *outcome)
+{
+    MDB_val k = { strlen(e->path), e->path }, v;
+    path_record old = { 0 };
+    int known = 0;
+    int rc = mdb_get(w->txn, w->st->paths, &k, &v);
+    if (rc == 0) {
+        if (codec_path_decode(v.mv_data, v.mv_size, &old) != BS_OK)
+            return corrupt(w, "paths", e->path);
+        known = 1;
+    } else if (rc != MDB_NOTFOUND) {
+        return fail(w, rc, "reading a path");
+    }
+    int meta_same = old.meta_size == (e->meta_path ? e->meta_size : 0)
+                    && old.meta_mtime_ns == (e->meta_path ? e->meta_mtime_ns : 0);
+    if (known && !force && old.size == e->size && old.mtime_ns == e->mtime_ns && meta_same) {
+        *outcome = old.docid ? DONE_UNCHANGED : DONE_SKIPPED;   /* still a draft, say */
+        return BS_OK;
+    }
+
+    if (e->size > w->o->max_file_bytes) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "%.1f MB", (double)e->size / 1e6);
+        diag(w, e->path, DIAG_WARNING, "file is %s, over the size limit (--max-size); skipped",
+             msg);
+        *outcome = known ? DONE_KEPT : DONE_SKIPPED;
+        return BS_OK;
+    }
+    txt_buf data = { 0 }, meta = { 0 };
+    if (read_file(w, e->path, &data) != 0 || (e->meta_path && read_file(w, e->meta_path, &meta) != 0)) {
+        int nomem = data.err || meta.err;
+        buf_free(&data);
+        buf_free(&meta);
+        if (nomem)
+            return oom(w);
+        *outcome = known ? DONE_KEPT : DONE_SKIPPED;
+        return BS_OK;
+    }
+    w->sum->bytes += data.len;
+    uint64_t hash = codec_hash64(data.p ? data.p : "", data.len, 0);
+    if (e->meta_path)
+        hash = codec_hash64(meta.p ? meta.p : "", meta.len, hash);
+    if (known && !force && hash == old.hash) {
+        /* touched, not changed: remember the new time, index nothing */
+        buf_free(&data);
+        buf_free(&meta);
+        *outcome = old.docid ? DONE_UNCHANGED : DONE_SKIPPED;
+        return write_path(w, e, old.docid, hash);
+    }
+
+    int skip = 0;
+    if (data.len == 0) {
+        diag(w, e->path, DIAG_WARNING, "empty file; skipped");
+        skip = 1;
+    } else if (memchr(data.p, '\0', data.len < BINARY_PROBE ? data.len : BINARY_PROBE)) {
+        diag(w, e->path, DIAG_ERROR, "binary file (it has NUL bytes); skipped");
+        skip = 1;
+    }
+    post p;
+    post_init(&p);
+    post_opts po = { w->o->tz_min, w->o->diag, w->o->diag_ctx };
+    if (!skip && post_parse(&p, e->path, data.p, data.len, e->meta_path ? meta.p : NULL,
+                            meta.len, &po) != 0) {
+        post_free(&p);
+        buf_free(&data);
+        buf_free(&meta);
+        return oom(w);
+    }
+    buf_free(&data);
+    buf_free(&meta);
+    if (!skip && p.draft && !w->o->drafts)
+        skip = 2;
+
+    rc = BS_OK;
+    if (known && old.docid)
+        rc = delete_doc(w, old.docid);
+    uint32_t docid = 0;
+    if (rc == BS_OK && !skip)
+        rc = add_doc(w, e, &p, &docid);
+    if (rc == BS_OK)
+        rc = write_path(w, e, docid, hash);
+    post_free(&p);
+    *outcome = skip ? DONE_SKIPPED : known && old.docid ? DONE_UPDATED : DONE_ADDED;
+    return rc;
+}
+
+/* Posts that were indexed under the walked roots and are gone now. */
+static int remove_missing(writer *w)
+{
+    MDB_cursor *c;
+    MDB_val k, v;
+    int rc = mdb_cursor_open(w->txn, w->st->paths, &c);
+    if (rc != 0)
+        return fail(w, rc, "reading paths");
+    int st = BS_OK;
+    char *path = NULL;
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && st == BS_OK;) {
+        char *np = realloc(path, k.mv_size + 1);
+        if (!np) {
+            st = oom(w);
+            break;
+        }
+        path = np;
+        memcpy(path, k.mv_data, k.mv_size);
+        path[k.mv_size] = '\0';
+        if (!walk_under_roots(w->list, path) || walk_find(w->list, path)) {
+            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+            continue;
+        }
+        path_record r;
+        if (codec_path_decode(v.mv_data, v.mv_size, &r) != BS_OK) {
+            st = corrupt(w, "paths", path);
+            break;
+        }
+        /* deleting the post moves the cursor's database pages: drop the
+         * path record first, then look the position up again */
+        if ((rc = mdb_cursor_del(c, 0)) != 0) {
+            st = fail(w, rc, "removing a path");
+            break;
+        }
+        w->dirty = 1;
+        if (r.docid) {
+            if ((st = delete_doc(w, r.docid)) != BS_OK)
+                break;
+            w->sum->removed++;
+            if (w->o->event)
+                w->o->event(w->o->event_ctx, path, "removed");
+        }
+        MDB_val again = { strlen(path), path };
+        k = again;
+        rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    }
+    if (st == BS_OK && rc != 0 && rc != MDB_NOTFOUND)
+        st = fail(w, rc, "reading paths");
+    mdb_cursor_close(c);
+    free(path);
+    return st;
+}
+
+/* ---- options of the index ---------------------------------------------------- */
+
+static void encode_options(const writer_opts *o, txt_buf *b)
+{
+    buf_reset(b);
+    buf_put_varint(b, o->drafts ? 1 : 0);
+    buf_put_zigzag(b, o->tz_min);
+    const char *u = o->url_prefix ? o->url_prefix : "";
+    buf_put_str(b, u, strlen(u));
+}
+
+static int empty_all(writer *w)
+{
+    MDB_dbi dbs[] = { w->st->docs, w->st->texts, w->st->terms, w->st->paths, w->st->facets,
+                      w->st->dates, w->st->meta };
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+        int rc = mdb_drop(w->txn, dbs[i], 0);
+        if (rc != 0)
+            return fail(w, rc, "emptying the index");
+    }
+    w->dirty = 1;
+    memset(&w->stats, 0, sizeof w->stats);
+    w->stats.next_docid = 1;
+    int rc = store_init_meta(w->st, w->txn);
+    if (rc != BS_OK)
+        snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+    return rc;
+}
+
+static int run_once(writer *w)
+{
+    int rc = store_txn_begin(w->st, 0, &w->txn);
+    if (rc != BS_OK) {
+        snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+        return rc;
+    }
+    w->dirty = 0;
+    if ((rc = store_get_stats(w->st, w->txn, &w->stats)) != BS_OK) {
+        snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+        mdb_txn_abort(w->txn);
+        return rc;
+    }
+    /* options that change what a post yields make every post be read again */
+    txt_buf opt = { 0 };
+    encode_options(w->o, &opt);
+    MDB_val ok = { 7, "options" }, ov;
+    int mrc = mdb_get(w->txn, w->st->meta, &ok, &ov);
+    int force = mrc == 0 && (ov.mv_size != opt.len || memcmp(ov.mv_data, opt.p, opt.len) != 0);
+    if (mrc != 0 && mrc != MDB_NOTFOUND)
+        rc = fail(w, mrc, "reading the index options");
+    if (force && !w->o->full && w->o->diag)
+        w->o->diag(w->o->diag_ctx, w->st->dir, 0, DIAG_WARNING, "the options (--drafts, "
+                   "--url-prefix, --timezone) differ from the last run; every post is read "
+                   "again");
+    if (rc == BS_OK && w->o->full)
+        rc = empty_all(w);
+    if (rc == BS_OK)
+        rc = remove_missing(w);
+
+    for (size_t i = 0; rc == BS_OK && i < w->list->n; i++) {
+        int outcome = DONE_UNCHANGED;
+        rc = process(w, &w->list->v[i], force, &outcome);
+        static const char *const what[] = { "added", "updated", NULL, "skipped", "skipped" };
+        switch (outcome) {
+        case DONE_ADDED: w->sum->added++; break;
+        case DONE_UPDATED: w->sum->updated++; break;
+        case DONE_UNCHANGED: w->sum->unchanged++; break;
+        default: w->sum->skipped++; break;
+        }
+        if (rc == BS_OK && w->o->event && what[outcome])
+            w->o->event(w->o->event_ctx, w->list->v[i].path, what[outcome]);
+        if (rc == BS_OK && w->acc.bytes > w->o->mem_limit)
+            rc = flush(w);
+        if (w->o->progress)
+            w->o->progress(w->o->progress_ctx, i + 1, w->list->n, w->sum->bytes);
+    }
+    if (rc == BS_OK)
+        rc = flush(w);
+    if (rc == BS_OK && w->dirty)
+        rc = store_put_stats(w->st, w->txn, &w->stats);
+    if (rc == BS_OK && (w->dirty || mrc == MDB_NOTFOUND || force))
+        rc = put(w, w->st->meta, "options", 7, opt.p, opt.len, 0, "writing the index options");
+    buf_free(&opt);
+    if (rc != BS_OK) {
+        if (rc != BS_ENOMEM && rc != BS_EMAPFULL && w->err[0] == '\0')
+            snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+        mdb_txn_abort(w->txn);
+        return rc;
+    }
+    if (w->o->strict && (w->sum->warnings || w->sum->errors)) {
+        mdb_txn_abort(w->txn);
+        snprintf(w->err, w->errlen, "--strict: %zu warning%s and %zu error%s; the index was "
+                 "not changed", w->sum->warnings, w->sum->warnings == 1 ? "" : "s",
+                 w->sum->errors, w->sum->errors == 1 ? "" : "s");
+        return BS_ERROR;
+    }
+    if (!w->dirty) {
+        mdb_txn_abort(w->txn);       /* nothing changed: leave the file alone */
+        return BS_OK;
+    }
+    if ((mrc = mdb_txn_commit(w->txn)) != 0)
+        return fail(w, mrc, "committing the index");
+    w->sum->committed = 1;
+    return BS_OK;
+}
+
+static void count_diag(void *ctx, const char *path, unsigned line, diag_level level,
+                       const char *msg)
+{
+    writer *w = ctx;
+    if (level == DIAG_ERROR)
+        w->sum->errors++;
+    else
+        w->sum->warnings++;
+    if (w->user_diag)
+        w->user_diag(w->user_ctx, path, line, level, msg);
+}
+
+int writer_run(const char *dir, const walk_list *list, const writer_opts *opts,
+               writer_summary *sum, char *errbuf, size_t errlen)
+{
+    writer w = { 0 };
+    writer_opts local = *opts, *o = &local;
+    memset(sum, 0, sizeof *sum);
+    errbuf[0] = '\0';
+    w.user_diag = opts->diag;
+    w.user_ctx = opts->diag_ctx;
+    local.diag = count_diag;
+    local.diag_ctx = &w;
+    w.o = o;
+    w.list = list;
+    w.sum = sum;
+    w.err = errbuf;
+    w.errlen = errlen;
+    int rc = store_open(&w.st, dir, STORE_CREATE, errbuf, errlen);
+    if (rc != BS_OK)
+        return rc;
+    if (an_new(&w.an, 0) != 0 || !(w.zc = ZSTD_createCCtx())) {
+        rc = oom(&w);
+        goto out;
+    }
+    /* room for the corpus: text, postings and LMDB's slack, about four
+     * times the source; a run that still fills it is redone with twice more */
+    uint64_t source = 0;
+    for (size_t i = 0; i < list->n; i++)
+        source += list->v[i].size;
+    uint64_t want = o->initial_mapsize ? o->initial_mapsize
+                                       : store_used_bytes(w.st) + 4 * source + (64u << 20);
+    for (;;) {
+        if ((rc = store_set_mapsize(w.st, want)) != BS_OK) {
+            snprintf(errbuf, errlen, "%s", w.st->errmsg);
+            break;
+        }
+        rc = run_once(&w);
+        if (rc != BS_EMAPFULL)
+            break;
+        /* start over in a bigger map; nothing of the aborted run remains */
+        want = store_mapsize(w.st) * 2;
+        writer_summary keep = { .map_grows = sum->map_grows + 1, .warnings = sum->warnings,
+                                .errors = sum->errors };
+        *sum = keep;
+        errbuf[0] = '\0';
+        for (size_t i = 0; i < w.acc.n; i++)
+            buf_free(&w.acc.e[i].post);
+        w.acc.n = 0;
+        buf_reset(&w.acc.arena);
+        if (w.acc.slots)
+            memset(w.acc.slots, 0, w.acc.nslots * sizeof *w.acc.slots);
+        w.acc.bytes = 0;
+    }
+    sum->posts = list->n;
+out:
+    acc_free(&w.acc);
+    dt_free(&w.dt);
+    plist_free(&w.pl);
+    buf_free(&w.kb);
+    buf_free(&w.vb);
+    buf_free(&w.tb);
+    buf_free(&w.fb);
+    ZSTD_freeCCtx(w.zc);
+    an_free(w.an);
+    store_close(w.st);
+    return rc;
+}

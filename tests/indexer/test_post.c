@@ -1,0 +1,222 @@
+/* test_post.c: post files to fields, table-driven: every header form
+ * (Nikola RST, Nikola Markdown comment, .meta sidecars in both forms, YAML
+ * front matter, Pelican RST and Markdown), drafts, and each kind of bad
+ * input with the diagnostic and line it must give. */
+#include <stdlib.h>
+
+#include "indexer/indexer.h"
+#include "test.h"
+
+typedef struct {
+    char text[4096];
+    size_t len;
+    int count;
+} diags;
+
+static void on_diag(void *ctx, const char *path, unsigned line, diag_level level, const char *msg)
+{
+    diags *d = ctx;
+    d->count++;
+    d->len += (size_t)snprintf(d->text + d->len, sizeof d->text - d->len, "%s:%u: %s: %s\n",
+                               path, line, level == DIAG_ERROR ? "error" : "warning", msg);
+}
+
+static const struct {
+    int line;
+    const char *path, *in, *meta;
+    size_t in_len;          /* 0: strlen(in) */
+    const char *title, *slug, *date, *tags, *category, *author, *desc;
+    int draft;
+    const char *body_has;   /* a substring of the plain body, or "" for an empty body */
+    const char *diag;       /* a substring of the diagnostics, or "" for none at all */
+} rows[] = {
+#define P(path, in, meta, title, slug, date, tags, cat, author, desc, draft, body, diag) \
+    { __LINE__, path, in, meta, 0, title, slug, date, tags, cat, author, desc, draft, body, diag }
+    /* Nikola reStructuredText */
+    P("a.rst", ".. title: Виртуализация\n.. slug: virt\n.. date: 2013-12-16 00:48:01\n"
+      ".. tags: kvm, Docker , success story\n.. category: Новости\n.. link:\n"
+      ".. description: Кратко\n.. type: text\n.. author: bookwar\n\nТекст поста.\n", NULL,
+      "Виртуализация", "virt", "2013-12-16T00:48:01Z", "kvm|Docker|success story", "Новости",
+      "bookwar", "Кратко", 0, "Текст поста.", ""),
+    P("a.rst", ".. title: Зона\n.. date: 2017-02-24 20:01:04 UTC+03:00\n\nТело\n", NULL,
+      "Зона", "a", "2017-02-24T17:01:04Z", "", "", "", "", 0, "Тело", ""),
+    P("a.rst", ".. title: T\n.. date: 2019-05-02\n.. unknown_key: x\n.. x-custom: y\n\nbody\n",
+      NULL, "T", "a", "2019-05-02T00:00:00Z", "", "", "", "", 0, "body", ""),  /* unknown keys: silent */
+    P("a.rst", ".. title: First\n.. title: Second\n\nb\n", NULL,
+      "First", "a", "", "", "", "", "", 0, "b", "a.rst:2: warning: duplicate key \"title\""),
+    P("a.rst", ".. title: T\n.. date: 31.02.2019\n\nb\n", NULL, "T", "a", "", "", "", "", "",
+      0, "b", "a.rst:2: warning: date \"31.02.2019\""),
+    P("a.rst", ".. title: T\n.. date: 2019-02-30\n\nb\n", NULL, "T", "a", "", "", "", "", "",
+      0, "b", "indexed without a date"),
+    P("a.rst", ".. title: T\n.. status: draft\n\nb\n", NULL, "T", "a", "", "", "", "", "", 1,
+      "b", ""),
+    P("a.rst", ".. title: T\n.. tags: linux, draft\n\nb\n", NULL, "T", "a", "", "linux|draft",
+      "", "", "", 1, "b", ""),                       /* Nikola's draft tag */
+    P("a.rst", ".. title: T\n.. tags: a, a, b\n\nb\n", NULL, "T", "a", "", "a|b", "", "", "",
+      0, "b", ""),                                   /* a tag twice counts once */
+    P("a.rst", "\xEF\xBB\xBF.. title: BOM\r\n.. slug: s\r\n\r\nТекст\r\nстрока\r\n", NULL,
+      "BOM", "s", "", "", "", "", "", 0, "Текст\nстрока", ""),   /* BOM and CRLF */
+    P("a.rst", ".. title: T\n\nПлохой \xFF байт\n", NULL, "T", "a", "", "", "", "", "", 0,
+      "Плохой \xEF\xBF\xBD байт", "a.rst:3: warning: 1 invalid UTF-8 byte"),
+    P("a.rst", ".. title: Только заголовок\n", NULL, "Только заголовок", "a", "", "", "", "",
+      "", 0, "", "the post has no body"),
+    P("a.rst", "Просто текст без заголовка.\nВторая строка.\n", NULL,
+      "Просто текст без заголовка.", "a", "", "", "", "", "", 0, "Вторая строка",
+      "a.rst:1: warning: no metadata header; the title is taken from the first line"),
+    P("dir/my-post.rst", ".. slug: s\n\n", NULL, "my-post", "s", "", "", "", "", "", 0, "",
+      "no title in the metadata; the title is taken from the file name"),
+    P("a.rst", ".. title: T\n.. image:: x.png\n\nb\n", NULL, "T", "a", "", "", "", "", "", 0,
+      "b", "a.rst:2: warning: line in the metadata header is not"),  /* the image is body */
+    /* Nikola Markdown: the header in an HTML comment */
+    P("a.md", "<!--\n.. title: Podman\n.. slug: podman\n.. date: 2021-07-09 10:00:00 UTC+03:00\n"
+      ".. tags: podman, containers\n-->\n\nТекст про **Podman**.\n", NULL, "Podman", "podman",
+      "2021-07-09T07:00:00Z", "podman|containers", "", "", "", 0, "Текст про Podman.", ""),
+    P("a.md", "<!-- .. title: One line\n.. slug: x -->\nbody\n", NULL, "One line", "x", "", "",
+      "", "", "", 0, "body", ""),
+    P("a.md", "<!-- just a comment -->\nText\n", NULL, "Text", "a", "", "", "", "", "", 0,
+      "Text", "no metadata header"),                 /* a comment, not a header */
+    P("a.html", "<!--\n.. title: HTML post\n-->\n<p>Привет, <b>мир</b></p><script>x()</script>\n",
+      NULL, "HTML post", "a", "", "", "", "", "", 0, "Привет, мир", ""),
+    /* YAML front matter (Hugo, Jekyll) */
+    P("a.md", "---\ntitle: \"Hugo: пост\"\ndate: 2022-11-03T09:15:00+03:00\ntags: [linux, "
+      "'btrfs fs']\ncategories: [Файлы, Другое]\nauthor: Иван\nslug: hugo\ndraft: false\n---\n"
+      "# Заголовок\n\nТекст\n", NULL, "Hugo: пост", "hugo", "2022-11-03T06:15:00Z",
+      "linux|btrfs fs", "Файлы", "Иван", "", 0, "Текст", ""),
+    P("a.md", "---\ntitle: Lists\ntags:\n  - backup\n  - \"monitoring\"\ncategories:\n  - Ops\n"
+      "description: >\n  folded\n  text\n---\nbody\n", NULL, "Lists", "a", "", "backup|monitoring",
+      "Ops", "", "folded text", 0, "body", ""),
+    P("a.md", "---\ntitle: D\ndraft: true\n---\nb\n", NULL, "D", "a", "", "", "", "", "", 1, "b",
+      ""),
+    P("a.md", "---\ntitle: J\npublished: false\n---\nb\n", NULL, "J", "a", "", "", "", "", "",
+      1, "b", ""),                                   /* Jekyll's unpublished */
+    P("a.md", "---\ntitle: N\nparams:\n  nested: 1\n  title: no\nsummary: S\n---\nb\n", NULL,
+      "N", "a", "", "", "", "", "S", 0, "b", ""),    /* nested maps skipped */
+    P("a.md", "---\ntitle: Open\nno end\n", NULL, "title: Open", "a", "", "", "", "", "", 0,
+      "no end", "a.md:1: warning: front matter opened here is never closed"),  /* body text */
+    P("a.md", "---\ntitle: X\n: bad\n---\nb\n", NULL, "X", "a", "", "", "", "", "", 0, "b",
+      "a.md:3: warning: front matter line is not"),
+    /* Pelican */
+    P("a.rst", "Мой пост\n########\n\n:date: 2010-10-03 10:20\n:tags: thats, awesome\n"
+      ":category: yeah\n:slug: my-post\n:summary: Short\n\nТело поста\n", NULL, "Мой пост",
+      "my-post", "2010-10-03T10:20:00Z", "thats|awesome", "yeah", "", "Short", 0, "Тело поста",
+      ""),
+    P("a.md", "Title: Pelican MD\nDate: 2010-12-03 10:20\nTags: a, b\n\nBody\n", NULL,
+      "Pelican MD", "a", "2010-12-03T10:20:00Z", "a|b", "", "", "", 0, "Body", ""),
+    /* .meta sidecars */
+    P("p/post.rst", "Текст поста\n", ".. title: Из sidecar\n.. date: 2014-06-05\n"
+      ".. tags: btrfs\n", "Из sidecar", "post", "2014-06-05T00:00:00Z", "btrfs", "", "", "", 0,
+      "Текст поста", ""),
+    P("p/post.md", "Body\n", "Old style title\nold-slug\n2012-01-02 03:04:05\nx, y\n\nDesc\n",
+      "Old style title", "old-slug", "2012-01-02T03:04:05Z", "x|y", "", "", "Desc", 0, "Body", ""),
+    P("p/post.rst", "b\n", ".. title: M\n.. date: never\n", "M", "post", "", "", "", "", "", 0,
+      "b", "p/post.meta:2: warning: date \"never\""),
+#undef P
+};
+
+static void join_tags(const post *p, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *t = p->tags.p; t && t < p->tags.p + p->tags.len; t += strlen(t) + 1)
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "|" : "", t);
+}
+
+static const char *str(const txt_buf *b)
+{
+    return b->p ? b->p : "";
+}
+
+static void test_rows(void)
+{
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        post p;
+        diags d = { .len = 0 };
+        d.text[0] = '\0';
+        post_opts o = { 0, on_diag, &d };
+        post_init(&p);
+        size_t len = rows[i].in_len ? rows[i].in_len : strlen(rows[i].in);
+        int rc = post_parse(&p, rows[i].path, rows[i].in, len, rows[i].meta,
+                            rows[i].meta ? strlen(rows[i].meta) : 0, &o);
+        char tags[512], date[32] = "";
+        join_tags(&p, tags, sizeof tags);
+        if (p.has_date)
+            date_format(p.date, date);
+        int line = rows[i].line;
+        CHECK_AT(__FILE__, line, rc == 0, "row %zu: post_parse failed", i);
+#define FIELD(got, want, name) \
+        CHECK_AT(__FILE__, line, strcmp(got, want) == 0, "row %zu: %s \"%s\", want \"%s\"", i, \
+                 name, got, want)
+        FIELD(str(&p.title), rows[i].title, "title");
+        FIELD(str(&p.slug), rows[i].slug, "slug");
+        FIELD(date, rows[i].date, "date");
+        FIELD(tags, rows[i].tags, "tags");
+        FIELD(str(&p.category), rows[i].category, "category");
+        FIELD(str(&p.author), rows[i].author, "author");
+        FIELD(str(&p.description), rows[i].desc, "description");
+#undef FIELD
+        CHECK_AT(__FILE__, line, p.draft == rows[i].draft, "row %zu: draft %d", i, p.draft);
+        if (rows[i].body_has[0])
+            CHECK_AT(__FILE__, line, strstr(str(&p.body), rows[i].body_has) != NULL,
+                     "row %zu: body \"%s\" lacks \"%s\"", i, str(&p.body), rows[i].body_has);
+        else
+            CHECK_AT(__FILE__, line, p.body.len == 0, "row %zu: body \"%s\", want none", i,
+                     str(&p.body));
+        if (rows[i].diag[0])
+            CHECK_AT(__FILE__, line, strstr(d.text, rows[i].diag) != NULL,
+                     "row %zu: diagnostics \"%s\" lack \"%s\"", i, d.text, rows[i].diag);
+        else
+            CHECK_AT(__FILE__, line, d.count == 0, "row %zu: unexpected diagnostics: %s", i,
+                     d.text);
+        post_free(&p);
+    }
+}
+
+static void test_kinds(void)
+{
+    static const struct { const char *path; int kind; } kinds[] = {
+        { "a.rst", MARKUP_RST }, { "b.txt", MARKUP_RST }, { "c.md", MARKUP_MD },
+        { "D.MARKDOWN", MARKUP_MD }, { "e.html", MARKUP_HTML }, { "f.htm", MARKUP_HTML },
+        { "g.meta", -1 }, { "h.png", -1 }, { "rst", -1 }, { "i.rst.bak", -1 },
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        CHECK(post_kind_of(kinds[i].path) == kinds[i].kind, "kind of %s", kinds[i].path);
+}
+
+/* Any bytes at all: no crash, a title, valid UTF-8 fields (run under ASan). */
+static void test_random(void)
+{
+    uint64_t x = 88172645463325252u;
+    char buf[600];
+    static const char *pieces[] = { ".. title: ", ".. tags: ", "---\n", "<!--", "-->", "\n",
+                                    "\r\n", ":date: ", "title: ", "\xFF", "\0", "ё", "[", "]",
+                                    "  - ", ".. date: 2019-01-01", "=====\n", "x" };
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0;
+        while (len < 500) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            const char *p = pieces[x % (sizeof pieces / sizeof pieces[0])];
+            size_t n = *p ? strlen(p) : 1;
+            memcpy(buf + len, p, n);
+            len += n;
+        }
+        post p;
+        post_opts o = { 0, NULL, NULL };
+        post_init(&p);
+        const char *path = round % 3 == 0 ? "r.md" : round % 3 == 1 ? "r.rst" : "r.html";
+        CHECK(post_parse(&p, path, buf, len, round % 5 == 0 ? buf : NULL, len / 2, &o) == 0,
+              "random post %d", round);
+        CHECK(p.title.len > 0, "random post %d has a title", round);
+        post_free(&p);
+    }
+}
+
+int main(void)
+{
+    test_rows();
+    test_kinds();
+    test_random();
+    printf("rows: %zu\n", sizeof rows / sizeof rows[0]);
+    return test_report("test_post");
+}

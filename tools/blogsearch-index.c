@@ -1,0 +1,409 @@
+/* blogsearch-index: keeps the search index of a blog's source posts up to
+ * date. A thin front end: options, diagnostics, progress and the summary;
+ * the work is in indexer/. Exit status: 0 done (warnings are counted in the
+ * summary), 1 the index could not be written or checked, 2 usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "indexer/indexer.h"
+#include "store/store.h"
+
+#define DEFAULT_INDEX ".blogsearch"
+#define DEFAULT_MAX_SIZE (16u << 20)
+#define DEFAULT_MEM_LIMIT ((size_t)256 << 20)
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+    int quiet, verbose, strict;
+    size_t warnings, errors;
+    char cwd[PATH_MAX];
+    size_t cwd_len;
+    /* progress */
+    int progress;               /* stderr is a terminal and not --quiet */
+    double start, last_draw;
+    int drawn;
+} cli;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Paths below the working directory are shown relative to it. */
+static const char *shown(const cli *c, const char *path)
+{
+    if (c->cwd_len && strncmp(path, c->cwd, c->cwd_len) == 0 && path[c->cwd_len] == '/')
+        return path + c->cwd_len + 1;
+    return path;
+}
+
+static void clear_progress(cli *c)
+{
+    if (c->drawn) {
+        fputs("\r\033[K", stderr);
+        c->drawn = 0;
+    }
+}
+
+static void on_diag(void *ctx, const char *path, unsigned line, diag_level level, const char *msg)
+{
+    cli *c = ctx;
+    if (level == DIAG_ERROR)
+        c->errors++;
+    else
+        c->warnings++;
+    clear_progress(c);
+    if (line)
+        fprintf(stderr, "%s:%u: %s: %s\n", shown(c, path), line,
+                level == DIAG_ERROR ? "error" : "warning", msg);
+    else
+        fprintf(stderr, "%s: %s: %s\n", shown(c, path), level == DIAG_ERROR ? "error" : "warning",
+                msg);
+}
+
+static void on_progress(void *ctx, size_t done, size_t total, uint64_t bytes)
+{
+    cli *c = ctx;
+    double t = now_s();
+    if (!c->progress || (done < total && t - c->last_draw < 0.1))
+        return;
+    c->last_draw = t;
+    double el = t - c->start, mbs = el > 0 ? (double)bytes / 1e6 / el : 0;
+    double eta = done ? el / (double)done * (double)(total - done) : 0;
+    int width = 24, fill = total ? (int)((double)width * (double)done / (double)total) : width;
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu posts  %.1f MB/s  ETA %.0f s\033[K", fill,
+            "########################", width - fill, "", done, total, mbs, eta);
+    c->drawn = 1;
+}
+
+static void on_event(void *ctx, const char *path, const char *what)
+{
+    cli *c = ctx;
+    clear_progress(c);
+    fprintf(stderr, "%s: %s\n", shown(c, path), what);
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: blogsearch-index [OPTIONS] PATH...\n"
+          "       blogsearch-index --stats [--json] [--index DIR]\n"
+          "       blogsearch-index --check [--index DIR]\n"
+          "\n"
+          "Reads the blog posts under each PATH (files, or directories searched\n"
+          "recursively: .rst .txt .md .markdown .html with Nikola, Hugo, Jekyll or\n"
+          "Pelican metadata) and brings the search index up to date: new posts are\n"
+          "added, changed ones re-indexed, deleted ones removed, unchanged ones left.\n"
+          "\n"
+          "  -i, --index DIR       the index (default: $BLOGSEARCH_INDEX, else ./" DEFAULT_INDEX ")\n"
+          "      --full            rebuild the index from nothing\n"
+          "      --drafts          index drafts too (status: draft, draft: true, tag draft)\n"
+          "      --url-prefix URL  URL of a post without a link: URL + slug + \"/\"\n"
+          "      --timezone ZONE   zone of dates written without one (default UTC; +03:00)\n"
+          "      --max-size SIZE   skip larger files (default 16M; K, M, G suffixes)\n"
+          "      --strict          any warning fails the run; the index is not changed\n"
+          "  -q, --quiet           no progress and no summary\n"
+          "  -v, --verbose         print each post added, updated or removed\n"
+          "      --stats           print the index statistics\n"
+          "      --tags            list the tags, categories and authors with post counts\n"
+          "      --json            with --stats or --tags: as JSON\n"
+          "      --check           verify the index is consistent\n"
+          "  -h, --help            this help\n"
+          "      --version         the version\n"
+          "\n"
+          "Exit status: 0 done (warnings are counted in the summary), 1 the index could\n"
+          "not be written (or --strict saw a warning, or --check a problem), 2 usage.\n", f);
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    uint64_t mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1u << 10;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1u << 20;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1u << 30;
+    if (mul > 1)
+        end++;
+    if (*end || v > UINT64_MAX / mul)
+        return -1;
+    *out = v * mul;
+    return 0;
+}
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            printf("\\%c", ch);
+        else if (ch < 0x20)
+            printf("\\u%04x", ch);
+        else
+            putchar(ch);
+    }
+    putchar('"');
+}
+
+static int print_stats(const char *dir, int json)
+{
+    index_stats s;
+    char err[1024];
+    int rc = index_stats_read(dir, &s, err, sizeof err);
+    if (rc != BS_OK) {
+        fprintf(stderr, "blogsearch-index: %s\n", err);
+        return EXIT_FAIL;
+    }
+    char first[32] = "", last[32] = "";
+    if (s.has_dates) {
+        date_format(s.first_date, first);
+        date_format(s.last_date, last);
+    }
+    if (json) {
+        printf("{\"index\": ");
+        json_str(dir);
+        printf(", \"posts\": %llu, \"terms\": %llu, \"postings\": %llu, \"tags\": %llu, "
+               "\"categories\": %llu, \"authors\": %llu, \"first_date\": ",
+               (unsigned long long)s.posts, (unsigned long long)s.terms,
+               (unsigned long long)s.postings, (unsigned long long)s.tags,
+               (unsigned long long)s.categories, (unsigned long long)s.authors);
+        if (s.has_dates) {
+            json_str(first);
+            printf(", \"last_date\": ");
+            json_str(last);
+        } else {
+            printf("null, \"last_date\": null");
+        }
+        printf(", \"text_bytes\": %llu, \"index_bytes\": %llu, \"used_bytes\": %llu}\n",
+               (unsigned long long)s.text_bytes, (unsigned long long)s.file_bytes,
+               (unsigned long long)s.used_bytes);
+        return EXIT_OK;
+    }
+    printf("index:      %s\n", dir);
+    printf("posts:      %llu\n", (unsigned long long)s.posts);
+    printf("terms:      %llu\n", (unsigned long long)s.terms);
+    printf("postings:   %llu\n", (unsigned long long)s.postings);
+    printf("tags:       %llu (categories %llu, authors %llu)\n", (unsigned long long)s.tags,
+           (unsigned long long)s.categories, (unsigned long long)s.authors);
+    if (s.has_dates)
+        printf("dates:      %s to %s\n", first, last);
+    else
+        printf("dates:      none\n");
+    printf("text:       %.1f MB of post text\n", (double)s.text_bytes / 1e6);
+    printf("index size: %.1f MB (%.1f MB in use)\n", (double)s.file_bytes / 1e6,
+           (double)s.used_bytes / 1e6);
+    return EXIT_OK;
+}
+
+static void print_facet(void *ctx, char kind, const char *value, size_t len, size_t count)
+{
+    int *json = ctx;
+    static const char *const names[] = { "tag", "category", "author" };
+    const char *name = kind == FACET_TAG ? names[0] : kind == FACET_CATEGORY ? names[1] : names[2];
+    if (*json) {
+        char *v = strndup(value, len);
+        printf("%s{\"kind\": \"%s\", \"value\": ", *json == 1 ? "" : ", ", name);
+        json_str(v ? v : "");
+        printf(", \"posts\": %zu}", count);
+        free(v);
+        *json = 2;
+    } else {
+        printf("%s\t%zu\t%.*s\n", name, count, (int)len, value);
+    }
+}
+
+static int print_facets(const char *dir, int json)
+{
+    char err[1024];
+    int state = json ? 1 : 0;
+    if (json)
+        printf("[");
+    int rc = index_facets(dir, print_facet, &state, err, sizeof err);
+    if (json)
+        printf("]\n");
+    if (rc != BS_OK) {
+        fprintf(stderr, "blogsearch-index: %s\n", err);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+static void on_problem(void *ctx, const char *msg)
+{
+    const char *dir = ctx;
+    fprintf(stderr, "%s: %s\n", dir, msg);
+}
+
+static int run_check(const char *dir, int quiet)
+{
+    index_stats s;
+    char err[1024];
+    int rc = index_check(dir, on_problem, (void *)dir, &s, err, sizeof err);
+    if (rc != BS_OK) {
+        fprintf(stderr, "blogsearch-index: %s: %s\n", dir, err);
+        return EXIT_FAIL;
+    }
+    if (!quiet)
+        printf("%s: consistent: %llu posts, %llu terms, %llu postings\n", dir,
+               (unsigned long long)s.posts, (unsigned long long)s.terms,
+               (unsigned long long)s.postings);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_FULL = 256, O_DRAFTS, O_URL, O_TZ, O_MAX, O_STRICT, O_STATS, O_JSON, O_CHECK,
+           O_VERSION, O_TAGS };
+    static const struct option longopts[] = {
+        { "index", required_argument, NULL, 'i' }, { "full", no_argument, NULL, O_FULL },
+        { "drafts", no_argument, NULL, O_DRAFTS }, { "url-prefix", required_argument, NULL, O_URL },
+        { "timezone", required_argument, NULL, O_TZ }, { "max-size", required_argument, NULL, O_MAX },
+        { "strict", no_argument, NULL, O_STRICT }, { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' }, { "stats", no_argument, NULL, O_STATS },
+        { "json", no_argument, NULL, O_JSON }, { "check", no_argument, NULL, O_CHECK },
+        { "tags", no_argument, NULL, O_TAGS },
+        { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, O_VERSION },
+        { NULL, 0, NULL, 0 },
+    };
+    cli c = { 0 };
+    writer_opts o = { 0 };
+    const char *index = NULL;
+    int stats = 0, json = 0, check = 0, tags = 0, opt;
+    o.max_file_bytes = DEFAULT_MAX_SIZE;
+    o.mem_limit = DEFAULT_MEM_LIMIT;
+
+    while ((opt = getopt_long(argc, argv, "i:qvh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'i': index = optarg; break;
+        case O_FULL: o.full = 1; break;
+        case O_DRAFTS: o.drafts = 1; break;
+        case O_URL: o.url_prefix = optarg; break;
+        case O_TZ:
+            if (date_parse_tz(optarg, &o.tz_min) != 0) {
+                fprintf(stderr, "blogsearch-index: --timezone \"%s\": not a zone such as "
+                        "UTC, +03:00 or -0530\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_MAX:
+            if (parse_size(optarg, &o.max_file_bytes) != 0 || o.max_file_bytes == 0) {
+                fprintf(stderr, "blogsearch-index: --max-size \"%s\": not a size such as "
+                        "16M\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_STRICT: c.strict = o.strict = 1; break;
+        case 'q': c.quiet = 1; break;
+        case 'v': c.verbose = 1; break;
+        case O_STATS: stats = 1; break;
+        case O_JSON: json = 1; break;
+        case O_CHECK: check = 1; break;
+        case O_TAGS: tags = 1; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case O_VERSION: printf("blogsearch-index %s (index format %u)\n", BS_VERSION,
+                               BS_FORMAT_VERSION); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (!index)
+        index = getenv("BLOGSEARCH_INDEX");
+    if (!index || !*index)
+        index = DEFAULT_INDEX;
+    const char *mapsize = getenv("BLOGSEARCH_MAP_SIZE");
+    if (mapsize && parse_size(mapsize, &o.initial_mapsize) != 0) {
+        fprintf(stderr, "blogsearch-index: BLOGSEARCH_MAP_SIZE=\"%s\": not a size\n", mapsize);
+        return EXIT_USAGE;
+    }
+    if (json && !stats && !tags) {
+        fprintf(stderr, "blogsearch-index: --json goes with --stats or --tags\n");
+        return EXIT_USAGE;
+    }
+    if (stats + check + tags > 1) {
+        fprintf(stderr, "blogsearch-index: --stats, --tags and --check go one at a time\n");
+        return EXIT_USAGE;
+    }
+    if (stats || check || tags) {
+        if (optind < argc) {
+            fprintf(stderr, "blogsearch-index: --stats, --tags and --check take no PATH\n");
+            return EXIT_USAGE;
+        }
+        return stats ? print_stats(index, json) : tags ? print_facets(index, json)
+                     : run_check(index, c.quiet);
+    }
+    if (optind == argc) {
+        fprintf(stderr, "blogsearch-index: no PATH given; name the folder of your posts, "
+                "e.g. blogsearch-index posts/\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    if (getcwd(c.cwd, sizeof c.cwd))
+        c.cwd_len = strlen(c.cwd);
+    c.start = now_s();
+    c.progress = !c.quiet && isatty(STDERR_FILENO);
+    o.diag = on_diag;
+    o.diag_ctx = &c;
+    o.progress = on_progress;
+    o.progress_ctx = &c;
+    if (c.verbose) {
+        o.event = on_event;
+        o.event_ctx = &c;
+    }
+
+    walk_list list;
+    if (walk_paths(&list, argv + optind, (size_t)(argc - optind), on_diag, &c) != 0) {
+        fprintf(stderr, "blogsearch-index: out of memory\n");
+        return EXIT_FAIL;
+    }
+    if (list.nroots == 0) {
+        fprintf(stderr, "blogsearch-index: none of the paths could be read; the index was "
+                "not changed\n");
+        walk_free(&list);
+        return EXIT_FAIL;
+    }
+    size_t walk_warnings = c.warnings + c.errors;
+    if (c.strict && walk_warnings) {
+        fprintf(stderr, "blogsearch-index: --strict: %zu problem%s while finding the posts; "
+                "the index was not changed\n", walk_warnings, walk_warnings == 1 ? "" : "s");
+        walk_free(&list);
+        return EXIT_FAIL;
+    }
+
+    writer_summary sum;
+    char err[2048];
+    int rc = writer_run(index, &list, &o, &sum, err, sizeof err);
+    clear_progress(&c);
+    walk_free(&list);
+    double took = now_s() - c.start;
+    if (rc != BS_OK) {
+        fprintf(stderr, "blogsearch-index: %s\n", err);
+        if (!c.strict)
+            fprintf(stderr, "blogsearch-index: the index %s was not changed\n", index);
+        return EXIT_FAIL;
+    }
+    if (!c.quiet) {
+        size_t w = c.warnings, e = c.errors;
+        fprintf(stderr, "blogsearch-index: %zu post%s in %s: %zu added, %zu updated, %zu "
+                "removed, %zu unchanged, %zu skipped; %zu warning%s, %zu error%s; %.2f s"
+                "%s\n", sum.posts, sum.posts == 1 ? "" : "s", index, sum.added, sum.updated,
+                sum.removed, sum.unchanged, sum.skipped, w, w == 1 ? "" : "s", e,
+                e == 1 ? "" : "s", took, sum.committed ? "" : " (nothing to write)");
+    }
+    return EXIT_OK;
+}
