@@ -56,6 +56,14 @@ void buf_reset(txt_buf *b)
         b->p[0] = '\0';
 }
 
+void buf_truncate(txt_buf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->p[len] = '\0';
+    }
+}
+
 void buf_free(txt_buf *b)
 {
     free(b->p);

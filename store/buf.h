@@ -19,6 +19,7 @@ void buf_put(txt_buf *b, const void *s, size_t n);
 void buf_putc(txt_buf *b, char c);
 void buf_puts(txt_buf *b, const char *s);
 void buf_reset(txt_buf *b);     /* len = 0, keeps the memory */
+void buf_truncate(txt_buf *b, size_t len);   /* len = min(len, b->len) */
 void buf_free(txt_buf *b);
 
 #endif

@@ -218,56 +218,125 @@ static int lowest_field(uint8_t mask)
     return -1;
 }
 
-/* Bytes of posting i's gap (if not first), freq record and positions. */
-static size_t posting_bytes(const plist *l, size_t i, int first)
+void blk_begin(blk_builder *b, size_t keylen)
 {
-    size_t n = first ? 0 : codec_varint_len(l->docid[i] - l->docid[i - 1]);
-    int f0 = lowest_field(l->mask[i]);
-    n += codec_varint_len(l->mask[i] | (uint64_t)(l->tf[i][f0] - 1) << 4);
-    for (int f = f0 + 1; f < BS_NFIELDS; f++)
-        if (l->mask[i] & (1u << f))
-            n += codec_varint_len(l->tf[i][f]);
-    const uint32_t *p = l->pos + l->pos_start[i];
-    for (int f = 0; f < BS_NFIELDS; f++) {
-        for (uint32_t k = 0; k < l->tf[i][f]; k++, p++)
-            n += codec_varint_len(k == 0 ? p[0] : p[0] - p[-1]);
+    buf_reset(&b->gaps);
+    buf_reset(&b->freqs);
+    buf_reset(&b->pos);
+    b->first = b->last = b->n = 0;
+    b->keylen = keylen;
+}
+
+void blk_free(blk_builder *b)
+{
+    buf_free(&b->gaps);
+    buf_free(&b->freqs);
+    buf_free(&b->pos);
+}
+
+/* Appends a posting to the sections, unconditionally. */
+static void blk_append(blk_builder *b, uint32_t docid, const uint32_t tf[BS_NFIELDS],
+                       const uint8_t *pos, size_t poslen)
+{
+    if (b->n)
+        buf_put_varint(&b->gaps, docid - b->last);
+    else
+        b->first = docid;
+    int f0 = 0;
+    uint8_t mask = 0;
+    for (int k = BS_NFIELDS - 1; k >= 0; k--)
+        if (tf[k]) {
+            mask |= (uint8_t)(1u << k);
+            f0 = k;
+        }
+    buf_put_varint(&b->freqs, mask | (uint64_t)(tf[f0] - 1) << 4);
+    for (int k = f0 + 1; k < BS_NFIELDS; k++)
+        if (tf[k])
+            buf_put_varint(&b->freqs, tf[k]);
+    buf_put(&b->pos, pos, poslen);
+    b->last = docid;
+    b->n++;
+}
+
+int blk_add(blk_builder *b, uint32_t docid, const uint32_t tf[BS_NFIELDS], const uint8_t *pos,
+            size_t poslen)
+{
+    if (b->n == BLK_MAX_POSTINGS)
+        return 0;
+    blk_builder saved = *b;
+    blk_append(b, docid, tf, pos, poslen);
+    size_t size = b->keylen + codec_varint_len(b->n) + codec_varint_len(b->last - b->first)
+                  + b->gaps.len + b->freqs.len + b->pos.len;
+    if (saved.n && size > BLK_TARGET_BYTES) {
+        /* does not fit: take it back (the buffers may have moved, keep them) */
+        buf_truncate(&b->gaps, saved.gaps.len);
+        buf_truncate(&b->freqs, saved.freqs.len);
+        buf_truncate(&b->pos, saved.pos.len);
+        b->first = saved.first;
+        b->last = saved.last;
+        b->n = saved.n;
+        return 0;
     }
-    return n;
+    return 1;
+}
+
+void blk_finish(const blk_builder *b, txt_buf *out)
+{
+    buf_reset(out);
+    buf_put_varint(out, b->n);
+    buf_put_varint(out, b->last - b->first);
+    buf_put(out, b->gaps.p, b->gaps.len);
+    buf_put(out, b->freqs.p, b->freqs.len);
+    buf_put(out, b->pos.p, b->pos.len);
+    if (b->gaps.err || b->freqs.err || b->pos.err)
+        out->err = 1;
+}
+
+void plist_encode_positions(const plist *l, size_t i, txt_buf *out)
+{
+    const uint32_t *p = l->pos + l->pos_start[i];
+    buf_reset(out);
+    for (int f = 0; f < BS_NFIELDS; f++)
+        for (uint32_t k = 0; k < l->tf[i][f]; k++, p++)
+            buf_put_varint(out, k == 0 ? p[0] : p[0] - p[-1]);
+}
+
+/* Feeds postings from `from` into b until it is full; returns how many. */
+static size_t fill_builder(const plist *l, size_t from, size_t to, blk_builder *b,
+                           size_t keylen)
+{
+    txt_buf pos = { 0 };
+    size_t i = from;
+    blk_begin(b, keylen);
+    for (; i < to; i++) {
+        plist_encode_positions(l, i, &pos);
+        if (!blk_add(b, l->docid[i], l->tf[i], (const uint8_t *)pos.p, pos.len))
+            break;
+    }
+    buf_free(&pos);
+    return i - from;
 }
 
 size_t codec_block_fill(const plist *l, size_t from, size_t keylen)
 {
-    size_t size = 0, count = 0;
-    for (size_t i = from; i < l->n && count < BLK_MAX_POSTINGS; i++) {
-        size_t add = posting_bytes(l, i, i == from);
-        size_t head = codec_varint_len(count + 1) + codec_varint_len(l->docid[i] - l->docid[from]);
-        if (count > 0 && keylen + head + size + add > BLK_TARGET_BYTES)
-            break;
-        size += add;
-        count++;
-    }
-    return count ? count : 1;
+    blk_builder b = { 0 };
+    size_t n = fill_builder(l, from, l->n, &b, keylen);
+    blk_free(&b);
+    return n;
 }
 
 void codec_block_encode(const plist *l, size_t from, size_t to, txt_buf *out)
 {
-    buf_put_varint(out, to - from);
-    buf_put_varint(out, l->docid[to - 1] - l->docid[from]);
-    for (size_t i = from + 1; i < to; i++)
-        buf_put_varint(out, l->docid[i] - l->docid[i - 1]);
-    for (size_t i = from; i < to; i++) {
-        int f0 = lowest_field(l->mask[i]);
-        buf_put_varint(out, l->mask[i] | (uint64_t)(l->tf[i][f0] - 1) << 4);
-        for (int f = f0 + 1; f < BS_NFIELDS; f++)
-            if (l->mask[i] & (1u << f))
-                buf_put_varint(out, l->tf[i][f]);
+    blk_builder b = { 0 };
+    txt_buf pos = { 0 };
+    blk_begin(&b, 0);
+    for (size_t i = from; i < to; i++) {   /* the caller chose the range */
+        plist_encode_positions(l, i, &pos);
+        blk_append(&b, l->docid[i], l->tf[i], (const uint8_t *)pos.p, pos.len);
     }
-    for (size_t i = from; i < to; i++) {
-        const uint32_t *p = l->pos + l->pos_start[i];
-        for (int f = 0; f < BS_NFIELDS; f++)
-            for (uint32_t k = 0; k < l->tf[i][f]; k++, p++)
-                buf_put_varint(out, k == 0 ? p[0] : p[0] - p[-1]);
-    }
+    blk_finish(&b, out);
+    buf_free(&pos);
+    blk_free(&b);
 }
 
 int codec_block_count(const uint8_t *p, size_t len, uint32_t *n)

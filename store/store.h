@@ -64,6 +64,27 @@ void plist_add(plist *l, uint32_t docid, const uint32_t tf[BS_NFIELDS], const ui
 /* Removes posting i. */
 void plist_remove(plist *l, size_t i);
 
+/* Builds blocks one posting at a time, so postings can stream in from
+ * anywhere (a decoded block, the indexer's scratch form) without a list. */
+typedef struct {
+    txt_buf gaps, freqs, pos;        /* the three sections of the value */
+    uint32_t first, last, n;         /* docids and postings in the block */
+    size_t keylen;                   /* bytes of the block's key */
+} blk_builder;
+
+void blk_begin(blk_builder *b, size_t keylen);   /* empties b for a new block */
+/* Adds a posting whose positions are already encoded (per field in mask
+ * order: first position, then gaps), poslen bytes. Returns 1 when added, 0
+ * when the block is full (the caller writes it and begins another); an empty
+ * block always takes the posting. docid must exceed the last one added. */
+int blk_add(blk_builder *b, uint32_t docid, const uint32_t tf[BS_NFIELDS],
+            const uint8_t *pos, size_t poslen);
+/* Writes the block's value (header and sections) to out (reset first). */
+void blk_finish(const blk_builder *b, txt_buf *out);
+void blk_free(blk_builder *b);
+/* Encodes the positions of posting i of l as blk_add wants them. */
+void plist_encode_positions(const plist *l, size_t i, txt_buf *out);
+
 /* Encodes postings [from, to) of l as one block value (l->docid[from] goes
  * in the key). */
 void codec_block_encode(const plist *l, size_t from, size_t to, txt_buf *out);
