@@ -181,6 +181,11 @@ int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *v
                                               size_t len, size_t count),
                  void *ctx, char *errbuf, size_t errlen);
 
+/* Calls fn with one JSON object (no newline) per post, in docid order: its
+ * stored fields as the index holds them. For tests and for looking. */
+int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t len), void *ctx,
+               char *errbuf, size_t errlen);
+
 int index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
                 index_stats *s, char *errbuf, size_t errlen);
 

@@ -316,3 +316,102 @@ int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *v
     store_close(st);
     return rc;
 }
+
+static void json_put_str(txt_buf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    buf_putc(b, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            buf_putc(b, '\\');
+            buf_putc(b, (char)ch);
+        } else if (ch < 0x20) {
+            char esc[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
+            buf_put(b, esc, 6);
+        } else {
+            buf_putc(b, (char)ch);
+        }
+    }
+    buf_putc(b, '"');
+}
+
+static void json_field(txt_buf *b, const char *name, const char *s, size_t len)
+{
+    buf_puts(b, ", \"");
+    buf_puts(b, name);
+    buf_puts(b, "\": ");
+    json_put_str(b, s, len);
+}
+
+int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t len), void *ctx,
+               char *errbuf, size_t errlen)
+{
+    store *st;
+    int rc = store_open(&st, dir, STORE_RDONLY, errbuf, errlen);
+    if (rc != BS_OK)
+        return rc;
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != BS_OK
+        || mdb_cursor_open(txn, st->docs, &cur) != 0) {
+        snprintf(errbuf, errlen, "%s", rc != BS_OK ? st->errmsg : "cannot read the posts");
+        if (rc == BS_OK)
+            mdb_txn_abort(txn);
+        store_close(st);
+        return rc != BS_OK ? rc : BS_ERROR;
+    }
+    txt_buf b = { 0 };
+    int mrc;
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == BS_OK;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        doc_record d;
+        const char *why;
+        if (k.mv_size != 4 || codec_doc_decode(v.mv_data, v.mv_size, &d, &why) != BS_OK) {
+            snprintf(errbuf, errlen, "the index %s is damaged (a post record does not decode); "
+                     "rebuild it with blogsearch-index --full", dir);
+            rc = BS_ECORRUPT;
+            break;
+        }
+        char num[64], date[32];
+        buf_reset(&b);
+        snprintf(num, sizeof num, "{\"docid\": %u", codec_get_u32be(k.mv_data));
+        buf_puts(&b, num);
+        json_field(&b, "path", d.path, d.path_len);
+        json_field(&b, "url", d.url, d.url_len);
+        json_field(&b, "title", d.title, d.title_len);
+        json_field(&b, "slug", d.slug, d.slug_len);
+        if (d.has_date) {
+            date_format(d.date, date);
+            json_field(&b, "date", date, strlen(date));
+        } else {
+            buf_puts(&b, ", \"date\": null");
+        }
+        json_field(&b, "category", d.category, d.category_len);
+        json_field(&b, "author", d.author, d.author_len);
+        json_field(&b, "description", d.description, d.description_len);
+        json_field(&b, "format", d.format, d.format_len);
+        buf_puts(&b, ", \"tags\": [");
+        for (size_t i = 0; i < d.ntags; i++) {
+            if (i)
+                buf_puts(&b, ", ");
+            json_put_str(&b, d.tags[i], d.tag_len[i]);
+        }
+        snprintf(num, sizeof num, "], \"lengths\": [%u, %u, %u, %u], \"body_bytes\": %llu}",
+                 d.len[0], d.len[1], d.len[2], d.len[3], (unsigned long long)d.body_bytes);
+        buf_puts(&b, num);
+        codec_doc_free(&d);
+        if (b.err) {
+            snprintf(errbuf, errlen, "out of memory");
+            rc = BS_ENOMEM;
+            break;
+        }
+        fn(ctx, b.p, b.len);
+    }
+    buf_free(&b);
+    mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    store_close(st);
+    return rc;
+}

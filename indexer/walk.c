@@ -1,8 +1,13 @@
+/* d_type in directory entries spares a stat per file; it is not POSIX, and
+ * DT_UNKNOWN (any file system may answer it) falls back to a stat. */
+#define _DEFAULT_SOURCE
+
 /* walk.c: finds the post files under the paths given on the command line.
  * Follows symlinks but never loops; skips hidden names; pairs each post with
  * its Nikola .meta sidecar. Reads no file contents. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,7 +64,9 @@ static char *dup_meta_path(const char *path)
     return m;
 }
 
-static void add_file(walker *w, const char *path, const struct stat *st)
+/* meta_stat: the .meta sidecar's status, or NULL when there is none. */
+static void add_file(walker *w, const char *path, const struct stat *st,
+                     const struct stat *meta_stat)
 {
     walk_list *l = w->out;
     if (l->n == l->cap) {
@@ -75,24 +82,36 @@ static void add_file(walker *w, const char *path, const struct stat *st)
     walk_entry *e = &l->v[l->n];
     memset(e, 0, sizeof *e);
     e->path = strdup(path);
-    char *meta = dup_meta_path(path);
-    if (!e->path || !meta) {
-        free(e->path);
-        free(meta);
+    if (!e->path) {
         w->oom = 1;
         return;
     }
     e->size = (uint64_t)st->st_size;
     e->mtime_ns = mtime_ns(st);
-    struct stat ms;
-    if (stat(meta, &ms) == 0 && S_ISREG(ms.st_mode)) {
-        e->meta_path = meta;
-        e->meta_size = (uint64_t)ms.st_size;
-        e->meta_mtime_ns = mtime_ns(&ms);
-    } else {
-        free(meta);
+    if (meta_stat) {
+        if (!(e->meta_path = dup_meta_path(path))) {
+            free(e->path);
+            w->oom = 1;
+            return;
+        }
+        e->meta_size = (uint64_t)meta_stat->st_size;
+        e->meta_mtime_ns = mtime_ns(meta_stat);
     }
     l->n++;
+}
+
+/* The sidecar of a post given by its own path (outside a directory walk). */
+static void add_file_alone(walker *w, const char *path, const struct stat *st)
+{
+    char *meta = dup_meta_path(path);
+    struct stat ms;
+    if (!meta) {
+        w->oom = 1;
+        return;
+    }
+    int has = stat(meta, &ms) == 0 && S_ISREG(ms.st_mode);
+    free(meta);
+    add_file(w, path, st, has ? &ms : NULL);
 }
 
 static int push_id(dir_id **v, size_t *n, size_t *cap, dir_id id)
@@ -107,6 +126,16 @@ static int push_id(dir_id **v, size_t *n, size_t *cap, dir_id id)
     }
     (*v)[(*n)++] = id;
     return 0;
+}
+
+typedef struct {
+    char *name;
+    unsigned char type;              /* d_type */
+} ent;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const ent *)a)->name, ((const ent *)b)->name);
 }
 
 /* via_link: the directory was reached through a symbolic link, the only
@@ -135,12 +164,39 @@ static void walk_dir(walker *w, const char *dir, const struct stat *dst, int via
         w->depth--;
         return;
     }
+    /* the names first: the sidecars among them are then found without a
+     * stat per post, and names relative to the directory are cheap to stat */
+    ent *ents = NULL;
+    size_t n = 0, cap = 0;
     struct dirent *de;
-    size_t dlen = strlen(dir);
-    while ((de = readdir(d)) != NULL && !w->oom) {
+    while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;              /* ., .., .git, editor backups */
-        size_t nlen = strlen(de->d_name);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            ent *e2 = realloc(ents, cap * sizeof *e2);
+            if (!e2) {
+                w->oom = 1;
+                break;
+            }
+            ents = e2;
+        }
+        if (!(ents[n].name = strdup(de->d_name))) {
+            w->oom = 1;
+            break;
+        }
+        ents[n++].type = de->d_type;
+    }
+    qsort(ents, n, sizeof *ents, by_name);
+    size_t dlen = strlen(dir);
+    int fd = dirfd(d);
+    for (size_t i = 0; i < n && !w->oom; i++) {
+        const char *name = ents[i].name;
+        unsigned char type = ents[i].type;
+        int is_post = post_kind_of(name) >= 0;
+        if (type == DT_REG && !is_post)
+            continue;              /* images and the like: not even a stat */
+        size_t nlen = strlen(name);
         char *path = malloc(dlen + nlen + 2);
         if (!path) {
             w->oom = 1;
@@ -148,21 +204,42 @@ static void walk_dir(walker *w, const char *dir, const struct stat *dst, int via
         }
         memcpy(path, dir, dlen);
         path[dlen] = '/';
-        memcpy(path + dlen + 1, de->d_name, nlen + 1);
+        memcpy(path + dlen + 1, name, nlen + 1);
         struct stat st, lst;
-        int is_link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
-        if (stat(path, &st) != 0) {
+        int is_link = type == DT_LNK || (type == DT_UNKNOWN && fstatat(fd, name, &lst,
+                                         AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode));
+        if (fstatat(fd, name, &st, 0) != 0) {
             if (is_link)
                 warn(w, path, "broken symbolic link; skipped");
             else
                 warn(w, path, "cannot read: %s", strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
             walk_dir(w, path, &st, is_link);
-        } else if (S_ISREG(st.st_mode) && post_kind_of(path) >= 0) {
-            add_file(w, path, &st);
+        } else if (S_ISREG(st.st_mode) && is_post) {
+            /* its sidecar: the same name with .meta, if listed here */
+            const char *dot = strrchr(name, '.');
+            size_t stem = dot ? (size_t)(dot - name) : nlen;
+            struct stat ms, *msp = NULL;
+            char *meta = malloc(stem + 6);
+            if (!meta) {
+                w->oom = 1;
+                free(path);
+                break;
+            }
+            memcpy(meta, name, stem);
+            memcpy(meta + stem, ".meta", 6);
+            ent key = { meta, 0 };
+            if (bsearch(&key, ents, n, sizeof *ents, by_name)
+                && fstatat(fd, meta, &ms, 0) == 0 && S_ISREG(ms.st_mode))
+                msp = &ms;
+            free(meta);
+            add_file(w, path, &st, msp);
         }
         free(path);
     }
+    for (size_t i = 0; i < n; i++)
+        free(ents[i].name);
+    free(ents);
     closedir(d);
     w->depth--;
 }
@@ -192,7 +269,7 @@ int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, 
             walk_dir(&w, abs, &st, 1);
         } else if (S_ISREG(st.st_mode)) {
             if (post_kind_of(abs) >= 0)
-                add_file(&w, abs, &st);
+                add_file_alone(&w, abs, &st);
             else
                 warn(&w, paths[i], "not a post (not .rst, .txt, .md, .markdown or .html); "
                      "skipped");

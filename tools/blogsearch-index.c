@@ -17,7 +17,7 @@
 
 #define DEFAULT_INDEX ".blogsearch"
 #define DEFAULT_MAX_SIZE (16u << 20)
-#define DEFAULT_MEM_LIMIT ((size_t)256 << 20)
+#define DEFAULT_MEM_LIMIT ((size_t)64 << 20)   /* bench/RESULTS.md: more is not faster */
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -97,7 +97,7 @@ static void usage(FILE *f)
 {
     fputs("usage: blogsearch-index [OPTIONS] PATH...\n"
           "       blogsearch-index --stats [--json] [--index DIR]\n"
-          "       blogsearch-index --check [--index DIR]\n"
+          "       blogsearch-index --check | --tags | --dump [--index DIR]\n"
           "\n"
           "Reads the blog posts under each PATH (files, or directories searched\n"
           "recursively: .rst .txt .md .markdown .html with Nikola, Hugo, Jekyll or\n"
@@ -117,6 +117,9 @@ static void usage(FILE *f)
           "      --tags            list the tags, categories and authors with post counts\n"
           "      --json            with --stats or --tags: as JSON\n"
           "      --check           verify the index is consistent\n"
+          "      --dump            print every post's stored fields, one JSON object a line\n"
+          "      --memory SIZE     postings held in memory before they are written\n"
+          "                        (default 64M; less memory, more writes)\n"
           "  -h, --help            this help\n"
           "      --version         the version\n"
           "\n"
@@ -244,6 +247,24 @@ static int print_facets(const char *dir, int json)
     return EXIT_OK;
 }
 
+static void print_line(void *ctx, const char *json, size_t len)
+{
+    (void)ctx;
+    fwrite(json, 1, len, stdout);
+    putchar('\n');
+}
+
+static int print_dump(const char *dir)
+{
+    char err[1024];
+    int rc = index_dump(dir, print_line, NULL, err, sizeof err);
+    if (rc != BS_OK) {
+        fprintf(stderr, "blogsearch-index: %s\n", err);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
 static void on_problem(void *ctx, const char *msg)
 {
     const char *dir = ctx;
@@ -269,7 +290,7 @@ static int run_check(const char *dir, int quiet)
 int main(int argc, char **argv)
 {
     enum { O_FULL = 256, O_DRAFTS, O_URL, O_TZ, O_MAX, O_STRICT, O_STATS, O_JSON, O_CHECK,
-           O_VERSION, O_TAGS };
+           O_VERSION, O_TAGS, O_DUMP, O_MEMORY };
     static const struct option longopts[] = {
         { "index", required_argument, NULL, 'i' }, { "full", no_argument, NULL, O_FULL },
         { "drafts", no_argument, NULL, O_DRAFTS }, { "url-prefix", required_argument, NULL, O_URL },
@@ -277,14 +298,15 @@ int main(int argc, char **argv)
         { "strict", no_argument, NULL, O_STRICT }, { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' }, { "stats", no_argument, NULL, O_STATS },
         { "json", no_argument, NULL, O_JSON }, { "check", no_argument, NULL, O_CHECK },
-        { "tags", no_argument, NULL, O_TAGS },
+        { "tags", no_argument, NULL, O_TAGS }, { "dump", no_argument, NULL, O_DUMP },
+        { "memory", required_argument, NULL, O_MEMORY },
         { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 },
     };
     cli c = { 0 };
     writer_opts o = { 0 };
     const char *index = NULL;
-    int stats = 0, json = 0, check = 0, tags = 0, opt;
+    int stats = 0, json = 0, check = 0, tags = 0, dump = 0, opt;
     o.max_file_bytes = DEFAULT_MAX_SIZE;
     o.mem_limit = DEFAULT_MEM_LIMIT;
 
@@ -315,6 +337,17 @@ int main(int argc, char **argv)
         case O_JSON: json = 1; break;
         case O_CHECK: check = 1; break;
         case O_TAGS: tags = 1; break;
+        case O_DUMP: dump = 1; break;
+        case O_MEMORY: {
+            uint64_t m;
+            if (parse_size(optarg, &m) != 0 || m < 4096 || m > SIZE_MAX / 2) {
+                fprintf(stderr, "blogsearch-index: --memory \"%s\": not a size such as "
+                        "256M\n", optarg);
+                return EXIT_USAGE;
+            }
+            o.mem_limit = (size_t)m;
+            break;
+        }
         case 'h': usage(stdout); return EXIT_OK;
         case O_VERSION: printf("blogsearch-index %s (index format %u)\n", BS_VERSION,
                                BS_FORMAT_VERSION); return EXIT_OK;
@@ -334,17 +367,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "blogsearch-index: --json goes with --stats or --tags\n");
         return EXIT_USAGE;
     }
-    if (stats + check + tags > 1) {
-        fprintf(stderr, "blogsearch-index: --stats, --tags and --check go one at a time\n");
+    if (stats + check + tags + dump > 1) {
+        fprintf(stderr, "blogsearch-index: --stats, --tags, --dump and --check go one at a "
+                "time\n");
         return EXIT_USAGE;
     }
-    if (stats || check || tags) {
+    if (stats || check || tags || dump) {
         if (optind < argc) {
-            fprintf(stderr, "blogsearch-index: --stats, --tags and --check take no PATH\n");
+            fprintf(stderr, "blogsearch-index: --stats, --tags, --dump and --check take no "
+                    "PATH\n");
             return EXIT_USAGE;
         }
         return stats ? print_stats(index, json) : tags ? print_facets(index, json)
-                     : run_check(index, c.quiet);
+               : dump ? print_dump(index) : run_check(index, c.quiet);
     }
     if (optind == argc) {
         fprintf(stderr, "blogsearch-index: no PATH given; name the folder of your posts, "

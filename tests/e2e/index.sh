@@ -43,6 +43,39 @@ check "samples: --stats --json is JSON with the post count" \
 check "samples: --tags --json lists the docker tag" \
   python3 -c "import json,sys; t=json.load(open(sys.argv[1])); assert any(x['kind']=='tag' and x['value']=='docker' and x['posts']>=3 for x in t)" "$T/tags.json"
 
+# stored fields: --dump shows what the index holds
+"$BIN" --index "$T/ix" --dump >"$T/dump"
+check "--dump: one line a post" test "$(wc -l <"$T/dump")" = $((nposts - ndrafts))
+check "--dump: the HTML-looking title is stored as written" has "$T/dump" '"title": "Как экранировать <script> в шаблонах"'
+check "--dump: a zone-less date is UTC by default" has "$T/dump" '"date": "2013-12-16T00:48:01Z"'
+check "--dump: a dated zone is converted to UTC" has "$T/dump" '"date": "2016-03-14T18:05:00Z"'
+check "--dump: no URL without a link or --url-prefix" has "$T/dump" '"url": ""'
+
+# --url-prefix and --timezone change what posts yield: every post is read again
+"$BIN" --index "$T/ix2" -q --url-prefix https://blog.example.org/posts/ --timezone +03:00 "$samples"
+"$BIN" --index "$T/ix2" --dump >"$T/dump2"
+check "--url-prefix: prefix + slug + /" has "$T/dump2" '"url": "https://blog.example.org/posts/kvm-vs-docker-doma/"'
+check "--timezone: zone-less dates are taken in that zone" has "$T/dump2" '"date": "2013-12-15T21:48:01Z"'
+check "--timezone: dates with a zone keep theirs" has "$T/dump2" '"date": "2016-03-14T18:05:00Z"'
+
+# a tiny --memory writes postings many times in one run, merging into the blocks
+# written before: the index must come out the same as with one write
+"$BIN" --index "$T/ixmem" -q --memory 4K "$samples"
+check "--memory 4K: consistent" "$BIN" --index "$T/ixmem" --check -q
+"$BIN" --index "$T/ixmem" --stats --json >"$T/smem.json"
+check "--memory 4K: same terms" test "$(json_field "$T/smem.json" terms)" = "$(json_field "$T/stats.json" terms)"
+check "--memory 4K: same postings" test "$(json_field "$T/smem.json" postings)" = "$(json_field "$T/stats.json" postings)"
+"$BIN" --index "$T/ixmem" --dump >"$T/dumpmem"
+check "--memory 4K: same stored posts" cmp -s "$T/dump" "$T/dumpmem"
+
+# the progress bar shows on a terminal only
+if command -v script >/dev/null; then
+  script -qec "$BIN --index $T/ixtty $samples" /dev/null >"$T/tty" 2>&1
+  check "progress: drawn on a terminal" grep -q 'posts.*MB/s.*ETA' "$T/tty"
+  "$BIN" --index "$T/ixtty2" "$samples" 2>"$T/notty"
+  check "progress: silent when stderr is not a terminal" test "$(grep -c 'ETA' "$T/notty")" = 0
+fi
+
 # drafts are indexed with --drafts (the options changed: every post is read again)
 "$BIN" --index "$T/ix" --drafts "$samples" 2>"$T/out"
 check "--drafts: the draft is added" test "$(count "$T/out" added)" = "$ndrafts"
@@ -102,6 +135,21 @@ check "--full re-adds everything" test "$(count "$T/out" added)" = "$posts_now"
 check "--full: consistent" "$BIN" --check -q
 cd "$T" || exit 1
 
+# ---- Nikola .meta sidecars: found beside their post, and an edit to one re-indexes it --------
+mkdir -p "$T/side"
+printf 'Текст поста с метаданными рядом.\n' >"$T/side/post.md"
+printf '.. title: Заголовок из sidecar\n.. date: 2015-05-05 10:00:00\n.. tags: meta\n' >"$T/side/post.meta"
+printf '.. title: Без sidecar\n\nтекст\n' >"$T/side/other.rst"
+"$BIN" --index "$T/sideix" "$T/side" 2>"$T/out"
+check "sidecar: two posts, no warnings" has "$T/out" "2 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; 0 warnings"
+"$BIN" --index "$T/sideix" --dump >"$T/sdump"
+check "sidecar: its title and date are used" has "$T/sdump" '"title": "Заголовок из sidecar", "slug": "post", "date": "2015-05-05T10:00:00Z"'
+printf '.. title: Новый заголовок\n' >"$T/side/post.meta"
+"$BIN" --index "$T/sideix" "$T/side" 2>"$T/out"
+check "sidecar: editing only the .meta updates the post" test "$(count "$T/out" updated)" = 1
+"$BIN" --index "$T/sideix" --dump >"$T/sdump"
+check "sidecar: the new title is stored" has "$T/sdump" '"title": "Новый заголовок"'
+
 # ---- bad input -----------------------------------------------------------------------
 B=$T/bad
 mkdir -p "$B/sub"
@@ -117,6 +165,7 @@ printf '.. title: Раз\n.. title: Два\n\nтекст\n' >"$B/dup-keys.rst"
 printf '.. title: Дата\n.. date: 31.02.2019\n\nтекст\n' >"$B/bad-date.rst"
 printf -- '---\ntitle: Открыто\n\nтекст\n' >"$B/unclosed-yaml.md"
 head -c 3000000 /dev/zero | tr '\0' 'a' >"$B/huge.rst"
+truncate -s 100M "$B/hundred-mb.rst"     # sparse: costs no disk, and must not be read
 ln -s .. "$B/sub/loop"
 ln -s nowhere "$B/broken-link.rst"
 printf 'not a post\n' >"$B/notes.pdf"
@@ -132,14 +181,29 @@ check "bad input: duplicate key, with its line" has "$T/out" "bad/dup-keys.rst:2
 check "bad input: bad date, with its line" has "$T/out" "bad/bad-date.rst:2: warning: date \"31.02.2019\""
 check "bad input: unclosed front matter" has "$T/out" "bad/unclosed-yaml.md:1: warning: front matter opened here is never closed"
 check "bad input: 3 MB file over --max-size" has "$T/out" "bad/huge.rst: warning: file is 3.0 MB"
+check "bad input: 100 MB file" has "$T/out" "bad/hundred-mb.rst: warning: file is 104.9 MB"
 check "bad input: directory loop" has "$T/out" "directory loop"
 check "bad input: broken link" has "$T/out" "bad/broken-link.rst: warning: broken symbolic link"
 check "bad input: CRLF and BOM posts read cleanly" test "$(grep -c 'crlf.rst\|bom.rst' "$T/out")" = 0
 check "bad input: 9 posts indexed" test "$(count "$T/out" added)" = 9
-check "bad input: 3 skipped" test "$(count "$T/out" skipped)" = 3
+check "bad input: 4 skipped" test "$(count "$T/out" skipped)" = 4
 check "bad input: consistent" "$BIN" --index "$T/badix" --check -q
 "$BIN" --index "$T/badix" --stats --json >"$T/s.json"
 check "bad input: the CRLF post's date parsed" test "$(json_field "$T/s.json" first_date)" = "2020-01-01T00:00:00Z"
+
+# an unreadable file (permissions do not stop root, so only as another user): reported,
+# and what was indexed of it before is kept
+if [ "$(id -u)" -ne 0 ]; then
+  mkdir -p "$T/perm"
+  printf '.. title: Закрытый\n\nтекст\n' >"$T/perm/closed.rst"
+  "$BIN" --index "$T/permix" -q "$T/perm"
+  chmod 000 "$T/perm/closed.rst"
+  touch "$T/perm/closed.rst"
+  "$BIN" --index "$T/permix" "$T/perm" 2>"$T/out"
+  check "unreadable: reported" has "$T/out" "closed.rst: error: cannot read: Permission denied"
+  check "unreadable: the post is kept" test "$("$BIN" --index "$T/permix" --dump | wc -l)" = 1
+  chmod 644 "$T/perm/closed.rst"
+fi
 
 # --strict: a warning fails the run and the index stays as it was
 sum_before=$(md5sum "$T/badix/data.mdb")
