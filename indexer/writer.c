@@ -154,7 +154,8 @@ typedef struct {
     txt_buf arena;
     acc_entry *e;
     size_t n, cap;
-    uint32_t *slots;             /* entry index + 1 */
+    uint64_t *slots;             /* hash << 32 | entry index + 1; the hash here keeps a
+                                    probe from touching the entries it passes */
     size_t nslots;
     size_t bytes;                /* memory held, for the flush bound */
     int err;
@@ -174,7 +175,7 @@ static acc_entry *acc_get(accum *a, const char *term, size_t len, uint32_t hash)
 {
     if ((a->n + 1) * 2 > a->nslots) {
         size_t n = a->nslots ? a->nslots * 2 : 4096;
-        uint32_t *s = calloc(n, sizeof *s);
+        uint64_t *s = calloc(n, sizeof *s);
         if (!s) {
             a->err = 1;
             return NULL;
@@ -183,7 +184,7 @@ static acc_entry *acc_get(accum *a, const char *term, size_t len, uint32_t hash)
             uint32_t i = a->e[k].hash & (uint32_t)(n - 1);
             while (s[i])
                 i = (i + 1) & (uint32_t)(n - 1);
-            s[i] = (uint32_t)k + 1;
+            s[i] = (uint64_t)a->e[k].hash << 32 | (uint32_t)(k + 1);
         }
         free(a->slots);
         a->bytes += (n - a->nslots) * sizeof *s;
@@ -192,8 +193,10 @@ static acc_entry *acc_get(accum *a, const char *term, size_t len, uint32_t hash)
     }
     uint32_t mask = (uint32_t)a->nslots - 1, i = hash & mask;
     for (; a->slots[i]; i = (i + 1) & mask) {
-        acc_entry *e = &a->e[a->slots[i] - 1];
-        if (e->hash == hash && e->len == len && memcmp(a->arena.p + e->off, term, len) == 0)
+        if ((uint32_t)(a->slots[i] >> 32) != hash)
+            continue;
+        acc_entry *e = &a->e[(uint32_t)a->slots[i] - 1];
+        if (e->len == len && memcmp(a->arena.p + e->off, term, len) == 0)
             return e;
     }
     if (a->n == a->cap) {
@@ -214,7 +217,7 @@ static acc_entry *acc_get(accum *a, const char *term, size_t len, uint32_t hash)
     e->hash = hash;
     buf_put(&a->arena, term, len);
     a->bytes += len;
-    a->slots[i] = (uint32_t)++a->n;
+    a->slots[i] = (uint64_t)hash << 32 | (uint32_t)++a->n;
     return a->arena.err ? (a->err = 1, NULL) : e;
 }
 
@@ -521,28 +524,42 @@ static int gather_postings(writer *w, uint32_t docid)
 
     int rc = BS_OK;
     for (size_t t = 0; t < n && rc == BS_OK; t++) {
+        /* the accumulator is far larger than the processor's caches: fetch
+         * a later term's slot while this one is handled */
+        if (t + 8 < n && w->acc.nslots)
+            __builtin_prefetch(&w->acc.slots[d->hash[t + 8] & (w->acc.nslots - 1)]);
         acc_entry *e = acc_get(&w->acc, d->arena.p + d->off[t], d->len[t], d->hash[t]);
         if (!e) {
             rc = oom(w);
             break;
         }
         size_t before = e->post.cap;
-        uint32_t tf[BS_NFIELDS] = { 0 };
+        uint32_t tf[BS_NFIELDS] = { 0 }, npos = start[t + 1] - start[t];
         for (uint32_t i = start[t]; i < start[t + 1]; i++)
             tf[sorted[i].field]++;
-        buf_put(&e->post, &docid, sizeof docid);
+        /* docid, the tfs, then the positions as the block will hold them,
+         * behind their length: written in place, no copy in between */
+        uint8_t *p = (uint8_t *)buf_reserve(&e->post, sizeof docid + (BS_NFIELDS + 1 + npos)
+                                                      * VARINT_MAX);
+        if (!p) {
+            rc = oom(w);
+            break;
+        }
+        uint8_t *o = p;
+        memcpy(o, &docid, sizeof docid);
+        o += sizeof docid;
         for (int f = 0; f < BS_NFIELDS; f++)
-            buf_put_varint(&e->post, tf[f]);
-        /* the positions as the block will hold them, behind their length */
-        buf_reset(&w->pb);
+            o += codec_put_varint(o, tf[f]);
+        uint8_t *lenp = o, *q = o + 1;        /* one byte for the length, moved if longer */
         for (uint32_t i = start[t]; i < start[t + 1]; i++) {
             int first = i == start[t] || sorted[i - 1].field != sorted[i].field;
-            buf_put_varint(&w->pb, first ? sorted[i].pos : sorted[i].pos - sorted[i - 1].pos);
+            q += codec_put_varint(q, first ? sorted[i].pos : sorted[i].pos - sorted[i - 1].pos);
         }
-        buf_put_varint(&e->post, w->pb.len);
-        buf_put(&e->post, w->pb.p, w->pb.len);
-        if (w->pb.err)
-            rc = oom(w);
+        size_t plen = (size_t)(q - lenp - 1), ll = codec_varint_len(plen);
+        if (ll > 1)
+            memmove(lenp + ll, lenp + 1, plen);
+        codec_put_varint(lenp, plen);
+        e->post.len += (size_t)(lenp + ll + plen - p);
         if (e->post.err)
             rc = oom(w);
         w->acc.bytes += e->post.cap - before;
@@ -835,9 +852,11 @@ static int read_file(writer *w, const char *path, txt_buf *out)
              strerror(errno));
         return -1;
     }
-    char chunk[65536];
     for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
+        char *p = buf_reserve(out, 65536);
+        if (!p)
+            break;
+        ssize_t n = read(fd, p, 65536);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -848,9 +867,10 @@ static int read_file(writer *w, const char *path, txt_buf *out)
         }
         if (n == 0)
             break;
-        buf_put(out, chunk, (size_t)n);
+        out->len += (size_t)n;
+        out->p[out->len] = '\0';
         if (out->len > w->o->max_file_bytes)
-            break;                   /* grew while we read: the size check below decides */
+            break;                   /* grew while we read: the size check decides */
     }
     close(fd);
     return out->err ? -1 : 0;

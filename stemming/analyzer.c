@@ -26,7 +26,9 @@ typedef struct {
 struct an_analyzer {
     stem_stemmers *stem;
     unsigned flags;                  /* AN_NO_CACHE */
-    uint32_t *slots;                 /* arena offset + 1; 0 is an empty slot */
+    uint64_t *slots;                 /* hash << 32 | arena offset + 1; 0 is empty: the
+                                        hash here spares a visit to the arena for
+                                        every other word in the probe chain */
     unsigned char *arena;
     size_t arena_len;                /* bytes used */
     size_t nentries;
@@ -122,17 +124,23 @@ static int analyze_word(an_analyzer *an, const char *raw, size_t len, entry *e)
 
 /* Finds or makes the cache entry of a word. Returns a pointer to its header
  * in the arena (the strings follow it), or NULL when out of memory. */
-static const unsigned char *cache_get(an_analyzer *an, const char *raw, size_t len)
+static uint32_t slot_of(uint64_t h)
 {
-    uint64_t h = hash_bytes((const unsigned char *)raw, len);
+    return (uint32_t)(h >> 32) & (CACHE_SLOTS - 1);
+}
+
+/* h is hash_bytes of the word, computed by the caller one word ahead. */
+static const unsigned char *cache_get(an_analyzer *an, const char *raw, size_t len, uint64_t h)
+{
     uint32_t mask = CACHE_SLOTS - 1, i = (uint32_t)(h >> 32) & mask;
     entry e;
 
     for (; an->slots[i]; i = (i + 1) & mask) {
-        const unsigned char *p = an->arena + an->slots[i] - 1;
+        if ((uint32_t)(an->slots[i] >> 32) != (uint32_t)h)
+            continue;
+        const unsigned char *p = an->arena + (uint32_t)an->slots[i] - 1;
         memcpy(&e, p, sizeof e);
-        if (e.hash == (uint32_t)h && e.raw_len == len
-            && memcmp(p + sizeof e, raw, len) == 0) {
+        if (e.raw_len == len && memcmp(p + sizeof e, raw, len) == 0) {
             an->hits++;
             return p;
         }
@@ -156,26 +164,53 @@ static const unsigned char *cache_get(an_analyzer *an, const char *raw, size_t l
     memcpy(p + sizeof e, raw, len);
     memcpy(p + sizeof e + len, an->norm, e.norm_len + 1u);
     memcpy(p + sizeof e + len + e.norm_len + 1, an->term, e.term_len + 1u);
-    an->slots[i] = (uint32_t)an->arena_len + 1;
+    an->slots[i] = (uint64_t)(uint32_t)h << 32 | (uint32_t)(an->arena_len + 1);
     an->arena_len += need;
     an->nentries++;
     return p;
 }
 
+#define AHEAD 8   /* words looked up ahead; a power of two */
+
 int an_analyze(an_analyzer *an, const char *text, size_t len, uint32_t *pos,
                an_token_fn fn, void *ctx)
 {
     tok_scanner s;
-    tok_word w;
+    tok_word ring[AHEAD];
+    uint64_t hash[AHEAD];
+    size_t head = 0, tail = 0;      /* words [head, tail) are found, not yet analyzed */
 
+    /* The cache is larger than the processor's caches: a lookup of any but
+     * the commonest words waits on memory, twice (slot, then entry). So the
+     * scan runs AHEAD words in front; each word's slot is fetched when it is
+     * found, and its entry halfway to its turn. */
     tok_init(&s, text, len);
-    while (tok_next(&s, &w)) {
+    for (;;) {
+        while (tail - head < AHEAD && tok_next(&s, &ring[tail % AHEAD])) {
+            if (an->slots) {
+                const tok_word *nw = &ring[tail % AHEAD];
+                hash[tail % AHEAD] = hash_bytes((const unsigned char *)text + nw->off, nw->len);
+                __builtin_prefetch(&an->slots[slot_of(hash[tail % AHEAD])]);
+            }
+            tail++;
+        }
+        if (head == tail)
+            break;
+        if (an->slots && tail - head > AHEAD / 2) {
+            size_t k = (head + AHEAD / 2) % AHEAD;
+            uint64_t sl = an->slots[slot_of(hash[k])];
+            if (sl && (uint32_t)(sl >> 32) == (uint32_t)hash[k])
+                __builtin_prefetch(an->arena + (uint32_t)sl - 1);
+        }
+        const tok_word w = ring[head % AHEAD];
+        uint64_t h = hash[head % AHEAD];
+        head++;
         const char *raw = text + w.off;
         entry e;
         an_token t;
 
         if (an->slots) {
-            const unsigned char *p = cache_get(an, raw, w.len);
+            const unsigned char *p = cache_get(an, raw, w.len, h);
             if (!p)
                 return -1;
             memcpy(&e, p, sizeof e);

@@ -29,6 +29,11 @@ static int grow(txt_buf *b, size_t extra)
     return 0;
 }
 
+char *buf_reserve(txt_buf *b, size_t n)
+{
+    return grow(b, n) == 0 ? b->p + b->len : NULL;
+}
+
 void buf_put(txt_buf *b, const void *s, size_t n)
 {
     if (grow(b, n) != 0)

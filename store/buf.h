@@ -20,6 +20,9 @@ void buf_putc(txt_buf *b, char c);
 void buf_puts(txt_buf *b, const char *s);
 void buf_reset(txt_buf *b);     /* len = 0, keeps the memory */
 void buf_truncate(txt_buf *b, size_t len);   /* len = min(len, b->len) */
+/* Room for n more bytes: returns where they go (the caller writes them and
+ * adds what it wrote to len), or NULL after an allocation failure. */
+char *buf_reserve(txt_buf *b, size_t n);
 void buf_free(txt_buf *b);
 
 #endif
