@@ -524,10 +524,28 @@ static int gather_postings(writer *w, uint32_t docid)
 
     int rc = BS_OK;
     for (size_t t = 0; t < n && rc == BS_OK; t++) {
-        /* the accumulator is far larger than the processor's caches: fetch
-         * a later term's slot while this one is handled */
-        if (t + 8 < n && w->acc.nslots)
-            __builtin_prefetch(&w->acc.slots[d->hash[t + 8] & (w->acc.nslots - 1)]);
+        /* the accumulator is far larger than the processor's caches: while
+         * this term is handled, fetch the slot of the term 8 ahead, the entry
+         * of the one 4 ahead (its slot has come) and the end of the postings
+         * of the one 2 ahead (its entry has come), where the writing goes */
+        if (w->acc.nslots) {
+            size_t m = w->acc.nslots - 1;
+            if (t + 8 < n)
+                __builtin_prefetch(&w->acc.slots[d->hash[t + 8] & m]);
+            if (t + 4 < n) {
+                uint64_t sl = w->acc.slots[d->hash[t + 4] & m];
+                if (sl && (uint32_t)(sl >> 32) == d->hash[t + 4])
+                    __builtin_prefetch(&w->acc.e[(uint32_t)sl - 1]);
+            }
+            if (t + 2 < n) {
+                uint64_t sl = w->acc.slots[d->hash[t + 2] & m];
+                if (sl && (uint32_t)(sl >> 32) == d->hash[t + 2]) {
+                    const txt_buf *pb = &w->acc.e[(uint32_t)sl - 1].post;
+                    if (pb->p)
+                        __builtin_prefetch(pb->p + pb->len, 1);
+                }
+            }
+        }
         acc_entry *e = acc_get(&w->acc, d->arena.p + d->off[t], d->len[t], d->hash[t]);
         if (!e) {
             rc = oom(w);
