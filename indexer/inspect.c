@@ -233,19 +233,28 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     return BS_OK;
 }
 
+/* Opens the index read-only with a read transaction on it. */
+static int open_read(const char *dir, store **st, MDB_txn **txn, char *errbuf, size_t errlen)
+{
+    int rc = store_open(st, dir, STORE_RDONLY, errbuf, errlen);
+    if (rc != BS_OK)
+        return rc;
+    if ((rc = store_txn_begin(*st, MDB_RDONLY, txn)) != BS_OK) {
+        snprintf(errbuf, errlen, "%s", (*st)->errmsg);
+        store_close(*st);
+        *st = NULL;
+    }
+    return rc;
+}
+
 static int inspect(const char *dir, checker *c, index_stats *s, char *errbuf, size_t errlen)
 {
     store *st;
+    MDB_txn *txn;
     memset(s, 0, sizeof *s);
-    int rc = store_open(&st, dir, STORE_RDONLY, errbuf, errlen);
+    int rc = open_read(dir, &st, &txn, errbuf, errlen);
     if (rc != BS_OK)
         return rc;
-    MDB_txn *txn;
-    if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != BS_OK) {
-        snprintf(errbuf, errlen, "%s", st->errmsg);
-        store_close(st);
-        return rc;
-    }
     rc = scan(st, txn, c, s, errbuf, errlen);
     mdb_txn_abort(txn);
     s->used_bytes = store_used_bytes(st);
@@ -280,17 +289,12 @@ int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *v
                  void *ctx, char *errbuf, size_t errlen)
 {
     store *st;
-    int rc = store_open(&st, dir, STORE_RDONLY, errbuf, errlen);
-    if (rc != BS_OK)
-        return rc;
     MDB_txn *txn;
     MDB_cursor *cur;
     MDB_val k, v;
-    if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != BS_OK) {
-        snprintf(errbuf, errlen, "%s", st->errmsg);
-        store_close(st);
+    int rc = open_read(dir, &st, &txn, errbuf, errlen);
+    if (rc != BS_OK)
         return rc;
-    }
     int mrc = mdb_cursor_open(txn, st->facets, &cur);
     if (mrc != 0) {
         rc = store_fail(st, mrc, "reading the tags");
@@ -348,19 +352,17 @@ int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t l
                char *errbuf, size_t errlen)
 {
     store *st;
-    int rc = store_open(&st, dir, STORE_RDONLY, errbuf, errlen);
-    if (rc != BS_OK)
-        return rc;
     MDB_txn *txn;
     MDB_cursor *cur;
     MDB_val k, v;
-    if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) != BS_OK
-        || mdb_cursor_open(txn, st->docs, &cur) != 0) {
-        snprintf(errbuf, errlen, "%s", rc != BS_OK ? st->errmsg : "cannot read the posts");
-        if (rc == BS_OK)
-            mdb_txn_abort(txn);
+    int rc = open_read(dir, &st, &txn, errbuf, errlen);
+    if (rc != BS_OK)
+        return rc;
+    if (mdb_cursor_open(txn, st->docs, &cur) != 0) {
+        snprintf(errbuf, errlen, "cannot read the posts of %s", dir);
+        mdb_txn_abort(txn);
         store_close(st);
-        return rc != BS_OK ? rc : BS_ERROR;
+        return BS_ERROR;
     }
     txt_buf b = { 0 };
     int mrc;
