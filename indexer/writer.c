@@ -236,7 +236,7 @@ typedef struct {
     accum acc;
     plist pl;                    /* scratch posting lists */
     blk_builder bb;              /* the block being written */
-    txt_buf kb, vb, tb, fb, pb;  /* scratch keys, values, texts, positions */
+    txt_buf kb, vb, tb, pb;      /* scratch keys, values, texts, positions */
     int dirty;                   /* something was written */
     diag_fn user_diag;           /* where diagnostics go after counting */
     void *user_ctx;
@@ -306,44 +306,6 @@ static int analyze_fields(writer *w, const char *text[BS_NFIELDS], const size_t 
 }
 
 /* ---- taking a post out ------------------------------------------------------- */
-
-static int read_body(writer *w, uint32_t docid, uint64_t body_bytes, txt_buf *out)
-{
-    MDB_cursor *c;
-    uint8_t k6[6];
-    key_text(k6, docid, 0);
-    MDB_val k = { 6, k6 }, v;
-    buf_reset(&w->fb);
-    int rc = mdb_cursor_open(w->txn, w->st->texts, &c);
-    if (rc != 0)
-        return fail(w, rc, "reading a post's text");
-    for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != 6 || codec_get_u32be(k.mv_data) != docid)
-            break;
-        buf_put(&w->fb, v.mv_data, v.mv_size);
-    }
-    mdb_cursor_close(c);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return fail(w, rc, "reading a post's text");
-    buf_reset(out);
-    if (body_bytes == 0)
-        return BS_OK;
-    if (body_bytes > ((uint64_t)1 << 32))
-        return corrupt(w, "texts", "body length out of range");
-    buf_put(out, "", 0);
-    char *tmp = malloc((size_t)body_bytes + 1);
-    if (!tmp)
-        return oom(w);
-    size_t n = ZSTD_decompress(tmp, (size_t)body_bytes, w->fb.p, w->fb.len);
-    if (ZSTD_isError(n) || n != body_bytes) {
-        free(tmp);
-        return corrupt(w, "texts", "the stored text does not decompress");
-    }
-    buf_put(out, tmp, n);
-    free(tmp);
-    return out->err ? oom(w) : BS_OK;
-}
 
 /* Removes docid from the block of term that holds it. */
 static int remove_posting(writer *w, MDB_cursor *c, const char *term, size_t tlen, uint32_t docid)
@@ -420,7 +382,11 @@ static int delete_doc(writer *w, uint32_t docid)
     if (rc != BS_OK)
         return rc == BS_ENOMEM ? oom(w) : corrupt(w, "docs", why);
     txt_buf body = { 0 };
-    rc = read_body(w, docid, d.body_bytes, &body);
+    rc = store_read_text(w->st, w->txn, docid, d.body_bytes, &body);
+    if (rc == BS_ECORRUPT)
+        snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+    else if (rc == BS_ENOMEM)
+        rc = oom(w);
     if (rc == BS_OK) {
         tags_field_text(&w->tb, NULL, d.ntags, d.tag_len, d.tags, d.category, d.category_len);
         const char *text[BS_NFIELDS] = { d.title, w->tb.p ? w->tb.p : "", d.description,
@@ -1225,7 +1191,6 @@ out:
     buf_free(&w.kb);
     buf_free(&w.vb);
     buf_free(&w.tb);
-    buf_free(&w.fb);
     buf_free(&w.pb);
     blk_free(&w.bb);
     ZSTD_freeCCtx(w.zc);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zstd.h>
 
 #include "store/store.h"
 
@@ -276,4 +277,52 @@ int store_put_stats(store *st, MDB_txn *txn, const store_stats *s)
     int rc = mdb_put(txn, st->meta, &k, &v, 0);
     buf_free(&b);
     return rc == 0 ? BS_OK : store_fail(st, rc, "writing the index statistics");
+}
+
+int store_read_text(store *st, MDB_txn *txn, uint32_t docid, uint64_t body_bytes, txt_buf *out)
+{
+    MDB_cursor *c;
+    uint8_t k6[6];
+    txt_buf z = { 0 };
+    key_text(k6, docid, 0);
+    MDB_val k = { 6, k6 }, v;
+    buf_reset(out);
+    buf_put(out, "", 0);
+    if (body_bytes == 0)
+        return out->err ? BS_ENOMEM : BS_OK;
+    if (body_bytes > ((uint64_t)1 << 32)) {
+        snprintf(st->errmsg, sizeof st->errmsg, "the index %s is damaged (the text of post %u "
+                 "is %llu bytes); rebuild it with blogsearch-index --full", st->dir, docid,
+                 (unsigned long long)body_bytes);
+        return BS_ECORRUPT;
+    }
+    int rc = mdb_cursor_open(txn, st->texts, &c);
+    if (rc != 0)
+        return store_fail(st, rc, "reading a post's text");
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 6 || codec_get_u32be(k.mv_data) != docid)
+            break;
+        buf_put(&z, v.mv_data, v.mv_size);
+    }
+    mdb_cursor_close(c);
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        buf_free(&z);
+        return store_fail(st, rc, "reading a post's text");
+    }
+    char *dst = buf_reserve(out, (size_t)body_bytes);
+    if (!dst || z.err) {
+        buf_free(&z);
+        return BS_ENOMEM;
+    }
+    size_t n = ZSTD_decompress(dst, (size_t)body_bytes, z.p, z.len);
+    buf_free(&z);
+    if (ZSTD_isError(n) || n != body_bytes) {
+        snprintf(st->errmsg, sizeof st->errmsg, "the index %s is damaged (the text of post %u "
+                 "does not decompress); rebuild it with blogsearch-index --full", st->dir, docid);
+        return BS_ECORRUPT;
+    }
+    out->len = n;
+    out->p[n] = '\0';
+    return BS_OK;
 }

@@ -183,6 +183,11 @@ int store_init_meta(store *st, MDB_txn *txn);
 /* Maps an LMDB return code to a status, with a message naming what failed. */
 int store_fail(store *st, int mdb_rc, const char *what);
 
+/* The plain body text of a post (texts database), decompressed into out;
+ * body_bytes is its length from the post's record. Returns BS_OK,
+ * BS_ECORRUPT (message in st->errmsg) or BS_ENOMEM. */
+int store_read_text(store *st, MDB_txn *txn, uint32_t docid, uint64_t body_bytes, txt_buf *out);
+
 /* Index statistics kept in meta "stats". */
 typedef struct {
     uint64_t ndocs;

@@ -1,0 +1,319 @@
+/* parse.c: the query language. It splits the query's syntax (quotes, +, -,
+ * OR, field:, a trailing *) and hands every word to the analyzer, so a query
+ * word meets the post's word in any form. Never tokenizes words itself. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer/indexer.h"
+#include "query/query.h"
+
+typedef struct {
+    qry *q;
+    an_analyzer *an;
+    const char *text;
+    char *err;
+    size_t errlen;
+} parser;
+
+/* Characters, not bytes, before offset: what a reader counts. */
+static size_t char_pos(const char *text, size_t off)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < off; i++)
+        n += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static int fail(parser *p, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(parser *p, size_t off, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(p->err, p->errlen, "query position %zu: %s", char_pos(p->text, off), msg);
+    return BS_EQUERY;
+}
+
+typedef struct {
+    char **terms;
+    size_t n, cap;
+    int all_stop;
+    int oom;
+    const char *first_norm;   /* the first token's normalized word (prefixes) */
+    size_t first_norm_len;
+    char *norm;
+} collect;
+
+static int collect_token(const an_token *t, void *ctx)
+{
+    collect *c = ctx;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        char **v = realloc(c->terms, cap * sizeof *v);
+        if (!v)
+            return c->oom = 1;
+        c->terms = v;
+        c->cap = cap;
+    }
+    if (!(c->terms[c->n] = strndup(t->term, t->term_len)))
+        return c->oom = 1;
+    if (c->n == 0 && !(c->norm = strndup(t->norm, t->norm_len)))
+        return c->oom = 1;
+    c->n++;
+    if (!(t->flags & AN_STOP))
+        c->all_stop = 0;
+    return 0;
+}
+
+static int add_clause(parser *p, int mode, int field, int prefix, const char *s, size_t len,
+                      size_t off)
+{
+    collect c = { .all_stop = 1 };
+    uint32_t pos = 0;
+    if (an_analyze(p->an, s, len, &pos, collect_token, &c) != 0 || c.oom) {
+        for (size_t i = 0; i < c.n; i++)
+            free(c.terms[i]);
+        free(c.terms);
+        free(c.norm);
+        snprintf(p->err, p->errlen, "out of memory");
+        return BS_ENOMEM;
+    }
+    if (c.n == 0) {                    /* punctuation alone: nothing to look for */
+        free(c.terms);
+        free(c.norm);
+        return BS_OK;
+    }
+    if (prefix) {
+        if (c.n > 1) {
+            for (size_t i = 0; i < c.n; i++)
+                free(c.terms[i]);
+            free(c.terms);
+            free(c.norm);
+            return fail(p, off, "a prefix search (word*) takes a single word");
+        }
+        free(c.terms[0]);
+        c.terms[0] = c.norm;           /* the unstemmed prefix: dock* finds docker */
+        c.norm = NULL;
+        c.all_stop = 0;
+    }
+    free(c.norm);
+    qry *q = p->q;
+    qclause *v = realloc(q->c, (q->n + 1) * sizeof *v);
+    if (!v) {
+        for (size_t i = 0; i < c.n; i++)
+            free(c.terms[i]);
+        free(c.terms);
+        snprintf(p->err, p->errlen, "out of memory");
+        return BS_ENOMEM;
+    }
+    q->c = v;
+    q->c[q->n++] = (qclause){ mode, field, prefix, c.n, c.terms, c.all_stop, off };
+    return BS_OK;
+}
+
+static int add_str(char ***v, size_t *n, const char *s, size_t len)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    *v = nv;
+    if (!(nv[*n] = strndup(s, len)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int qparse_date(const char *s, int end, int64_t *out)
+{
+    int y = 0, m = 1, d = 1, n = 0;
+    size_t len = strlen(s);
+    if (len == 4 && sscanf(s, "%4d%n", &y, &n) == 1 && n == 4) {
+        m = end ? 12 : 1;
+        d = end ? 31 : 1;
+    } else if (len == 7 && sscanf(s, "%4d-%2d%n", &y, &m, &n) == 2 && n == 7) {
+        static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        if (m < 1 || m > 12)
+            return -1;
+        d = end ? mdays[m - 1] + (m == 2 && leap(y)) : 1;
+    } else if (len != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10) {
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (!isdigit((unsigned char)s[i]) && s[i] != '-')
+            return -1;
+    char iso[40];
+    snprintf(iso, sizeof iso, "%04d-%02d-%02d%s", y, m, d, end ? " 23:59:59" : "");
+    const char *why;
+    return date_parse(iso, strlen(iso), 0, out, &why);
+}
+
+/* Reads a quoted string starting at text[i] == '"'; sets [*s, *len) to its
+ * inside and returns the offset after the closing quote, or 0 if unclosed. */
+static size_t quoted(const char *text, size_t i, const char **s, size_t *len)
+{
+    const char *close = strchr(text + i + 1, '"');
+    if (!close)
+        return 0;
+    *s = text + i + 1;
+    *len = (size_t)(close - *s);
+    return (size_t)(close - text) + 1;
+}
+
+static int field_word(parser *p, const char *name, size_t nlen, size_t off, int mode,
+                      const char *val, size_t vlen)
+{
+    qry *q = p->q;
+    char tmp[64];
+    if (vlen == 0)
+        return fail(p, off, "%.*s: needs a value", (int)nlen, name);
+    if (nlen == 5 && memcmp(name, "title", 5) == 0)
+        return add_clause(p, mode, BS_FIELD_TITLE, 0, val, vlen, off);
+    if (mode == QC_MUST_NOT)
+        return fail(p, off, "excluding by %.*s: is not supported; exclude words instead",
+                    (int)nlen, name);
+    if (nlen == 3 && memcmp(name, "tag", 3) == 0)
+        return add_str(&q->tags, &q->ntags, val, vlen) ? BS_ENOMEM : BS_OK;
+    if ((nlen == 8 && memcmp(name, "category", 8) == 0)
+        || (nlen == 6 && memcmp(name, "author", 6) == 0)) {
+        char **slot = name[0] == 'c' ? &q->category : &q->author;
+        free(*slot);
+        return (*slot = strndup(val, vlen)) ? BS_OK : BS_ENOMEM;
+    }
+    if ((nlen == 5 && memcmp(name, "since", 5) == 0) || (nlen == 5 && memcmp(name, "until", 5) == 0)) {
+        int end = name[0] == 'u';
+        if (vlen >= sizeof tmp)
+            return fail(p, off, "%.*s: \"%.*s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                        (int)nlen, name, (int)(vlen > 40 ? 40 : vlen), val);
+        memcpy(tmp, val, vlen);
+        tmp[vlen] = '\0';
+        int64_t t;
+        if (qparse_date(tmp, end, &t) != 0)
+            return fail(p, off, "%.*s: \"%s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                        (int)nlen, name, tmp);
+        if (end) {
+            q->has_until = 1;
+            q->until = t;
+        } else {
+            q->has_since = 1;
+            q->since = t;
+        }
+        return BS_OK;
+    }
+    return fail(p, off, "unknown field \"%.*s:\"; the fields are title:, tag:, category:, "
+                "author:, since: and until:", (int)nlen, name);
+}
+
+int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen)
+{
+    parser p = { q, an, text, err, errlen };
+    size_t i = 0, len = strlen(text);
+    memset(q, 0, sizeof *q);
+    if (!utf8_valid(text, len))
+        return fail(&p, 0, "the query is not valid UTF-8");
+
+    while (i < len) {
+        while (i < len && isspace((unsigned char)text[i]))
+            i++;
+        if (i >= len)
+            break;
+        size_t start = i;
+        int mode = QC_SHOULD;
+        if ((text[i] == '+' || text[i] == '-') && i + 1 < len && !isspace((unsigned char)text[i + 1])) {
+            mode = text[i] == '+' ? QC_MUST : QC_MUST_NOT;
+            i++;
+        }
+        int rc;
+        if (text[i] == '"') {
+            const char *s;
+            size_t n, next = quoted(text, i, &s, &n);
+            if (!next)
+                return fail(&p, i, "unbalanced quote: the phrase that starts here has no "
+                            "closing \"");
+            rc = add_clause(&p, mode, -1, 0, s, n, start);
+            i = next;
+        } else {
+            size_t e = i;
+            while (e < len && !isspace((unsigned char)text[e]) && text[e] != '"')
+                e++;
+            /* field:value, field:"quoted value" */
+            size_t k = i;
+            while (k < e && isalpha((unsigned char)text[k]))
+                k++;
+            if (k > i && k < len && text[k] == ':' && k + 1 <= len) {
+                const char *val = text + k + 1;
+                size_t vlen = e - k - 1;
+                if (k + 1 < len && text[k + 1] == '"') {
+                    size_t next = quoted(text, k + 1, &val, &vlen);
+                    if (!next)
+                        return fail(&p, k + 1, "unbalanced quote: the value that starts here "
+                                    "has no closing \"");
+                    e = next;
+                }
+                rc = field_word(&p, text + i, k - i, start, mode, val, vlen);
+            } else if (e - i == 2 && memcmp(text + i, "OR", 2) == 0 && mode == QC_SHOULD) {
+                q->any = 1;
+                rc = BS_OK;
+            } else if (e > i && text[e - 1] == '*') {
+                if (e - 1 == i)
+                    return fail(&p, i, "a lone * is not a prefix; write the start of a word "
+                                "before it (dock*)");
+                rc = add_clause(&p, mode, -1, 1, text + i, e - 1 - i, start);
+            } else {
+                rc = add_clause(&p, mode, -1, 0, text + i, e - i, start);
+            }
+            i = e;
+        }
+        if (rc == BS_ENOMEM && err[0] == '\0')
+            snprintf(err, errlen, "out of memory");
+        if (rc != BS_OK)
+            return rc;
+    }
+
+    /* what is left to look for */
+    size_t positive = 0, words = 0;
+    for (size_t c = 0; c < q->n; c++) {
+        if (q->c[c].mode != QC_MUST_NOT) {
+            positive++;
+            words += !q->c[c].all_stop || q->c[c].nterms > 1;
+        }
+    }
+    int filters = q->ntags || q->category || q->author || q->has_since || q->has_until;
+    if (q->n == 0 && !filters)
+        return fail(&p, 0, "the query has no words to search for");
+    if (positive == 0 && !filters)
+        return fail(&p, q->c[0].pos, "the query only excludes; add a word or a filter "
+                    "(tag:, since:) to search for");
+    if (positive > 0 && words == 0 && !filters)
+        return fail(&p, q->c[0].pos, "the query has only stopwords (words such as \"и\", "
+                    "\"в\", \"the\"); add a word, or quote a phrase");
+    if (q->has_since && q->has_until && q->since > q->until)
+        return fail(&p, 0, "since: is after until:; nothing can match");
+    return BS_OK;
+}
+
+void qry_free(qry *q)
+{
+    for (size_t c = 0; c < q->n; c++) {
+        for (size_t t = 0; t < q->c[c].nterms; t++)
+            free(q->c[c].terms[t]);
+        free(q->c[c].terms);
+    }
+    free(q->c);
+    for (size_t i = 0; i < q->ntags; i++)
+        free(q->tags[i]);
+    free(q->tags);
+    free(q->category);
+    free(q->author);
+    memset(q, 0, sizeof *q);
+}

@@ -1,0 +1,98 @@
+/* query.h: the query side's internal contract, one section per file: the
+ * query language (parse.c), evaluation and ranking (search.c) and snippets
+ * (snippet.c). Words of a query go through the same analyzer as posts. */
+#ifndef BS_QUERY_H
+#define BS_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stemming/stemming.h"
+#include "store/store.h"
+
+/* ---- what parse.c offers ------------------------------------------------ */
+
+enum { QC_SHOULD, QC_MUST, QC_MUST_NOT };   /* word, +word, -word */
+
+typedef struct {
+    int mode;              /* QC_* */
+    int field;             /* -1: any field; else BS_FIELD_* (title:word) */
+    int prefix;            /* dock*: terms[0] is a normalized prefix */
+    size_t nterms;         /* 1 for a word; more for a phrase, x86_64 or кто-то */
+    char **terms;          /* analyzed terms, in order */
+    int all_stop;          /* every term is a stopword */
+    size_t pos;            /* byte offset of the clause in the query, for messages */
+} qclause;
+
+typedef struct {
+    qclause *c;
+    size_t n;
+    char **tags;           /* tag:x and --tag x, as typed */
+    size_t ntags;
+    char *category, *author;
+    int has_since, has_until;
+    int64_t since, until;  /* inclusive, seconds since the epoch UTC */
+    int any;               /* OR between words was written */
+} qry;
+
+/* Parses text into q. On a bad query returns BS_EQUERY with a message that
+ * names the position (1-based, in characters) in err. */
+#define BS_EQUERY (-5)
+int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen);
+void qry_free(qry *q);
+
+/* Parses a date bound: YYYY, YYYY-MM or YYYY-MM-DD; the start of that
+ * period, or with end set its last second. Returns 0 or -1. */
+int qparse_date(const char *s, int end, int64_t *out);
+
+/* ---- what search.c offers ----------------------------------------------- */
+
+enum { SORT_RELEVANCE, SORT_DATE };
+enum { MATCH_MOST, MATCH_ALL, MATCH_ANY };
+
+typedef struct {
+    int sort;              /* SORT_* */
+    int match;             /* MATCH_*: all words, most words first, any word */
+    size_t offset, limit;
+} search_opts;
+
+typedef struct {
+    uint32_t docid;
+    double score;
+    uint32_t matched;      /* query words the post holds */
+    int64_t date;
+    int has_date;
+} hit;
+
+typedef struct {
+    hit *hits;             /* ranked, after offset */
+    size_t n;
+    uint64_t total;        /* posts that match */
+    char **hl_terms;       /* every term that matched, for highlighting */
+    size_t nhl;
+} results;
+
+int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, results *r,
+               char *err, size_t errlen);
+void results_free(results *r);
+
+/* ---- what snippet.c offers ------------------------------------------------ */
+
+typedef struct {
+    size_t off, len;       /* bytes, within the snippet */
+} hl_range;
+
+typedef struct {
+    txt_buf text;          /* the passage, valid UTF-8 */
+    hl_range *hl;
+    size_t nhl;
+} snippet;
+
+/* The best passage of about `chars` characters of text for the terms:
+ * where most distinct terms meet, cut on word boundaries, "…" where cut.
+ * Returns 0, or -1 when out of memory. */
+int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
+                 char *const *terms, size_t nterms, size_t chars);
+void snippet_free(snippet *s);
+
+#endif

@@ -1,0 +1,618 @@
+/* search.c: evaluates a parsed query against the index and ranks what
+ * matches: each clause becomes a docid-sorted list of per-field frequencies
+ * (phrases checked on positions, prefixes expanded over the term
+ * dictionary), the lists are merged a document at a time with the filters,
+ * and BM25F scores the survivors. Posts holding more of the query's words
+ * rank first; BM25F orders posts that hold as many. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/query.h"
+
+/* BM25F: one k1, and per field a weight and a length normalization. Weights
+ * make a word in the title count as three in the body. */
+#define BM25_K1 1.2
+static const double field_weight[BS_NFIELDS] = { 3.0, 2.0, 1.5, 1.0 };
+static const double field_b[BS_NFIELDS] = { 0.5, 0.3, 0.5, 0.75 };
+
+#define PREFIX_MAX_TERMS 64   /* dock* expands to at most this many terms */
+
+typedef struct {
+    uint32_t docid;
+    uint32_t tf[BS_NFIELDS];
+} dtf;
+
+typedef struct {
+    dtf *v;
+    size_t n, cap;
+} dtf_list;
+
+static int dtf_push(dtf_list *l, uint32_t docid, const uint32_t tf[BS_NFIELDS])
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        dtf *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n].docid = docid;
+    memcpy(l->v[l->n].tf, tf, sizeof l->v[0].tf);
+    l->n++;
+    return 0;
+}
+
+typedef struct {
+    store *st;
+    MDB_txn *txn;
+    char *err;
+    size_t errlen;
+    txt_buf kb;
+} ctx;
+
+static int corrupt(ctx *c, const char *term, const char *why)
+{
+    snprintf(c->err, c->errlen, "the index %s is damaged (postings of \"%s\": %s); rebuild "
+             "it with blogsearch-index --full", c->st->dir, term, why);
+    return BS_ECORRUPT;
+}
+
+/* All postings of one term, with positions when `positions` is set. */
+static int read_term(ctx *c, const char *term, size_t tlen, plist *out)
+{
+    MDB_cursor *cur;
+    key_term(&c->kb, term, tlen, 0);
+    MDB_val k = { c->kb.len, c->kb.p }, v;
+    int rc = mdb_cursor_open(c->txn, c->st->terms, &cur);
+    if (rc != 0)
+        return store_fail(c->st, rc, "reading postings");
+    plist_reset(out);
+    int st = BS_OK;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        size_t ktl;
+        uint32_t first;
+        if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
+            || memcmp(k.mv_data, term, tlen) != 0)
+            break;
+        const char *why;
+        st = codec_block_decode(v.mv_data, v.mv_size, first, out, &why);
+        if (st == BS_ECORRUPT)
+            st = corrupt(c, term, why);
+        if (st != BS_OK)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return st;
+}
+
+/* Positions of posting i, field f. */
+static const uint32_t *field_pos(const plist *l, size_t i, int f)
+{
+    const uint32_t *p = l->pos + l->pos_start[i];
+    for (int g = 0; g < f; g++)
+        p += l->tf[i][g];
+    return p;
+}
+
+/* A phrase: posts where the terms stand in order, next to each other, in
+ * one field; its frequency per field is the number of times it does. */
+static int eval_phrase(ctx *c, const qclause *cl, dtf_list *out)
+{
+    size_t n = cl->nterms;
+    plist *l = calloc(n, sizeof *l);
+    size_t *at = calloc(n, sizeof *at);
+    int rc = l && at ? BS_OK : BS_ENOMEM;
+    for (size_t t = 0; t < n && rc == BS_OK; t++)
+        rc = read_term(c, cl->terms[t], strlen(cl->terms[t]), &l[t]);
+    while (rc == BS_OK) {
+        /* the next docid that every term holds */
+        uint32_t d = 0;
+        int done = 0;
+        for (size_t t = 0; t < n; t++) {
+            if (at[t] >= l[t].n) {
+                done = 1;
+                break;
+            }
+            if (l[t].docid[at[t]] > d)
+                d = l[t].docid[at[t]];
+        }
+        if (done)
+            break;
+        int all = 1;
+        for (size_t t = 0; t < n; t++) {
+            while (at[t] < l[t].n && l[t].docid[at[t]] < d)
+                at[t]++;
+            if (at[t] >= l[t].n || l[t].docid[at[t]] != d)
+                all = 0;
+        }
+        if (!all)
+            continue;
+        uint32_t tf[BS_NFIELDS] = { 0 }, total = 0;
+        for (int f = 0; f < BS_NFIELDS; f++) {
+            const uint32_t *p0 = field_pos(&l[0], at[0], f);
+            for (uint32_t a = 0; a < l[0].tf[at[0]][f]; a++) {
+                int ok = 1;
+                for (size_t t = 1; t < n && ok; t++) {
+                    const uint32_t *pt = field_pos(&l[t], at[t], f);
+                    uint32_t want = p0[a] + (uint32_t)t, cnt = l[t].tf[at[t]][f];
+                    size_t lo = 0, hi = cnt;
+                    while (lo < hi) {
+                        size_t mid = (lo + hi) / 2;
+                        if (pt[mid] < want)
+                            lo = mid + 1;
+                        else
+                            hi = mid;
+                    }
+                    ok = lo < cnt && pt[lo] == want;
+                }
+                tf[f] += (uint32_t)ok;
+            }
+            total += tf[f];
+        }
+        if (total && dtf_push(out, d, tf) != 0)
+            rc = BS_ENOMEM;
+        for (size_t t = 0; t < n; t++)
+            at[t]++;
+    }
+    for (size_t t = 0; l && t < n; t++)
+        plist_free(&l[t]);
+    free(l);
+    free(at);
+    return rc;
+}
+
+static int by_docid(const void *a, const void *b)
+{
+    uint32_t x = ((const dtf *)a)->docid, y = ((const dtf *)b)->docid;
+    return (x > y) - (x < y);
+}
+
+/* dock*: every term of the dictionary that starts with the prefix (up to
+ * PREFIX_MAX_TERMS), their frequencies added; the terms go to *hl. */
+static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, size_t *nhl)
+{
+    const char *pre = cl->terms[0];
+    size_t plen = strlen(pre), nterms = 0;
+    MDB_cursor *cur;
+    MDB_val k = { plen, (void *)pre }, v;
+    int rc = mdb_cursor_open(c->txn, c->st->terms, &cur);
+    if (rc != 0)
+        return store_fail(c->st, rc, "reading the terms");
+    plist l = { 0 };
+    txt_buf last = { 0 };
+    int st = BS_OK;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && st == BS_OK;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        size_t tl;
+        uint32_t first;
+        if (k.mv_size < plen || memcmp(k.mv_data, pre, plen) != 0)
+            break;
+        if (key_term_split(k.mv_data, k.mv_size, &tl, &first) != 0)
+            continue;
+        if (last.len != tl || memcmp(last.p, k.mv_data, tl) != 0) {
+            if (nterms == PREFIX_MAX_TERMS)
+                break;
+            nterms++;
+            buf_reset(&last);
+            buf_put(&last, k.mv_data, tl);
+            char **nv = realloc(*hl, (*nhl + 1) * sizeof *nv);
+            if (!nv || !(nv[*nhl] = strndup(k.mv_data, tl))) {
+                if (nv)
+                    *hl = nv;
+                st = BS_ENOMEM;
+                break;
+            }
+            *hl = nv;
+            (*nhl)++;
+        }
+        const char *why;
+        plist_reset(&l);
+        st = codec_block_decode(v.mv_data, v.mv_size, first, &l, &why);
+        if (st == BS_ECORRUPT)
+            st = corrupt(c, pre, why);
+        for (size_t i = 0; i < l.n && st == BS_OK; i++)
+            if (dtf_push(out, l.docid[i], l.tf[i]) != 0)
+                st = BS_ENOMEM;
+    }
+    mdb_cursor_close(cur);
+    plist_free(&l);
+    buf_free(&last);
+    if (st != BS_OK)
+        return st;
+    /* the expansions' lists, merged: one entry per post, frequencies added */
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, by_docid);
+    size_t w = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        if (w && out->v[w - 1].docid == out->v[i].docid) {
+            for (int f = 0; f < BS_NFIELDS; f++)
+                out->v[w - 1].tf[f] += out->v[i].tf[f];
+        } else {
+            out->v[w++] = out->v[i];
+        }
+    }
+    out->n = w;
+    return BS_OK;
+}
+
+static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, size_t *nhl)
+{
+    int rc;
+    if (cl->prefix) {
+        rc = eval_prefix(c, cl, out, hl, nhl);
+    } else if (cl->nterms > 1) {
+        rc = eval_phrase(c, cl, out);
+    } else {
+        plist l = { 0 };
+        rc = read_term(c, cl->terms[0], strlen(cl->terms[0]), &l);
+        for (size_t i = 0; i < l.n && rc == BS_OK; i++)
+            if (dtf_push(out, l.docid[i], l.tf[i]) != 0)
+                rc = BS_ENOMEM;
+        plist_free(&l);
+    }
+    if (rc == BS_OK && cl->field >= 0) {
+        /* title:word: only that field counts */
+        size_t w = 0;
+        for (size_t i = 0; i < out->n; i++) {
+            if (!out->v[i].tf[cl->field])
+                continue;
+            uint32_t keep = out->v[i].tf[cl->field];
+            memset(out->v[i].tf, 0, sizeof out->v[i].tf);
+            out->v[i].tf[cl->field] = keep;
+            out->v[w++] = out->v[i];
+        }
+        out->n = w;
+    }
+    if (rc == BS_OK && !cl->prefix) {
+        for (size_t t = 0; t < cl->nterms && rc == BS_OK; t++) {
+            char **nv = realloc(*hl, (*nhl + 1) * sizeof *nv);
+            if (!nv || !(nv[*nhl] = strdup(cl->terms[t])))
+                rc = BS_ENOMEM;
+            if (nv)
+                *hl = nv;
+            if (rc == BS_OK)
+                (*nhl)++;
+        }
+    }
+    return rc;
+}
+
+/* ---- filters ------------------------------------------------------------------ */
+
+typedef struct {
+    uint32_t *v;
+    size_t n;
+} idset;
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The posts with a tag, category or author (docids, sorted). */
+static int facet_set(ctx *c, char kind, const char *value, idset *out)
+{
+    MDB_cursor *cur;
+    key_facet(&c->kb, kind, value, strlen(value));
+    MDB_val k = { c->kb.len, c->kb.p }, v;
+    out->v = NULL;
+    out->n = 0;
+    int rc = mdb_cursor_open(c->txn, c->st->facets, &cur);
+    if (rc != 0)
+        return store_fail(c->st, rc, "reading tags");
+    size_t cnt = 0;
+    if (mdb_cursor_get(cur, &k, &v, MDB_SET) == 0 && mdb_cursor_count(cur, &cnt) == 0 && cnt) {
+        out->v = malloc(cnt * sizeof *out->v);
+        if (!out->v) {
+            mdb_cursor_close(cur);
+            return BS_ENOMEM;
+        }
+        for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST_DUP); rc == 0 && out->n < cnt;
+             rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP))
+            if (v.mv_size == 4)
+                out->v[out->n++] = codec_get_u32be(v.mv_data);
+    }
+    mdb_cursor_close(cur);
+    return BS_OK;
+}
+
+/* The posts dated within [since, until] (sorted by docid). */
+static int date_set(ctx *c, const qry *q, idset *out)
+{
+    MDB_cursor *cur;
+    uint8_t k12[12];
+    key_date(k12, q->has_since ? q->since : INT64_MIN, 0);
+    MDB_val k = { 12, k12 }, v;
+    size_t cap = 0;
+    out->v = NULL;
+    out->n = 0;
+    int rc = mdb_cursor_open(c->txn, c->st->dates, &cur);
+    if (rc != 0)
+        return store_fail(c->st, rc, "reading dates");
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 12)
+            continue;
+        if (q->has_until && key_date_value(k.mv_data) > q->until)
+            break;
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 256;
+            uint32_t *nv = realloc(out->v, cap * sizeof *nv);
+            if (!nv) {
+                mdb_cursor_close(cur);
+                return BS_ENOMEM;
+            }
+            out->v = nv;
+        }
+        out->v[out->n++] = codec_get_u32be((const uint8_t *)k.mv_data + 8);
+    }
+    mdb_cursor_close(cur);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, cmp_u32);
+    return BS_OK;
+}
+
+static int in_set(const idset *s, uint32_t d)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->v[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->n && s->v[lo] == d;
+}
+
+/* ---- ranking --------------------------------------------------------------------- */
+
+static int by_rank(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->matched != y->matched)
+        return x->matched > y->matched ? -1 : 1;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return (x->docid > y->docid) - (x->docid < y->docid);
+}
+
+static int by_date(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->has_date != y->has_date)
+        return x->has_date ? -1 : 1;
+    if (x->date != y->date)
+        return x->date > y->date ? -1 : 1;
+    return by_rank(a, b);
+}
+
+/* Field lengths and date of a post, from its record. */
+static int doc_head(ctx *c, uint32_t docid, uint32_t len[BS_NFIELDS], int *has_date,
+                    int64_t *date)
+{
+    uint8_t k4[4];
+    key_docid(k4, docid);
+    MDB_val k = { 4, k4 }, v;
+    int rc = mdb_get(c->txn, c->st->docs, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return BS_ENOTFOUND;         /* a posting of a post since removed */
+    if (rc != 0)
+        return store_fail(c->st, rc, "reading a post");
+    const uint8_t *p = v.mv_data, *end = p + v.mv_size;
+    uint64_t flags, x;
+    if (codec_get_varint(&p, end, &flags) != 0)
+        return BS_ECORRUPT;
+    *has_date = (int)(flags & 1);
+    *date = 0;
+    if (*has_date && codec_get_zigzag(&p, end, date) != 0)
+        return BS_ECORRUPT;
+    for (int f = 0; f < BS_NFIELDS; f++) {
+        if (codec_get_varint(&p, end, &x) != 0)
+            return BS_ECORRUPT;
+        len[f] = (uint32_t)x;
+    }
+    return BS_OK;
+}
+
+int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, results *r,
+               char *err, size_t errlen)
+{
+    ctx c = { st, txn, err, errlen, { 0 } };
+    memset(r, 0, sizeof *r);
+    store_stats ss;
+    int rc = store_get_stats(st, txn, &ss);
+    if (rc != BS_OK) {
+        snprintf(err, errlen, "%s", st->errmsg);
+        return rc;
+    }
+    double ndocs = ss.ndocs ? (double)ss.ndocs : 1, avg[BS_NFIELDS];
+    for (int f = 0; f < BS_NFIELDS; f++)
+        avg[f] = ss.lensum[f] / ndocs > 0 ? (double)ss.lensum[f] / ndocs : 1;
+
+    /* clauses that take part: stopword-only words are dropped, phrases kept */
+    size_t n = q->n;
+    dtf_list *lists = calloc(n ? n : 1, sizeof *lists);
+    size_t *at = calloc(n ? n : 1, sizeof *at);
+    double *idf = calloc(n ? n : 1, sizeof *idf);
+    int *use = calloc(n ? n : 1, sizeof *use);
+    if (!lists || !at || !idf || !use)
+        rc = BS_ENOMEM;
+    size_t positive = 0;
+    for (size_t i = 0; i < n && rc == BS_OK; i++) {
+        const qclause *cl = &q->c[i];
+        use[i] = cl->mode == QC_MUST_NOT || !cl->all_stop || cl->nterms > 1;
+        if (!use[i])
+            continue;
+        /* excluded words are not highlighted: their terms go to a scratch list */
+        char **skip = NULL;
+        size_t nskip = 0;
+        int excl = cl->mode == QC_MUST_NOT;
+        rc = eval_clause(&c, cl, &lists[i], excl ? &skip : &r->hl_terms, excl ? &nskip : &r->nhl);
+        for (size_t t = 0; t < nskip; t++)
+            free(skip[t]);
+        free(skip);
+        double df = (double)lists[i].n;
+        idf[i] = log(1.0 + (ndocs - df + 0.5) / (df + 0.5));
+        positive += cl->mode != QC_MUST_NOT;
+    }
+
+    idset tags[16] = { { 0 } }, cat = { 0 }, auth = { 0 }, dates = { 0 };
+    size_t ntags = q->ntags < 16 ? q->ntags : 16;
+    for (size_t t = 0; t < ntags && rc == BS_OK; t++)
+        rc = facet_set(&c, FACET_TAG, q->tags[t], &tags[t]);
+    if (rc == BS_OK && q->category)
+        rc = facet_set(&c, FACET_CATEGORY, q->category, &cat);
+    if (rc == BS_OK && q->author)
+        rc = facet_set(&c, FACET_AUTHOR, q->author, &auth);
+    if (rc == BS_OK && (q->has_since || q->has_until))
+        rc = date_set(&c, q, &dates);
+
+    /* the candidates: every post of a positive clause, or with no words, of
+     * the narrowest filter */
+    idset base = { 0 };
+    int from_filter = positive == 0;
+    if (rc == BS_OK && from_filter) {
+        const idset *pick = ntags ? &tags[0] : q->category ? &cat : q->author ? &auth : &dates;
+        base = *pick;
+    }
+    size_t cap = 0;
+    hit *hits = NULL;
+    size_t nhits = 0;
+    int match = o->match;
+    if (q->any && match == MATCH_MOST)
+        match = MATCH_ANY;
+    for (;;) {
+        if (rc != BS_OK)
+            break;
+        uint32_t d = UINT32_MAX;
+        if (from_filter) {
+            if (at[0] >= base.n)
+                break;
+            d = base.v[at[0]++];
+        } else {
+            for (size_t i = 0; i < n; i++)
+                if (use[i] && q->c[i].mode != QC_MUST_NOT && at[i] < lists[i].n
+                    && lists[i].v[at[i]].docid < d)
+                    d = lists[i].v[at[i]].docid;
+            if (d == UINT32_MAX)
+                break;
+        }
+        uint32_t matched = 0, must_missing = 0, excluded = 0;
+        const dtf *present[64] = { 0 };
+        for (size_t i = 0; i < n && i < 64; i++) {
+            if (!use[i])
+                continue;
+            while (at[i] < lists[i].n && lists[i].v[at[i]].docid < d)
+                at[i]++;
+            int has = at[i] < lists[i].n && lists[i].v[at[i]].docid == d;
+            const dtf *cur = has ? &lists[i].v[at[i]++] : NULL;   /* past d */
+            if (q->c[i].mode == QC_MUST_NOT) {
+                excluded |= (uint32_t)has;
+                continue;
+            }
+            if (has) {
+                present[i] = cur;
+                matched++;
+            } else if (q->c[i].mode == QC_MUST) {
+                must_missing = 1;
+            }
+        }
+        if (excluded || must_missing)
+            continue;
+        if (!from_filter && (match == MATCH_ALL ? matched < positive : matched == 0))
+            continue;
+        int pass = 1;
+        for (size_t t = 0; t < ntags && pass; t++)
+            pass = in_set(&tags[t], d);
+        if (pass && q->category)
+            pass = in_set(&cat, d);
+        if (pass && q->author)
+            pass = in_set(&auth, d);
+        if (pass && (q->has_since || q->has_until))
+            pass = in_set(&dates, d);
+        if (!pass)
+            continue;
+        uint32_t len[BS_NFIELDS];
+        int has_date = 0;
+        int64_t date = 0;
+        int hrc = doc_head(&c, d, len, &has_date, &date);
+        if (hrc == BS_ENOTFOUND)
+            continue;
+        if (hrc != BS_OK) {
+            rc = hrc == BS_ECORRUPT ? corrupt(&c, "(a post record)", "does not decode") : hrc;
+            break;
+        }
+        double score = 0;
+        for (size_t i = 0; i < n && i < 64; i++) {
+            if (!present[i])
+                continue;
+            double tf = 0;
+            for (int f = 0; f < BS_NFIELDS; f++) {
+                double norm = 1.0 - field_b[f] + field_b[f] * (double)len[f] / avg[f];
+                tf += field_weight[f] * present[i]->tf[f] / (norm > 0 ? norm : 1);
+            }
+            score += idf[i] * tf * (BM25_K1 + 1) / (tf + BM25_K1);
+        }
+        if (nhits == cap) {
+            cap = cap ? cap * 2 : 256;
+            hit *nh = realloc(hits, cap * sizeof *nh);
+            if (!nh) {
+                rc = BS_ENOMEM;
+                break;
+            }
+            hits = nh;
+        }
+        hits[nhits++] = (hit){ d, score, match == MATCH_ANY ? 0 : matched, date, has_date };
+    }
+
+    if (rc == BS_OK) {
+        if (nhits > 1)
+            qsort(hits, nhits, sizeof *hits, o->sort == SORT_DATE ? by_date : by_rank);
+        r->total = nhits;
+        size_t from = o->offset < nhits ? o->offset : nhits;
+        size_t cnt = nhits - from < o->limit ? nhits - from : o->limit;
+        r->hits = malloc((cnt ? cnt : 1) * sizeof *r->hits);
+        if (!r->hits)
+            rc = BS_ENOMEM;
+        else {
+            if (cnt)
+                memcpy(r->hits, hits + from, cnt * sizeof *hits);
+            r->n = cnt;
+        }
+    }
+    if (rc == BS_ENOMEM)
+        snprintf(err, errlen, "out of memory");
+    else if (rc != BS_OK && err[0] == '\0')
+        snprintf(err, errlen, "%s", st->errmsg);
+    free(hits);
+    for (size_t i = 0; lists && i < n; i++)
+        free(lists[i].v);
+    free(lists);
+    free(at);
+    free(idf);
+    free(use);
+    for (size_t t = 0; t < ntags; t++)
+        free(tags[t].v);
+    free(cat.v);
+    free(auth.v);
+    free(dates.v);
+    buf_free(&c.kb);
+    if (rc != BS_OK)
+        results_free(r);
+    return rc;
+}
+
+void results_free(results *r)
+{
+    free(r->hits);
+    for (size_t i = 0; i < r->nhl; i++)
+        free(r->hl_terms[i]);
+    free(r->hl_terms);
+    memset(r, 0, sizeof *r);
+}

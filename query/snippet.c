@@ -1,0 +1,171 @@
+/* snippet.c: the passage of a post that shows why it matched. The stored
+ * text is analyzed again with the same analyzer, so every form of a query
+ * word is found ("виртуализацией" for "виртуализация"); the window with the
+ * most distinct matched words wins, and is cut on word and UTF-8 boundaries. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/query.h"
+
+typedef struct {
+    size_t off, len;       /* the original word in the text */
+    int term;              /* index of the matched query term, -1 if none */
+} stok;
+
+typedef struct {
+    stok *v;
+    size_t n, cap;
+    char *const *terms;
+    size_t nterms;
+    int oom;
+} scan;
+
+static int on_token(const an_token *t, void *ctx)
+{
+    scan *s = ctx;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 512;
+        stok *v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return s->oom = 1;
+        s->v = v;
+        s->cap = cap;
+    }
+    int term = -1;
+    for (size_t i = 0; i < s->nterms; i++) {
+        size_t n = strlen(s->terms[i]);
+        if (n == t->term_len && memcmp(s->terms[i], t->term, n) == 0) {
+            term = (int)i;
+            break;
+        }
+    }
+    s->v[s->n++] = (stok){ t->off, t->len, term };
+    return 0;
+}
+
+static size_t nchars(const char *p, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)p[i] & 0xC0) != 0x80;
+    return n;
+}
+
+void snippet_free(snippet *s)
+{
+    buf_free(&s->text);
+    free(s->hl);
+    memset(s, 0, sizeof *s);
+}
+
+int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
+                 char *const *terms, size_t nterms, size_t chars)
+{
+    scan sc = { .terms = terms, .nterms = nterms };
+    uint32_t pos = 0;
+    memset(s, 0, sizeof *s);
+    if (an_analyze(an, text, len, &pos, on_token, &sc) != 0 || sc.oom) {
+        free(sc.v);
+        return -1;
+    }
+    /* the best window: most distinct terms, then most matches, within
+     * `chars` characters from its first matched word to its last */
+    size_t best_a = 0, best_b = 0, best_distinct = 0, best_count = 0;
+    unsigned char *seen = calloc(nterms ? nterms : 1, 1);
+    if (!seen) {
+        free(sc.v);
+        return -1;
+    }
+    for (size_t a = 0; a < sc.n; a++) {
+        if (sc.v[a].term < 0)
+            continue;
+        memset(seen, 0, nterms ? nterms : 1);
+        size_t distinct = 0, count = 0, b = a;
+        for (size_t j = a; j < sc.n; j++) {
+            if (nchars(text + sc.v[a].off, sc.v[j].off + sc.v[j].len - sc.v[a].off) > chars)
+                break;
+            if (sc.v[j].term >= 0) {
+                count++;
+                if (!seen[sc.v[j].term]) {
+                    seen[sc.v[j].term] = 1;
+                    distinct++;
+                }
+                b = j;
+            }
+        }
+        if (distinct > best_distinct || (distinct == best_distinct && count > best_count)) {
+            best_distinct = distinct;
+            best_count = count;
+            best_a = a;
+            best_b = b;
+        }
+    }
+    free(seen);
+
+    /* grow the window around the matches to the size wanted, whole words */
+    size_t start, end;
+    if (sc.n == 0) {
+        start = end = 0;
+    } else {
+        size_t a = best_a, b = best_b;
+        if (best_distinct == 0)
+            a = b = 0;                 /* nothing matched: the opening words */
+        int grew = 1;
+        while (grew) {
+            grew = 0;
+            size_t span = nchars(text + sc.v[a].off, sc.v[b].off + sc.v[b].len - sc.v[a].off);
+            if (b + 1 < sc.n && nchars(text + sc.v[a].off, sc.v[b + 1].off + sc.v[b + 1].len
+                                       - sc.v[a].off) <= chars) {
+                b++;
+                grew = 1;
+            }
+            if (a > 0 && span < chars * 2 / 3 && nchars(text + sc.v[a - 1].off,
+                                     sc.v[b].off + sc.v[b].len - sc.v[a - 1].off) <= chars) {
+                a--;
+                grew = 1;
+            }
+        }
+        start = sc.v[a].off;
+        end = sc.v[b].off + sc.v[b].len;
+        /* keep the punctuation that closes the last word's sentence */
+        while (end < len && (text[end] == '.' || text[end] == ',' || text[end] == '!'
+                             || text[end] == '?' || text[end] == ')' || text[end] == ':'))
+            end++;
+        if (b + 1 >= sc.n)
+            end = len;
+        if (a == 0)
+            start = 0;
+    }
+    while (start < end && (text[start] == ' ' || text[start] == '\n'))
+        start++;
+    while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\n'))
+        end--;
+
+    size_t nhl = 0;
+    for (size_t i = 0; i < sc.n; i++)
+        nhl += sc.v[i].term >= 0 && sc.v[i].off >= start && sc.v[i].off + sc.v[i].len <= end;
+    s->hl = malloc((nhl ? nhl : 1) * sizeof *s->hl);
+    if (!s->hl) {
+        free(sc.v);
+        return -1;
+    }
+    if (start > 0)
+        buf_puts(&s->text, "\xE2\x80\xA6");   /* … */
+    size_t base = s->text.len;
+    /* line breaks read as spaces in one passage */
+    for (size_t i = start; i < end; i++)
+        buf_putc(&s->text, text[i] == '\n' ? ' ' : text[i]);
+    for (size_t i = 0; i < sc.n; i++)
+        if (sc.v[i].term >= 0 && sc.v[i].off >= start && sc.v[i].off + sc.v[i].len <= end)
+            s->hl[s->nhl++] = (hl_range){ base + sc.v[i].off - start, sc.v[i].len };
+    if (end < len)
+        buf_puts(&s->text, "\xE2\x80\xA6");
+    free(sc.v);
+    if (s->text.err) {
+        snippet_free(s);
+        return -1;
+    }
+    if (!s->text.p)
+        buf_put(&s->text, "", 0);
+    return 0;
+}
