@@ -268,6 +268,8 @@ int main(int argc, char **argv)
             json_str(stdout, d.url, d.url_len);
             printf(", \"title\": ");
             json_str(stdout, d.title, d.title_len);
+            printf(", \"slug\": ");
+            json_str(stdout, d.slug, d.slug_len);
             printf(", \"date\": ");
             if (d.has_date)
                 json_str(stdout, date, strlen(date));

@@ -100,7 +100,7 @@ r = json.load(open('$T/r.json'))
 assert set(r) == {'query', 'total', 'offset', 'limit', 'results', 'took_ms'}, set(r)
 assert r['query'] == 'виртуализация docker'
 for x in r['results']:
-    assert set(x) == {'rank', 'path', 'url', 'title', 'date', 'tags', 'category', 'score', 'snippet'}, set(x)
+    assert set(x) == {'rank', 'path', 'url', 'title', 'slug', 'date', 'tags', 'category', 'score', 'snippet'}, set(x)
     assert isinstance(x['tags'], list) and isinstance(x['score'], float)
     assert x['date'] is None or (len(x['date']) == 20 and x['date'].endswith('Z'))
     assert set(x['snippet']) == {'text', 'highlights'}
