@@ -171,6 +171,10 @@ typedef struct {
 /* Reads the statistics of the index in dir (read-only, beside any writer). */
 int index_stats_read(const char *dir, index_stats *s, char *errbuf, size_t errlen);
 
+/* Appends the statistics as lines of text, or with json set as one JSON
+ * object and a newline, to out: what --stats prints. */
+void index_stats_format(const index_stats *s, const char *dir, int json, txt_buf *out);
+
 /* Checks that the index in dir is consistent: every record decodes, every
  * posting, tag, date and path points at a post that exists, counts and
  * length sums agree. Each problem goes to report (up to a limit); returns

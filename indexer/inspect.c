@@ -267,6 +267,60 @@ static int inspect(const char *dir, checker *c, index_stats *s, char *errbuf, si
     return rc;
 }
 
+static void json_put_str(txt_buf *b, const char *s, size_t len);
+
+static void putf(txt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void putf(txt_buf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        buf_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+void index_stats_format(const index_stats *s, const char *dir, int json, txt_buf *out)
+{
+    char first[32] = "", last[32] = "";
+    if (s->has_dates) {
+        date_format(s->first_date, first);
+        date_format(s->last_date, last);
+    }
+    if (json) {
+        buf_puts(out, "{\"index\": ");
+        json_put_str(out, dir, strlen(dir));
+        putf(out, ", \"posts\": %llu, \"terms\": %llu, \"postings\": %llu, \"tags\": %llu, "
+             "\"categories\": %llu, \"authors\": %llu, ", (unsigned long long)s->posts,
+             (unsigned long long)s->terms, (unsigned long long)s->postings,
+             (unsigned long long)s->tags, (unsigned long long)s->categories,
+             (unsigned long long)s->authors);
+        if (s->has_dates)
+            putf(out, "\"first_date\": \"%s\", \"last_date\": \"%s\"", first, last);
+        else
+            buf_puts(out, "\"first_date\": null, \"last_date\": null");
+        putf(out, ", \"text_bytes\": %llu, \"index_bytes\": %llu, \"used_bytes\": %llu}\n",
+             (unsigned long long)s->text_bytes, (unsigned long long)s->file_bytes,
+             (unsigned long long)s->used_bytes);
+        return;
+    }
+    putf(out, "index:      %s\n", dir);
+    putf(out, "posts:      %llu\n", (unsigned long long)s->posts);
+    putf(out, "terms:      %llu\n", (unsigned long long)s->terms);
+    putf(out, "postings:   %llu\n", (unsigned long long)s->postings);
+    putf(out, "tags:       %llu (categories %llu, authors %llu)\n", (unsigned long long)s->tags,
+         (unsigned long long)s->categories, (unsigned long long)s->authors);
+    if (s->has_dates)
+        putf(out, "dates:      %s to %s\n", first, last);
+    else
+        buf_puts(out, "dates:      none\n");
+    putf(out, "text:       %.1f MB of post text\n", (double)s->text_bytes / 1e6);
+    putf(out, "index size: %.1f MB (%.1f MB in use)\n", (double)s->file_bytes / 1e6,
+         (double)s->used_bytes / 1e6);
+}
+
 int index_stats_read(const char *dir, index_stats *s, char *errbuf, size_t errlen)
 {
     return inspect(dir, NULL, s, errbuf, errlen);

@@ -167,50 +167,16 @@ static void json_str(const char *s)
 static int print_stats(const char *dir, int json)
 {
     index_stats s;
+    txt_buf out = { 0 };
     char err[1024];
     int rc = index_stats_read(dir, &s, err, sizeof err);
     if (rc != BS_OK) {
         fprintf(stderr, "blogsearch-index: %s\n", err);
         return EXIT_FAIL;
     }
-    char first[32] = "", last[32] = "";
-    if (s.has_dates) {
-        date_format(s.first_date, first);
-        date_format(s.last_date, last);
-    }
-    if (json) {
-        printf("{\"index\": ");
-        json_str(dir);
-        printf(", \"posts\": %llu, \"terms\": %llu, \"postings\": %llu, \"tags\": %llu, "
-               "\"categories\": %llu, \"authors\": %llu, \"first_date\": ",
-               (unsigned long long)s.posts, (unsigned long long)s.terms,
-               (unsigned long long)s.postings, (unsigned long long)s.tags,
-               (unsigned long long)s.categories, (unsigned long long)s.authors);
-        if (s.has_dates) {
-            json_str(first);
-            printf(", \"last_date\": ");
-            json_str(last);
-        } else {
-            printf("null, \"last_date\": null");
-        }
-        printf(", \"text_bytes\": %llu, \"index_bytes\": %llu, \"used_bytes\": %llu}\n",
-               (unsigned long long)s.text_bytes, (unsigned long long)s.file_bytes,
-               (unsigned long long)s.used_bytes);
-        return EXIT_OK;
-    }
-    printf("index:      %s\n", dir);
-    printf("posts:      %llu\n", (unsigned long long)s.posts);
-    printf("terms:      %llu\n", (unsigned long long)s.terms);
-    printf("postings:   %llu\n", (unsigned long long)s.postings);
-    printf("tags:       %llu (categories %llu, authors %llu)\n", (unsigned long long)s.tags,
-           (unsigned long long)s.categories, (unsigned long long)s.authors);
-    if (s.has_dates)
-        printf("dates:      %s to %s\n", first, last);
-    else
-        printf("dates:      none\n");
-    printf("text:       %.1f MB of post text\n", (double)s.text_bytes / 1e6);
-    printf("index size: %.1f MB (%.1f MB in use)\n", (double)s.file_bytes / 1e6,
-           (double)s.used_bytes / 1e6);
+    index_stats_format(&s, dir, json, &out);
+    fwrite(out.p, 1, out.len, stdout);
+    buf_free(&out);
     return EXIT_OK;
 }
 

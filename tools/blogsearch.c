@@ -50,7 +50,8 @@ static void usage(FILE *f)
           "                        with all the words first, then those with most)\n"
           "  -n, --limit N         results to show (default 10)\n"
           "      --offset N, --page N\n"
-          "      --json            results as JSON\n"
+          "      --json            results as JSON (docs/json.md)\n"
+          "      --stats           the index's statistics (with --json: as JSON)\n"
           "  -h, --help, --version\n"
           "\n"
           "Options come before the query: `blogsearch docker -podman` excludes podman;\n"
@@ -98,7 +99,7 @@ static int parse_count(const char *s, size_t *out)
 int main(int argc, char **argv)
 {
     enum { O_TAG = 256, O_CAT, O_AUTHOR, O_SINCE, O_UNTIL, O_SORT, O_ALL, O_ANY, O_OFFSET,
-           O_PAGE, O_JSON, O_VERSION };
+           O_PAGE, O_JSON, O_VERSION, O_STATS };
     static const struct option longopts[] = {
         { "index", required_argument, NULL, 'i' }, { "tag", required_argument, NULL, O_TAG },
         { "category", required_argument, NULL, O_CAT }, { "author", required_argument, NULL, O_AUTHOR },
@@ -107,13 +108,14 @@ int main(int argc, char **argv)
         { "any", no_argument, NULL, O_ANY }, { "limit", required_argument, NULL, 'n' },
         { "offset", required_argument, NULL, O_OFFSET }, { "page", required_argument, NULL, O_PAGE },
         { "json", no_argument, NULL, O_JSON }, { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, O_VERSION }, { NULL, 0, NULL, 0 },
+        { "version", no_argument, NULL, O_VERSION }, { "stats", no_argument, NULL, O_STATS },
+        { NULL, 0, NULL, 0 },
     };
     double t0 = now_ms();
     const char *index = NULL;
     search_opts so = { SORT_RELEVANCE, MATCH_MOST, 0, 10 };
     size_t page = 0;
-    int json = 0, opt;
+    int json = 0, stats = 0, opt;
     txt_buf extra = { 0 };      /* options that are query filters, as query text */
 
     while ((opt = getopt_long(argc, argv, "+i:n:h", longopts, NULL)) != -1) {
@@ -164,6 +166,7 @@ int main(int argc, char **argv)
             }
             break;
         case O_JSON: json = 1; break;
+        case O_STATS: stats = 1; break;
         case 'h': usage(stdout); return EXIT_FOUND;
         case O_VERSION: printf("blogsearch %s\n", BS_VERSION); return EXIT_FOUND;
         default: usage(stderr); return EXIT_ERROR;
@@ -171,6 +174,25 @@ int main(int argc, char **argv)
     }
     if (page)
         so.offset = (page - 1) * so.limit;
+    if (!index)
+        index = getenv("BLOGSEARCH_INDEX");
+    if (!index || !*index)
+        index = DEFAULT_INDEX;
+    if (stats) {
+        index_stats is;
+        txt_buf out = { 0 };
+        char serr[1024];
+        if (index_stats_read(index, &is, serr, sizeof serr) != BS_OK) {
+            fprintf(stderr, "blogsearch: %s\n", serr);
+            buf_free(&extra);
+            return EXIT_ERROR;
+        }
+        index_stats_format(&is, index, json, &out);
+        fwrite(out.p, 1, out.len, stdout);
+        buf_free(&out);
+        buf_free(&extra);
+        return EXIT_FOUND;
+    }
     txt_buf qtext = { 0 };
     for (int i = optind; i < argc; i++) {
         if (i > optind)
@@ -192,10 +214,6 @@ int main(int argc, char **argv)
     }
     buf_put(&full, qtext.p ? qtext.p : "", qtext.len);
     buf_put(&full, extra.p ? extra.p : "", extra.len);
-    if (!index)
-        index = getenv("BLOGSEARCH_INDEX");
-    if (!index || !*index)
-        index = DEFAULT_INDEX;
 
     int rc = store_open(&st, index, STORE_RDONLY, err, sizeof err);
     if (rc != BS_OK) {

@@ -108,6 +108,10 @@ for x in r['results']:
 "$BS" --json "<script>alert(1)</script>" >"$T/r.json" 2>/dev/null
 check "a query with markup is valid JSON" py "r['query'] == '<script>alert(1)</script>'"
 
+# ---- --stats ------------------------------------------------------------------------------
+"$BS" --stats --json >"$T/r.json"
+check "--stats --json counts the posts" py "r['posts'] == $(ls "$SRC"/data/samples/*.rst "$SRC"/data/samples/*.md | wc -l) - 1"
+
 # ---- nothing found, errors ---------------------------------------------------------------
 "$BS" "квантовая телепортация" >/dev/null 2>&1;   check "exit 1 when nothing is found" test $? -eq 1
 err() {   # err EXPECTED_SUBSTRING QUERY...

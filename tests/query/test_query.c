@@ -1,0 +1,169 @@
+/* test_query.c: the query language, table-driven: what each query parses to
+ * (clauses with their analyzed terms, filters) and the message and position
+ * of each bad query; date bounds; and snippets with their highlights. */
+#include <stdlib.h>
+
+#include "indexer/indexer.h"
+#include "query/query.h"
+#include "test.h"
+
+static an_analyzer *an;
+
+/* "w:term" a word, "p:a b" a phrase, "x:" prefix, with "+"/"-" and
+ * "@title"; filters as tag=, cat=, author=, since=, until=; "OR" when any. */
+static void render(const qry *q, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+#define PUT(...) n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, __VA_ARGS__)
+    for (size_t i = 0; i < q->n; i++) {
+        const qclause *c = &q->c[i];
+        PUT("%s%s%s:", n ? " " : "", c->mode == QC_MUST ? "+" : c->mode == QC_MUST_NOT ? "-" : "",
+            c->prefix ? "x" : c->nterms > 1 ? "p" : "w");
+        for (size_t t = 0; t < c->nterms; t++)
+            PUT("%s%s", t ? "_" : "", c->terms[t]);
+        if (c->field == BS_FIELD_TITLE)
+            PUT("@title");
+        if (c->all_stop)
+            PUT("(stop)");
+    }
+    for (size_t i = 0; i < q->ntags; i++)
+        PUT(" tag=%s", q->tags[i]);
+    if (q->category)
+        PUT(" cat=%s", q->category);
+    if (q->author)
+        PUT(" author=%s", q->author);
+    char d[32];
+    if (q->has_since) {
+        date_format(q->since, d);
+        PUT(" since=%s", d);
+    }
+    if (q->has_until) {
+        date_format(q->until, d);
+        PUT(" until=%s", d);
+    }
+    if (q->any)
+        PUT(" OR");
+#undef PUT
+}
+
+static const struct { int line; const char *in, *want; } good[] = {
+#define G(in, want) { __LINE__, in, want }
+    G("виртуализация docker", "w:виртуализац w:docker"),
+    G("Виртуализацией DOCKER", "w:виртуализац w:docker"),       /* one analyzer */
+    G("+kvm -podman", "+w:kvm -w:podman"),
+    G("\"виртуальная машина\"", "p:виртуальн_машин"),
+    G("-\"виртуальная машина\" kvm", "-p:виртуальн_машин w:kvm"),
+    G("x86_64", "p:x86_64"),                                   /* glued parts: a phrase */
+    G("кто-то", "p:кто_то(stop)"),
+    G("Qemu/KVM", "p:qemu_kvm"),
+    G("dock*", "x:dock"),
+    G("Виртуал*", "x:виртуал"),                                 /* prefix: unstemmed, folded */
+    G("title:docker", "w:docker@title"),
+    G("title:\"домашний сервер\"", "p:домашн_сервер@title"),
+    G("tag:docker kvm", "w:kvm tag=docker"),
+    G("tag:\"success story\"", " tag=success story"),
+    G("category:Виртуализация author:bookwar", " cat=Виртуализация author=bookwar"),
+    G("since:2013 until:2014", " since=2013-01-01T00:00:00Z until=2014-12-31T23:59:59Z"),
+    G("since:2016-02 until:2016-02", " since=2016-02-01T00:00:00Z until=2016-02-29T23:59:59Z"),
+    G("until:2015-02", " until=2015-02-28T23:59:59Z"),
+    G("since:2013-12-16", " since=2013-12-16T00:00:00Z"),
+    G("docker OR podman", "w:docker w:podman OR"),
+    G("docker or podman", "w:docker w:or(stop) w:podman"),     /* only OR is an operator */
+    G("и docker", "w:и(stop) w:docker"),
+    G("\"и в\" docker", "p:и_в(stop) w:docker"),
+    G("ёлка", "w:елк"),
+    G("  docker   ", "w:docker"),
+    G("docker, kvm!", "w:docker w:kvm"),
+    G("- docker", "w:docker"),                                 /* a lone - is punctuation */
+    G("c++", "w:c"),
+#undef G
+};
+
+static const struct { int line; const char *in, *want; } bad[] = {
+#define B(in, want) { __LINE__, in, want }
+    B("", "query position 1: the query has no words"),
+    B("   ", "no words"),
+    B("docker \"виртуальная машина", "query position 8: unbalanced quote"),
+    B("и в на", "only stopwords"),
+    B("the and", "only stopwords"),
+    B("-docker", "query position 1: the query only excludes"),
+    B("-docker -kvm", "only excludes"),
+    B("color:red", "unknown field \"color:\""),
+    B("docker since:2013-13", "query position 8: since: \"2013-13\" is not a date"),
+    B("until:вчера", "is not a date"),
+    B("since:2013-02-30", "is not a date"),
+    B("since:2015 until:2014", "since: is after until:"),
+    B("*", "a lone *"),
+    B("tag:", "tag: needs a value"),
+    B("-tag:docker kvm", "excluding by tag: is not supported"),
+    B("tag:\"success", "unbalanced quote"),
+    B("x86_64* docker", "a prefix search (word*) takes a single word"),
+    B("docker \xFF", "not valid UTF-8"),
+#undef B
+};
+
+static void test_parse(void)
+{
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        qry q;
+        char err[512] = "", got[1024];
+        int rc = qparse(&q, an, good[i].in, err, sizeof err);
+        render(&q, got, sizeof got);
+        CHECK_AT(__FILE__, good[i].line, rc == BS_OK && strcmp(got, good[i].want) == 0,
+                 "row %zu: \"%s\" gives \"%s\" (%s), want \"%s\"", i, good[i].in, got, err,
+                 good[i].want);
+        qry_free(&q);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        qry q;
+        char err[512] = "";
+        int rc = qparse(&q, an, bad[i].in, err, sizeof err);
+        CHECK_AT(__FILE__, bad[i].line, rc == BS_EQUERY && strstr(err, bad[i].want),
+                 "row %zu: \"%s\" gives %d \"%s\", want \"%s\"", i, bad[i].in, rc, err,
+                 bad[i].want);
+        qry_free(&q);
+    }
+}
+
+static void test_snippet(void)
+{
+    const char *text = "Первый абзац о погоде.\nПотом долго про виртуализацию и Docker, "
+                       "и ещё раз про виртуализации. Конец.";
+    char *terms[] = { "виртуализац", "docker" };
+    snippet s;
+    CHECK(snippet_make(&s, an, text, strlen(text), terms, 2, 60) == 0, "snippet_make");
+    CHECK(s.nhl >= 2, "two or more highlights, got %zu", s.nhl);
+    for (size_t i = 0; i < s.nhl; i++) {
+        const char *w = s.text.p + s.hl[i].off;
+        CHECK(strncmp(w, "виртуализац", strlen("виртуализац")) == 0 || strncmp(w, "Docker", 6) == 0,
+              "highlight %zu is \"%.*s\"", i, (int)s.hl[i].len, w);
+    }
+    CHECK(utf8_valid(s.text.p, s.text.len), "the snippet is valid UTF-8");
+    CHECK(strncmp(s.text.p, "\xE2\x80\xA6", 3) == 0, "cut at the start: begins with …: %s",
+          s.text.p);
+    CHECK(!strchr(s.text.p, '\n'), "line breaks read as spaces");
+    snippet_free(&s);
+
+    /* nothing matches: the opening words */
+    char *none[] = { "квант" };
+    CHECK(snippet_make(&s, an, text, strlen(text), none, 1, 30) == 0 && s.nhl == 0
+          && strncmp(s.text.p, "Первый абзац", strlen("Первый абзац")) == 0,
+          "no match: the opening, got \"%s\"", s.text.p);
+    snippet_free(&s);
+
+    /* an empty text */
+    CHECK(snippet_make(&s, an, "", 0, terms, 2, 30) == 0 && s.text.len == 0, "empty text");
+    snippet_free(&s);
+}
+
+int main(void)
+{
+    if (an_new(&an, 0) != 0)
+        return 1;
+    test_parse();
+    test_snippet();
+    an_free(an);
+    printf("rows: %zu good, %zu bad\n", sizeof good / sizeof good[0], sizeof bad / sizeof bad[0]);
+    return test_report("test_query");
+}
