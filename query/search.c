@@ -68,8 +68,8 @@ static int corrupt(ctx *c, const char *term, const char *why)
     return BS_ECORRUPT;
 }
 
-/* All postings of one term, with positions when `positions` is set. */
-static int read_term(ctx *c, const char *term, size_t tlen, plist *out)
+/* All postings of one term; with positions only when want_pos is set. */
+static int read_term(ctx *c, const char *term, size_t tlen, plist *out, int want_pos)
 {
     MDB_cursor *cur;
     key_term(&c->kb, term, tlen, 0);
@@ -87,7 +87,8 @@ static int read_term(ctx *c, const char *term, size_t tlen, plist *out)
             || memcmp(k.mv_data, term, tlen) != 0)
             break;
         const char *why;
-        st = codec_block_decode(v.mv_data, v.mv_size, first, out, &why);
+        st = want_pos ? codec_block_decode(v.mv_data, v.mv_size, first, out, &why)
+                      : codec_block_decode_tf(v.mv_data, v.mv_size, first, out, &why);
         if (st == BS_ECORRUPT)
             st = corrupt(c, term, why);
         if (st != BS_OK)
@@ -115,7 +116,7 @@ static int eval_phrase(ctx *c, const qclause *cl, dtf_list *out)
     size_t *at = calloc(n, sizeof *at);
     int rc = l && at ? BS_OK : BS_ENOMEM;
     for (size_t t = 0; t < n && rc == BS_OK; t++)
-        rc = read_term(c, cl->terms[t], strlen(cl->terms[t]), &l[t]);
+        rc = read_term(c, cl->terms[t], strlen(cl->terms[t]), &l[t], 1);
     while (rc == BS_OK) {
         /* the next docid that every term holds */
         uint32_t d = 0;
@@ -219,7 +220,7 @@ static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
         }
         const char *why;
         plist_reset(&l);
-        st = codec_block_decode(v.mv_data, v.mv_size, first, &l, &why);
+        st = codec_block_decode_tf(v.mv_data, v.mv_size, first, &l, &why);
         if (st == BS_ECORRUPT)
             st = corrupt(c, pre, why);
         for (size_t i = 0; i < l.n && st == BS_OK; i++)
@@ -256,7 +257,7 @@ static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
         rc = eval_phrase(c, cl, out);
     } else {
         plist l = { 0 };
-        rc = read_term(c, cl->terms[0], strlen(cl->terms[0]), &l);
+        rc = read_term(c, cl->terms[0], strlen(cl->terms[0]), &l, 0);
         for (size_t i = 0; i < l.n && rc == BS_OK; i++)
             if (dtf_push(out, l.docid[i], l.tf[i]) != 0)
                 rc = BS_ENOMEM;
@@ -400,14 +401,55 @@ static int by_date(const void *a, const void *b)
     return by_rank(a, b);
 }
 
-/* Field lengths and date of a post, from its record. */
-static int doc_head(ctx *c, uint32_t docid, uint32_t len[BS_NFIELDS], int *has_date,
-                    int64_t *date)
+/* A binary heap ordered so that the top is the hit that ranks last. */
+static void heap_sift_down(hit *h, size_t n, size_t i, int (*cmp)(const void *, const void *))
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, worst = i;
+        if (l < n && cmp(&h[l], &h[worst]) > 0)
+            worst = l;
+        if (r < n && cmp(&h[r], &h[worst]) > 0)
+            worst = r;
+        if (worst == i)
+            return;
+        hit t = h[i];
+        h[i] = h[worst];
+        h[worst] = t;
+        i = worst;
+    }
+}
+
+static void heap_push(hit *h, size_t *n, hit x, int (*cmp)(const void *, const void *))
+{
+    size_t i = (*n)++;
+    h[i] = x;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (cmp(&h[i], &h[p]) <= 0)
+            break;
+        hit t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+static void heap_replace_top(hit *h, size_t n, hit x, int (*cmp)(const void *, const void *))
+{
+    h[0] = x;
+    heap_sift_down(h, n, 0, cmp);
+}
+
+/* Field lengths and date of a post, from its record. Candidates come in
+ * increasing docid order, and a cursor that stays on its leaf page finds the
+ * next record there without a search from the root. */
+static int doc_head(ctx *c, MDB_cursor *cur, uint32_t docid, uint32_t len[BS_NFIELDS],
+                    int *has_date, int64_t *date)
 {
     uint8_t k4[4];
     key_docid(k4, docid);
     MDB_val k = { 4, k4 }, v;
-    int rc = mdb_get(c->txn, c->st->docs, &k, &v);
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
     if (rc == MDB_NOTFOUND)
         return BS_ENOTFOUND;         /* a posting of a post since removed */
     if (rc != 0)
@@ -489,9 +531,15 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         const idset *pick = ntags ? &tags[0] : q->category ? &cat : q->author ? &auth : &dates;
         base = *pick;
     }
-    size_t cap = 0;
+    /* the best offset + limit posts in a heap whose top is the worst of
+     * them; every match is counted, so the total is exact */
+    size_t want = o->offset + o->limit, nhits = 0;
+    uint64_t total = 0;
     hit *hits = NULL;
-    size_t nhits = 0;
+    int (*cmp)(const void *, const void *) = o->sort == SORT_DATE ? by_date : by_rank;
+    MDB_cursor *docs_cur = NULL;
+    if (rc == BS_OK && mdb_cursor_open(txn, st->docs, &docs_cur) != 0)
+        rc = store_fail(st, MDB_PANIC, "reading the posts");
     int match = o->match;
     if (q->any && match == MATCH_MOST)
         match = MATCH_ANY;
@@ -549,7 +597,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         uint32_t len[BS_NFIELDS];
         int has_date = 0;
         int64_t date = 0;
-        int hrc = doc_head(&c, d, len, &has_date, &date);
+        int hrc = doc_head(&c, docs_cur, d, len, &has_date, &date);
         if (hrc == BS_ENOTFOUND)
             continue;
         if (hrc != BS_OK) {
@@ -567,15 +615,6 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             }
             score += idf[i] * tf * (BM25_K1 + 1) / (tf + BM25_K1);
         }
-        if (nhits == cap) {
-            cap = cap ? cap * 2 : 256;
-            hit *nh = realloc(hits, cap * sizeof *nh);
-            if (!nh) {
-                rc = BS_ENOMEM;
-                break;
-            }
-            hits = nh;
-        }
         /* more of the query's words, higher: by a coordination factor, so
          * that a post with one frequent word does not crowd out posts with
          * all of them, yet a strong match on most words still can rank */
@@ -583,13 +622,27 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             double share = (double)matched / (double)positive;
             score *= pow(share, COORD_EXPONENT);
         }
-        hits[nhits++] = (hit){ d, score, 0, date, has_date };
+        total++;
+        if (want == 0)
+            continue;
+        if (nhits == 0 && !hits) {
+            hits = malloc(want * sizeof *hits);
+            if (!hits) {
+                rc = BS_ENOMEM;
+                break;
+            }
+        }
+        hit h = { d, score, 0, date, has_date };
+        if (nhits < want)
+            heap_push(hits, &nhits, h, cmp);
+        else if (cmp(&h, &hits[0]) < 0)
+            heap_replace_top(hits, nhits, h, cmp);
     }
 
     if (rc == BS_OK) {
         if (nhits > 1)
-            qsort(hits, nhits, sizeof *hits, o->sort == SORT_DATE ? by_date : by_rank);
-        r->total = nhits;
+            qsort(hits, nhits, sizeof *hits, cmp);
+        r->total = total;
         size_t from = o->offset < nhits ? o->offset : nhits;
         size_t cnt = nhits - from < o->limit ? nhits - from : o->limit;
         r->hits = malloc((cnt ? cnt : 1) * sizeof *r->hits);
@@ -606,6 +659,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     else if (rc != BS_OK && err[0] == '\0')
         snprintf(err, errlen, "%s", st->errmsg);
     free(hits);
+    if (docs_cur)
+        mdb_cursor_close(docs_cur);
     for (size_t i = 0; lists && i < n; i++)
         free(lists[i].v);
     free(lists);

@@ -183,6 +183,8 @@ void plist_add(plist *l, uint32_t docid, const uint32_t tf[BS_NFIELDS], const ui
         if (tf[f])
             mask |= (uint8_t)(1u << f);
     }
+    if (!pos)
+        total = 0;                   /* frequencies only: no positions kept */
     if (plist_reserve(l, l->n + 1, l->npos + total) != 0)
         return;
     l->docid[l->n] = docid;
@@ -351,8 +353,8 @@ int codec_block_count(const uint8_t *p, size_t len, uint32_t *n)
 #define CORRUPT(msg) do { *why = (msg); l->n = base_n; l->npos = base_npos; \
                           return BS_ECORRUPT; } while (0)
 
-int codec_block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
-                       const char **why)
+static int block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
+                        const char **why, int want_pos)
 {
     const uint8_t *end = p + len;
     size_t base_n = l->n, base_npos = l->npos;
@@ -399,6 +401,12 @@ int codec_block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist
      * is corrupt, and checking first bounds the allocation */
     if (total > (uint64_t)(end - p))
         CORRUPT("more positions than bytes");
+    if (!want_pos) {
+        /* frequencies are enough (ranking): the positions are not read */
+        for (uint64_t i = 0; i < n; i++)
+            plist_add(l, docid[i], tf[i], NULL);
+        return l->err ? BS_ENOMEM : BS_OK;
+    }
     uint32_t *pos = malloc((total ? total : 1) * sizeof *pos);
     if (!pos)
         return BS_ENOMEM;
@@ -431,6 +439,18 @@ int codec_block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist
     }
     free(pos);
     return l->err ? BS_ENOMEM : BS_OK;
+}
+
+int codec_block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
+                       const char **why)
+{
+    return block_decode(p, len, first_docid, l, why, 1);
+}
+
+int codec_block_decode_tf(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
+                          const char **why)
+{
+    return block_decode(p, len, first_docid, l, why, 0);
 }
 
 /* ---- docs records -------------------------------------------------------- */
