@@ -14,7 +14,7 @@ for group in "$@"; do
   case "$group" in
     build) want="$want $build" ;;
     test)  want="$want $build python3" ;;
-    bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian time" ;;
+    bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian time hyperfine" ;;
     *) echo "install-deps.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
   esac
 done
