@@ -280,6 +280,12 @@ int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen)
             return rc;
     }
 
+    if (q->n > QRY_MAX_CLAUSES)
+        return fail(&p, q->c[QRY_MAX_CLAUSES].pos, "too many words: a query holds at most %d",
+                    QRY_MAX_CLAUSES);
+    if (q->ntags > QRY_MAX_TAGS)
+        return fail(&p, 0, "too many tag filters: at most %d", QRY_MAX_TAGS);
+
     /* what is left to look for */
     size_t positive = 0, words = 0;
     for (size_t c = 0; c < q->n; c++) {

@@ -35,6 +35,9 @@ typedef struct {
     int any;               /* OR between words was written */
 } qry;
 
+#define QRY_MAX_CLAUSES 64   /* words, phrases and prefixes in one query */
+#define QRY_MAX_TAGS 16
+
 /* Parses text into q. On a bad query returns BS_EQUERY with a message that
  * names the position (1-based, in characters) in err. */
 #define BS_EQUERY (-5)

@@ -512,8 +512,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         positive += cl->mode != QC_MUST_NOT;
     }
 
-    idset tags[16] = { { 0 } }, cat = { 0 }, auth = { 0 }, dates = { 0 };
-    size_t ntags = q->ntags < 16 ? q->ntags : 16;
+    idset tags[QRY_MAX_TAGS] = { { 0 } }, cat = { 0 }, auth = { 0 }, dates = { 0 };
+    size_t ntags = q->ntags < QRY_MAX_TAGS ? q->ntags : QRY_MAX_TAGS;
     for (size_t t = 0; t < ntags && rc == BS_OK; t++)
         rc = facet_set(&c, FACET_TAG, q->tags[t], &tags[t]);
     if (rc == BS_OK && q->category)
@@ -560,8 +560,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
                 break;
         }
         uint32_t matched = 0, must_missing = 0, excluded = 0;
-        const dtf *present[64] = { 0 };
-        for (size_t i = 0; i < n && i < 64; i++) {
+        const dtf *present[QRY_MAX_CLAUSES] = { 0 };
+        for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
             if (!use[i])
                 continue;
             while (at[i] < lists[i].n && lists[i].v[at[i]].docid < d)
@@ -605,7 +605,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             break;
         }
         double score = 0;
-        for (size_t i = 0; i < n && i < 64; i++) {
+        for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
             if (!present[i])
                 continue;
             double tf = 0;

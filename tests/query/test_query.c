@@ -100,6 +100,9 @@ static const struct { int line; const char *in, *want; } bad[] = {
     B("tag:\"success", "unbalanced quote"),
     B("x86_64* docker", "a prefix search (word*) takes a single word"),
     B("docker \xFF", "not valid UTF-8"),
+    B("a1 a2 a3 a4 a5 a6 a7 a8 a9 b1 b2 b3 b4 b5 b6 b7 b8 b9 c1 c2 c3 c4 c5 c6 c7 c8 c9 d1 "
+      "d2 d3 d4 d5 d6 d7 d8 d9 e1 e2 e3 e4 e5 e6 e7 e8 e9 f1 f2 f3 f4 f5 f6 f7 f8 f9 g1 g2 "
+      "g3 g4 g5 g6 g7 g8 g9 h1 h2", "query position 193: too many words"),
 #undef B
 };
 
