@@ -267,8 +267,6 @@ static int inspect(const char *dir, checker *c, index_stats *s, char *errbuf, si
     return rc;
 }
 
-static void json_put_str(txt_buf *b, const char *s, size_t len);
-
 static void putf(txt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void putf(txt_buf *b, const char *fmt, ...)
@@ -291,7 +289,7 @@ void index_stats_format(const index_stats *s, const char *dir, int json, txt_buf
     }
     if (json) {
         buf_puts(out, "{\"index\": ");
-        json_put_str(out, dir, strlen(dir));
+        buf_put_json(out, dir, strlen(dir));
         putf(out, ", \"posts\": %llu, \"terms\": %llu, \"postings\": %llu, \"tags\": %llu, "
              "\"categories\": %llu, \"authors\": %llu, ", (unsigned long long)s->posts,
              (unsigned long long)s->terms, (unsigned long long)s->postings,
@@ -375,31 +373,12 @@ int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *v
     return rc;
 }
 
-static void json_put_str(txt_buf *b, const char *s, size_t len)
-{
-    static const char hex[] = "0123456789abcdef";
-    buf_putc(b, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\') {
-            buf_putc(b, '\\');
-            buf_putc(b, (char)ch);
-        } else if (ch < 0x20) {
-            char esc[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
-            buf_put(b, esc, 6);
-        } else {
-            buf_putc(b, (char)ch);
-        }
-    }
-    buf_putc(b, '"');
-}
-
 static void json_field(txt_buf *b, const char *name, const char *s, size_t len)
 {
     buf_puts(b, ", \"");
     buf_puts(b, name);
     buf_puts(b, "\": ");
-    json_put_str(b, s, len);
+    buf_put_json(b, s, len);
 }
 
 int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t len), void *ctx,
@@ -452,7 +431,7 @@ int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t l
         for (size_t i = 0; i < d.ntags; i++) {
             if (i)
                 buf_puts(&b, ", ");
-            json_put_str(&b, d.tags[i], d.tag_len[i]);
+            buf_put_json(&b, d.tags[i], d.tag_len[i]);
         }
         snprintf(num, sizeof num, "], \"lengths\": [%u, %u, %u, %u], \"body_bytes\": %llu}",
                  d.len[0], d.len[1], d.len[2], d.len[3], (unsigned long long)d.body_bytes);

@@ -76,3 +76,28 @@ void buf_free(txt_buf *b)
     b->len = b->cap = 0;
     b->err = 0;
 }
+
+void buf_put_json(txt_buf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+    buf_putc(b, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch != '"' && ch != '\\' && ch >= 0x20)
+            continue;
+        buf_put(b, s + run, i - run);
+        run = i + 1;
+        if (ch == '"' || ch == '\\') {
+            char esc[2] = { '\\', (char)ch };
+            buf_put(b, esc, 2);
+        } else if (ch == '\n') {
+            buf_put(b, "\\n", 2);
+        } else {
+            char esc[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
+            buf_put(b, esc, 6);
+        }
+    }
+    buf_put(b, s + run, len - run);
+    buf_putc(b, '"');
+}

@@ -24,5 +24,7 @@ void buf_truncate(txt_buf *b, size_t len);   /* len = min(len, b->len) */
  * adds what it wrote to len), or NULL after an allocation failure. */
 char *buf_reserve(txt_buf *b, size_t n);
 void buf_free(txt_buf *b);
+/* Appends s (len bytes of UTF-8) as a JSON string, quotes included. */
+void buf_put_json(txt_buf *b, const char *s, size_t len);
 
 #endif

@@ -151,17 +151,10 @@ static int parse_size(const char *s, uint64_t *out)
 
 static void json_str(const char *s)
 {
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
+    txt_buf b = { 0 };
+    buf_put_json(&b, s, strlen(s));
+    fwrite(b.p, 1, b.len, stdout);
+    buf_free(&b);
 }
 
 static int print_stats(const char *dir, int json)

@@ -62,19 +62,10 @@ static void usage(FILE *f)
 
 static void json_str(FILE *f, const char *s, size_t len)
 {
-    fputc('"', f);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", f);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
+    txt_buf b = { 0 };
+    buf_put_json(&b, s, len);
+    fwrite(b.p, 1, b.len, f);
+    buf_free(&b);
 }
 
 static size_t cp_count(const char *s, size_t len)

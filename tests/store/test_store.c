@@ -379,8 +379,31 @@ static void test_open(void)
     rmdir(dir);
 }
 
+static void test_json(void)
+{
+    static const struct { int line; const char *in, *want; } rows[] = {
+#define J(in, want) { __LINE__, in, want }
+        J("", "\"\""),
+        J("plain текст", "\"plain текст\""),
+        J("say \"hi\"", "\"say \\\"hi\\\"\""),          /* quotes escaped */
+        J("a\\b", "\"a\\\\b\""),                       /* backslash escaped */
+        J("line\nbreak", "\"line\\nbreak\""),
+        J("tab\there", "\"tab\\u0009here\""),           /* other controls as \u00XX */
+        J("<script>", "\"<script>\""),                   /* JSON needs no HTML escaping */
+#undef J
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        txt_buf b = { 0 };
+        buf_put_json(&b, rows[i].in, strlen(rows[i].in));
+        CHECK_AT(__FILE__, rows[i].line, b.p && strcmp(b.p, rows[i].want) == 0,
+                 "json row %zu: got %s, want %s", i, b.p ? b.p : "(null)", rows[i].want);
+        buf_free(&b);
+    }
+}
+
 int main(void)
 {
+    test_json();
     test_varints();
     test_format_example();
     test_block_roundtrip();
