@@ -151,13 +151,19 @@ int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
     }
     if (start > 0)
         buf_puts(&s->text, "\xE2\x80\xA6");   /* … */
-    size_t base = s->text.len;
-    /* line breaks read as spaces in one passage */
-    for (size_t i = start; i < end; i++)
-        buf_putc(&s->text, text[i] == '\n' ? ' ' : text[i]);
-    for (size_t i = 0; i < sc.n; i++)
-        if (sc.v[i].term >= 0 && sc.v[i].off >= start && sc.v[i].off + sc.v[i].len <= end)
-            s->hl[s->nhl++] = (hl_range){ base + sc.v[i].off - start, sc.v[i].len };
+    /* one passage: line breaks and runs of blanks read as one space; the
+     * highlights are placed as the words are copied */
+    size_t j = 0;
+    for (size_t i = start; i < end; i++) {
+        while (j < sc.n && sc.v[j].off < i)
+            j++;
+        if (j < sc.n && sc.v[j].off == i && sc.v[j].term >= 0 && i + sc.v[j].len <= end)
+            s->hl[s->nhl++] = (hl_range){ s->text.len, sc.v[j].len };
+        char ch = text[i] == '\n' || text[i] == '\t' || text[i] == '\r' ? ' ' : text[i];
+        if (ch == ' ' && s->text.len && s->text.p[s->text.len - 1] == ' ')
+            continue;
+        buf_putc(&s->text, ch);
+    }
     if (end < len)
         buf_puts(&s->text, "\xE2\x80\xA6");
     free(sc.v);

@@ -232,6 +232,8 @@ int main(int argc, char **argv)
     }
 
     int tty = isatty(STDOUT_FILENO);
+    char cwd[4096];
+    size_t cwd_len = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
     const char *on = tty ? "\033[1m" : "*", *off = tty ? "\033[0m" : "*";
     if (json) {
         printf("{\"query\": ");
@@ -309,8 +311,15 @@ int main(int argc, char **argv)
                     printf("%s%.*s", t ? ", " : "", (int)d.tag_len[t], d.tags[t]);
                 printf("]");
             }
-            printf("\n   %.*s\n   ", (int)(d.url_len ? d.url_len : d.path_len),
-                   d.url_len ? d.url : d.path);
+            /* the URL, else the path, relative when below the working directory */
+            const char *where = d.url_len ? d.url : d.path;
+            size_t wlen = d.url_len ? d.url_len : d.path_len;
+            if (!d.url_len && cwd_len && wlen > cwd_len && strncmp(where, cwd, cwd_len) == 0
+                && where[cwd_len] == '/') {
+                where += cwd_len + 1;
+                wlen -= cwd_len + 1;
+            }
+            printf("\n   %.*s\n   ", (int)wlen, where);
             size_t at = 0;
             for (size_t h = 0; h < sn.nhl; h++) {
                 fwrite(sn.text.p + at, 1, sn.hl[h].off - at, stdout);
