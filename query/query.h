@@ -50,6 +50,15 @@ int qparse_date(const char *s, int end, int64_t *out);
 
 /* ---- what search.c offers ----------------------------------------------- */
 
+/* BM25F's parameters (search.c says how they were chosen): per field
+ * (BS_FIELD_*) a weight and a length normalization b. A post's score is
+ * sum over query words of idf * t (k1 + 1) / (t + k1), where t = sum over
+ * fields of weight * tf / (1 - b + b * len / avglen) and idf = ln(1 + (N -
+ * df + 0.5) / (df + 0.5)); then the more-words factor. */
+extern const double bm25_k1;
+extern const double bm25_field_weight[BS_NFIELDS];
+extern const double bm25_field_b[BS_NFIELDS];
+
 enum { SORT_RELEVANCE, SORT_DATE };
 enum { MATCH_MOST, MATCH_ALL, MATCH_ANY };
 

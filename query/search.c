@@ -15,9 +15,9 @@
  * on tests/relevance (bench/RESULTS.md): a word in the title counts as five
  * in the body, in the tags or category as two. On those 48 queries changes
  * of less than 0.01 nDCG@10 are noise; these are the standard k1 and b. */
-#define BM25_K1 1.2
-static const double field_weight[BS_NFIELDS] = { 5.0, 2.0, 1.5, 1.0 };
-static const double field_b[BS_NFIELDS] = { 0.5, 0.3, 0.5, 0.75 };
+const double bm25_k1 = 1.2;
+const double bm25_field_weight[BS_NFIELDS] = { 5.0, 2.0, 1.5, 1.0 };
+const double bm25_field_b[BS_NFIELDS] = { 0.5, 0.3, 0.5, 0.75 };
 
 /* A post's score is multiplied by (query words it holds / query words) to
  * this power, so posts with all the words come first unless one with most of
@@ -610,10 +610,10 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
                 continue;
             double tf = 0;
             for (int f = 0; f < BS_NFIELDS; f++) {
-                double norm = 1.0 - field_b[f] + field_b[f] * (double)len[f] / avg[f];
-                tf += field_weight[f] * present[i]->tf[f] / (norm > 0 ? norm : 1);
+                double norm = 1.0 - bm25_field_b[f] + bm25_field_b[f] * (double)len[f] / avg[f];
+                tf += bm25_field_weight[f] * present[i]->tf[f] / (norm > 0 ? norm : 1);
             }
-            score += idf[i] * tf * (BM25_K1 + 1) / (tf + BM25_K1);
+            score += idf[i] * tf * (bm25_k1 + 1) / (tf + bm25_k1);
         }
         /* more of the query's words, higher: by a coordination factor, so
          * that a post with one frequent word does not crowd out posts with

@@ -1,0 +1,209 @@
+/* test_bm25.c: the engine against a slow, obvious model. Five posts are
+ * indexed by the real writer; for each query the model analyzes the posts'
+ * fields itself, counts, and computes BM25F by the formula in query.h; the
+ * engine (with --any, no more-words factor) must give the same posts in the
+ * same order with the same scores. */
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "indexer/indexer.h"
+#include "query/query.h"
+#include "test.h"
+
+static const struct { const char *name, *text; } posts[] = {
+    { "a.rst", ".. title: Docker и виртуализация\n.. tags: docker, virtualization\n"
+               ".. category: Контейнеры\n.. description: Контейнеры против машин\n\n"
+               "Виртуализация и контейнеры: Docker запускает контейнер, виртуальная машина "
+               "запускает ядро. Docker, docker, docker.\n" },
+    { "b.rst", ".. title: Виртуальные машины на KVM\n.. tags: kvm\n\n"
+               "KVM и QEMU дают виртуализацию на Linux. Виртуальная машина получает ядро.\n" },
+    { "c.rst", ".. title: Заметки о btrfs\n.. tags: linux, btrfs\n\n"
+               "Снимки, сжатие и контейнеры файлов. Ничего о виртуализации, кроме этого "
+               "слова.\n" },
+    { "d.rst", ".. title: Podman вместо Docker\n.. tags: podman, docker\n"
+               ".. description: Месяц без демона\n\n"
+               "Podman запускает контейнеры без демона. Контейнеров много, контейнерами "
+               "удобно управлять.\n" },
+    { "e.rst", ".. title: Релиз Fedora\n\nНовая версия дистрибутива вышла вовремя.\n" },
+};
+#define NPOSTS (sizeof posts / sizeof posts[0])
+
+typedef struct {
+    char *term;
+    int field;
+} occ;
+
+typedef struct {
+    occ *v;
+    size_t n, cap;
+    int field;
+    uint32_t len[BS_NFIELDS];
+} bag;
+
+static int add(const an_token *t, void *ctx)
+{
+    bag *b = ctx;
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 64;
+        b->v = realloc(b->v, b->cap * sizeof *b->v);
+    }
+    b->v[b->n++] = (occ){ strndup(t->term, t->term_len), b->field };
+    b->len[b->field]++;
+    return 0;
+}
+
+/* Each post's fields, analyzed as the writer does (tags, then category). */
+static bag model[NPOSTS];
+
+static void build_model(an_analyzer *an)
+{
+    for (size_t i = 0; i < NPOSTS; i++) {
+        post p;
+        post_opts o = { 0, NULL, NULL };
+        post_init(&p);
+        post_parse(&p, posts[i].name, posts[i].text, strlen(posts[i].text), NULL, 0, &o);
+        txt_buf tags = { 0 };
+        for (const char *t = p.tags.p; t && t < p.tags.p + p.tags.len; t += strlen(t) + 1) {
+            buf_puts(&tags, t);
+            buf_putc(&tags, '\n');
+        }
+        buf_put(&tags, p.category.p ? p.category.p : "", p.category.len);
+        const txt_buf *f[BS_NFIELDS] = { &p.title, &tags, &p.description, &p.body };
+        for (int k = 0; k < BS_NFIELDS; k++) {
+            uint32_t pos = 0;
+            model[i].field = k;
+            an_analyze(an, f[k]->p ? f[k]->p : "", f[k]->len, &pos, add, &model[i]);
+        }
+        buf_free(&tags);
+        post_free(&p);
+    }
+}
+
+static uint32_t tf_of(const bag *b, const char *term, int field)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        n += b->v[i].field == field && strcmp(b->v[i].term, term) == 0;
+    return n;
+}
+
+typedef struct {
+    size_t post;
+    double score;
+} scored;
+
+static int by_score(const void *a, const void *b)
+{
+    const scored *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return (x->post > y->post) - (x->post < y->post);
+}
+
+/* BM25F by the formula, words of the query given as terms. */
+static size_t model_rank(char *const *terms, size_t nterms, scored *out)
+{
+    double avg[BS_NFIELDS] = { 0 };
+    for (size_t i = 0; i < NPOSTS; i++)
+        for (int f = 0; f < BS_NFIELDS; f++)
+            avg[f] += model[i].len[f];
+    for (int f = 0; f < BS_NFIELDS; f++)
+        avg[f] = avg[f] / NPOSTS > 0 ? avg[f] / NPOSTS : 1;
+    size_t n = 0;
+    for (size_t i = 0; i < NPOSTS; i++) {
+        double score = 0;
+        int any = 0;
+        for (size_t t = 0; t < nterms; t++) {
+            size_t df = 0;
+            for (size_t j = 0; j < NPOSTS; j++)
+                for (int f = 0; f < BS_NFIELDS; f++)
+                    if (tf_of(&model[j], terms[t], f)) {
+                        df++;
+                        break;
+                    }
+            double idf = log(1.0 + ((double)NPOSTS - (double)df + 0.5) / ((double)df + 0.5));
+            double tt = 0;
+            for (int f = 0; f < BS_NFIELDS; f++) {
+                uint32_t tf = tf_of(&model[i], terms[t], f);
+                double norm = 1.0 - bm25_field_b[f] + bm25_field_b[f] * model[i].len[f] / avg[f];
+                tt += bm25_field_weight[f] * tf / norm;
+                any |= tf > 0;
+            }
+            score += idf * tt * (bm25_k1 + 1) / (tt + bm25_k1);
+        }
+        if (any)
+            out[n++] = (scored){ i, score };
+    }
+    qsort(out, n, sizeof *out, by_score);
+    return n;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/bs-test-bm25-XXXXXX", ix[300], err[1024];
+    an_analyzer *an;
+    if (!mkdtemp(dir) || an_new(&an, 0) != 0)
+        return 1;
+    for (size_t i = 0; i < NPOSTS; i++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s/%s", dir, posts[i].name);
+        FILE *f = fopen(path, "w");
+        fputs(posts[i].text, f);
+        fclose(f);
+    }
+    snprintf(ix, sizeof ix, "%s/ix", dir);
+    char *roots[] = { dir };
+    walk_list list;
+    writer_opts wo = { .max_file_bytes = 1 << 20, .mem_limit = 1 << 20 };
+    writer_summary sum;
+    CHECK(walk_paths(&list, roots, 1, NULL, NULL) == 0, "walk");
+    CHECK(writer_run(ix, &list, &wo, &sum, err, sizeof err) == BS_OK && sum.added == NPOSTS,
+          "index the five posts: %s", err);
+    walk_free(&list);
+    build_model(an);
+
+    store *st;
+    CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_OK, "open: %s", err);
+    static const char *queries[] = { "docker", "виртуализация docker", "контейнер",
+                                     "виртуальная машина ядро", "демона podman", "fedora" };
+    for (size_t qi = 0; qi < sizeof queries / sizeof queries[0]; qi++) {
+        qry q;
+        results r;
+        MDB_txn *txn;
+        search_opts so = { SORT_RELEVANCE, MATCH_ANY, 0, 10 };
+        CHECK(qparse(&q, an, queries[qi], err, sizeof err) == BS_OK, "parse %s", queries[qi]);
+        char *terms[16];
+        size_t nterms = 0;
+        for (size_t c = 0; c < q.n && nterms < 16; c++)
+            if (!q.c[c].all_stop)
+                terms[nterms++] = q.c[c].terms[0];
+        scored want[NPOSTS];
+        size_t nwant = model_rank(terms, nterms, want);
+        store_txn_begin(st, MDB_RDONLY, &txn);
+        CHECK(search_run(st, txn, &q, &so, &r, err, sizeof err) == BS_OK, "search: %s", err);
+        CHECK(r.total == nwant && r.n == nwant, "\"%s\": %llu posts, the model finds %zu",
+              queries[qi], (unsigned long long)r.total, nwant);
+        for (size_t i = 0; i < r.n && i < nwant; i++) {
+            uint32_t want_docid = (uint32_t)want[i].post + 1;   /* posts were added in order */
+            CHECK(r.hits[i].docid == want_docid && fabs(r.hits[i].score - want[i].score) < 1e-9,
+                  "\"%s\" rank %zu: post %u score %.12f, the model: post %u score %.12f",
+                  queries[qi], i + 1, r.hits[i].docid, r.hits[i].score, want_docid,
+                  want[i].score);
+        }
+        results_free(&r);
+        mdb_txn_abort(txn);
+        qry_free(&q);
+    }
+    store_close(st);
+    for (size_t i = 0; i < NPOSTS; i++) {
+        for (size_t k = 0; k < model[i].n; k++)
+            free(model[i].v[k].term);
+        free(model[i].v);
+    }
+    an_free(an);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0, "clean up");
+    return test_report("test_bm25");
+}
