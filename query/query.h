@@ -70,8 +70,7 @@ typedef struct {
 
 typedef struct {
     uint32_t docid;
-    double score;
-    uint32_t matched;      /* query words the post holds */
+    double score;          /* BM25F times the more-words factor */
     int64_t date;
     int has_date;
 } hit;

@@ -381,13 +381,17 @@ static int in_set(const idset *s, uint32_t d)
 
 /* ---- ranking --------------------------------------------------------------------- */
 
+/* Equal scores, newer first: a query of filters alone (tag:docker), where
+ * every score is 0, lists the newest posts first. */
 static int by_rank(const void *a, const void *b)
 {
     const hit *x = a, *y = b;
-    if (x->matched != y->matched)
-        return x->matched > y->matched ? -1 : 1;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
+    if (x->has_date != y->has_date)
+        return x->has_date ? -1 : 1;
+    if (x->date != y->date)
+        return x->date > y->date ? -1 : 1;
     return (x->docid > y->docid) - (x->docid < y->docid);
 }
 
@@ -398,7 +402,9 @@ static int by_date(const void *a, const void *b)
         return x->has_date ? -1 : 1;
     if (x->date != y->date)
         return x->date > y->date ? -1 : 1;
-    return by_rank(a, b);
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return (x->docid > y->docid) - (x->docid < y->docid);
 }
 
 /* A binary heap ordered so that the top is the hit that ranks last. */
@@ -632,7 +638,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
                 break;
             }
         }
-        hit h = { d, score, 0, date, has_date };
+        hit h = { d, score, date, has_date };
         if (nhits < want)
             heap_push(hits, &nhits, h, cmp);
         else if (cmp(&h, &hits[0]) < 0)

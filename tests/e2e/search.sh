@@ -75,6 +75,8 @@ q "tag:docker"
 check "tag: alone lists the tag's posts" py "r['total'] == 6 and all('docker' in x['tags'] for x in r['results'])"
 q 'tag:"success story"'
 check "a quoted tag with a space" py "r['total'] == 2"
+q "tag:docker"
+check "filters alone: newest first" py "[x['date'] for x in r['results']] == sorted([x['date'] for x in r['results']], reverse=True)"
 q --since 2016-03-14 --until 2016-03-14 "виртуализация"
 check "since = until = the day of a post: found (edges inclusive)" py "r['total'] == 1 and r['results'][0]['date'].startswith('2016-03-14')"
 q "since:2016-03-15 until:2016-03 виртуализация"
