@@ -67,6 +67,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     }
     uint64_t ndocs = 0, lensum[BS_NFIELDS] = { 0 };
     const char *why;
+    lens_cache lc = { 0 };
 
     /* docs */
     mdb_cursor_open(txn, st->docs, &cur);
@@ -84,6 +85,17 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
         }
         docs.bits[id >> 3] |= (uint8_t)(1u << (id & 7));
         ndocs++;
+        if (c) {
+            /* the lens entry agrees with the record */
+            lens_entry le;
+            int lrc = store_lens_get(st, txn, &lc, id, &le);
+            int same = lrc == BS_OK && (d.has_date ? le.date == d.date : le.date == LENS_NO_DATE);
+            for (int f = 0; f < BS_NFIELDS && same; f++)
+                same = le.len[f] == (d.len[f] > 65535 ? 65535 : d.len[f])
+                       || (f == 0 && d.len[0] == 0 && le.len[0] == 1);
+            if (!same)
+                problem(c, "lens: the entry of post %u does not match its record", id);
+        }
         for (int f = 0; f < BS_NFIELDS; f++)
             lensum[f] += d.len[f];
         s->text_bytes += d.body_bytes;

@@ -440,6 +440,12 @@ static int delete_doc(writer *w, uint32_t docid)
             rc = fail(w, mrc, "removing a post");
         w->dirty = 1;
     }
+    if (rc == BS_OK) {
+        static const lens_entry cleared;     /* all zeros: no post */
+        rc = store_lens_put(w->st, w->txn, docid, &cleared);
+        if (rc != BS_OK)
+            snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+    }
     codec_doc_free(&d);
     buf_free(&body);
     return rc;
@@ -643,6 +649,16 @@ static int add_doc(writer *w, const walk_entry *e, post *p, uint32_t *docid_out)
         uint8_t k12[12];
         key_date(k12, p->date, docid);
         rc = put(w, w->st->dates, k12, 12, "", 0, 0, "writing a date");
+    }
+    if (rc == BS_OK) {
+        lens_entry le = { p->has_date ? p->date : LENS_NO_DATE, { 0 } };
+        for (int f = 0; f < BS_NFIELDS; f++)
+            le.len[f] = (uint16_t)(w->dt.field_len[f] > 65535 ? 65535 : w->dt.field_len[f]);
+        if (le.date == 0 && !le.len[0] && !le.len[1] && !le.len[2] && !le.len[3])
+            le.len[0] = 1;           /* never all zeros, which reads as "no post" */
+        rc = store_lens_put(w->st, w->txn, docid, &le);
+        if (rc != BS_OK)
+            snprintf(w->err, w->errlen, "%s", w->st->errmsg);
     }
     if (rc == BS_OK) {
         w->stats.ndocs++;
@@ -1027,7 +1043,7 @@ static void encode_options(const writer_opts *o, txt_buf *b)
 static int empty_all(writer *w)
 {
     MDB_dbi dbs[] = { w->st->docs, w->st->texts, w->st->terms, w->st->paths, w->st->facets,
-                      w->st->dates, w->st->meta };
+                      w->st->dates, w->st->lens, w->st->meta };
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int rc = mdb_drop(w->txn, dbs[i], 0);
         if (rc != 0)

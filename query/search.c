@@ -446,36 +446,6 @@ static void heap_replace_top(hit *h, size_t n, hit x, int (*cmp)(const void *, c
     heap_sift_down(h, n, 0, cmp);
 }
 
-/* Field lengths and date of a post, from its record. Candidates come in
- * increasing docid order, and a cursor that stays on its leaf page finds the
- * next record there without a search from the root. */
-static int doc_head(ctx *c, MDB_cursor *cur, uint32_t docid, uint32_t len[BS_NFIELDS],
-                    int *has_date, int64_t *date)
-{
-    uint8_t k4[4];
-    key_docid(k4, docid);
-    MDB_val k = { 4, k4 }, v;
-    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
-    if (rc == MDB_NOTFOUND)
-        return BS_ENOTFOUND;         /* a posting of a post since removed */
-    if (rc != 0)
-        return store_fail(c->st, rc, "reading a post");
-    const uint8_t *p = v.mv_data, *end = p + v.mv_size;
-    uint64_t flags, x;
-    if (codec_get_varint(&p, end, &flags) != 0)
-        return BS_ECORRUPT;
-    *has_date = (int)(flags & 1);
-    *date = 0;
-    if (*has_date && codec_get_zigzag(&p, end, date) != 0)
-        return BS_ECORRUPT;
-    for (int f = 0; f < BS_NFIELDS; f++) {
-        if (codec_get_varint(&p, end, &x) != 0)
-            return BS_ECORRUPT;
-        len[f] = (uint32_t)x;
-    }
-    return BS_OK;
-}
-
 int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, results *r,
                char *err, size_t errlen)
 {
@@ -543,9 +513,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     uint64_t total = 0;
     hit *hits = NULL;
     int (*cmp)(const void *, const void *) = o->sort == SORT_DATE ? by_date : by_rank;
-    MDB_cursor *docs_cur = NULL;
-    if (rc == BS_OK && mdb_cursor_open(txn, st->docs, &docs_cur) != 0)
-        rc = store_fail(st, MDB_PANIC, "reading the posts");
+    lens_cache lc = { 0 };         /* field lengths and dates, 64 posts a read */
     int match = o->match;
     if (q->any && match == MATCH_MOST)
         match = MATCH_ANY;
@@ -600,16 +568,18 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             pass = in_set(&dates, d);
         if (!pass)
             continue;
-        uint32_t len[BS_NFIELDS];
-        int has_date = 0;
-        int64_t date = 0;
-        int hrc = doc_head(&c, docs_cur, d, len, &has_date, &date);
+        lens_entry le;
+        int hrc = store_lens_get(st, txn, &lc, d, &le);
         if (hrc == BS_ENOTFOUND)
-            continue;
+            continue;                  /* a posting of a post since removed */
         if (hrc != BS_OK) {
-            rc = hrc == BS_ECORRUPT ? corrupt(&c, "(a post record)", "does not decode") : hrc;
+            rc = hrc == BS_ECORRUPT ? corrupt(&c, "(post lengths)", "a chunk of the wrong size")
+                                    : hrc;
             break;
         }
+        int has_date = le.date != LENS_NO_DATE;
+        int64_t date = has_date ? le.date : 0;
+        const uint16_t *len = le.len;
         double score = 0;
         for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
             if (!present[i])
@@ -665,8 +635,6 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     else if (rc != BS_OK && err[0] == '\0')
         snprintf(err, errlen, "%s", st->errmsg);
     free(hits);
-    if (docs_cur)
-        mdb_cursor_close(docs_cur);
     for (size_t i = 0; lists && i < n; i++)
         free(lists[i].v);
     free(lists);

@@ -4,7 +4,7 @@
 #ifndef BS_FORMAT_H
 #define BS_FORMAT_H
 
-#define BS_FORMAT_VERSION   1u
+#define BS_FORMAT_VERSION   2u
 /* Bumped whenever the analyzer (stemming/) would give different terms for
  * some text: an index made by another analyzer cannot be queried. */
 #define BS_ANALYZER_VERSION 1u
@@ -29,5 +29,12 @@ enum { BS_FIELD_TITLE, BS_FIELD_TAGS, BS_FIELD_DESC, BS_FIELD_BODY, BS_NFIELDS }
 #define DB_PATHS  "paths"
 #define DB_FACETS "facets"
 #define DB_DATES  "dates"
+#define DB_LENS   "lens"
+
+/* lens: per post its date and field lengths, 16 bytes, LENS_PER_CHUNK posts
+ * a value, so ranking reads a few pages instead of a record per post. */
+#define LENS_ENTRY_BYTES 16
+#define LENS_PER_CHUNK   64      /* 1,024-byte values: leaf pages, no overflow */
+#define LENS_NO_DATE     INT64_MIN
 
 #endif

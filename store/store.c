@@ -104,7 +104,7 @@ static int open_dbs(store *st)
         { DB_META, &st->meta, 0 },       { DB_DOCS, &st->docs, 0 },
         { DB_TEXTS, &st->texts, 0 },     { DB_TERMS, &st->terms, 0 },
         { DB_PATHS, &st->paths, 0 },     { DB_FACETS, &st->facets, MDB_DUPSORT | MDB_DUPFIXED },
-        { DB_DATES, &st->dates, 0 },
+        { DB_DATES, &st->dates, 0 },     { DB_LENS, &st->lens, 0 },
     };
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
@@ -325,4 +325,67 @@ int store_read_text(store *st, MDB_txn *txn, uint32_t docid, uint64_t body_bytes
     out->len = n;
     out->p[n] = '\0';
     return BS_OK;
+}
+
+static void lens_encode(uint8_t *p, const lens_entry *e)
+{
+    uint64_t d = (uint64_t)e->date;
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(d >> (56 - 8 * i));
+    for (int f = 0; f < BS_NFIELDS; f++) {
+        p[8 + 2 * f] = (uint8_t)(e->len[f] >> 8);
+        p[9 + 2 * f] = (uint8_t)e->len[f];
+    }
+}
+
+static void lens_decode(const uint8_t *p, lens_entry *e)
+{
+    e->date = (int64_t)codec_get_u64be(p);
+    for (int f = 0; f < BS_NFIELDS; f++)
+        e->len[f] = (uint16_t)(p[8 + 2 * f] << 8 | p[9 + 2 * f]);
+}
+
+int store_lens_get(store *st, MDB_txn *txn, lens_cache *c, uint32_t docid, lens_entry *e)
+{
+    uint32_t chunk = docid / LENS_PER_CHUNK;
+    if (!c->valid || c->chunk != chunk) {
+        uint8_t k4[4];
+        key_docid(k4, chunk);
+        MDB_val k = { 4, k4 }, v;
+        int rc = mdb_get(txn, st->lens, &k, &v);
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return store_fail(st, rc, "reading post lengths");
+        c->chunk = chunk;
+        c->valid = 1;
+        c->p = rc == 0 ? v.mv_data : NULL;
+        c->len = rc == 0 ? v.mv_size : 0;
+    }
+    size_t off = (size_t)(docid % LENS_PER_CHUNK) * LENS_ENTRY_BYTES;
+    if (!c->p || c->len != (size_t)LENS_PER_CHUNK * LENS_ENTRY_BYTES)
+        return c->p ? BS_ECORRUPT : BS_ENOTFOUND;
+    /* an entry never written or cleared is all zero bytes; a post's entry
+     * never is (no date is LENS_NO_DATE, and a title has at least a word) */
+    static const uint8_t zero[LENS_ENTRY_BYTES];
+    if (memcmp(c->p + off, zero, LENS_ENTRY_BYTES) == 0)
+        return BS_ENOTFOUND;
+    lens_decode(c->p + off, e);
+    return BS_OK;
+}
+
+int store_lens_put(store *st, MDB_txn *txn, uint32_t docid, const lens_entry *e)
+{
+    uint8_t k4[4], buf[LENS_PER_CHUNK * LENS_ENTRY_BYTES];
+    key_docid(k4, docid / LENS_PER_CHUNK);
+    MDB_val k = { 4, k4 }, v;
+    int rc = mdb_get(txn, st->lens, &k, &v);
+    if (rc == 0 && v.mv_size == sizeof buf)
+        memcpy(buf, v.mv_data, sizeof buf);
+    else if (rc == 0 || rc == MDB_NOTFOUND)
+        memset(buf, 0, sizeof buf);
+    else
+        return store_fail(st, rc, "reading post lengths");
+    lens_encode(buf + (size_t)(docid % LENS_PER_CHUNK) * LENS_ENTRY_BYTES, e);
+    MDB_val nv = { sizeof buf, buf };
+    rc = mdb_put(txn, st->lens, &k, &nv, 0);
+    return rc == 0 ? BS_OK : store_fail(st, rc, "writing post lengths");
 }

@@ -154,7 +154,7 @@ uint64_t codec_hash64(const void *p, size_t len, uint64_t seed);
 
 typedef struct {
     MDB_env *env;
-    MDB_dbi meta, docs, texts, terms, paths, facets, dates;
+    MDB_dbi meta, docs, texts, terms, paths, facets, dates, lens;
     char *dir;                       /* the index directory */
     int rdonly;
     char errmsg[1024];               /* the last failure */
@@ -192,6 +192,26 @@ int store_fail(store *st, int mdb_rc, const char *what);
  * body_bytes is its length from the post's record. Returns BS_OK,
  * BS_ECORRUPT (message in st->errmsg) or BS_ENOMEM. */
 int store_read_text(store *st, MDB_txn *txn, uint32_t docid, uint64_t body_bytes, txt_buf *out);
+
+/* The lens database: a post's date (LENS_NO_DATE when none) and its field
+ * lengths (tokens, clamped to 65535), kept LENS_PER_CHUNK posts a value. */
+typedef struct {
+    int64_t date;
+    uint16_t len[BS_NFIELDS];
+} lens_entry;
+
+/* Reads one post's entry through a one-chunk cache the caller zeroes before
+ * first use and keeps for the transaction. BS_ENOTFOUND for a docid with
+ * no entry (a removed post reads as all zeros, also BS_ENOTFOUND). */
+typedef struct {
+    uint32_t chunk;                  /* docid / LENS_PER_CHUNK of the cached value */
+    const uint8_t *p;                /* the value, in the map; NULL when none */
+    size_t len;
+    int valid;
+} lens_cache;
+int store_lens_get(store *st, MDB_txn *txn, lens_cache *c, uint32_t docid, lens_entry *e);
+/* Writes one post's entry (all-zero lengths and LENS_NO_DATE to clear). */
+int store_lens_put(store *st, MDB_txn *txn, uint32_t docid, const lens_entry *e);
 
 /* Index statistics kept in meta "stats". */
 typedef struct {
