@@ -238,6 +238,11 @@ typedef struct {
     blk_builder bb;              /* the block being written */
     txt_buf kb, vb, tb, pb;      /* scratch keys, values, texts, positions */
     int dirty;                   /* something was written */
+    /* the lens chunk being filled: new posts take consecutive docids, so
+     * one read and one write serve LENS_PER_CHUNK of them */
+    uint32_t lens_chunk;
+    int lens_state;              /* 0 none held, 1 held, 2 held and changed */
+    uint8_t lens_buf[LENS_PER_CHUNK * LENS_ENTRY_BYTES];
     diag_fn user_diag;           /* where diagnostics go after counting */
     void *user_ctx;
     char *err;
@@ -302,6 +307,42 @@ static int analyze_fields(writer *w, const char *text[BS_NFIELDS], const size_t 
         if (rc != 0 || w->dt.err)
             return oom(w);
     }
+    return BS_OK;
+}
+
+/* ---- lens entries, through the held chunk ---------------------------------------- */
+
+static int lens_flush(writer *w)
+{
+    if (w->lens_state != 2)
+        return BS_OK;
+    uint8_t k4[4];
+    key_docid(k4, w->lens_chunk);
+    w->lens_state = 1;
+    return put(w, w->st->lens, k4, 4, w->lens_buf, sizeof w->lens_buf, 0, "writing post lengths");
+}
+
+static int lens_set(writer *w, uint32_t docid, const lens_entry *e)
+{
+    uint32_t chunk = docid / LENS_PER_CHUNK;
+    if (w->lens_state == 0 || chunk != w->lens_chunk) {
+        int rc = lens_flush(w);
+        if (rc != BS_OK)
+            return rc;
+        uint8_t k4[4];
+        key_docid(k4, chunk);
+        MDB_val k = { 4, k4 }, v;
+        int mrc = mdb_get(w->txn, w->st->lens, &k, &v);
+        if (mrc == 0 && v.mv_size == sizeof w->lens_buf)
+            memcpy(w->lens_buf, v.mv_data, sizeof w->lens_buf);
+        else if (mrc == 0 || mrc == MDB_NOTFOUND)
+            memset(w->lens_buf, 0, sizeof w->lens_buf);
+        else
+            return fail(w, mrc, "reading post lengths");
+        w->lens_chunk = chunk;
+    }
+    store_lens_encode(w->lens_buf + (size_t)(docid % LENS_PER_CHUNK) * LENS_ENTRY_BYTES, e);
+    w->lens_state = 2;
     return BS_OK;
 }
 
@@ -442,9 +483,7 @@ static int delete_doc(writer *w, uint32_t docid)
     }
     if (rc == BS_OK) {
         static const lens_entry cleared;     /* all zeros: no post */
-        rc = store_lens_put(w->st, w->txn, docid, &cleared);
-        if (rc != BS_OK)
-            snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+        rc = lens_set(w, docid, &cleared);
     }
     codec_doc_free(&d);
     buf_free(&body);
@@ -656,9 +695,7 @@ static int add_doc(writer *w, const walk_entry *e, post *p, uint32_t *docid_out)
             le.len[f] = (uint16_t)(w->dt.field_len[f] > 65535 ? 65535 : w->dt.field_len[f]);
         if (le.date == 0 && !le.len[0] && !le.len[1] && !le.len[2] && !le.len[3])
             le.len[0] = 1;           /* never all zeros, which reads as "no post" */
-        rc = store_lens_put(w->st, w->txn, docid, &le);
-        if (rc != BS_OK)
-            snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+        rc = lens_set(w, docid, &le);
     }
     if (rc == BS_OK) {
         w->stats.ndocs++;
@@ -1066,6 +1103,7 @@ static int run_once(writer *w)
         return rc;
     }
     w->dirty = 0;
+    w->lens_state = 0;               /* a chunk held from an aborted run is stale */
     if ((rc = store_get_stats(w->st, w->txn, &w->stats)) != BS_OK) {
         snprintf(w->err, w->errlen, "%s", w->st->errmsg);
         mdb_txn_abort(w->txn);
@@ -1107,6 +1145,9 @@ static int run_once(writer *w)
     }
     if (rc == BS_OK)
         rc = flush(w);
+    if (rc == BS_OK)
+        rc = lens_flush(w);
+    w->lens_state = 0;               /* the next transaction reads its own */
     if (rc == BS_OK && w->dirty)
         rc = store_put_stats(w->st, w->txn, &w->stats);
     if (rc == BS_OK && (w->dirty || mrc == MDB_NOTFOUND || force))

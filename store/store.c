@@ -327,7 +327,7 @@ int store_read_text(store *st, MDB_txn *txn, uint32_t docid, uint64_t body_bytes
     return BS_OK;
 }
 
-static void lens_encode(uint8_t *p, const lens_entry *e)
+void store_lens_encode(uint8_t *p, const lens_entry *e)
 {
     uint64_t d = (uint64_t)e->date;
     for (int i = 0; i < 8; i++)
@@ -384,7 +384,7 @@ int store_lens_put(store *st, MDB_txn *txn, uint32_t docid, const lens_entry *e)
         memset(buf, 0, sizeof buf);
     else
         return store_fail(st, rc, "reading post lengths");
-    lens_encode(buf + (size_t)(docid % LENS_PER_CHUNK) * LENS_ENTRY_BYTES, e);
+    store_lens_encode(buf + (size_t)(docid % LENS_PER_CHUNK) * LENS_ENTRY_BYTES, e);
     MDB_val nv = { sizeof buf, buf };
     rc = mdb_put(txn, st->lens, &k, &nv, 0);
     return rc == 0 ? BS_OK : store_fail(st, rc, "writing post lengths");
