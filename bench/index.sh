@@ -64,34 +64,10 @@ elif [ ! -x "$blog" ]; then
 fi
 [ -n "$bs_note" ] && say "$bs_note"
 
-# The peers come from bench/CMakeLists.txt when it builds them; until then
-# they are compiled here with the project's warning flags, again whenever a
-# source is newer than the binary.
-mkdir -p "$build/bench"
-warn="-O3 -DNDEBUG -Wall -Wextra -Wshadow -Wformat=2 -Wvla"
-stale() {  # BINARY SOURCE...: true when BINARY is missing or older than a source
-  local bin=$1 src
-  shift
-  [ -x "$bin" ] || return 0
-  for src in "$@"; do [ "$src" -nt "$bin" ] && return 0; done
-  return 1
-}
-if ! grep -qw peer_index_xapian "$top/bench/CMakeLists.txt" || [ ! -x "$build/bench/peer_index_xapian" ]; then
-  if stale "$build/bench/peer_index_xapian" "$top/bench/peer_index_xapian.cc" "$top/bench/bench_common.h"; then
-    say "compiling peer_index_xapian"
-    # shellcheck disable=SC2046,SC2086
-    g++ $warn $(xapian-config --cxxflags) "$top/bench/peer_index_xapian.cc" \
-      -o "$build/bench/peer_index_xapian" $(xapian-config --libs)
-  fi
-fi
-if ! grep -qw peer_index_fts5 "$top/bench/CMakeLists.txt" || [ ! -x "$build/bench/peer_index_fts5" ]; then
-  if stale "$build/bench/peer_index_fts5" "$top/bench/peer_index_fts5.c" "$top/bench/bench_common.h"; then
-    say "compiling peer_index_fts5"
-    # shellcheck disable=SC2046,SC2086
-    gcc -std=c11 $warn -Wstrict-prototypes -Wmissing-prototypes "$top/bench/peer_index_fts5.c" \
-      -o "$build/bench/peer_index_fts5" $(pkg-config --cflags --libs sqlite3)
-  fi
-fi
+# The peers are built by bench/CMakeLists.txt with the rest (BS_BENCH=ON).
+for p in peer_index_xapian peer_index_fts5; do
+  [ -x "$build/bench/$p" ] || say "$p was not built (bench/out/build.log): its rows are skipped"
+done
 
 # --- corpora
 /usr/bin/python3 "$top/bench/make_corpus.py" "$n" "$out/scaled-$n" --source "$rfweb"

@@ -81,39 +81,14 @@ if [ -n "${broken[bench_query]:-}" ]; then
   bq_note="bench_query does not build (bench/out/build-query.log): blogsearch not measured"
 elif [ ! -x "$bq" ]; then
   bq_note="$bq does not exist yet: blogsearch not measured"
-elif ! grep -qw bench_query bench/CMakeLists.txt; then
-  say "bench_query is not in bench/CMakeLists.txt; using $bq as it is"
 fi
 [ -n "$bq_note" ] && say "$bq_note"
 
-# The two query peers: built by bench/CMakeLists.txt once it lists them;
-# until then compiled here with the project's warning flags, again whenever
-# a source is newer than the binary (as index.sh does for its peers).
-warn="-O3 -DNDEBUG -Wall -Wextra -Wshadow -Wformat=2 -Wvla"
-stale() {  # BINARY SOURCE...: true when BINARY is missing or older than a source
-  local bin=$1 src
-  shift
-  [ -x "$bin" ] || return 0
-  for src in "$@"; do [ "$src" -nt "$bin" ] && return 0; done
+# The two query peers, built by bench/CMakeLists.txt (BS_BENCH=ON).
+peer() {  # NAME: builds its target; false when it cannot
+  cmake --build "$build" --target "$1" >>"$buildlog" 2>&1 && return 0
+  say "target $1 does not build (bench/out/build-query.log)"
   return 1
-}
-peer() {  # NAME: builds bench/NAME.{c,cc}; false when it cannot
-  local name=$1 bin=$build/bench/$1
-  if grep -qw "$name" bench/CMakeLists.txt; then
-    cmake --build "$build" --target "$name" >>"$buildlog" 2>&1 && return 0
-    say "target $name does not build (bench/out/build-query.log)"
-    return 1
-  fi
-  stale "$bin" "bench/$name".c* bench/bench_common.h || return 0
-  say "compiling $name"
-  if [ -f "bench/$name.cc" ]; then
-    # shellcheck disable=SC2046,SC2086
-    g++ $warn $(xapian-config --cxxflags) "bench/$name.cc" -o "$bin" $(xapian-config --libs)
-  else
-    # shellcheck disable=SC2046,SC2086
-    gcc -std=c11 $warn -Wstrict-prototypes -Wmissing-prototypes "bench/$name.c" \
-      -o "$bin" $(pkg-config --cflags --libs sqlite3)
-  fi
 }
 peer_ok_x=1
 peer_ok_f=1

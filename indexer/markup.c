@@ -618,6 +618,20 @@ static const char *const html_blocks[] = {
 };
 
 /* An attribute value as text: entities decoded, whitespace runs as one space. */
+/* Finders for the closing tag of each element whose content is hidden
+ * ("</script", ...); pats holds their patterns. Returns how many. */
+static size_t hidden_finders(finder fhid[16], char pats[16][16])
+{
+    size_t n = 0;
+    for (; html_hidden[n]; n++) {
+        pats[n][0] = '<';
+        pats[n][1] = '/';
+        strcpy(pats[n] + 2, html_hidden[n]);
+        fhid[n] = (finder){ pats[n], strlen(pats[n]), 0, 0, 0 };
+    }
+    return n;
+}
+
 static void html_attr_text(cx *c, const char *s, size_t n)
 {
     size_t i = 0, run = 0;
@@ -649,13 +663,7 @@ static void html_run(cx *c, const char *s, size_t n)
     finder fbody = { "<body", 5, 0, 0, 0 };
     finder fhid[16];
     char pats[16][16];
-    size_t nhid = 0;
-    for (; html_hidden[nhid]; nhid++) {
-        pats[nhid][0] = '<';
-        pats[nhid][1] = '/';
-        strcpy(pats[nhid] + 2, html_hidden[nhid]);
-        fhid[nhid] = (finder){ pats[nhid], strlen(pats[nhid]), 0, 0, 0 };
-    }
+    size_t nhid = hidden_finders(fhid, pats);
     int pre = 0, sp = 0, saved = c->verbatim;
     size_t i = 0;
     while (i < n) {
@@ -2262,13 +2270,7 @@ static void md_inline(cx *c, const char *t, size_t n)
     finder fgt = { ">", 1, 0, 0, 0 };
     finder fhid[16];
     char pats[16][16];
-    size_t nhid = 0;
-    for (; html_hidden[nhid]; nhid++) {
-        pats[nhid][0] = '<';
-        pats[nhid][1] = '/';
-        strcpy(pats[nhid] + 2, html_hidden[nhid]);
-        fhid[nhid] = (finder){ pats[nhid], strlen(pats[nhid]), 0, 0, 0 };
-    }
+    size_t nhid = hidden_finders(fhid, pats);
     size_t i = 0;
     while (i < n && !c->oom) {
         uc ch = (uc)t[i];

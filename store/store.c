@@ -371,21 +371,3 @@ int store_lens_get(store *st, MDB_txn *txn, lens_cache *c, uint32_t docid, lens_
     lens_decode(c->p + off, e);
     return BS_OK;
 }
-
-int store_lens_put(store *st, MDB_txn *txn, uint32_t docid, const lens_entry *e)
-{
-    uint8_t k4[4], buf[LENS_PER_CHUNK * LENS_ENTRY_BYTES];
-    key_docid(k4, docid / LENS_PER_CHUNK);
-    MDB_val k = { 4, k4 }, v;
-    int rc = mdb_get(txn, st->lens, &k, &v);
-    if (rc == 0 && v.mv_size == sizeof buf)
-        memcpy(buf, v.mv_data, sizeof buf);
-    else if (rc == 0 || rc == MDB_NOTFOUND)
-        memset(buf, 0, sizeof buf);
-    else
-        return store_fail(st, rc, "reading post lengths");
-    store_lens_encode(buf + (size_t)(docid % LENS_PER_CHUNK) * LENS_ENTRY_BYTES, e);
-    MDB_val nv = { sizeof buf, buf };
-    rc = mdb_put(txn, st->lens, &k, &nv, 0);
-    return rc == 0 ? BS_OK : store_fail(st, rc, "writing post lengths");
-}

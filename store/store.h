@@ -210,9 +210,8 @@ typedef struct {
     int valid;
 } lens_cache;
 int store_lens_get(store *st, MDB_txn *txn, lens_cache *c, uint32_t docid, lens_entry *e);
-/* Writes one post's entry (an all-zero entry clears it). */
-int store_lens_put(store *st, MDB_txn *txn, uint32_t docid, const lens_entry *e);
-/* The 16 bytes of an entry, for a writer that keeps a chunk in memory. */
+/* The 16 bytes of an entry (all zeros for an entry that clears one), for
+ * the writer, which keeps the chunk it fills in memory. */
 void store_lens_encode(uint8_t *p, const lens_entry *e);
 
 /* Index statistics kept in meta "stats". */
