@@ -77,6 +77,17 @@ void buf_free(txt_buf *b)
     b->err = 0;
 }
 
+void *grow_array(void *v, size_t *cap, size_t first, size_t size)
+{
+    size_t n = *cap ? *cap * 2 : first;
+    if (n < *cap || n > (size_t)-1 / size)
+        return NULL;
+    void *nv = realloc(v, n * size);
+    if (nv)
+        *cap = n;
+    return nv;
+}
+
 void buf_put_json(txt_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";

@@ -24,6 +24,10 @@ void buf_truncate(txt_buf *b, size_t len);   /* len = min(len, b->len) */
  * adds what it wrote to len), or NULL after an allocation failure. */
 char *buf_reserve(txt_buf *b, size_t n);
 void buf_free(txt_buf *b);
+/* A growable array's next size: returns v reallocated to twice *cap
+ * elements (first when *cap is 0) of size bytes and sets *cap, or NULL
+ * when out of memory or too big, with v untouched. */
+void *grow_array(void *v, size_t *cap, size_t first, size_t size);
 /* Appends s (len bytes of UTF-8) as a JSON string, quotes included. */
 void buf_put_json(txt_buf *b, const char *s, size_t len);
 
