@@ -13,7 +13,7 @@ static int run_once(store *st, an_analyzer *an, const qry *q, int snippets, uint
     MDB_txn *txn;
     results r;
     char err[512] = "";
-    search_opts so = { SORT_RELEVANCE, MATCH_MOST, 0, 10 };
+    search_opts so = { .sort = SORT_RELEVANCE, .match = MATCH_MOST, .limit = 10 };
     if (store_txn_begin(st, MDB_RDONLY, &txn) != BS_OK)
         return -1;
     int rc = search_run(st, txn, q, &so, &r, err, sizeof err);

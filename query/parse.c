@@ -129,6 +129,11 @@ static int add_str(char ***v, size_t *n, const char *s, size_t len)
     return 0;
 }
 
+int qry_add_tag(qry *q, const char *tag, size_t len)
+{
+    return add_str(&q->tags, &q->ntags, tag, len) ? BS_ENOMEM : BS_OK;
+}
+
 static int leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -43,6 +43,8 @@ typedef struct {
 #define BS_EQUERY (-5)
 int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen);
 void qry_free(qry *q);
+/* Adds a tag filter, as tag:"..." in the text would. BS_OK or BS_ENOMEM. */
+int qry_add_tag(qry *q, const char *tag, size_t len);
 
 /* Parses a date bound: YYYY, YYYY-MM or YYYY-MM-DD; the start of that
  * period, or with end set its last second. Returns 0 or -1. */
@@ -66,7 +68,14 @@ typedef struct {
     int sort;              /* SORT_* */
     int match;             /* MATCH_*: all words, most words first, any word */
     size_t offset, limit;
+    size_t facets;         /* the most frequent tags of all matches to count; 0 none */
 } search_opts;
+
+typedef struct {
+    char *tag;             /* the tag as stored: case-folded (docs/FORMAT.md) */
+    size_t len;
+    uint64_t count;        /* matching posts with the tag */
+} facet;
 
 typedef struct {
     uint32_t docid;
@@ -81,6 +90,8 @@ typedef struct {
     uint64_t total;        /* posts that match */
     char **hl_terms;       /* every term that matched, for highlighting */
     size_t nhl;
+    facet *facets;         /* with o->facets: most posts first, then by tag */
+    size_t nfacets;
 } results;
 
 int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, results *r,
@@ -105,5 +116,71 @@ typedef struct {
 int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
                  char *const *terms, size_t nterms, size_t chars);
 void snippet_free(snippet *s);
+
+/* ---- what page.c offers ------------------------------------------------------ */
+
+#include "query/view.h"
+
+typedef struct {
+    const char *query;     /* the words as typed, echoed as "query" */
+    size_t query_len;
+    size_t snippet_chars;  /* about this long; 0: no snippets */
+    int paths;             /* give each post's "path", a file on this machine */
+    int html;              /* add the members only a template uses (VN_NOJSON):
+                              snippet.html (escaped, words in <mark>), day
+                              (YYYY-MM-DD) and tag_links when tag_link is set */
+    /* with html: the URL of the results narrowed to one tag, appended to out */
+    void (*tag_link)(void *ctx, txt_buf *out, const char *tag, size_t len);
+    void *tag_ctx;
+} page_opts;
+
+/* A page of results as a view: {query, total, offset, limit, results: [...]}
+ * (docs/json.md), and "facets": {"tags": [{"tag", "count"}]} when so asked
+ * for facets. Reads each shown post's record and text in txn. Returns the root,
+ * or NULL with the status in *rc and a message in err (BS_ECORRUPT: a post
+ * that cannot be read; BS_ENOMEM). */
+vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const results *r,
+                  const search_opts *so, const page_opts *po, int *rc, char *err,
+                  size_t errlen);
+
+/* ---- what web.c offers ------------------------------------------------------- */
+
+/* blogsearch.cgi's requests and answers (docs/cgi.md), apart from where they
+ * come from: the CGI environment once, or FastCGI again and again. */
+typedef struct {
+    const char *index;        /* the index directory */
+    const char *tpl;          /* the HTML template (view.h's language), tpl_len bytes */
+    size_t tpl_len;
+    const char *tpl_name;     /* its file, for messages to the site's owner */
+    const char *cors;         /* JSON's allowed origins: "*" or origins separated by
+                                 spaces; NULL or "" none */
+    int keep_open;            /* keep the index open between requests (FastCGI) */
+} web_config;
+
+typedef struct {
+    const char *method;       /* REQUEST_METHOD */
+    const char *query;        /* QUERY_STRING */
+    const char *accept;       /* HTTP_ACCEPT, or NULL */
+    const char *origin;       /* HTTP_ORIGIN, or NULL */
+    const char *script;       /* SCRIPT_NAME: where links point, or NULL */
+} web_request;
+
+#define WEB_MAX_QUERY 256     /* bytes of q */
+#define WEB_MAX_PER_PAGE 50
+#define WEB_MAX_PAGE 1000
+#define WEB_FACETS 20         /* tags offered as filters */
+
+typedef struct web web;
+
+/* cfg and its strings must outlive w. Returns BS_OK or BS_ENOMEM. */
+int web_new(web **out, const web_config *cfg);
+void web_free(web *w);
+
+/* Answers one request: out gets the CGI response (header lines, a blank
+ * line, and the body unless the method is HEAD). What the site's owner
+ * should know (a damaged index, a template error) is appended to log as a
+ * line naming the cause, which the answer itself never shows. Returns the
+ * HTTP status. */
+int web_handle(web *w, const web_request *rq, txt_buf *out, txt_buf *log);
 
 #endif

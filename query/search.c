@@ -40,12 +40,10 @@ typedef struct {
 static int dtf_push(dtf_list *l, uint32_t docid, const uint32_t tf[BS_NFIELDS])
 {
     if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        dtf *v = realloc(l->v, cap * sizeof *v);
+        dtf *v = grow_array(l->v, &l->cap, 256, sizeof *v);
         if (!v)
             return -1;
         l->v = v;
-        l->cap = cap;
     }
     l->v[l->n].docid = docid;
     memcpy(l->v[l->n].tf, tf, sizeof l->v[0].tf);
@@ -350,8 +348,7 @@ static int date_set(ctx *c, const qry *q, idset *out)
         if (q->has_until && key_date_value(k.mv_data) > q->until)
             break;
         if (out->n == cap) {
-            cap = cap ? cap * 2 : 256;
-            uint32_t *nv = realloc(out->v, cap * sizeof *nv);
+            uint32_t *nv = grow_array(out->v, &cap, 256, sizeof *nv);
             if (!nv) {
                 mdb_cursor_close(cur);
                 return BS_ENOMEM;
@@ -377,6 +374,91 @@ static int in_set(const idset *s, uint32_t d)
             hi = mid;
     }
     return lo < s->n && s->v[lo] == d;
+}
+
+/* ---- tag facets --------------------------------------------------------------- */
+
+static int by_facet(const void *a, const void *b)
+{
+    const facet *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->tag, y->tag, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* For every tag, the matching posts (the set bits of m, nbits long) that
+ * carry it; keeps the max most frequent in r. A tag's posts are fixed-size
+ * duplicates in the facets table, read a page at a time (MDB_GET_MULTIPLE),
+ * so counting costs about one bit test per tag of every post. */
+static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, results *r)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(c->txn, c->st->facets, &cur);
+    if (rc != 0)
+        return store_fail(c->st, rc, "reading tags");
+    char kind = FACET_TAG;
+    MDB_val k = { 1, &kind }, v;
+    facet *all = NULL;
+    size_t n = 0, cap = 0;
+    int out = BS_OK;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+        if (k.mv_size < 1 || *(const char *)k.mv_data != FACET_TAG)
+            break;
+        const char *tag = (const char *)k.mv_data + 1;
+        size_t tlen = k.mv_size - 1;
+        uint64_t cnt = 0;
+        size_t ndup = 0;
+        MDB_val mk, mv = v;
+        /* a tag of one post has no page of duplicates: its value is v */
+        int single = mdb_cursor_count(cur, &ndup) != 0 || ndup <= 1;
+        for (int mrc = single ? 0 : mdb_cursor_get(cur, &mk, &mv, MDB_GET_MULTIPLE);
+             mrc == 0 && mv.mv_data;
+             mrc = single ? MDB_NOTFOUND : mdb_cursor_get(cur, &mk, &mv, MDB_NEXT_MULTIPLE)) {
+            const uint8_t *p = mv.mv_data;
+            for (size_t i = 0; i + 4 <= mv.mv_size; i += 4) {
+                uint32_t d = codec_get_u32be(p + i);
+                cnt += d < nbits && (m[d >> 6] >> (d & 63) & 1);
+            }
+        }
+        if (cnt == 0)
+            continue;
+        if (n == cap) {
+            facet *na = grow_array(all, &cap, 64, sizeof *na);
+            if (!na) {
+                out = BS_ENOMEM;
+                break;
+            }
+            all = na;
+        }
+        all[n].tag = malloc(tlen + 1);
+        if (!all[n].tag) {
+            out = BS_ENOMEM;
+            break;
+        }
+        memcpy(all[n].tag, tag, tlen);
+        all[n].tag[tlen] = '\0';
+        all[n].len = tlen;
+        all[n].count = cnt;
+        n++;
+    }
+    if (out == BS_OK && rc != 0 && rc != MDB_NOTFOUND)
+        out = store_fail(c->st, rc, "reading tags");
+    mdb_cursor_close(cur);
+    if (out == BS_OK && n > 1)
+        qsort(all, n, sizeof *all, by_facet);
+    size_t keep = out == BS_OK ? (n < max ? n : max) : 0;
+    for (size_t i = keep; i < n; i++)
+        free(all[i].tag);
+    if (keep == 0) {
+        free(all);
+        all = NULL;
+    }
+    r->facets = all;
+    r->nfacets = keep;
+    return out;
 }
 
 /* ---- ranking --------------------------------------------------------------------- */
@@ -514,6 +596,13 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     hit *hits = NULL;
     int (*cmp)(const void *, const void *) = o->sort == SORT_DATE ? by_date : by_rank;
     lens_cache lc = { 0 };         /* field lengths and dates, 64 posts a read */
+    uint64_t *matched_set = NULL, nbits = 0;   /* every match, for the facets */
+    if (rc == BS_OK && o->facets) {
+        nbits = (ss.next_docid + 63) / 64 * 64;
+        matched_set = calloc(nbits / 64 ? nbits / 64 : 1, sizeof *matched_set);
+        if (!matched_set)
+            rc = BS_ENOMEM;
+    }
     int match = o->match;
     if (q->any && match == MATCH_MOST)
         match = MATCH_ANY;
@@ -599,6 +688,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             score *= pow(share, COORD_EXPONENT);
         }
         total++;
+        if (d < nbits)
+            matched_set[d >> 6] |= 1ull << (d & 63);
         if (want == 0)
             continue;
         if (nhits == 0 && !hits) {
@@ -615,6 +706,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             heap_replace_top(hits, nhits, h, cmp);
     }
 
+    if (rc == BS_OK && o->facets && total)
+        rc = count_facets(&c, matched_set, nbits, o->facets, r);
     if (rc == BS_OK) {
         if (nhits > 1)
             qsort(hits, nhits, sizeof *hits, cmp);
@@ -635,6 +728,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     else if (rc != BS_OK && err[0] == '\0')
         snprintf(err, errlen, "%s", st->errmsg);
     free(hits);
+    free(matched_set);
     for (size_t i = 0; lists && i < n; i++)
         free(lists[i].v);
     free(lists);
@@ -658,5 +752,8 @@ void results_free(results *r)
     for (size_t i = 0; i < r->nhl; i++)
         free(r->hl_terms[i]);
     free(r->hl_terms);
+    for (size_t i = 0; i < r->nfacets; i++)
+        free(r->facets[i].tag);
+    free(r->facets);
     memset(r, 0, sizeof *r);
 }

@@ -104,7 +104,7 @@ int main(int argc, char **argv)
     };
     double t0 = now_ms();
     const char *index = NULL;
-    search_opts so = { SORT_RELEVANCE, MATCH_MOST, 0, 10 };
+    search_opts so = { .sort = SORT_RELEVANCE, .match = MATCH_MOST, .limit = 10 };
     size_t page = 0;
     int json = 0, stats = 0, opt;
     txt_buf extra = { 0 };      /* options that are query filters, as query text */

@@ -171,7 +171,7 @@ int main(void)
         qry q;
         results r;
         MDB_txn *txn;
-        search_opts so = { SORT_RELEVANCE, MATCH_ANY, 0, 10 };
+        search_opts so = { .sort = SORT_RELEVANCE, .match = MATCH_ANY, .limit = 10 };
         CHECK(qparse(&q, an, queries[qi], err, sizeof err) == BS_OK, "parse %s", queries[qi]);
         char *terms[16];
         size_t nterms = 0;

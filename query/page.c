@@ -1,0 +1,168 @@
+/* page.c: a page of ranked results as a view (view.h), the one model that
+ * `blogsearch --json`, the command's text output and blogsearch.cgi (JSON
+ * and HTML) all write out. For each post shown: its record from `docs`, its
+ * text from `texts` and the snippet with the matched words. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer/indexer.h"
+#include "query/query.h"
+
+static size_t cp_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* snippet: {text, highlights: [[start, length]...] in code points}, and
+ * with html the text escaped with each highlight in <mark>. */
+static vnode *snippet_view(view *v, const snippet *sn, int html)
+{
+    const char *t = sn->text.p ? sn->text.p : "";
+    vnode *o = vn_obj(v), *hl = vn_arr(v);
+    vn_set(v, o, "text", vn_str(v, t, sn->text.len));
+    for (size_t h = 0; h < sn->nhl; h++) {
+        vnode *pair = vn_arr(v);
+        vn_push(v, pair, vn_int(v, (int64_t)cp_count(t, sn->hl[h].off)));
+        vn_push(v, pair, vn_int(v, (int64_t)cp_count(t + sn->hl[h].off, sn->hl[h].len)));
+        vn_push(v, hl, pair);
+    }
+    vn_set(v, o, "highlights", hl);
+    if (html) {
+        txt_buf b = { 0 };
+        size_t at = 0;
+        for (size_t h = 0; h < sn->nhl; h++) {
+            html_escape(&b, t + at, sn->hl[h].off - at);
+            buf_puts(&b, "<mark>");
+            html_escape(&b, t + sn->hl[h].off, sn->hl[h].len);
+            buf_puts(&b, "</mark>");
+            at = sn->hl[h].off + sn->hl[h].len;
+        }
+        html_escape(&b, t + at, sn->text.len - at);
+        vnode *s = b.err ? NULL : vn_str(v, b.p ? b.p : "", b.len);
+        vn_set(v, o, "html", vn_flag(vn_flag(s, VN_HTML), VN_NOJSON));
+        buf_free(&b);
+    }
+    return o;
+}
+
+static vnode *post_view(view *v, const doc_record *d, const snippet *sn, size_t rank,
+                        double score, const page_opts *po)
+{
+    vnode *o = vn_obj(v);
+    vn_set(v, o, "rank", vn_int(v, (int64_t)rank));
+    if (po->paths)
+        vn_set(v, o, "path", vn_str(v, d->path, d->path_len));
+    vn_set(v, o, "url", vn_str(v, d->url, d->url_len));
+    vn_set(v, o, "title", vn_str(v, d->title, d->title_len));
+    vn_set(v, o, "slug", vn_str(v, d->slug, d->slug_len));
+    if (d->has_date) {
+        char date[32];
+        date_format(d->date, date);
+        vn_set(v, o, "date", vn_cstr(v, date));
+        if (po->html)
+            vn_set(v, o, "day", vn_flag(vn_str(v, date, 10), VN_NOJSON));
+    } else {
+        vn_set(v, o, "date", vn_null(v));
+    }
+    vnode *tags = vn_arr(v);
+    for (size_t t = 0; t < d->ntags; t++)
+        vn_push(v, tags, vn_str(v, d->tags[t], d->tag_len[t]));
+    vn_set(v, o, "tags", tags);
+    if (po->html && po->tag_link) {
+        vnode *links = vn_arr(v);
+        txt_buf url = { 0 };
+        for (size_t t = 0; t < d->ntags; t++) {
+            buf_reset(&url);
+            po->tag_link(po->tag_ctx, &url, d->tags[t], d->tag_len[t]);
+            vnode *l = vn_obj(v);
+            vn_set(v, l, "name", vn_str(v, d->tags[t], d->tag_len[t]));
+            vn_set(v, l, "url", url.err ? NULL : vn_str(v, url.p ? url.p : "", url.len));
+            vn_push(v, links, l);
+        }
+        buf_free(&url);
+        vn_set(v, o, "tag_links", vn_flag(links, VN_NOJSON));
+    }
+    vn_set(v, o, "category", vn_str(v, d->category, d->category_len));
+    vn_set(v, o, "score", vn_num(v, score));
+    if (sn)
+        vn_set(v, o, "snippet", snippet_view(v, sn, po->html));
+    return o;
+}
+
+vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const results *r,
+                  const search_opts *so, const page_opts *po, int *rc, char *err,
+                  size_t errlen)
+{
+    vnode *root = vn_obj(v), *list = vn_arr(v);
+    txt_buf body = { 0 };
+    *rc = BS_OK;
+    vn_set(v, root, "query", vn_str(v, po->query ? po->query : "", po->query_len));
+    vn_set(v, root, "total", vn_int(v, (int64_t)r->total));
+    vn_set(v, root, "offset", vn_int(v, (int64_t)so->offset));
+    vn_set(v, root, "limit", vn_int(v, (int64_t)so->limit));
+    for (size_t i = 0; i < r->n; i++) {
+        uint8_t k4[4];
+        key_docid(k4, r->hits[i].docid);
+        MDB_val k = { 4, k4 }, val;
+        doc_record d;
+        const char *why;
+        if (mdb_get(txn, st->docs, &k, &val) != 0
+            || codec_doc_decode(val.mv_data, val.mv_size, &d, &why) != BS_OK) {
+            snprintf(err, errlen, "the index is damaged (post %u); rebuild it with "
+                     "blogsearch-index --full", r->hits[i].docid);
+            *rc = BS_ECORRUPT;
+            break;
+        }
+        snippet sn = { 0 }, *shown = NULL;
+        if (po->snippet_chars) {
+            *rc = store_read_text(st, txn, r->hits[i].docid, d.body_bytes, &body);
+            if (*rc != BS_OK) {
+                snprintf(err, errlen, "%s", st->errmsg);
+                codec_doc_free(&d);
+                break;
+            }
+            /* a title-only match shows the description, or the opening lines */
+            if (snippet_make(&sn, an, body.p, body.len, r->hl_terms, r->nhl,
+                             po->snippet_chars) != 0) {
+                *rc = BS_ENOMEM;
+                codec_doc_free(&d);
+                break;
+            }
+            if (sn.nhl == 0 && d.description_len) {
+                snippet_free(&sn);
+                if (snippet_make(&sn, an, d.description, d.description_len, r->hl_terms,
+                                 r->nhl, po->snippet_chars) != 0) {
+                    *rc = BS_ENOMEM;
+                    codec_doc_free(&d);
+                    break;
+                }
+            }
+            shown = &sn;
+        }
+        vn_push(v, list, post_view(v, &d, shown, so->offset + i + 1, r->hits[i].score, po));
+        snippet_free(&sn);
+        codec_doc_free(&d);
+    }
+    buf_free(&body);
+    vn_set(v, root, "results", list);
+    if (*rc == BS_OK && so->facets) {
+        vnode *facets = vn_obj(v), *tags = vn_arr(v);
+        for (size_t i = 0; i < r->nfacets; i++) {
+            vnode *f = vn_obj(v);
+            vn_set(v, f, "tag", vn_str(v, r->facets[i].tag, r->facets[i].len));
+            vn_set(v, f, "count", vn_int(v, (int64_t)r->facets[i].count));
+            vn_push(v, tags, f);
+        }
+        vn_set(v, facets, "tags", tags);
+        vn_set(v, root, "facets", facets);
+    }
+    if (*rc == BS_OK && view_failed(v)) {
+        *rc = BS_ENOMEM;
+        snprintf(err, errlen, "out of memory");
+    }
+    return *rc == BS_OK ? root : NULL;
+}

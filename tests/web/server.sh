@@ -1,0 +1,90 @@
+# tests/web/server.sh: a real web server for the web tests, sourced by them.
+# web_start indexes the sample posts in data/ and starts lighttpd on
+# 127.0.0.1 on a free port, serving
+#   /search/                        the search box (www/)
+#   /cgi-bin/blogsearch.cgi         blogsearch.cgi through mod_cgi, a process
+#                                   per request
+#   /fcgi/blogsearch                the same program resident, through
+#                                   mod_fastcgi (when built with FastCGI)
+#   /static.txt                     a small static file, the server's ceiling
+# and web_stop stops it by its PID. Needs: BUILD (the build directory), SRC
+# (the source tree), WEB (a scratch directory). Sets PORT, BASE, FASTCGI
+# (1 when /fcgi/ is served). Environment for the CGI: CGI_ENV_EXTRA, lines
+# of lighttpd setenv pairs ("NAME" => "value",) added to the CGI's.
+# The index may be given as WEB_INDEX (else one of data/samples is built).
+
+web_free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+web_start() {
+  : "${BUILD:?}" "${SRC:?}" "${WEB:?}"
+  mkdir -p "$WEB/htdocs/cgi-bin" "$WEB/htdocs/search" "$WEB/log"
+  if [ -z "${WEB_INDEX:-}" ]; then
+    WEB_INDEX=$WEB/index
+    "$BUILD/blogsearch-index" -q --index "$WEB_INDEX" --url-prefix /posts/ "$SRC/data/samples"
+  fi
+  cp "$BUILD/blogsearch.cgi" "$WEB/htdocs/cgi-bin/blogsearch.cgi"
+  if [ -d "$SRC/www" ]; then cp "$SRC"/www/* "$WEB/htdocs/search/"; fi
+  printf 'ok\n' >"$WEB/htdocs/static.txt"
+  FASTCGI=0
+  if "$BUILD/blogsearch.cgi" --version | grep -q "with FastCGI"; then
+    FASTCGI=1
+  fi
+  PORT=$(web_free_port)
+  BASE=http://127.0.0.1:$PORT
+  local fcgi=""
+  if [ "$FASTCGI" = 1 ]; then
+    fcgi="
+fastcgi.server = ( \"/fcgi/blogsearch\" => ((
+  \"socket\" => \"$WEB/fcgi.sock\",
+  \"bin-path\" => \"$BUILD/blogsearch.cgi\",
+  \"bin-environment\" => ( \"BLOGSEARCH_INDEX\" => \"$WEB_INDEX\", \"BLOGSEARCH_TEMPLATE\" => \"${WEB_TEMPLATE:-$SRC/data/templates/results.html}\" ),
+  \"check-local\" => \"disable\",
+  \"max-procs\" => 2,
+  \"min-procs\" => 1
+)) )"
+  fi
+  cat >"$WEB/lighttpd.conf" <<EOF
+server.modules = ( "mod_setenv", "mod_cgi", "mod_fastcgi", "mod_accesslog" )
+server.bind = "127.0.0.1"
+server.port = $PORT
+server.document-root = "$WEB/htdocs"
+server.errorlog = "$WEB/log/error.log"
+accesslog.filename = "$WEB/log/access.log"
+server.pid-file = "$WEB/lighttpd.pid"
+server.max-connections = 1024
+index-file.names = ( "index.html" )
+mimetype.assign = ( ".html" => "text/html; charset=utf-8", ".js" => "text/javascript; charset=utf-8",
+                    ".css" => "text/css; charset=utf-8", ".txt" => "text/plain; charset=utf-8" )
+\$HTTP["url"] =~ "^/cgi-bin/" {
+  cgi.assign = ( ".cgi" => "" )
+  setenv.add-environment = ( "BLOGSEARCH_INDEX" => "$WEB_INDEX",
+                             "BLOGSEARCH_TEMPLATE" => "${WEB_TEMPLATE:-$SRC/data/templates/results.html}",
+                             ${CGI_ENV_EXTRA:-} )
+}
+$fcgi
+EOF
+  lighttpd -tt -f "$WEB/lighttpd.conf" >/dev/null || { echo "web_start: lighttpd refuses $WEB/lighttpd.conf" >&2; return 1; }
+  lighttpd -D -f "$WEB/lighttpd.conf" 2>>"$WEB/log/stderr" &
+  WEB_PID=$!
+  local i
+  for i in $(seq 100); do
+    if curl -fs -o /dev/null "$BASE/static.txt"; then
+      return 0
+    fi
+    kill -0 "$WEB_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "web_start: lighttpd did not answer on $BASE; its log:" >&2
+  cat "$WEB/log/error.log" "$WEB/log/stderr" >&2 2>/dev/null
+  return 1
+}
+
+web_stop() {
+  if [ -n "${WEB_PID:-}" ]; then
+    kill "$WEB_PID" 2>/dev/null
+    wait "$WEB_PID" 2>/dev/null
+    WEB_PID=
+  fi
+}

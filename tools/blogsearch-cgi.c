@@ -1,0 +1,139 @@
+/* blogsearch.cgi: the search box's endpoint under a web server, as a CGI/1.1
+ * program (RFC 3875), one process per request, or, built with FastCGI
+ * (libfcgi) and started by a FastCGI process manager, resident and
+ * answering request after request with the index kept open. query/web.c
+ * does the work; this file reads the environment and writes the answer.
+ *
+ * Environment, set in the web server's configuration, never from a request:
+ *   BLOGSEARCH_INDEX     the index directory (default BS_CGI_INDEX)
+ *   BLOGSEARCH_TEMPLATE  the HTML results template (default: the installed
+ *                        copy if present, else the one built in)
+ *   BLOGSEARCH_CORS      origins allowed to read the JSON: "*" or a list */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#ifdef BS_FASTCGI
+#include <fcgi_stdio.h>
+#define FASTCGI_NOTE " with FastCGI"
+#define FASTCGI_OR " or FastCGI"
+#else
+#define FASTCGI_NOTE ""
+#define FASTCGI_OR ""
+#endif
+
+#include "query/query.h"
+
+#ifndef BS_CGI_INDEX
+#define BS_CGI_INDEX "/var/lib/blogsearch/index"
+#endif
+#ifndef BS_CGI_TEMPLATE
+#define BS_CGI_TEMPLATE "/usr/local/share/blogsearch/templates/results.html"
+#endif
+
+extern const char bs_results_template[];
+extern const size_t bs_results_template_len;
+
+/* The whole of a template file, or NULL with errno set. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    txt_buf b = { 0 };
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_put(&b, chunk, n);
+    int bad = ferror(f) || b.err;
+    fclose(f);
+    if (bad) {
+        buf_free(&b);
+        errno = EIO;
+        return NULL;
+    }
+    *len = b.len;
+    return b.p ? b.p : calloc(1, 1);
+}
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "--help") == 0)) {
+        /* write(2): FastCGI's stdio writes nowhere before FCGI_Accept */
+        char msg[512];
+        int n = snprintf(msg, sizeof msg,
+                         "blogsearch.cgi %s%s: the search endpoint for a web server "
+                         "(CGI/1.1%s).\nEnvironment: BLOGSEARCH_INDEX (default %s),\n"
+                         "BLOGSEARCH_TEMPLATE, BLOGSEARCH_CORS. See blogsearch.cgi(8).\n",
+                         BS_VERSION, FASTCGI_NOTE, FASTCGI_OR, BS_CGI_INDEX);
+        return n > 0 && write(STDOUT_FILENO, msg, (size_t)n) == n ? 0 : 1;
+    }
+    /* the template: the site's own, else the installed copy, else built in */
+    const char *tpl_path = env("BLOGSEARCH_TEMPLATE");
+    char *tpl_own = NULL;
+    size_t tpl_len = 0;
+    web_config cfg = { .index = env("BLOGSEARCH_INDEX") ? env("BLOGSEARCH_INDEX") : BS_CGI_INDEX,
+                       .cors = env("BLOGSEARCH_CORS") };
+    if (tpl_path) {
+        tpl_own = read_file(tpl_path, &tpl_len);
+        if (!tpl_own)
+            fprintf(stderr, "blogsearch.cgi: the template %s: %s; using the built-in one\n",
+                    tpl_path, strerror(errno));
+    } else if ((tpl_own = read_file(BS_CGI_TEMPLATE, &tpl_len))) {
+        tpl_path = BS_CGI_TEMPLATE;
+    }
+    if (tpl_own) {
+        cfg.tpl = tpl_own;
+        cfg.tpl_len = tpl_len;
+        cfg.tpl_name = tpl_path;
+    } else {
+        cfg.tpl = bs_results_template;
+        cfg.tpl_len = bs_results_template_len;
+        cfg.tpl_name = "(built in)";
+    }
+#ifdef BS_FASTCGI
+    cfg.keep_open = 1;
+#endif
+    web *w;
+    if (web_new(&w, &cfg) != BS_OK) {
+        fputs("Status: 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\n"
+              "out of memory\n", stdout);
+        free(tpl_own);
+        return 1;
+    }
+    txt_buf out = { 0 }, log = { 0 };
+#ifdef BS_FASTCGI
+    while (FCGI_Accept() >= 0) {
+#endif
+        web_request rq = { getenv("REQUEST_METHOD"), getenv("QUERY_STRING"),
+                           getenv("HTTP_ACCEPT"), getenv("HTTP_ORIGIN"),
+                           getenv("SCRIPT_NAME") };
+        buf_reset(&out);
+        buf_reset(&log);
+        web_handle(w, &rq, &out, &log);
+        if (out.err)
+            fputs("Status: 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\n"
+                  "out of memory\n", stdout);
+        else
+            fwrite(out.p, 1, out.len, stdout);
+        fflush(stdout);
+        if (log.len)
+            fwrite(log.p, 1, log.len, stderr);
+#ifdef BS_FASTCGI
+    }
+#endif
+    buf_free(&out);
+    buf_free(&log);
+    web_free(w);
+    free(tpl_own);
+    return 0;
+}
