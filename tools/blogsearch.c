@@ -60,20 +60,62 @@ static void usage(FILE *f)
           "Exit status: 0 found, 1 nothing found, 2 error.\n", f);
 }
 
-static void json_str(FILE *f, const char *s, size_t len)
+/* Bytes of the first n code points of s. */
+static size_t cp_bytes(const char *s, size_t len, size_t n)
 {
-    txt_buf b = { 0 };
-    buf_put_json(&b, s, len);
-    fwrite(b.p, 1, b.len, f);
-    buf_free(&b);
+    size_t i = 0;
+    for (; i < len && n; n--)
+        for (i++; i < len && ((unsigned char)s[i] & 0xC0) == 0x80; i++)
+            ;
+    return i;
 }
 
-static size_t cp_count(const char *s, size_t len)
+/* Prints each result: rank, title, date, tags; where it is; the snippet
+ * with the matched words in bold on a terminal, between * otherwise. */
+static void print_text(const vnode *list, int tty)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
+    const char *on = tty ? "\033[1m" : "*", *off = tty ? "\033[0m" : "*";
+    char cwd[4096];
+    size_t cwd_len = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+    for (size_t i = 0; i < vn_len(list); i++) {
+        const vnode *o = vn_at(list, i), *tags = vn_get(o, "tags");
+        size_t len;
+        const char *title = vn_text(vn_get(o, "title"), &len), *date;
+        printf("%lld. %.*s", (long long)vn_number(vn_get(o, "rank")), (int)len, title);
+        if ((date = vn_text(vn_get(o, "date"), &len)))
+            printf("  (%.10s)", date);
+        for (size_t t = 0; t < vn_len(tags); t++) {
+            const char *tag = vn_text(vn_at(tags, t), &len);
+            printf("%s%.*s%s", t ? ", " : "  [", (int)len, tag, t + 1 == vn_len(tags) ? "]" : "");
+        }
+        /* the URL, else the path, relative when below the working directory */
+        size_t wlen;
+        const char *where = vn_text(vn_get(o, "url"), &wlen);
+        if (!wlen) {
+            where = vn_text(vn_get(o, "path"), &wlen);
+            if (cwd_len && wlen > cwd_len && strncmp(where, cwd, cwd_len) == 0
+                && where[cwd_len] == '/') {
+                where += cwd_len + 1;
+                wlen -= cwd_len + 1;
+            }
+        }
+        printf("\n   %.*s\n   ", (int)wlen, where);
+        const vnode *sn = vn_get(o, "snippet"), *hl = vn_get(sn, "highlights");
+        size_t tlen, at = 0;
+        const char *text = vn_text(vn_get(sn, "text"), &tlen);
+        for (size_t h = 0; text && h < vn_len(hl); h++) {
+            const vnode *pair = vn_at(hl, h);
+            size_t from = cp_bytes(text, tlen, (size_t)vn_number(vn_at(pair, 0)));
+            size_t to = from + cp_bytes(text + from, tlen - from, (size_t)vn_number(vn_at(pair, 1)));
+            if (from < at)
+                continue;
+            printf("%.*s%s%.*s%s", (int)(from - at), text + at, on, (int)(to - from), text + from, off);
+            at = to;
+        }
+        if (text)
+            fwrite(text + at, 1, tlen - at, stdout);
+        printf("\n\n");
+    }
 }
 
 static int parse_count(const char *s, size_t *out)
@@ -196,7 +238,8 @@ int main(int argc, char **argv)
     qry q = { 0 };
     MDB_txn *txn = NULL;
     results r = { 0 };
-    txt_buf full = { 0 }, body = { 0 };
+    txt_buf full = { 0 };
+    view *v = NULL;
     char err[1024];
     if (qtext.len == 0 && extra.len == 0) {
         fprintf(stderr, "blogsearch: no query; try: blogsearch \"виртуализация docker\"\n");
@@ -232,111 +275,31 @@ int main(int argc, char **argv)
     }
 
     int tty = isatty(STDOUT_FILENO);
-    char cwd[4096];
-    size_t cwd_len = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
-    const char *on = tty ? "\033[1m" : "*", *off = tty ? "\033[0m" : "*";
-    if (json) {
-        printf("{\"query\": ");
-        json_str(stdout, qtext.p ? qtext.p : "", qtext.len);
-        printf(", \"total\": %llu, \"offset\": %zu, \"limit\": %zu, \"results\": [",
-               (unsigned long long)r.total, so.offset, so.limit);
+    page_opts po = { .query = qtext.p ? qtext.p : "", .query_len = qtext.len,
+                     .snippet_chars = SNIPPET_CHARS, .paths = 1 };
+    v = view_new();
+    vnode *pg = v ? page_build(v, st, txn, an, &r, &so, &po, &rc, err, sizeof err) : NULL;
+    if (!v)
+        rc = BS_ENOMEM;
+    if (!pg) {
+        fprintf(stderr, "blogsearch: %s\n", rc == BS_ENOMEM ? "out of memory" : err);
+        goto out;
     }
-    for (size_t i = 0; i < r.n && rc == BS_OK; i++) {
-        uint8_t k4[4];
-        key_docid(k4, r.hits[i].docid);
-        MDB_val k = { 4, k4 }, v;
-        doc_record d;
-        const char *why;
-        if (mdb_get(txn, st->docs, &k, &v) != 0 || codec_doc_decode(v.mv_data, v.mv_size, &d, &why) != BS_OK) {
-            fprintf(stderr, "blogsearch: the index %s is damaged (post %u); rebuild it with "
-                    "blogsearch-index --full\n", index, r.hits[i].docid);
-            rc = BS_ECORRUPT;
-            break;
-        }
-        snippet sn;
-        rc = store_read_text(st, txn, r.hits[i].docid, d.body_bytes, &body);
-        if (rc != BS_OK) {
-            fprintf(stderr, "blogsearch: %s\n", st->errmsg);
-            codec_doc_free(&d);
-            break;
-        }
-        /* a title-only match shows the description, or the opening lines */
-        const char *src = body.p;
-        size_t srclen = body.len;
-        if (snippet_make(&sn, an, src, srclen, r.hl_terms, r.nhl, SNIPPET_CHARS) == 0
-            && sn.nhl == 0 && d.description_len) {
-            snippet_free(&sn);
-            snippet_make(&sn, an, d.description, d.description_len, r.hl_terms, r.nhl,
-                         SNIPPET_CHARS);
-        }
-        char date[32] = "";
-        if (d.has_date)
-            date_format(d.date, date);
-        if (json) {
-            printf("%s\n  {\"rank\": %zu, \"path\": ", i ? "," : "", so.offset + i + 1);
-            json_str(stdout, d.path, d.path_len);
-            printf(", \"url\": ");
-            json_str(stdout, d.url, d.url_len);
-            printf(", \"title\": ");
-            json_str(stdout, d.title, d.title_len);
-            printf(", \"slug\": ");
-            json_str(stdout, d.slug, d.slug_len);
-            printf(", \"date\": ");
-            if (d.has_date)
-                json_str(stdout, date, strlen(date));
-            else
-                printf("null");
-            printf(", \"tags\": [");
-            for (size_t t = 0; t < d.ntags; t++) {
-                if (t)
-                    printf(", ");
-                json_str(stdout, d.tags[t], d.tag_len[t]);
-            }
-            printf("], \"category\": ");
-            json_str(stdout, d.category, d.category_len);
-            printf(", \"score\": %.4f, \"snippet\": {\"text\": ", r.hits[i].score);
-            json_str(stdout, sn.text.p ? sn.text.p : "", sn.text.len);
-            printf(", \"highlights\": [");
-            for (size_t h = 0; h < sn.nhl; h++)
-                printf("%s[%zu, %zu]", h ? ", " : "", cp_count(sn.text.p, sn.hl[h].off),
-                       cp_count(sn.text.p + sn.hl[h].off, sn.hl[h].len));
-            printf("]}}");
-        } else {
-            printf("%zu. %.*s", so.offset + i + 1, (int)d.title_len, d.title);
-            if (d.has_date)
-                printf("  (%.10s)", date);
-            if (d.ntags) {
-                printf("  [");
-                for (size_t t = 0; t < d.ntags; t++)
-                    printf("%s%.*s", t ? ", " : "", (int)d.tag_len[t], d.tags[t]);
-                printf("]");
-            }
-            /* the URL, else the path, relative when below the working directory */
-            const char *where = d.url_len ? d.url : d.path;
-            size_t wlen = d.url_len ? d.url_len : d.path_len;
-            if (!d.url_len && cwd_len && wlen > cwd_len && strncmp(where, cwd, cwd_len) == 0
-                && where[cwd_len] == '/') {
-                where += cwd_len + 1;
-                wlen -= cwd_len + 1;
-            }
-            printf("\n   %.*s\n   ", (int)wlen, where);
-            size_t at = 0;
-            for (size_t h = 0; h < sn.nhl; h++) {
-                fwrite(sn.text.p + at, 1, sn.hl[h].off - at, stdout);
-                printf("%s%.*s%s", on, (int)sn.hl[h].len, sn.text.p + sn.hl[h].off, off);
-                at = sn.hl[h].off + sn.hl[h].len;
-            }
-            if (sn.text.p)
-                fwrite(sn.text.p + at, 1, sn.text.len - at, stdout);
-            printf("\n\n");
-        }
-        snippet_free(&sn);
-        codec_doc_free(&d);
-    }
+    if (!json)
+        print_text(vn_get(pg, "results"), tty);
     double took = now_ms() - t0;
-    if (json)
-        printf("%s], \"took_ms\": %.1f}\n", r.n ? "\n" : "", took);
-    else if (r.total == 0)
+    if (json) {
+        txt_buf out = { 0 };
+        vn_set(v, pg, "took_ms", vn_num(v, (double)(int64_t)(took * 10) / 10));
+        if (view_failed(v) || view_json(&out, pg, tty ? 2 : 0) != 0 || out.err) {
+            fprintf(stderr, "blogsearch: out of memory\n");
+            rc = BS_ENOMEM;
+        } else {
+            buf_putc(&out, '\n');
+            fwrite(out.p, 1, out.len, stdout);
+        }
+        buf_free(&out);
+    } else if (r.total == 0)
         printf("Nothing found for \"%s\" (%.1f ms).\n", qtext.p ? qtext.p : "", took);
     else
         printf("%llu post%s found, %zu to %zu shown (%.1f ms).\n", (unsigned long long)r.total,
@@ -344,7 +307,7 @@ int main(int argc, char **argv)
     if (rc == BS_OK)
         status = r.total > 0 ? EXIT_FOUND : EXIT_NONE;
 out:
-    buf_free(&body);
+    view_free(v);
     results_free(&r);
     if (txn)
         mdb_txn_abort(txn);
