@@ -221,6 +221,12 @@ static int field_word(parser *p, const char *name, size_t nlen, size_t off, int 
 
 int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen)
 {
+    return qparse_filtered(q, an, text, 0, err, errlen);
+}
+
+int qparse_filtered(qry *q, an_analyzer *an, const char *text, int filters_outside, char *err,
+                    size_t errlen)
+{
     parser p = { q, an, text, err, errlen };
     size_t i = 0, len = strlen(text);
     memset(q, 0, sizeof *q);
@@ -299,7 +305,8 @@ int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen)
             words += !q->c[c].all_stop || q->c[c].nterms > 1;
         }
     }
-    int filters = q->ntags || q->category || q->author || q->has_since || q->has_until;
+    int filters = filters_outside || q->ntags || q->category || q->author || q->has_since
+                  || q->has_until;
     if (q->n == 0 && !filters)
         return fail(&p, 0, "the query has no words to search for");
     if (positive == 0 && !filters)

@@ -42,6 +42,11 @@ typedef struct {
  * names the position (1-based, in characters) in err. */
 #define BS_EQUERY (-5)
 int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen);
+/* The same, for a query whose filters come from elsewhere (blogsearch.cgi's
+ * tag= and since=): with filters_outside, a text of no words or only
+ * exclusions is no error. */
+int qparse_filtered(qry *q, an_analyzer *an, const char *text, int filters_outside, char *err,
+                    size_t errlen);
 void qry_free(qry *q);
 /* Adds a tag filter, as tag:"..." in the text would. BS_OK or BS_ENOMEM. */
 int qry_add_tag(qry *q, const char *tag, size_t len);

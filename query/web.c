@@ -597,8 +597,6 @@ static int open_index(web *w, req *r, txt_buf *log)
 static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, txt_buf *log)
 {
     double t0 = now_ms();
-    int searched = *r->q || r->ntags || (r->category && *r->category) || (r->since && *r->since)
-                   || (r->until && *r->until);
     qry q = { 0 };
     results res = { 0 };
     MDB_txn *txn = NULL;
@@ -608,13 +606,19 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     search_opts so = { .sort = r->sort_date ? SORT_DATE : SORT_RELEVANCE, .match = MATCH_MOST,
                        .offset = (r->page - 1) * r->per_page, .limit = r->per_page,
                        .facets = WEB_FACETS };
+    int searched = *r->q || r->ntags || (r->category && *r->category) || (r->since && *r->since)
+                   || (r->until && *r->until);
     if (searched && open_index(w, r, log) != 0)
         goto fail;
     if (!w->an && an_new(&w->an, 0) != 0) {
         bad(r, 500, NULL, "out of memory");
         goto fail;
     }
-    int rc = qparse(&q, w->an, r->q, err, sizeof err);
+    int filters = r->ntags || (r->category && *r->category) || (r->since && *r->since)
+                  || (r->until && *r->until);
+    int rc = BS_OK;
+    if (*r->q || filters)      /* a request of nothing gets the empty page */
+        rc = qparse_filtered(&q, w->an, r->q, filters, err, sizeof err);
     if (rc == BS_EQUERY) {
         bad(r, 400, "q", "parameter q: %s", err);
         goto fail;

@@ -2,8 +2,11 @@
 # Installs the Debian packages blogsearch needs, only those missing.
 # Usage: tools/install-deps.sh [build|test|bench]...   (default: build)
 #   build  compiler, CMake and the three libraries blogsearch links
-#   test   what the test suite runs besides: python3 for the end-to-end checks
-#   bench  the peers measured beside blogsearch: Xapian and SQLite FTS5
+#   test   what the test suite runs besides: python3 for the end-to-end checks,
+#          lighttpd and curl for the CGI, FastCGI's library, and Chromium with
+#          Node.js (npm) for the browser test of the search box
+#   bench  the peers measured beside blogsearch (Xapian, SQLite FTS5) and the
+#          load generator for the web benchmark (wrk)
 # Run as root (or with sudo available) on Debian 12 or a derivative.
 set -eu
 
@@ -13,8 +16,10 @@ want=""
 for group in "$@"; do
   case "$group" in
     build) want="$want $build" ;;
-    test)  want="$want $build python3" ;;
-    bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian time hyperfine" ;;
+    test)  want="$want $build python3 lighttpd curl libfcgi-dev chromium"
+           # Node.js from Debian only when the machine has none of its own
+           command -v npm >/dev/null 2>&1 || want="$want nodejs npm" ;;
+    bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian time hyperfine wrk lighttpd curl libfcgi-dev" ;;
     *) echo "install-deps.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
   esac
 done

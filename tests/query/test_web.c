@@ -1,0 +1,260 @@
+/* test_web.c: blogsearch.cgi's logic (query/web.c) in-process, one table
+ * row per request: the status, the format, the headers every answer must
+ * carry, what the body must and must not hold. The index is the sample
+ * posts of data/ (argv[1]), built by the real writer. Run under the
+ * sanitizers, this is also the leak check of the request path, which the
+ * web-server tests cannot see (a CGI's exit status is lost there). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "indexer/indexer.h"
+#include "query/query.h"
+#include "test.h"
+
+typedef struct {
+    int line;
+    const char *method, *query, *accept, *origin;
+    int status;
+    int json;                  /* 1 JSON, 0 HTML */
+    const char *has[4];        /* in the answer (headers and body) */
+    const char *hasnt[3];
+} row;
+
+#define R __LINE__
+
+static const row rows[] = {
+    /* the format: the parameter, else Accept, else HTML */
+    { R, "GET", "q=docker&format=json", NULL, NULL, 200, 1,
+      { "\"total\": 8", "\"facets\": {\"tags\": [{\"tag\": \"docker\"", "\"links\": {" },
+      { "\"path\"", "Vary: Accept" } },
+    { R, "GET", "q=docker", "application/json", NULL, 200, 1, { "Vary: Accept", "\"total\": 8" }, { NULL } },
+    { R, "GET", "q=docker", "text/html,application/xhtml+xml,*/*;q=0.8", NULL, 200, 0,
+      { "Vary: Accept", "<mark>" }, { NULL } },
+    { R, "GET", "q=docker", "application/json;q=0.5, text/html", NULL, 200, 0, { "<mark>" }, { NULL } },
+    { R, "GET", "q=docker", "text/html;q=0.1, application/*", NULL, 200, 1, { "\"total\"" }, { NULL } },
+    { R, "GET", "q=docker", NULL, NULL, 200, 0, { "<!DOCTYPE html>" }, { NULL } },
+    { R, "GET", "q=docker&format=html", "application/json", NULL, 200, 0, { "<mark>" },
+      { "Vary: Accept" } },
+    /* decoding: + is a space, %XX a byte, Cyrillic through escapes */
+    { R, "GET", "q=%D0%B2%D0%B8%D1%80%D1%82%D1%83%D0%B0%D0%BB%D0%B8%D0%B7%D0%B0%D1%86%D0%B8%D1%8F+docker&format=json",
+      NULL, NULL, 200, 1, { "\"query\": \"виртуализация docker\"" }, { NULL } },
+    { R, "GET", "q=docker&utm_source=x&format=json", NULL, NULL, 200, 1, { "\"total\": 8" }, { NULL } },
+    { R, "GET", "&&q=docker&&format=json&", NULL, NULL, 200, 1, { "\"total\": 8" }, { NULL } },
+    /* filters and paging */
+    { R, "GET", "q=docker&tag=podman&format=json", NULL, NULL, 200, 1, { "\"total\": 1" }, { NULL } },
+    { R, "GET", "tag=docker&tag=containers&format=json", NULL, NULL, 200, 1, { "\"total\": 4" }, { NULL } },
+    { R, "GET", "q=docker&per_page=3&page=2&format=json", NULL, NULL, 200, 1,
+      { "\"offset\": 3", "\"pages\": 3", "\"rank\": 4,", "page=3&format=json\", \"last\"" }, { NULL } },
+    { R, "GET", "q=docker&per_page=3&page=3&format=json", NULL, NULL, 200, 1,
+      { "\"next\": null", "\"rank\": 7," }, { NULL } },
+    { R, "GET", "q=docker&sort=date&since=2018&until=2022-12-31&format=json", NULL, NULL, 200, 1,
+      { "since=2018&until=2022-12-31&sort=date" }, { NULL } },
+    { R, "GET", "q=&format=json", NULL, NULL, 200, 1, { "\"total\": 0", "\"results\": []" }, { NULL } },
+    { R, "GET", "", NULL, NULL, 200, 0, { "<form" }, { "bs-summary" } },
+    { R, "GET", "q=zzzzqqqq&format=json", NULL, NULL, 200, 1, { "\"total\": 0", "\"pages\": 1" }, { NULL } },
+    { R, "HEAD", "q=docker&format=json", NULL, NULL, 200, 1, { "Content-Length: " },
+      { "\"total\"" } },
+    /* escaping: the request's text and a post's title holding HTML */
+    { R, "GET", "q=%3Cscript%3Ealert(1)%3C/script%3E", NULL, NULL, 200, 0,
+      { "value=\"&lt;script&gt;alert(1)&lt;/script&gt;\"" }, { "<script>alert" } },
+    { R, "GET", "q=%3Cscript%3Ealert(1)%3C/script%3E&format=json", NULL, NULL, 200, 1,
+      { "\"query\": \"<script>alert(1)</script>\"" }, { NULL } },
+    { R, "GET", "q=%22%3Cscript%3E%22&format=html", NULL, NULL, 200, 0, { "&lt;script&gt;" },
+      { "<script>" } },
+    /* errors: 400 naming the parameter */
+    { R, "GET", "q=%ZZ&format=json", NULL, NULL, 400, 1,
+      { "\"parameter\": \"q\"", "percent-escape", "Cache-Control: no-store" }, { NULL } },
+    { R, "GET", "q=%4&format=json", NULL, NULL, 400, 1, { "percent-escape" }, { NULL } },
+    { R, "GET", "q=%C0%AF&format=json", NULL, NULL, 400, 1, { "not valid UTF-8" }, { NULL } },
+    { R, "GET", "q=a%00b&format=json", NULL, NULL, 400, 1, { "not valid UTF-8" }, { NULL } },
+    { R, "GET", "q=%FF", NULL, NULL, 400, 0, { "bs-error", "not valid UTF-8" }, { NULL } },
+    { R, "GET", "q=a&q=b&format=json", NULL, NULL, 400, 1, { "given twice" }, { NULL } },
+    { R, "GET", "q=%22unclosed&format=json", NULL, NULL, 400, 1,
+      { "query position 1", "\"parameter\": \"q\"" }, { NULL } },
+    { R, "GET", "page=0&q=a&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"page\"" }, { NULL } },
+    { R, "GET", "page=1001&q=a&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"page\"" }, { NULL } },
+    { R, "GET", "page=x&q=a&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"page\"" }, { NULL } },
+    { R, "GET", "q=docker&page=4&per_page=3&format=json", NULL, NULL, 400, 1,
+      { "past the last page, 3" }, { NULL } },
+    { R, "GET", "q=zzzzqqqq&page=2&format=json", NULL, NULL, 400, 1, { "past the last page, 1" }, { NULL } },
+    { R, "GET", "per_page=51&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"per_page\"" }, { NULL } },
+    { R, "GET", "per_page=0&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"per_page\"" }, { NULL } },
+    { R, "GET", "sort=new&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"sort\"" }, { NULL } },
+    { R, "GET", "since=2015-13&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"since\"" }, { NULL } },
+    { R, "GET", "until=soon&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"until\"" }, { NULL } },
+    { R, "GET", "format=xml", "application/json", NULL, 400, 1, { "\"parameter\": \"format\"" }, { NULL } },
+    { R, "GET", "q=%ZZ&format=json&x=%C0", NULL, NULL, 400, 1, { "percent-escape" }, { NULL } },
+    /* methods */
+    { R, "POST", "q=docker&format=json", NULL, NULL, 405, 1, { "Allow: GET, HEAD", "POST" }, { NULL } },
+    { R, "DELETE", "", NULL, NULL, 405, 0, { "Allow: GET, HEAD" }, { NULL } },
+    { R, NULL, "", NULL, NULL, 405, 0, { "(none)" }, { NULL } },
+};
+
+/* The query of 257 bytes and of 256. */
+static void long_queries(web *w)
+{
+    char q[400] = "format=json&q=";
+    size_t at = strlen(q);
+    /* words of 7 bytes (a longer one would not be a term) */
+    for (size_t i = 0; i < 257; i++)
+        q[at + i] = "docker+"[i % 7];
+    q[at + 257] = '\0';
+    txt_buf out = { 0 }, log = { 0 };
+    web_request rq = { "GET", q, NULL, NULL, NULL };
+    CHECK(web_handle(w, &rq, &out, &log) == 400 && strstr(out.p, "257 bytes"),
+          "a 257-byte query is a 400");
+    q[at + 256] = '\0';
+    buf_reset(&out);
+    CHECK(web_handle(w, &rq, &out, &log) == 200, "a 256-byte query is answered");
+    buf_free(&out);
+    buf_free(&log);
+}
+
+static const char *header(const char *resp, const char *name)
+{
+    const char *end = strstr(resp, "\r\n\r\n");
+    size_t n = strlen(name);
+    for (const char *l = resp; l && l < end; l = strstr(l, "\r\n") ? strstr(l, "\r\n") + 2 : NULL)
+        if (strncmp(l, name, n) == 0 && l[n] == ':')
+            return l + n + 2;
+    return NULL;
+}
+
+static void check_row(web *w, const row *r)
+{
+    txt_buf out = { 0 }, log = { 0 };
+    web_request rq = { r->method, r->query, r->accept, r->origin, "/cgi-bin/blogsearch.cgi" };
+    int status = web_handle(w, &rq, &out, &log);
+    const char *resp = out.p ? out.p : "";
+    CHECK_AT(__FILE__, r->line, status == r->status, "status %d, want %d", status, r->status);
+    char want[64];
+    snprintf(want, sizeof want, "Status: %d ", r->status);
+    CHECK_AT(__FILE__, r->line, strncmp(resp, want, strlen(want)) == 0, "status line");
+    const char *ct = header(resp, "Content-Type");
+    CHECK_AT(__FILE__, r->line, ct && strncmp(ct, r->json ? "application/json; charset=utf-8"
+                                                            : "text/html; charset=utf-8", 20) == 0,
+             "content type, want %s", r->json ? "JSON" : "HTML");
+    CHECK_AT(__FILE__, r->line, header(resp, "X-Content-Type-Options"), "nosniff");
+    CHECK_AT(__FILE__, r->line, header(resp, "Cache-Control"), "Cache-Control");
+    const char *body = strstr(resp, "\r\n\r\n");
+    const char *cl = header(resp, "Content-Length");
+    if (body && cl) {
+        body += 4;
+        size_t n = strtoul(cl, NULL, 10);
+        int head = r->method && strcmp(r->method, "HEAD") == 0;
+        CHECK_AT(__FILE__, r->line, head ? *body == '\0' && n > 0 : n == strlen(body),
+                 "Content-Length %zu for a body of %zu", n, strlen(body));
+    } else {
+        CHECK_AT(__FILE__, r->line, 0, "no header end or Content-Length");
+    }
+    for (int i = 0; i < 4 && r->has[i]; i++)
+        CHECK_AT(__FILE__, r->line, strstr(resp, r->has[i]), "no \"%s\" in:\n%.600s", r->has[i],
+                 resp);
+    for (int i = 0; i < 3 && r->hasnt[i]; i++)
+        CHECK_AT(__FILE__, r->line, !strstr(resp, r->hasnt[i]), "\"%s\" in the answer", r->hasnt[i]);
+    buf_free(&out);
+    buf_free(&log);
+}
+
+/* Answers that must name no file of the server, with the log that does. */
+static void server_faults(const char *good_index)
+{
+    txt_buf out = { 0 }, log = { 0 };
+    web *w;
+    web_config cfg = { .index = "/nonexistent/blogsearch-index", .tpl = "x", .tpl_len = 1 };
+    CHECK(web_new(&w, &cfg) == BS_OK, "web_new");
+    web_request rq = { "GET", "q=docker&format=json", NULL, NULL, NULL };
+    CHECK(web_handle(w, &rq, &out, &log) == 503 && strstr(out.p, "Retry-After: 30")
+          && !strstr(out.p, "/nonexistent") && strstr(log.p, "/nonexistent"),
+          "no index: 503, the path only in the log");
+    web_free(w);
+
+    /* a template that does not parse: 500 naming no file; JSON unaffected */
+    static const char bad_tpl[] = "<p>{{#results}}never closed</p>";
+    web_config cfg2 = { .index = good_index, .tpl = bad_tpl, .tpl_len = sizeof bad_tpl - 1,
+                        .tpl_name = "/srv/site/results.html" };
+    CHECK(web_new(&w, &cfg2) == BS_OK, "web_new");
+    buf_reset(&out);
+    buf_reset(&log);
+    rq.query = "q=docker&format=html";
+    CHECK(web_handle(w, &rq, &out, &log) == 500 && !strstr(out.p, "/srv/site")
+          && !strstr(out.p, good_index) && strstr(log.p, "/srv/site/results.html: line 1"),
+          "a broken template: 500, the file and line only in the log:\n%s", log.p ? log.p : "");
+    buf_reset(&out);
+    rq.query = "q=docker&format=json";
+    CHECK(web_handle(w, &rq, &out, &log) == 200, "JSON needs no template");
+    web_free(w);
+
+    /* CORS: none, any, a list */
+    const char *cors[] = { NULL, "*", "https://a.example https://b.example" };
+    const char *origin[] = { "https://a.example", "https://c.example" };
+    for (int c = 0; c < 3; c++)
+        for (int o = 0; o < 2; o++) {
+            web_config cc = { .index = good_index, .tpl = "{{query}}", .tpl_len = 9,
+                              .cors = cors[c] };
+            CHECK(web_new(&w, &cc) == BS_OK, "web_new");
+            web_request cr = { "GET", "q=docker&format=json", NULL, origin[o], NULL };
+            buf_reset(&out);
+            web_handle(w, &cr, &out, &log);
+            const char *acao = header(out.p, "Access-Control-Allow-Origin");
+            const char *want = c == 0 ? NULL : c == 1 ? "*" : o == 0 ? origin[0] : NULL;
+            CHECK(want ? acao && strncmp(acao, want, strlen(want)) == 0 : !acao,
+                  "CORS %s from %s: %s", cors[c] ? cors[c] : "(none)", origin[o],
+                  acao ? acao : "(no header)");
+            CHECK(!!header(out.p, "Vary") == (c == 2), "Vary: Origin with a list");
+            cr.query = "q=docker&format=html";
+            buf_reset(&out);
+            web_handle(w, &cr, &out, &log);
+            CHECK(!header(out.p, "Access-Control-Allow-Origin"), "no CORS on HTML");
+            web_free(w);
+        }
+    buf_free(&out);
+    buf_free(&log);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_web SAMPLES_DIR TEMPLATE\n");
+        return 2;
+    }
+    char dir[] = "/tmp/bs-test-web-XXXXXX", ix[64], err[1024];
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    snprintf(ix, sizeof ix, "%s/index", dir);
+    walk_list list;
+    writer_summary sum;
+    writer_opts wo = { .url_prefix = "/posts/", .max_file_bytes = 1 << 20, .mem_limit = 1 << 20 };
+    char *roots[] = { argv[1] };
+    CHECK(walk_paths(&list, roots, 1, NULL, NULL) == 0, "walk");
+    CHECK(writer_run(ix, &list, &wo, &sum, err, sizeof err) == BS_OK && sum.added > 40,
+          "index the samples: %s", err);
+    walk_free(&list);
+
+    FILE *f = fopen(argv[2], "rb");
+    char *tpl = calloc(1, 1 << 16);
+    size_t tpl_len = f ? fread(tpl, 1, (1 << 16) - 1, f) : 0;
+    if (f)
+        fclose(f);
+    CHECK(tpl_len > 0, "read the template %s", argv[2]);
+
+    /* once as plain CGI (the index opened per request), once resident */
+    for (int keep = 0; keep < 2; keep++) {
+        web *w;
+        web_config cfg = { .index = ix, .tpl = tpl, .tpl_len = tpl_len, .tpl_name = argv[2],
+                           .keep_open = keep };
+        CHECK(web_new(&w, &cfg) == BS_OK, "web_new");
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+            check_row(w, &rows[i]);
+        long_queries(w);
+        web_free(w);
+    }
+    server_faults(ix);
+    free(tpl);
+
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0, "clean up");
+    return test_report("test_web");
+}
