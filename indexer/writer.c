@@ -224,6 +224,17 @@ static acc_entry *acc_get(accum *a, const char *term, size_t len, uint32_t hash)
 /* ---- the writer ------------------------------------------------------------- */
 
 typedef struct {
+    uint32_t chunk;
+    uint8_t buf[LENS_PER_CHUNK * LENS_ENTRY_BYTES];
+} lens_dirty;
+
+typedef struct {
+    size_t off, len;             /* the facet key, in fkeys */
+    const char *key;             /* fkeys.p + off, set before sorting */
+    uint32_t docid;
+} facet_add;
+
+typedef struct {
     store *st;
     MDB_txn *txn;
     const writer_opts *o;
@@ -238,11 +249,13 @@ typedef struct {
     blk_builder bb;              /* the block being written */
     txt_buf kb, vb, tb, pb;      /* scratch keys, values, texts, positions */
     int dirty;                   /* something was written */
-    /* the lens chunk being filled: new posts take consecutive docids, so
-     * one read and one write serve LENS_PER_CHUNK of them */
-    uint32_t lens_chunk;
-    int lens_state;              /* 0 none held, 1 held, 2 held and changed */
-    uint8_t lens_buf[LENS_PER_CHUNK * LENS_ENTRY_BYTES];
+    /* lens chunks and tags changed in this run, written in key order at
+     * the end (tags also at each flush of postings): see pending_* below */
+    lens_dirty *ld;
+    size_t nld, ldcap;
+    txt_buf fkeys;               /* facet keys of fa, end to end */
+    facet_add *fa;
+    size_t nfa, facap;
     diag_fn user_diag;           /* where diagnostics go after counting */
     void *user_ctx;
     char *err;
@@ -310,40 +323,142 @@ static int analyze_fields(writer *w, const char *text[BS_NFIELDS], const size_t 
     return BS_OK;
 }
 
-/* ---- lens entries, through the held chunk ---------------------------------------- */
+/* ---- lens chunks and tags, held until the end of the run -------------------- */
 
-static int lens_flush(writer *w)
+/* A query reads the lens entry of every post it matches and the facet
+ * duplicates of every tag, so it is fast when those pages lie together in
+ * the file. Written as posts come, each chunk and tag would get pages
+ * between the texts and records of the posts around it, scattered over the
+ * whole file: a query of a common word then touches a page for nearly every
+ * chunk. Held here and written in key order at the end of the run, LMDB
+ * gives them consecutive pages (appended, filled, for a new index). */
+
+static lens_dirty *lens_find(writer *w, uint32_t chunk)
 {
-    if (w->lens_state != 2)
-        return BS_OK;
+    size_t lo = 0, hi = w->nld;
+    if (w->nld && w->ld[w->nld - 1].chunk < chunk)
+        lo = w->nld;               /* new posts: the next chunk */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (w->ld[mid].chunk < chunk)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < w->nld && w->ld[lo].chunk == chunk)
+        return &w->ld[lo];
+    if (w->nld == w->ldcap) {
+        lens_dirty *n = grow_array(w->ld, &w->ldcap, 64, sizeof *n);
+        if (!n)
+            return NULL;
+        w->ld = n;
+    }
+    memmove(&w->ld[lo + 1], &w->ld[lo], (w->nld - lo) * sizeof *w->ld);
+    w->nld++;
+    lens_dirty *d = &w->ld[lo];
+    d->chunk = chunk;
     uint8_t k4[4];
-    key_docid(k4, w->lens_chunk);
-    w->lens_state = 1;
-    return put(w, w->st->lens, k4, 4, w->lens_buf, sizeof w->lens_buf, 0, "writing post lengths");
+    key_docid(k4, chunk);
+    MDB_val k = { 4, k4 }, v;
+    int mrc = mdb_get(w->txn, w->st->lens, &k, &v);
+    if (mrc == 0 && v.mv_size == sizeof d->buf)
+        memcpy(d->buf, v.mv_data, sizeof d->buf);
+    else
+        memset(d->buf, 0, sizeof d->buf);   /* a chunk of the wrong size is rewritten */
+    if (mrc != 0 && mrc != MDB_NOTFOUND) {
+        fail(w, mrc, "reading post lengths");
+        return NULL;
+    }
+    return d;
 }
 
 static int lens_set(writer *w, uint32_t docid, const lens_entry *e)
 {
-    uint32_t chunk = docid / LENS_PER_CHUNK;
-    if (w->lens_state == 0 || chunk != w->lens_chunk) {
-        int rc = lens_flush(w);
-        if (rc != BS_OK)
-            return rc;
-        uint8_t k4[4];
-        key_docid(k4, chunk);
-        MDB_val k = { 4, k4 }, v;
-        int mrc = mdb_get(w->txn, w->st->lens, &k, &v);
-        if (mrc == 0 && v.mv_size == sizeof w->lens_buf)
-            memcpy(w->lens_buf, v.mv_data, sizeof w->lens_buf);
-        else if (mrc == 0 || mrc == MDB_NOTFOUND)
-            memset(w->lens_buf, 0, sizeof w->lens_buf);
-        else
-            return fail(w, mrc, "reading post lengths");
-        w->lens_chunk = chunk;
-    }
-    store_lens_encode(w->lens_buf + (size_t)(docid % LENS_PER_CHUNK) * LENS_ENTRY_BYTES, e);
-    w->lens_state = 2;
+    lens_dirty *d = lens_find(w, docid / LENS_PER_CHUNK);
+    if (!d)
+        return w->err[0] ? BS_ERROR : oom(w);
+    store_lens_encode(d->buf + (size_t)(docid % LENS_PER_CHUNK) * LENS_ENTRY_BYTES, e);
     return BS_OK;
+}
+
+static int lens_write_all(writer *w)
+{
+    MDB_cursor *c;
+    MDB_val k, v;
+    int rc = mdb_cursor_open(w->txn, w->st->lens, &c);
+    if (rc != 0)
+        return fail(w, rc, "writing post lengths");
+    uint32_t last = 0;
+    int any = mdb_cursor_get(c, &k, &v, MDB_LAST) == 0 && k.mv_size == 4;
+    if (any)
+        last = codec_get_u32be(k.mv_data);
+    int st = BS_OK;
+    for (size_t i = 0; i < w->nld && st == BS_OK; i++) {
+        uint8_t k4[4];
+        key_docid(k4, w->ld[i].chunk);
+        MDB_val key = { 4, k4 }, val = { sizeof w->ld[i].buf, w->ld[i].buf };
+        /* past the last key: appended, leaving full pages behind */
+        int append = !any || w->ld[i].chunk > last;
+        rc = mdb_cursor_put(c, &key, &val, append ? MDB_APPEND : 0);
+        if (rc != 0)
+            st = fail(w, rc, "writing post lengths");
+        if (append) {
+            any = 1;
+            last = w->ld[i].chunk;
+        }
+        w->dirty = 1;
+    }
+    mdb_cursor_close(c);
+    w->nld = 0;
+    return st;
+}
+
+static int by_facet_add(const void *a, const void *b)
+{
+    const facet_add *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->key, y->key, n);
+    if (c)
+        return c;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return (x->docid > y->docid) - (x->docid < y->docid);
+}
+
+/* Memory the held tags take, counted with the postings against --memory. */
+static size_t facets_bytes(const writer *w)
+{
+    return w->fkeys.len + w->nfa * sizeof *w->fa;
+}
+
+static int facets_write_all(writer *w)
+{
+    if (w->nfa == 0)
+        return BS_OK;
+    if (w->fkeys.err)
+        return oom(w);
+    for (size_t i = 0; i < w->nfa; i++)
+        w->fa[i].key = w->fkeys.p + w->fa[i].off;
+    qsort(w->fa, w->nfa, sizeof *w->fa, by_facet_add);
+    int st = BS_OK;
+    for (size_t i = 0; i < w->nfa && st == BS_OK; i++) {
+        uint8_t d4[4];
+        key_docid(d4, w->fa[i].docid);
+        st = put(w, w->st->facets, w->fa[i].key, w->fa[i].len, d4, 4, 0,
+                 "writing a tag");
+    }
+    w->nfa = 0;
+    buf_reset(&w->fkeys);
+    return st;
+}
+
+/* Forgets what an aborted transaction held. */
+static void pending_reset(writer *w)
+{
+    w->nld = 0;
+    w->nfa = 0;
+    buf_reset(&w->fkeys);
+    w->fkeys.err = 0;
 }
 
 /* ---- taking a post out ------------------------------------------------------- */
@@ -501,7 +616,15 @@ static int put_facet(writer *w, char kind, const char *s, size_t len, uint32_t d
     key_facet(&w->kb, kind, s, len);
     if (w->kb.len < 2)
         return BS_OK;
-    return put(w, w->st->facets, w->kb.p, w->kb.len, d4, 4, 0, "writing a tag");
+    if (w->nfa == w->facap) {
+        facet_add *n = grow_array(w->fa, &w->facap, 256, sizeof *n);
+        if (!n)
+            return oom(w);
+        w->fa = n;
+    }
+    w->fa[w->nfa++] = (facet_add){ w->fkeys.len, w->kb.len, NULL, docid };
+    buf_put(&w->fkeys, w->kb.p, w->kb.len);
+    return w->fkeys.err ? oom(w) : BS_OK;
 }
 
 /* Moves the postings of the post just analyzed into the accumulator. */
@@ -785,8 +908,9 @@ static int write_scratch(writer *w, const acc_entry *e, const char *term, int ap
 static int flush(writer *w)
 {
     accum *a = &w->acc;
-    if (a->n == 0)
-        return BS_OK;
+    int frc = facets_write_all(w);
+    if (frc != BS_OK || a->n == 0)
+        return frc;
     term_ref *order = malloc(a->n * sizeof *order);
     if (!order)
         return oom(w);
@@ -1103,7 +1227,7 @@ static int run_once(writer *w)
         return rc;
     }
     w->dirty = 0;
-    w->lens_state = 0;               /* a chunk held from an aborted run is stale */
+    pending_reset(w);                /* what an aborted run held is stale */
     if ((rc = store_get_stats(w->st, w->txn, &w->stats)) != BS_OK) {
         snprintf(w->err, w->errlen, "%s", w->st->errmsg);
         mdb_txn_abort(w->txn);
@@ -1138,7 +1262,7 @@ static int run_once(writer *w)
         }
         if (rc == BS_OK && w->o->event && what[outcome])
             w->o->event(w->o->event_ctx, w->list->v[i].path, what[outcome]);
-        if (rc == BS_OK && w->acc.bytes > w->o->mem_limit)
+        if (rc == BS_OK && w->acc.bytes + facets_bytes(w) > w->o->mem_limit)
             rc = flush(w);
         if (w->o->progress)
             w->o->progress(w->o->progress_ctx, i + 1, w->list->n, w->sum->bytes);
@@ -1146,8 +1270,8 @@ static int run_once(writer *w)
     if (rc == BS_OK)
         rc = flush(w);
     if (rc == BS_OK)
-        rc = lens_flush(w);
-    w->lens_state = 0;               /* the next transaction reads its own */
+        rc = lens_write_all(w);
+    pending_reset(w);
     if (rc == BS_OK && w->dirty)
         rc = store_put_stats(w->st, w->txn, &w->stats);
     if (rc == BS_OK && (w->dirty || mrc == MDB_NOTFOUND || force))
@@ -1246,6 +1370,9 @@ out:
     dt_free(&w.dt);
     plist_free(&w.pl);
     buf_free(&w.kb);
+    free(w.ld);
+    free(w.fa);
+    buf_free(&w.fkeys);
     buf_free(&w.vb);
     buf_free(&w.tb);
     buf_free(&w.pb);

@@ -610,7 +610,9 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
                    || (r->until && *r->until);
     if (searched && open_index(w, r, log) != 0)
         goto fail;
-    if (!w->an && an_new(&w->an, 0) != 0) {
+    /* a process per request analyzes ten snippets: a big word cache would
+     * cost more in page faults than it saves */
+    if (!w->an && an_new(&w->an, w->cfg.keep_open ? 0 : AN_SMALL_CACHE) != 0) {
         bad(r, 500, NULL, "out of memory");
         goto fail;
     }

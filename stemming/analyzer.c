@@ -9,8 +9,12 @@
 #include "stemming.h"
 
 #define CACHE_SLOTS   (1u << 18)         /* open addressing, power of two */
-#define CACHE_ENTRIES (CACHE_SLOTS / 2)  /* keeps probe chains short */
 #define CACHE_ARENA   (16u << 20)        /* bytes of entries, touched as used */
+/* AN_SMALL_CACHE: for a process that analyzes a few pages of text and exits
+ * (a CGI request), where every page of a big cache first touched is a page
+ * fault that costs more than the stemming it saves */
+#define SMALL_SLOTS   (1u << 12)
+#define SMALL_ARENA   (256u << 10)
 
 /* An entry in the arena: header, then raw bytes, norm + NUL, term + NUL. */
 typedef struct {
@@ -25,7 +29,10 @@ typedef struct {
 
 struct an_analyzer {
     stem_stemmers *stem;
-    unsigned flags;                  /* AN_NO_CACHE */
+    unsigned flags;                  /* AN_NO_CACHE, AN_SMALL_CACHE */
+    uint32_t nslots;                 /* a power of two; half may be filled, which
+                                        keeps probe chains short */
+    size_t arena_cap;
     uint64_t *slots;                 /* hash << 32 | arena offset + 1; 0 is empty: the
                                         hash here spares a visit to the arena for
                                         every other word in the probe chain */
@@ -47,8 +54,11 @@ int an_new(an_analyzer **out, unsigned flags)
     if (stem_new(&an->stem) != 0)
         goto fail;
     if (!(flags & AN_NO_CACHE)) {
-        an->slots = calloc(CACHE_SLOTS, sizeof *an->slots);
-        an->arena = malloc(CACHE_ARENA);
+        int small = (flags & AN_SMALL_CACHE) != 0;
+        an->nslots = small ? SMALL_SLOTS : CACHE_SLOTS;
+        an->arena_cap = small ? SMALL_ARENA : CACHE_ARENA;
+        an->slots = calloc(an->nslots, sizeof *an->slots);
+        an->arena = malloc(an->arena_cap);
         if (!an->slots || !an->arena)
             goto fail;
     }
@@ -124,15 +134,15 @@ static int analyze_word(an_analyzer *an, const char *raw, size_t len, entry *e)
 
 /* Finds or makes the cache entry of a word. Returns a pointer to its header
  * in the arena (the strings follow it), or NULL when out of memory. */
-static uint32_t slot_of(uint64_t h)
+static uint32_t slot_of(const an_analyzer *an, uint64_t h)
 {
-    return (uint32_t)(h >> 32) & (CACHE_SLOTS - 1);
+    return (uint32_t)(h >> 32) & (an->nslots - 1);
 }
 
 /* h is hash_bytes of the word, computed by the caller one word ahead. */
 static const unsigned char *cache_get(an_analyzer *an, const char *raw, size_t len, uint64_t h)
 {
-    uint32_t mask = CACHE_SLOTS - 1, i = (uint32_t)(h >> 32) & mask;
+    uint32_t mask = an->nslots - 1, i = (uint32_t)(h >> 32) & mask;
     entry e;
 
     for (; an->slots[i]; i = (i + 1) & mask) {
@@ -152,8 +162,8 @@ static const unsigned char *cache_get(an_analyzer *an, const char *raw, size_t l
     e.raw_len = (uint16_t)len;
 
     size_t need = sizeof e + len + e.norm_len + 1u + e.term_len + 1u;
-    if (an->nentries >= CACHE_ENTRIES || an->arena_len + need > CACHE_ARENA) {
-        memset(an->slots, 0, CACHE_SLOTS * sizeof *an->slots);
+    if (an->nentries >= an->nslots / 2 || an->arena_len + need > an->arena_cap) {
+        memset(an->slots, 0, an->nslots * sizeof *an->slots);
         an->arena_len = 0;
         an->nentries = 0;
         for (i = (uint32_t)(h >> 32) & mask; an->slots[i]; i = (i + 1) & mask)
@@ -190,7 +200,7 @@ int an_analyze(an_analyzer *an, const char *text, size_t len, uint32_t *pos,
             if (an->slots) {
                 const tok_word *nw = &ring[tail % AHEAD];
                 hash[tail % AHEAD] = hash_bytes((const unsigned char *)text + nw->off, nw->len);
-                __builtin_prefetch(&an->slots[slot_of(hash[tail % AHEAD])]);
+                __builtin_prefetch(&an->slots[slot_of(an, hash[tail % AHEAD])]);
             }
             tail++;
         }
@@ -198,7 +208,7 @@ int an_analyze(an_analyzer *an, const char *text, size_t len, uint32_t *pos,
             break;
         if (an->slots && tail - head > AHEAD / 2) {
             size_t k = (head + AHEAD / 2) % AHEAD;
-            uint64_t sl = an->slots[slot_of(hash[k])];
+            uint64_t sl = an->slots[slot_of(an, hash[k])];
             if (sl && (uint32_t)(sl >> 32) == (uint32_t)hash[k])
                 __builtin_prefetch(an->arena + (uint32_t)sl - 1);
         }

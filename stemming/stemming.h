@@ -107,7 +107,8 @@ int stem_word(stem_stemmers *st, int script, const char *norm, size_t len,
 typedef struct an_analyzer an_analyzer;
 
 enum {
-    AN_NO_CACHE = 1u << 0   /* an_new flag: stem every word (benchmarks, tests) */
+    AN_NO_CACHE = 1u << 0,     /* an_new flag: stem every word (benchmarks, tests) */
+    AN_SMALL_CACHE = 1u << 1   /* a cache of 2,048 words: short-lived processes */
 };
 
 /* Token flags. */

@@ -18,6 +18,7 @@
 
 #ifdef BS_FASTCGI
 #include <fcgi_stdio.h>
+#include <fcgiapp.h>
 #define FASTCGI_NOTE " with FastCGI"
 #define FASTCGI_OR " or FastCGI"
 #else
@@ -101,7 +102,8 @@ int main(int argc, char **argv)
         cfg.tpl_name = "(built in)";
     }
 #ifdef BS_FASTCGI
-    cfg.keep_open = 1;
+    /* resident only when a FastCGI server started the process */
+    cfg.keep_open = !FCGX_IsCGI();
 #endif
     web *w;
     if (web_new(&w, &cfg) != BS_OK) {

@@ -254,7 +254,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "blogsearch: %s\n", err);
         goto out;
     }
-    if (an_new(&an, 0) != 0) {
+    if (an_new(&an, AN_SMALL_CACHE) != 0) {
         fprintf(stderr, "blogsearch: out of memory\n");
         goto out;
     }
