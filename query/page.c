@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "indexer/indexer.h"
 #include "query/query.h"
@@ -49,6 +50,23 @@ static vnode *snippet_view(view *v, const snippet *sn, int html)
     return o;
 }
 
+/* A post's link may go in an href: a path, or http(s). A post's header can
+ * say anything, and javascript: in an href runs when clicked. */
+static int link_safe(const char *u, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (u[0] == '/' && (len == 1 || u[1] != '/'))
+        return 1;
+    static const char *const schemes[] = { "https://", "http://" };
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(schemes[i]);
+        if (len > n && strncasecmp(u, schemes[i], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static vnode *post_view(view *v, const doc_record *d, const snippet *sn, size_t rank,
                         double score, const page_opts *po)
 {
@@ -57,6 +75,8 @@ static vnode *post_view(view *v, const doc_record *d, const snippet *sn, size_t 
     if (po->paths)
         vn_set(v, o, "path", vn_str(v, d->path, d->path_len));
     vn_set(v, o, "url", vn_str(v, d->url, d->url_len));
+    if (po->html && link_safe(d->url, d->url_len))
+        vn_set(v, o, "href", vn_flag(vn_str(v, d->url, d->url_len), VN_NOJSON));
     vn_set(v, o, "title", vn_str(v, d->title, d->title_len));
     vn_set(v, o, "slug", vn_str(v, d->slug, d->slug_len));
     if (d->has_date) {

@@ -500,6 +500,8 @@ static void form_view(view *v, vnode *root, const req *r, const char *script)
     vn_set(v, form, "category", vn_cstr(v, r->category ? r->category : ""));
     vn_set(v, form, "sort_date", vn_bool(v, r->sort_date));
     vn_set(v, form, "action", vn_cstr(v, script ? script : ""));
+    if (r->per_page != 10)     /* the form keeps a page size other than the default */
+        vn_set(v, form, "per_page", vn_int(v, (int64_t)r->per_page));
     vnode *tags = vn_arr(v);
     for (size_t i = 0; i < r->ntags; i++) {
         vnode *t = vn_obj(v);

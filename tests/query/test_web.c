@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "indexer/indexer.h"
@@ -214,6 +215,48 @@ static void server_faults(const char *good_index)
     buf_free(&log);
 }
 
+/* A post whose link is javascript: is shown without a link in HTML (its
+ * title still escaped); JSON gives the link as it is, as data. */
+static void unsafe_link(const char *dir)
+{
+    char posts[128], ix[128], path[256], err[1024];
+    snprintf(posts, sizeof posts, "%s/posts", dir);
+    snprintf(ix, sizeof ix, "%s/index-links", dir);
+    snprintf(path, sizeof path, "%s/evil.rst", posts);
+    CHECK(mkdir(posts, 0777) == 0, "mkdir");
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL, "write %s", path);
+    if (!f)
+        return;
+    fputs(".. title: Ссылка <b>с подвохом</b>\n.. slug: evil\n.. link: javascript:alert(1)\n"
+          ".. date: 2020-01-01\n\nТекст про docker.\n", f);
+    fclose(f);
+    char *roots[] = { posts };
+    walk_list list;
+    writer_summary sum;
+    writer_opts wo = { .max_file_bytes = 1 << 20, .mem_limit = 1 << 20 };
+    CHECK(walk_paths(&list, roots, 1, NULL, NULL) == 0, "walk");
+    CHECK(writer_run(ix, &list, &wo, &sum, err, sizeof err) == BS_OK, "index: %s", err);
+    walk_free(&list);
+    static const char tpl[] = "{{#results}}[{{#href}}<a href=\"{{href}}\">{{/href}}{{title}}]"
+                              "{{/results}}";
+    web_config cfg = { .index = ix, .tpl = tpl, .tpl_len = sizeof tpl - 1 };
+    web *w;
+    CHECK(web_new(&w, &cfg) == BS_OK, "web_new");
+    txt_buf out = { 0 }, log = { 0 };
+    web_request rq = { "GET", "q=docker&format=html", NULL, NULL, NULL };
+    CHECK(web_handle(w, &rq, &out, &log) == 200 && !strstr(out.p, "javascript:")
+          && strstr(out.p, "[Ссылка &lt;b&gt;с подвохом&lt;/b&gt;]"),
+          "a javascript: link gets no href:\n%s", out.p);
+    buf_reset(&out);
+    rq.query = "q=docker&format=json";
+    CHECK(web_handle(w, &rq, &out, &log) == 200
+          && strstr(out.p, "\"url\": \"javascript:alert(1)\""), "JSON gives the link as data");
+    buf_free(&out);
+    buf_free(&log);
+    web_free(w);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -251,6 +294,7 @@ int main(int argc, char **argv)
         web_free(w);
     }
     server_faults(ix);
+    unsafe_link(dir);
     free(tpl);
 
     char cmd[200];

@@ -1,0 +1,345 @@
+// The search box (www/) in a real browser: Debian's chromium, headless,
+// driven by playwright-core, against blogsearch.cgi behind lighttpd
+// (tests/web/server.sh starts them; tests/web/browser.sh runs this).
+// Usage: node search.test.mjs BASE   (or BASE=http://127.0.0.1:PORT)
+// Each check prints a line; any failure makes the exit status 1.
+import { chromium } from 'playwright-core';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BASE = (process.argv[2] || process.env.BASE || '').replace(/\/+$/, '');
+if (!BASE) {
+  console.error('usage: node search.test.mjs http://127.0.0.1:PORT (or BASE=... in the environment)');
+  process.exit(2);
+}
+const SRC = fileURLToPath(new URL('../..', import.meta.url));
+const ENDPOINT = '/cgi-bin/blogsearch.cgi';
+const WORD = 'виртуализация';
+const TIMEOUT = 15000;
+
+let passed = 0, failed = 0;
+const problems = [];   // what happened on a page that no check asked about
+
+class Fail extends Error {}
+function expect(cond, msg) {
+  if (!cond)
+    throw new Fail(msg);
+}
+
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    const detail = await fn();
+    passed++;
+    console.log(`ok   ${name}${detail ? ': ' + detail : ''} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e instanceof Fail ? e.message : e.stack || e}`);
+  }
+}
+
+// The JSON answer for these parameters, asked for directly.
+async function json(request, params) {
+  const p = new URLSearchParams(params);
+  p.set('format', 'json');
+  const res = await request.get(`${BASE}${ENDPOINT}?${p}`);
+  expect(res.ok(), `the endpoint answered ${res.status()} to ${p}`);
+  return res.json();
+}
+
+// A page that records any dialog (a script the page ran that it should
+// not have) and any uncaught error in its scripts.
+async function newPage(context) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.dialogs = [];
+  page.on('dialog', (d) => {
+    page.dialogs.push(`${d.type()}: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  page.on('pageerror', (e) => problems.push(`a script error on ${page.url()}: ${e.message}`));
+  return page;
+}
+
+// Waits until the search box has answered the search that the page's URL
+// now describes: want maps a parameter to its value, an array for all its
+// values, or null for absent.
+async function settled(page, want) {
+  try {
+    await page.waitForFunction((want) => {
+      const p = new URLSearchParams(location.search);
+      for (const [k, v] of Object.entries(want)) {
+        if (v === null ? p.has(k) : Array.isArray(v) ? p.getAll(k).join('\n') !== v.join('\n')
+                                                     : p.get(k) !== v)
+          return false;
+      }
+      const s = document.querySelector('.bs-search')?.dataset.state;
+      return s === 'done' || s === 'error';
+    }, want, { timeout: TIMEOUT });
+  } catch (e) {
+    const where = await page.evaluate(() => [location.search,
+      document.querySelector('.bs-search')?.dataset.state,
+      document.querySelector('.bs-error')?.textContent]).catch(() => []);
+    throw new Fail(`no answer for ${JSON.stringify(want)} (the page is at ${where[0]}, ` +
+                   `state ${where[1]}, error "${where[2] || ''}")`);
+  }
+  const err = await page.textContent('.bs-error');
+  expect(!err, `the page shows an error: ${err}`);
+}
+
+// What the page shows now.
+async function shown(page) {
+  return page.evaluate(() => {
+    const num = (s, re) => { const m = re.exec(s || ''); return m ? Number(m[1]) : null; };
+    const summary = document.querySelector('.bs-summary')?.textContent || '';
+    return {
+      summary,
+      total: /Ничего не найдено/.test(summary) ? 0 : num(summary, /Найдено:\s*(\d+)/),
+      pager: document.querySelector('.bs-pages span')?.textContent.trim() || '',
+      results: [...document.querySelectorAll('.bs-results .bs-result')].map((li) => ({
+        title: li.querySelector('h2 a')?.textContent ?? '',
+        titleHTML: li.querySelector('h2 a')?.innerHTML ?? '',
+        url: li.querySelector('h2 a')?.getAttribute('href') ?? '',
+        date: li.querySelector('time')?.getAttribute('datetime') ?? null,
+        tags: [...li.querySelectorAll('.bs-tag')].map((a) => a.textContent.trim()),
+        marks: [...li.querySelectorAll('.bs-snippet mark')].map((m) => m.textContent),
+      })),
+      chips: [...document.querySelectorAll('.bs-facets .bs-chip')].map((a) => ({
+        tag: a.firstChild?.textContent.trim() ?? '',
+        count: Number(a.querySelector('span')?.textContent),
+        active: a.classList.contains('bs-chip-active'),
+      })),
+      filters: [...document.querySelectorAll('.bs-filters .bs-filter')].map((b) => b.textContent),
+    };
+  });
+}
+
+const lower = (s) => s.toLowerCase();
+const hasTag = (r, tag) => r.tags.map(lower).includes(lower(tag));
+// A snippet's highlights, cut out of its text by code points.
+const marked = (sn) => sn.highlights.map(([s, n]) => Array.from(sn.text).slice(s, s + n).join(''));
+
+async function main() {
+  const profile = await mkdtemp(join(tmpdir(), 'bs-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      locale: 'ru-RU',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    await run(context);
+  } finally {
+    await context?.close().catch(() => {});
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+async function run(context) {
+  const request = context.request;
+  const page = await newPage(context);
+  let before = null;   // what (1) found, for (2) and (3)
+  let narrowed = null;
+
+  await check(`(1) typing "${WORD}" shows highlighted results`, async () => {
+    await page.goto(`${BASE}/search/`);
+    await page.waitForSelector('.bs-search[data-state="idle"]');
+    await page.locator('input[name=q]').pressSequentially(WORD, { delay: 40 });
+    await settled(page, { q: WORD });
+    const s = await shown(page), j = await json(request, { q: WORD });
+    expect(s.results.length >= 1, `no results shown for ${WORD}`);
+    expect(s.total === j.total, `the summary says ${s.total} ("${s.summary}"), the JSON total is ${j.total}`);
+    expect(s.results.length === j.results.length,
+           `${s.results.length} results shown, the JSON has ${j.results.length}`);
+    const marks = s.results.flatMap((r) => r.marks);
+    expect(marks.length >= 1, 'no <mark> in the snippets');
+    const odd = marks.filter((m) => !/^виртуализ/i.test(m));
+    expect(!odd.length, `marked words that are not forms of ${WORD}: ${odd.join(', ')}`);
+    // each result's marks are exactly its highlights, counted in code points
+    s.results.forEach((r, i) => {
+      const want = marked(j.results[i].snippet);
+      expect(JSON.stringify(r.marks) === JSON.stringify(want),
+             `result ${i + 1}: marked ${JSON.stringify(r.marks)}, the highlights say ${JSON.stringify(want)}`);
+    });
+    expect(s.chips.length >= 1, 'no tag chips');
+    before = s;
+    return `${s.total} results, ${marks.length} marks`;
+  });
+
+  await check('(2) a tag chip narrows the results', async () => {
+    expect(before, 'needs (1)');
+    const chip = before.chips.find((c) => c.count < before.total && !c.active);
+    expect(chip, `no chip counts fewer than ${before.total} posts`);
+    await page.locator('.bs-facets .bs-chip', { hasText: chip.tag }).first().click();
+    await settled(page, { q: WORD, tag: [chip.tag] });
+    const s = await shown(page), j = await json(request, { q: WORD, tag: chip.tag });
+    expect(s.total === chip.count, `the chip said ${chip.count}, the summary says ${s.total}`);
+    expect(s.total === j.total, `the summary says ${s.total}, the JSON total is ${j.total}`);
+    const without = s.results.filter((r) => !hasTag(r, chip.tag)).map((r) => r.title);
+    expect(!without.length, `results without the tag ${chip.tag}: ${without.join('; ')}`);
+    expect(s.filters.some((f) => f.includes(chip.tag)), `no removable filter for ${chip.tag}`);
+    expect(s.chips.some((c) => c.active && c.tag === chip.tag), `the chip ${chip.tag} is not marked active`);
+    narrowed = chip;
+    return `tag=${chip.tag}: ${before.total} → ${s.total}`;
+  });
+
+  await check('(3) removing the filter restores the results', async () => {
+    expect(narrowed, 'needs (2)');
+    await page.locator('.bs-filters .bs-filter', { hasText: narrowed.tag }).click();
+    await settled(page, { q: WORD, tag: [] });
+    const s = await shown(page);
+    expect(s.total === before.total, `${s.total} results, before the filter ${before.total}`);
+    expect(!s.filters.length, `filters still shown: ${s.filters.join(', ')}`);
+    return `${s.total} again`;
+  });
+
+  await check('(4) the date filter keeps posts from that day on', async () => {
+    const since = '2020-01-01';
+    await page.fill('input[name=since]', since);
+    await settled(page, { q: WORD, since });
+    const s = await shown(page), j = await json(request, { q: WORD, since });
+    expect(s.results.length >= 1, `nothing since ${since}`);
+    expect(s.total === j.total, `the summary says ${s.total}, the JSON total is ${j.total}`);
+    expect(s.total < before.total, `since ${since} still ${s.total} of ${before.total}`);
+    const early = s.results.filter((r) => !r.date || r.date.slice(0, 10) < since);
+    expect(!early.length, `results before ${since}: ${early.map((r) => `${r.title} (${r.date})`).join('; ')}`);
+    await page.fill('input[name=since]', '');
+    await settled(page, { q: WORD, since: null });
+    expect((await shown(page)).total === before.total, 'clearing the date did not restore the results');
+    return `${s.total} of ${before.total} since ${since}`;
+  });
+
+  await check('(5) paging, and a reload keeps the page', async () => {
+    await page.goto(`${BASE}/search/?q=${encodeURIComponent(WORD)}&per_page=3`);
+    await settled(page, { q: WORD, per_page: '3', page: null });
+    const one = await shown(page);
+    expect(await page.inputValue('input[name=q]') === WORD, 'the box does not show the query from the URL');
+    expect(one.results.length === 3, `${one.results.length} results on a page of 3`);
+    expect(/Страница 1 из \d/.test(one.pager), `the pager says "${one.pager}"`);
+    await page.click('.bs-pages a[rel=next]');
+    await settled(page, { q: WORD, per_page: '3', page: '2' });
+    const two = await shown(page), j = await json(request, { q: WORD, per_page: 3, page: 2 });
+    expect(/Страница 2 из/.test(two.pager), `the pager says "${two.pager}"`);
+    const urls1 = one.results.map((r) => r.url), urls2 = two.results.map((r) => r.url);
+    expect(urls2.length && urls2.every((u) => !urls1.includes(u)), `page 2 repeats page 1: ${urls2}`);
+    expect(JSON.stringify(urls2) === JSON.stringify(j.results.map((r) => r.url)),
+           'page 2 is not the JSON page 2');
+    expect(/Показаны 4–/.test(two.summary), `the summary says "${two.summary}"`);
+    await page.reload();
+    await settled(page, { q: WORD, page: '2' });
+    const again = await shown(page);
+    expect(JSON.stringify(again.results.map((r) => r.url)) === JSON.stringify(urls2),
+           'after a reload page 2 shows other results');
+    await page.click('.bs-pages a[rel=prev]');
+    await settled(page, { q: WORD, page: null });
+    expect(JSON.stringify((await shown(page)).results.map((r) => r.url)) === JSON.stringify(urls1),
+           'back on page 1, other results');
+    return `${one.pager} → ${two.pager}`;
+  });
+
+  await check('(6) markup in titles and queries stays text', async () => {
+    const text = await readFile(join(SRC, 'data/samples/kak-ekranirovat-script.rst'), 'utf8');
+    const title = /^\.\. title: (.*)$/m.exec(text)[1].trim();
+    expect(title.includes('<script>'), `the sample's title has no <script>: ${title}`);
+    const scripts = await page.evaluate(() => document.scripts.length);
+    await page.fill('input[name=q]', 'экранировать script');
+    await settled(page, { q: 'экранировать script' });
+    const s = await shown(page);
+    const hit = s.results.find((r) => r.title === title);
+    expect(hit, `no result titled ${title}: ${s.results.map((r) => r.title).join('; ')}`);
+    expect(hit.title.includes('<script>'), `the link text is ${hit.title}`);
+    expect(hit.titleHTML.includes('&lt;script&gt;'), `the title's markup is ${hit.titleHTML}`);
+    const q = '<script>alert(1)</script>';
+    await page.fill('input[name=q]', q);
+    await settled(page, { q });
+    expect(await page.inputValue('input[name=q]') === q, 'the box lost the query');
+    await page.waitForTimeout(300);   // a script that got in would have run by now
+    const n = await page.evaluate(() => [document.querySelectorAll('.bs-results script').length,
+                                         document.scripts.length]);
+    expect(n[0] === 0, `${n[0]} script elements in the results`);
+    expect(n[1] === scripts, `the page had ${scripts} scripts, now ${n[1]}`);
+    expect(!page.dialogs.length, `a dialog opened: ${page.dialogs.join('; ')}`);
+    return `"${title}" shown as text, no dialog`;
+  });
+
+  await check('(7) without JavaScript the form goes to the results page', async () => {
+    const plain = await context.browser().newContext({ javaScriptEnabled: false, locale: 'ru-RU' });
+    try {
+      const p = await newPage(plain);
+      await p.goto(`${BASE}/search/`);
+      await p.fill('input[name=q]', WORD);
+      await Promise.all([p.waitForURL((u) => u.pathname === ENDPOINT), p.click('button[type=submit]')]);
+      expect(new URL(p.url()).searchParams.get('q') === WORD, `landed on ${p.url()}`);
+      const first = await shown(p);
+      expect(first.results.length >= 1, 'no .bs-result on the results page');
+      expect(await p.locator('.bs-result mark').count() >= 1, 'no <mark> on the results page');
+      expect(first.total === before?.total, `the page says ${first.total}, the box said ${before?.total}`);
+      const link = p.locator('.bs-result .bs-tag').first();
+      const tag = (await link.textContent()).trim();
+      await Promise.all([p.waitForURL((u) => u.searchParams.getAll('tag').includes(tag)), link.click()]);
+      const s = await shown(p), j = await json(request, { q: WORD, tag });
+      expect(s.total === j.total, `the page says ${s.total}, the JSON total is ${j.total}`);
+      expect(s.total <= first.total, `${s.total} results with tag ${tag}, more than ${first.total}`);
+      const without = s.results.filter((r) => !hasTag(r, tag)).map((r) => r.title);
+      expect(!without.length, `results without the tag ${tag}: ${without.join('; ')}`);
+      expect(!p.dialogs.length, `a dialog opened: ${p.dialogs.join('; ')}`);
+      return `${first.total} results, tag=${tag}: ${s.total}`;
+    } finally {
+      await plain.close();
+    }
+  });
+
+  await check('(8) highlights count code points; a late answer is ignored', async () => {
+    // The endpoint faked: "a" answers late and must lose to "ab"; "ab"
+    // has characters outside the BMP before its highlights.
+    const p = await newPage(context);
+    const text = '😀😀 Виртуализация и 🐳 docker 🎉';
+    const answer = (q, title, snippet) => JSON.stringify({
+      query: q, total: 1, offset: 0, limit: 10, page: 1, pages: 1, per_page: 10,
+      results: [{ rank: 1, url: '/posts/x/', title, slug: 'x', date: null, tags: ['t'],
+                  category: '', score: 1, snippet }],
+      facets: { tags: [{ tag: 't', count: 1 }] }, links: {}, took_ms: 0 });
+    await p.route((u) => u.pathname === ENDPOINT, async (route) => {
+      const q = new URL(route.request().url()).searchParams.get('q');
+      if (q === 'a')
+        await new Promise((r) => setTimeout(r, 1500));
+      const body = q === 'a' ? answer(q, 'STALE', { text: 'stale', highlights: [] })
+                             : answer(q, 'fresh', { text, highlights: [[3, 13], [21, 6]] });
+      await route.fulfill({ status: 200, contentType: 'application/json', body }).catch(() => {});
+    });
+    await p.goto(`${BASE}/search/`);
+    await p.waitForSelector('.bs-search[data-state="idle"]');
+    await p.locator('input[name=q]').pressSequentially('a');
+    await p.waitForSelector('.bs-search[data-state="loading"]');
+    await p.locator('input[name=q]').pressSequentially('b');
+    await settled(p, { q: 'ab' });
+    await p.waitForTimeout(1800);   // past the late answer
+    const s = await shown(p);
+    expect(s.results.length === 1 && s.results[0].title === 'fresh',
+           `shown: ${s.results.map((r) => r.title).join('; ')}`);
+    expect(JSON.stringify(s.results[0].marks) === JSON.stringify(['Виртуализация', 'docker']),
+           `marked ${JSON.stringify(s.results[0].marks)}`);
+    const snippet = await p.textContent('.bs-snippet');
+    expect(snippet === text, `the snippet reads "${snippet}"`);
+    await p.close();
+    return 'marks right after emoji, "a" dropped';
+  });
+
+  await check('(9) no script errors on any page', async () => {
+    expect(!problems.length, problems.join('; '));
+  });
+}
+
+const t0 = Date.now();
+try {
+  await main();
+} catch (e) {
+  failed++;
+  console.log(`FAIL the browser: ${e.stack || e}`);
+}
+console.log(`browser: ${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+process.exit(failed ? 1 : 0);

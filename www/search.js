@@ -1,0 +1,442 @@
+/* search.js: results as you type for the search box in index.html.
+ *
+ * The page works without this script (the form goes to blogsearch.cgi and
+ * its HTML page); this only adds to it. It asks the same endpoint for JSON,
+ * keeps the search in the page's URL so that a reload or a shared link
+ * shows the same results, and builds every element from data with
+ * textContent: a post's title may hold markup, and must show as text. */
+(function () {
+  'use strict';
+
+  var DEBOUNCE_MS = 200;
+  var MAX_PER_PAGE = 50;
+
+  var root = document.querySelector('.bs-search');
+  var form = root && root.querySelector('form.bs-form');
+  if (!form || !window.fetch || !window.URLSearchParams || !window.history.replaceState)
+    return;   /* the plain form still works */
+
+  /* The endpoint is the site's to set in the HTML, never here. */
+  var endpoint = new URL(form.getAttribute('data-endpoint') || form.getAttribute('action') ||
+                         '/cgi-bin/blogsearch.cgi', document.baseURI);
+
+  var input = form.elements.q, since = form.elements.since, until = form.elements.until,
+      sort = form.elements.sort;
+  var filtersEl = part('div', 'bs-filters'), errorEl = part('p', 'bs-error'),
+      summaryEl = part('p', 'bs-summary'), facetsEl = part('nav', 'bs-facets'),
+      resultsEl = part('ol', 'bs-results'), pagesEl = part('nav', 'bs-pages');
+  errorEl.setAttribute('role', 'alert');
+  summaryEl.setAttribute('aria-live', 'polite');
+
+  /* What is searched: the page's URL holds the same, less the defaults. */
+  var state = { q: '', tags: [], category: '', since: '', until: '', sort: 'relevance',
+                page: 1, perPage: 0 };
+  var timer = 0, seq = 0, inflight = null;
+  var baseTitle = document.title;
+
+  /* The element of that class in the page, made when a site's page lacks it. */
+  function part(tag, cls) {
+    var node = root.querySelector('.' + cls);
+    if (!node) {
+      node = el(tag, cls);
+      root.appendChild(node);
+    }
+    return node;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls)
+      e.className = cls;
+    if (text != null)
+      e.textContent = String(text);
+    return e;
+  }
+
+  function clear(e) {
+    while (e.firstChild)
+      e.removeChild(e.firstChild);
+  }
+
+  function isDate(s) {
+    return /^\d{4}(-\d{2}(-\d{2})?)?$/.test(s);
+  }
+
+  function readLocation() {
+    var p = new URLSearchParams(location.search);
+    state.q = p.get('q') || '';
+    state.tags = [];
+    p.getAll('tag').forEach(function (t) {
+      if (t && state.tags.indexOf(t) < 0)
+        state.tags.push(t);
+    });
+    state.category = p.get('category') || '';
+    state.since = isDate(p.get('since') || '') ? p.get('since') : '';
+    state.until = isDate(p.get('until') || '') ? p.get('until') : '';
+    state.sort = p.get('sort') === 'date' ? 'date' : 'relevance';
+    state.page = Math.max(1, parseInt(p.get('page'), 10) || 1);
+    var pp = parseInt(p.get('per_page'), 10);
+    state.perPage = pp >= 1 && pp <= MAX_PER_PAGE ? pp : 0;
+  }
+
+  function writeForm() {
+    input.value = state.q;
+    /* a date input shows only a full day; a year or a month stays in state */
+    since.value = state.since.length === 10 ? state.since : '';
+    until.value = state.until.length === 10 ? state.until : '';
+    sort.value = state.sort;
+  }
+
+  function readForm() {
+    state.q = input.value;
+    if (since.value || state.since.length === 10)
+      state.since = since.value;
+    if (until.value || state.until.length === 10)
+      state.until = until.value;
+    state.sort = sort.value === 'date' ? 'date' : 'relevance';
+  }
+
+  /* The parameters of state, in the endpoint's own order; o may give
+   * another page or other tags (for a link's href). */
+  function params(o) {
+    o = o || {};
+    var p = new URLSearchParams();
+    if (state.q.trim())
+      p.set('q', state.q);
+    (o.tags || state.tags).forEach(function (t) { p.append('tag', t); });
+    if (state.category)
+      p.set('category', state.category);
+    if (state.since)
+      p.set('since', state.since);
+    if (state.until)
+      p.set('until', state.until);
+    if (state.sort === 'date')
+      p.set('sort', 'date');
+    if (state.perPage)
+      p.set('per_page', String(state.perPage));
+    var page = o.page || state.page;
+    if (page > 1)
+      p.set('page', String(page));
+    return p;
+  }
+
+  /* A link to this page with those parameters: what a new tab or a copied
+   * link opens. */
+  function pageHref(p) {
+    var s = p.toString();
+    return location.pathname + (s ? '?' + s : '');
+  }
+
+  function syncLocation() {
+    var href = pageHref(params());
+    if (href !== location.pathname + location.search)
+      history.replaceState(history.state, '', href + location.hash);
+  }
+
+  /* data-state on the root (idle, loading, done, error) is for a site's
+   * CSS and for tests to wait on */
+  function setBusy(on) {
+    root.classList.toggle('bs-loading', on);
+    resultsEl.setAttribute('aria-busy', on ? 'true' : 'false');
+  }
+
+  function showError(msg) {
+    errorEl.textContent = msg || '';
+  }
+
+  function clearResults() {
+    clear(summaryEl);
+    clear(facetsEl);
+    clear(resultsEl);
+    clear(pagesEl);
+  }
+
+  /* Runs the search now, or after a pause in typing. */
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = delay ? setTimeout(run, delay) : 0;
+    if (!delay)
+      run();
+  }
+
+  function run() {
+    clearTimeout(timer);
+    syncLocation();
+    renderFilters();
+    /* as the endpoint's page titles itself, for history and tabs */
+    document.title = (state.q.trim() ? state.q.trim() + ' — ' : '') + baseTitle;
+    var my = ++seq;
+    if (inflight)
+      inflight.abort();
+    inflight = null;
+    if (!state.q.trim()) {
+      /* the endpoint answers nothing but an error to no words */
+      setBusy(false);
+      showError('');
+      clearResults();
+      root.setAttribute('data-state', 'idle');
+      return;
+    }
+    var url = new URL(endpoint.href);
+    var p = params();
+    p.set('format', 'json');
+    url.search = p.toString();
+    var ctl = window.AbortController ? new AbortController() : null;
+    inflight = ctl;
+    setBusy(true);
+    root.setAttribute('data-state', 'loading');
+    fetch(url.href, { headers: { Accept: 'application/json' }, signal: ctl ? ctl.signal : undefined })
+      .then(function (res) {
+        return res.json().then(function (body) { return { ok: res.ok, body: body, status: res.status }; },
+                               function () { return { ok: false, body: null, status: res.status }; });
+      })
+      .then(function (r) {
+        if (my !== seq)
+          return;   /* a later search is under way */
+        inflight = null;
+        setBusy(false);
+        if (r.ok && r.body && Array.isArray(r.body.results)) {
+          showError('');
+          render(r.body);
+          root.setAttribute('data-state', 'done');
+          return;
+        }
+        var e = r.body && r.body.error;
+        if (e && e.parameter === 'page' && state.page > 1) {
+          /* an old link past the last page: show the first */
+          state.page = 1;
+          run();
+          return;
+        }
+        clearResults();
+        showError(e && e.message ? e.message
+                  : 'Поиск сейчас не работает (ответ ' + (r.status || '?') + '). Попробуйте позже.');
+        root.setAttribute('data-state', 'error');
+      })
+      .catch(function (err) {
+        if (my !== seq || (err && err.name === 'AbortError'))
+          return;
+        inflight = null;
+        setBusy(false);
+        clearResults();
+        showError('Не удалось связаться с поиском. Проверьте соединение и попробуйте ещё раз.');
+        root.setAttribute('data-state', 'error');
+      });
+  }
+
+  /* ---- what the answer shows ---------------------------------------------------------- */
+
+  function render(d) {
+    var results = d.results, total = d.total || 0;
+    var first = (d.offset || 0) + 1, last = (d.offset || 0) + results.length;
+    summaryEl.textContent = total
+      ? 'Найдено: ' + total + '. Показаны ' + first + '–' + last + '.'
+      : 'Ничего не найдено.';
+
+    clear(facetsEl);
+    var facets = (d.facets && d.facets.tags) || [];
+    facets.forEach(function (f) {
+      var active = hasTag(f.tag);
+      var a = tagLink('bs-chip' + (active ? ' bs-chip-active' : ''), f.tag, active);
+      a.appendChild(document.createTextNode(f.tag + ' '));
+      a.appendChild(el('span', null, f.count));
+      if (active)
+        a.setAttribute('aria-current', 'true');
+      facetsEl.appendChild(a);
+      facetsEl.appendChild(document.createTextNode(' '));
+    });
+
+    clear(resultsEl);
+    resultsEl.start = first;
+    results.forEach(function (r) { resultsEl.appendChild(resultItem(r)); });
+
+    clear(pagesEl);
+    if (total) {
+      var page = d.page || 1, pages = d.pages || 1;
+      if (page > 1)
+        pagesEl.appendChild(pageLink('prev', '← Назад', page - 1));
+      pagesEl.appendChild(el('span', null, 'Страница ' + page + ' из ' + pages));
+      if (page < pages)
+        pagesEl.appendChild(pageLink('next', 'Дальше →', page + 1));
+    }
+  }
+
+  function resultItem(r) {
+    var li = el('li', 'bs-result');
+    var h = el('h2'), a = el('a', null, r.title || r.slug || r.url);
+    if (safeUrl(r.url))
+      a.href = r.url;
+    h.appendChild(a);
+    li.appendChild(h);
+    var meta = el('p', 'bs-meta');
+    if (r.date) {
+      /* the day as the endpoint's page shows it (UTC, as since/until count) */
+      var t = el('time', null, String(r.date).slice(0, 10));
+      t.setAttribute('datetime', r.date);
+      meta.appendChild(t);
+      meta.appendChild(document.createTextNode(' '));
+    }
+    (r.tags || []).forEach(function (tag) {
+      meta.appendChild(tagLink('bs-tag', tag, hasTag(tag), tag));
+      meta.appendChild(document.createTextNode(' '));
+    });
+    li.appendChild(meta);
+    if (r.snippet && r.snippet.text)
+      li.appendChild(snippet(r.snippet));
+    return li;
+  }
+
+  /* The snippet with each highlight in <mark>. Highlights count code
+   * points, so the text is split into code points, not UTF-16 units. */
+  function snippet(sn) {
+    var p = el('p', 'bs-snippet');
+    var cps = Array.from(sn.text);
+    var hl = (sn.highlights || []).filter(function (h) {
+      return Array.isArray(h) && h[0] >= 0 && h[1] > 0;
+    }).sort(function (a, b) { return a[0] - b[0]; });
+    var at = 0;
+    hl.forEach(function (h) {
+      var start = Math.max(h[0], at), end = Math.min(h[0] + h[1], cps.length);
+      if (start >= end)
+        return;   /* overlaps the one before, or past the end */
+      if (start > at)
+        p.appendChild(document.createTextNode(cps.slice(at, start).join('')));
+      p.appendChild(el('mark', null, cps.slice(start, end).join('')));
+      at = end;
+    });
+    if (at < cps.length)
+      p.appendChild(document.createTextNode(cps.slice(at).join('')));
+    return p;
+  }
+
+  /* A post's own link as is, unless it would run script. */
+  function safeUrl(u) {
+    try {
+      return /^(https?:|mailto:)$/.test(new URL(u, location.href).protocol);
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function hasTag(tag) {
+    return without(state.tags, tag).length !== state.tags.length;
+  }
+
+  /* A link that filters by tag (or, when active, drops it): a real href for
+   * a new tab, a click handled here. */
+  function tagLink(cls, tag, active, text) {
+    var tags = active ? without(state.tags, tag) : state.tags.concat([tag]);
+    var a = el('a', cls, text);
+    a.href = pageHref(params({ page: 1, tags: tags }));
+    a.title = active ? 'Убрать фильтр' : 'Только с меткой ' + tag;
+    a.addEventListener('click', function (ev) {
+      if (plainClick(ev)) {
+        ev.preventDefault();
+        if (active)
+          removeTag(tag);
+        else
+          addTag(tag);
+      }
+    });
+    return a;
+  }
+
+  function pageLink(rel, text, page) {
+    var a = el('a', null, text);
+    a.rel = rel;
+    a.href = pageHref(params({ page: page }));
+    a.addEventListener('click', function (ev) {
+      if (plainClick(ev)) {
+        ev.preventDefault();
+        state.page = page;
+        schedule(0);
+        if (summaryEl.getBoundingClientRect().top < 0)
+          summaryEl.scrollIntoView();
+      }
+    });
+    return a;
+  }
+
+  /* A click that is not asking for a new tab or window. */
+  function plainClick(ev) {
+    return ev.button === 0 && !ev.ctrlKey && !ev.metaKey && !ev.shiftKey && !ev.altKey;
+  }
+
+  function addTag(tag) {
+    if (!hasTag(tag))
+      state.tags.push(tag);
+    state.page = 1;
+    schedule(0);
+  }
+
+  /* tags match as the endpoint matches them: in any case */
+  function without(tags, tag) {
+    var t = String(tag).toLowerCase();
+    return tags.filter(function (x) { return x.toLowerCase() !== t; });
+  }
+
+  function dropTag(tag) {
+    state.tags = without(state.tags, tag);
+  }
+
+  function removeTag(tag) {
+    dropTag(tag);
+    state.page = 1;
+    schedule(0);
+  }
+
+  /* The filters in use that the form does not show, each a button that
+   * drops it: the tags, and a category or a year or month from a link. */
+  function renderFilters() {
+    clear(filtersEl);
+    state.tags.forEach(function (tag) {
+      filterButton('#' + tag, function () { dropTag(tag); });
+    });
+    if (state.category)
+      filterButton('Рубрика: ' + state.category, function () { state.category = ''; });
+    if (state.since && state.since.length < 10)
+      filterButton('с ' + state.since, function () { state.since = ''; });
+    if (state.until && state.until.length < 10)
+      filterButton('по ' + state.until, function () { state.until = ''; });
+  }
+
+  function filterButton(text, drop) {
+    var b = el('button', 'bs-filter', text + ' ×');
+    b.type = 'button';
+    b.title = 'Убрать фильтр';
+    b.setAttribute('aria-label', text + ': убрать');
+    b.addEventListener('click', function () {
+      drop();
+      state.page = 1;
+      schedule(0);
+      input.focus();
+    });
+    filtersEl.appendChild(b);
+    filtersEl.appendChild(document.createTextNode(' '));
+  }
+
+  /* ---- the form ----------------------------------------------------------------------- */
+
+  input.addEventListener('input', function () {
+    readForm();
+    state.page = 1;
+    schedule(DEBOUNCE_MS);
+  });
+  [since, until, sort].forEach(function (f) {
+    f.addEventListener('change', function () {
+      readForm();
+      state.page = 1;
+      schedule(0);
+    });
+  });
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    readForm();
+    state.page = 1;
+    schedule(0);
+  });
+
+  readLocation();
+  writeForm();
+  run();
+})();
