@@ -61,6 +61,7 @@ typedef struct {
     const char *tags[QRY_MAX_TAGS];
     size_t ntags;
     const char *category, *since, *until;
+    const char *format;        /* the first format=, wherever it came */
     int sort_date;
     size_t page, per_page;
     int json;                  /* answer in JSON */
@@ -149,13 +150,17 @@ static int split_params(req *r, const char *qs)
         } else if (!name_ok) {
             failed = bad(r, 400, NULL, "parameter %zu: the name is not valid UTF-8 text", index);
             continue;
-        } else if (!utf8_valid(val, (size_t)vlen) || (size_t)vlen != strlen(val)) {
+        } else if ((size_t)vlen != strlen(val)) {
+            failed = bad(r, 400, s, "parameter %s: the value holds a NUL byte (%%00)", s);
+            continue;
+        } else if (!utf8_valid(val, (size_t)vlen)) {
             failed = bad(r, 400, s, "parameter %s: the value is not valid UTF-8 text", s);
             continue;
         } else if (r->n == MAX_PARAMS) {
             failed = bad(r, 400, NULL, "more than %d parameters", MAX_PARAMS);
-            continue;
         }
+        if (strcmp(s, "format") == 0 && !r->format && (size_t)vlen == strlen(val))
+            r->format = val;       /* heard even when the rest is refused */
         if (!name_ok || nlen < 0 || vlen < 0 || r->n == MAX_PARAMS)
             continue;
         r->p[r->n].name = s;
@@ -233,10 +238,7 @@ static int once(req *r, const char *name, const char **slot, const param *p)
 /* The format first, so that every later error is answered in it. */
 static void choose_format(req *r, const web_request *rq)
 {
-    const char *fmt = NULL;
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->p[i].name, "format") == 0)
-            fmt = r->p[i].value;
+    const char *fmt = r->format;
     if (fmt && strcmp(fmt, "json") == 0) {
         r->json = 1;
     } else if (fmt && strcmp(fmt, "html") == 0) {
@@ -251,13 +253,20 @@ static void choose_format(req *r, const web_request *rq)
 static int read_params(req *r)
 {
     const char *sort = NULL, *page = NULL, *per_page = NULL, *format = NULL, *q = NULL;
+    /* an error page is made from what was read so far: defaults first */
+    r->q = "";
+    r->page = 1;
+    r->per_page = 10;
     for (size_t i = 0; i < r->n; i++) {
         const param *p = &r->p[i];
         const char *n = p->name;
         int rc = 0;
         if (strcmp(n, "q") == 0) {
             rc = once(r, "q", &q, p);
-            r->qlen = p->vlen;
+            if (rc == 0) {
+                r->q = q;
+                r->qlen = p->vlen;
+            }
         } else if (strcmp(n, "tag") == 0) {
             if (r->ntags == QRY_MAX_TAGS)
                 return bad(r, 400, "tag", "parameter tag: at most %d tags", QRY_MAX_TAGS);
@@ -282,7 +291,6 @@ static int read_params(req *r)
         if (rc)
             return rc;
     }
-    r->q = q ? q : "";
     if (r->qlen > WEB_MAX_QUERY)
         return bad(r, 400, "q", "parameter q: the query is %zu bytes long; at most %d",
                    r->qlen, WEB_MAX_QUERY);
@@ -291,8 +299,6 @@ static int read_params(req *r)
     if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0)
         return bad(r, 400, "sort", "parameter sort: relevance or date");
     r->sort_date = sort && strcmp(sort, "date") == 0;
-    r->page = 1;
-    r->per_page = 10;
     if (page && (parse_count(page, WEB_MAX_PAGE, &r->page) != 0 || r->page == 0))
         return bad(r, 400, "page", "parameter page: a number from 1 to %d", WEB_MAX_PAGE);
     if (per_page && (parse_count(per_page, WEB_MAX_PER_PAGE, &r->per_page) != 0

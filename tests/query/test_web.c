@@ -69,7 +69,15 @@ static const row rows[] = {
       { "\"parameter\": \"q\"", "percent-escape", "Cache-Control: no-store" }, { NULL } },
     { R, "GET", "q=%4&format=json", NULL, NULL, 400, 1, { "percent-escape" }, { NULL } },
     { R, "GET", "q=%C0%AF&format=json", NULL, NULL, 400, 1, { "not valid UTF-8" }, { NULL } },
-    { R, "GET", "q=a%00b&format=json", NULL, NULL, 400, 1, { "not valid UTF-8" }, { NULL } },
+    { R, "GET", "q=a%00b&format=json", NULL, NULL, 400, 1, { "NUL byte" }, { NULL } },
+    /* an error after a tag: the error page's links are made from what was read */
+    { R, "GET", "q=docker&tag=docker&page=1&page=2", NULL, NULL, 400, 0,
+      { "given twice", "name=\"tag\" value=\"docker\"" }, { NULL } },
+    { R, "GET", "tag=docker&q=a&q=b&format=json", NULL, NULL, 400, 1, { "given twice" }, { NULL } },
+    { R, "GET", "tag=docker&sort=date&sort=date", NULL, NULL, 400, 0, { "given twice" }, { NULL } },
+    { R, "GET", "q=docker&tag=1&tag=2&tag=3&tag=4&tag=5&tag=6&tag=7&tag=8&tag=9&tag=10&tag=11"
+      "&tag=12&tag=13&tag=14&tag=15&tag=16&tag=17", NULL, NULL, 400, 0, { "at most 16 tags" },
+      { NULL } },
     { R, "GET", "q=%FF", NULL, NULL, 400, 0, { "bs-error", "not valid UTF-8" }, { NULL } },
     { R, "GET", "q=a&q=b&format=json", NULL, NULL, 400, 1, { "given twice" }, { NULL } },
     { R, "GET", "q=%22unclosed&format=json", NULL, NULL, 400, 1,
@@ -92,6 +100,21 @@ static const row rows[] = {
     { R, "DELETE", "", NULL, NULL, 405, 0, { "Allow: GET, HEAD" }, { NULL } },
     { R, NULL, "", NULL, NULL, 405, 0, { "(none)" }, { NULL } },
 };
+
+/* More parameters than are kept: a 400, in the format asked after them. */
+static void many_params(web *w)
+{
+    txt_buf q = { 0 }, out = { 0 }, log = { 0 };
+    for (int i = 0; i < 70; i++)
+        buf_puts(&q, "x=1&");
+    buf_puts(&q, "format=json");
+    web_request rq = { "GET", q.p, NULL, NULL, NULL };
+    CHECK(web_handle(w, &rq, &out, &log) == 400 && strstr(out.p, "more than 64 parameters")
+          && strstr(out.p, "application/json"), "70 parameters: a JSON 400:\n%s", out.p);
+    buf_free(&q);
+    buf_free(&out);
+    buf_free(&log);
+}
 
 /* The query of 257 bytes and of 256. */
 static void long_queries(web *w)
@@ -291,6 +314,7 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
             check_row(w, &rows[i]);
         long_queries(w);
+        many_params(w);
         web_free(w);
     }
     server_faults(ix);

@@ -10,8 +10,13 @@
 # and web_stop stops it by its PID. Needs: BUILD (the build directory), SRC
 # (the source tree), WEB (a scratch directory). Sets PORT, BASE, FASTCGI
 # (1 when /fcgi/ is served). Environment for the CGI: CGI_ENV_EXTRA, lines
-# of lighttpd setenv pairs ("NAME" => "value",) added to the CGI's.
-# The index may be given as WEB_INDEX (else one of data/samples is built).
+# of lighttpd setenv pairs ("NAME" => "value",) added to the CGI's (both
+# /cgi-bin/ and /fcgi/).
+# The index may be given as WEB_INDEX (else one of data/samples is built),
+# the HTML template as WEB_TEMPLATE (else data/templates/results.html).
+# WEB_RAW_URLS=1 turns off lighttpd's URL normalization, which otherwise
+# re-encodes a stray "%" as %25 and itself refuses %00 or invalid UTF-8, so
+# that the CGI gets the query string exactly as sent.
 
 web_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -39,11 +44,16 @@ web_start() {
 fastcgi.server = ( \"/fcgi/blogsearch\" => ((
   \"socket\" => \"$WEB/fcgi.sock\",
   \"bin-path\" => \"$BUILD/blogsearch.cgi\",
-  \"bin-environment\" => ( \"BLOGSEARCH_INDEX\" => \"$WEB_INDEX\", \"BLOGSEARCH_TEMPLATE\" => \"${WEB_TEMPLATE:-$SRC/data/templates/results.html}\" ),
+  \"bin-environment\" => ( \"BLOGSEARCH_INDEX\" => \"$WEB_INDEX\", \"BLOGSEARCH_TEMPLATE\" => \"${WEB_TEMPLATE:-$SRC/data/templates/results.html}\",
+                         ${CGI_ENV_EXTRA:-} ),
   \"check-local\" => \"disable\",
   \"max-procs\" => 2,
   \"min-procs\" => 1
 )) )"
+  fi
+  local parseopts=""
+  if [ "${WEB_RAW_URLS:-0}" = 1 ]; then
+    parseopts='server.http-parseopts = ( "url-normalize" => "disable" )'
   fi
   cat >"$WEB/lighttpd.conf" <<EOF
 server.modules = ( "mod_setenv", "mod_cgi", "mod_fastcgi", "mod_accesslog" )
@@ -54,6 +64,7 @@ server.errorlog = "$WEB/log/error.log"
 accesslog.filename = "$WEB/log/access.log"
 server.pid-file = "$WEB/lighttpd.pid"
 server.max-connections = 1024
+$parseopts
 index-file.names = ( "index.html" )
 mimetype.assign = ( ".html" => "text/html; charset=utf-8", ".js" => "text/javascript; charset=utf-8",
                     ".css" => "text/css; charset=utf-8", ".txt" => "text/plain; charset=utf-8" )
