@@ -11,6 +11,7 @@
 /* txt_buf, the growable byte buffer (buf_put, buf_putc, buf_puts, buf_reset,
  * buf_free), is in store/buf.h. */
 #include "store/buf.h"
+#include "store/store.h"
 
 /* ---- what markup.c offers ----------------------------------------------- */
 
@@ -150,6 +151,20 @@ typedef struct {
     size_t warnings, errors;   /* diagnostics reported */
     int committed;             /* 0 when nothing changed and nothing was written */
 } writer_summary;
+
+/* A post given in memory (the library's bs_writer_put), or a deletion. */
+typedef struct {
+    const char *path;          /* the post's identity */
+    int del;                   /* 1: delete the post of path */
+    post p;                    /* the fields, as post_parse gives them */
+} writer_op;
+
+/* Applies ops in order to the index open (for writing) in st, in one LMDB
+ * write transaction, as writer_run does for files: all or nothing. The
+ * index's options (--url-prefix and the like) are neither checked nor
+ * changed. Returns BS_OK, or a status with the reason in errbuf. */
+int writer_apply(store *st, const writer_op *ops, size_t nops, const writer_opts *o,
+                 writer_summary *sum, char *errbuf, size_t errlen);
 
 /* Brings the index in dir up to date with the posts in list, in one LMDB
  * write transaction: readers see the index before or after, never between.

@@ -53,7 +53,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     store_stats ss;
     int rc = store_get_stats(st, txn, &ss);
     if (rc != BS_OK) {
-        snprintf(errbuf, errlen, "%s", st->errmsg);
+        snprintf(errbuf, errlen, "%s", store_err());
         return rc;
     }
     s->posts = ss.ndocs;
@@ -252,7 +252,7 @@ static int open_read(const char *dir, store **st, MDB_txn **txn, char *errbuf, s
     if (rc != BS_OK)
         return rc;
     if ((rc = store_txn_begin(*st, MDB_RDONLY, txn)) != BS_OK) {
-        snprintf(errbuf, errlen, "%s", (*st)->errmsg);
+        snprintf(errbuf, errlen, "%s", store_err());
         store_close(*st);
         *st = NULL;
     }
@@ -362,7 +362,7 @@ int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *v
     int mrc = mdb_cursor_open(txn, st->facets, &cur);
     if (mrc != 0) {
         rc = store_fail(st, mrc, "reading the tags");
-        snprintf(errbuf, errlen, "%s", st->errmsg);
+        snprintf(errbuf, errlen, "%s", store_err());
         mdb_txn_abort(txn);
         store_close(st);
         return rc;
@@ -377,7 +377,7 @@ int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *v
     }
     if (mrc != MDB_NOTFOUND) {
         rc = store_fail(st, mrc, "reading the tags");
-        snprintf(errbuf, errlen, "%s", st->errmsg);
+        snprintf(errbuf, errlen, "%s", store_err());
     }
     mdb_cursor_close(cur);         /* a read-only transaction does not free its cursors */
     mdb_txn_abort(txn);

@@ -238,7 +238,9 @@ typedef struct {
     store *st;
     MDB_txn *txn;
     const writer_opts *o;
-    const walk_list *list;
+    const walk_list *list;       /* files to bring up to date, or */
+    const writer_op *ops;        /* posts given in memory (the library) */
+    size_t nops;
     writer_summary *sum;
     an_analyzer *an;
     ZSTD_CCtx *zc;
@@ -265,7 +267,7 @@ typedef struct {
 static int fail(writer *w, int rc, const char *what)
 {
     int s = store_fail(w->st, rc, what);
-    snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+    snprintf(w->err, w->errlen, "%s", store_err());
     return s;
 }
 
@@ -540,7 +542,7 @@ static int delete_doc(writer *w, uint32_t docid)
     txt_buf body = { 0 };
     rc = store_read_text(w->st, w->txn, docid, d.body_bytes, &body);
     if (rc == BS_ECORRUPT)
-        snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+        snprintf(w->err, w->errlen, "%s", store_err());
     else if (rc == BS_ENOMEM)
         rc = oom(w);
     if (rc == BS_OK) {
@@ -721,7 +723,7 @@ static int gather_postings(writer *w, uint32_t docid)
     return rc;
 }
 
-static int add_doc(writer *w, const walk_entry *e, post *p, uint32_t *docid_out)
+static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_out)
 {
     if (w->stats.next_docid >= UINT32_MAX) {
         snprintf(w->err, w->errlen, "the index has used all 2^32 post numbers; rebuild it "
@@ -760,7 +762,7 @@ static int add_doc(writer *w, const walk_entry *e, post *p, uint32_t *docid_out)
     static const char *const formats[] = { "rst", "md", "html", "txt" };
     doc_record d = {
         .has_date = p->has_date, .date = p->date,
-        .path = e->path, .path_len = strlen(e->path),
+        .path = path, .path_len = strlen(path),
         .url = url.p ? url.p : "", .url_len = url.len,
         .title = text[0], .title_len = len[0],
         .slug = p->slug.p ? p->slug.p : "", .slug_len = p->slug.len,
@@ -1129,11 +1131,52 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome)
         rc = delete_doc(w, old.docid);
     uint32_t docid = 0;
     if (rc == BS_OK && !skip)
-        rc = add_doc(w, e, &p, &docid);
+        rc = add_doc(w, e->path, &p, &docid);
     if (rc == BS_OK)
         rc = write_path(w, e, docid, hash);
     post_free(&p);
     *outcome = skip ? DONE_SKIPPED : known && old.docid ? DONE_UPDATED : DONE_ADDED;
+    return rc;
+}
+
+/* One post given in memory: replaces the post of its path, or deletes it. */
+static int apply_op(writer *w, const writer_op *op)
+{
+    MDB_val k = { strlen(op->path), (void *)op->path }, v;
+    path_record old = { 0 };
+    int known = 0;
+    int rc = mdb_get(w->txn, w->st->paths, &k, &v);
+    if (rc == 0) {
+        if (codec_path_decode(v.mv_data, v.mv_size, &old) != BS_OK)
+            return corrupt(w, "paths", op->path);
+        known = 1;
+    } else if (rc != MDB_NOTFOUND) {
+        return fail(w, rc, "reading a path");
+    }
+    rc = known && old.docid ? delete_doc(w, old.docid) : BS_OK;
+    if (rc != BS_OK)
+        return rc;
+    if (op->del) {
+        if (!known)
+            return BS_OK;
+        int mrc = mdb_del(w->txn, w->st->paths, &k, NULL);
+        if (mrc != 0)
+            return fail(w, mrc, "removing a path");
+        w->dirty = 1;
+        w->sum->removed += old.docid != 0;
+        return BS_OK;
+    }
+    uint32_t docid = 0;
+    rc = add_doc(w, op->path, &op->p, &docid);
+    if (rc != BS_OK)
+        return rc;
+    /* no file: no size, time or hash for blogsearch-index to compare */
+    walk_entry e = { .path = (char *)op->path };
+    rc = write_path(w, &e, docid, 0);
+    if (known && old.docid)
+        w->sum->updated++;
+    else
+        w->sum->added++;
     return rc;
 }
 
@@ -1215,23 +1258,66 @@ static int empty_all(writer *w)
     w->stats.next_docid = 1;
     int rc = store_init_meta(w->st, w->txn);
     if (rc != BS_OK)
-        snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+        snprintf(w->err, w->errlen, "%s", store_err());
     return rc;
+}
+
+/* Ends a run's transaction: what is held is written and the transaction
+ * committed, or, after an error (rc), everything is dropped. */
+static int finish_txn(writer *w, int rc)
+{
+    if (rc == BS_OK)
+        rc = flush(w);
+    if (rc == BS_OK)
+        rc = lens_write_all(w);
+    pending_reset(w);
+    if (rc == BS_OK && w->dirty)
+        rc = store_put_stats(w->st, w->txn, &w->stats);
+    if (rc != BS_OK) {
+        if (rc != BS_ENOMEM && rc != BS_EMAPFULL && w->err[0] == '\0')
+            snprintf(w->err, w->errlen, "%s", store_err());
+        mdb_txn_abort(w->txn);
+        return rc;
+    }
+    if (w->o->strict && (w->sum->warnings || w->sum->errors)) {
+        mdb_txn_abort(w->txn);
+        snprintf(w->err, w->errlen, "--strict: %zu warning%s and %zu error%s; the index was "
+                 "not changed", w->sum->warnings, w->sum->warnings == 1 ? "" : "s",
+                 w->sum->errors, w->sum->errors == 1 ? "" : "s");
+        return BS_ERROR;
+    }
+    if (!w->dirty) {
+        mdb_txn_abort(w->txn);       /* nothing changed: leave the file alone */
+        return BS_OK;
+    }
+    int mrc = mdb_txn_commit(w->txn);
+    if (mrc != 0)
+        return fail(w, mrc, "committing the index");
+    w->sum->committed = 1;
+    return BS_OK;
 }
 
 static int run_once(writer *w)
 {
     int rc = store_txn_begin(w->st, 0, &w->txn);
     if (rc != BS_OK) {
-        snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+        snprintf(w->err, w->errlen, "%s", store_err());
         return rc;
     }
     w->dirty = 0;
     pending_reset(w);                /* what an aborted run held is stale */
     if ((rc = store_get_stats(w->st, w->txn, &w->stats)) != BS_OK) {
-        snprintf(w->err, w->errlen, "%s", w->st->errmsg);
+        snprintf(w->err, w->errlen, "%s", store_err());
         mdb_txn_abort(w->txn);
         return rc;
+    }
+    if (w->ops) {
+        for (size_t i = 0; rc == BS_OK && i < w->nops; i++) {
+            rc = apply_op(w, &w->ops[i]);
+            if (rc == BS_OK && w->acc.bytes + facets_bytes(w) > w->o->mem_limit)
+                rc = flush(w);
+        }
+        return finish_txn(w, rc);
     }
     /* options that change what a post yields make every post be read again */
     txt_buf opt = { 0 };
@@ -1267,37 +1353,10 @@ static int run_once(writer *w)
         if (w->o->progress)
             w->o->progress(w->o->progress_ctx, i + 1, w->list->n, w->sum->bytes);
     }
-    if (rc == BS_OK)
-        rc = flush(w);
-    if (rc == BS_OK)
-        rc = lens_write_all(w);
-    pending_reset(w);
-    if (rc == BS_OK && w->dirty)
-        rc = store_put_stats(w->st, w->txn, &w->stats);
     if (rc == BS_OK && (w->dirty || mrc == MDB_NOTFOUND || force))
         rc = put(w, w->st->meta, "options", 7, opt.p, opt.len, 0, "writing the index options");
     buf_free(&opt);
-    if (rc != BS_OK) {
-        if (rc != BS_ENOMEM && rc != BS_EMAPFULL && w->err[0] == '\0')
-            snprintf(w->err, w->errlen, "%s", w->st->errmsg);
-        mdb_txn_abort(w->txn);
-        return rc;
-    }
-    if (w->o->strict && (w->sum->warnings || w->sum->errors)) {
-        mdb_txn_abort(w->txn);
-        snprintf(w->err, w->errlen, "--strict: %zu warning%s and %zu error%s; the index was "
-                 "not changed", w->sum->warnings, w->sum->warnings == 1 ? "" : "s",
-                 w->sum->errors, w->sum->errors == 1 ? "" : "s");
-        return BS_ERROR;
-    }
-    if (!w->dirty) {
-        mdb_txn_abort(w->txn);       /* nothing changed: leave the file alone */
-        return BS_OK;
-    }
-    if ((mrc = mdb_txn_commit(w->txn)) != 0)
-        return fail(w, mrc, "committing the index");
-    w->sum->committed = 1;
-    return BS_OK;
+    return finish_txn(w, rc);
 }
 
 static void count_diag(void *ctx, const char *path, unsigned line, diag_level level,
@@ -1312,73 +1371,107 @@ static void count_diag(void *ctx, const char *path, unsigned line, diag_level le
         w->user_diag(w->user_ctx, path, line, level, msg);
 }
 
-int writer_run(const char *dir, const walk_list *list, const writer_opts *opts,
-               writer_summary *sum, char *errbuf, size_t errlen)
+/* The run's map-size loop and everything but the store: a run that fills
+ * the map is redone from the start in one twice as big. */
+static int run_all(writer *w, uint64_t source, char *errbuf, size_t errlen)
 {
-    writer w = { 0 };
-    writer_opts local = *opts, *o = &local;
-    memset(sum, 0, sizeof *sum);
-    errbuf[0] = '\0';
-    w.user_diag = opts->diag;
-    w.user_ctx = opts->diag_ctx;
-    local.diag = count_diag;
-    local.diag_ctx = &w;
-    w.o = o;
-    w.list = list;
-    w.sum = sum;
-    w.err = errbuf;
-    w.errlen = errlen;
-    int rc = store_open(&w.st, dir, STORE_CREATE, errbuf, errlen);
-    if (rc != BS_OK)
-        return rc;
-    if (an_new(&w.an, 0) != 0 || !(w.zc = ZSTD_createCCtx())) {
-        rc = oom(&w);
+    writer_summary *sum = w->sum;
+    int rc;
+    if (an_new(&w->an, 0) != 0 || !(w->zc = ZSTD_createCCtx())) {
+        rc = oom(w);
         goto out;
     }
     /* room for the corpus: text, postings and LMDB's slack, about four
-     * times the source; a run that still fills it is redone with twice more */
-    uint64_t source = 0;
-    for (size_t i = 0; i < list->n; i++)
-        source += list->v[i].size;
-    uint64_t want = o->initial_mapsize ? o->initial_mapsize
-                                       : store_used_bytes(w.st) + 4 * source + (64u << 20);
+     * times the source */
+    uint64_t want = w->o->initial_mapsize ? w->o->initial_mapsize
+                                          : store_used_bytes(w->st) + 4 * source + (64u << 20);
     for (;;) {
-        if ((rc = store_set_mapsize(w.st, want)) != BS_OK) {
-            snprintf(errbuf, errlen, "%s", w.st->errmsg);
+        if ((rc = store_set_mapsize(w->st, want)) != BS_OK) {
+            snprintf(errbuf, errlen, "%s", store_err());
             break;
         }
-        rc = run_once(&w);
+        rc = run_once(w);
         if (rc != BS_EMAPFULL)
             break;
         /* start over in a bigger map; nothing of the aborted run remains */
-        want = store_mapsize(w.st) * 2;
+        want = store_mapsize(w->st) * 2;
         writer_summary keep = { .map_grows = sum->map_grows + 1, .warnings = sum->warnings,
                                 .errors = sum->errors };
         *sum = keep;
         errbuf[0] = '\0';
-        for (size_t i = 0; i < w.acc.n; i++)
-            buf_free(&w.acc.e[i].post);
-        w.acc.n = 0;
-        buf_reset(&w.acc.arena);
-        if (w.acc.slots)
-            memset(w.acc.slots, 0, w.acc.nslots * sizeof *w.acc.slots);
-        w.acc.bytes = 0;
+        for (size_t i = 0; i < w->acc.n; i++)
+            buf_free(&w->acc.e[i].post);
+        w->acc.n = 0;
+        buf_reset(&w->acc.arena);
+        if (w->acc.slots)
+            memset(w->acc.slots, 0, w->acc.nslots * sizeof *w->acc.slots);
+        w->acc.bytes = 0;
     }
-    sum->posts = list->n;
 out:
-    acc_free(&w.acc);
-    dt_free(&w.dt);
-    plist_free(&w.pl);
-    buf_free(&w.kb);
-    free(w.ld);
-    free(w.fa);
-    buf_free(&w.fkeys);
-    buf_free(&w.vb);
-    buf_free(&w.tb);
-    buf_free(&w.pb);
-    blk_free(&w.bb);
-    ZSTD_freeCCtx(w.zc);
-    an_free(w.an);
+    acc_free(&w->acc);
+    dt_free(&w->dt);
+    plist_free(&w->pl);
+    buf_free(&w->kb);
+    free(w->ld);
+    free(w->fa);
+    buf_free(&w->fkeys);
+    buf_free(&w->vb);
+    buf_free(&w->tb);
+    buf_free(&w->pb);
+    blk_free(&w->bb);
+    ZSTD_freeCCtx(w->zc);
+    an_free(w->an);
+    return rc;
+}
+
+static void writer_init(writer *w, writer_opts *local, const writer_opts *opts,
+                        writer_summary *sum, char *errbuf, size_t errlen)
+{
+    memset(sum, 0, sizeof *sum);
+    errbuf[0] = '\0';
+    *local = *opts;
+    w->user_diag = opts->diag;
+    w->user_ctx = opts->diag_ctx;
+    local->diag = count_diag;
+    local->diag_ctx = w;
+    w->o = local;
+    w->sum = sum;
+    w->err = errbuf;
+    w->errlen = errlen;
+}
+
+int writer_run(const char *dir, const walk_list *list, const writer_opts *opts,
+               writer_summary *sum, char *errbuf, size_t errlen)
+{
+    writer w = { 0 };
+    writer_opts local;
+    writer_init(&w, &local, opts, sum, errbuf, errlen);
+    w.list = list;
+    int rc = store_open(&w.st, dir, STORE_CREATE, errbuf, errlen);
+    if (rc != BS_OK)
+        return rc;
+    uint64_t source = 0;
+    for (size_t i = 0; i < list->n; i++)
+        source += list->v[i].size;
+    rc = run_all(&w, source, errbuf, errlen);
+    sum->posts = list->n;
     store_close(w.st);
+    return rc;
+}
+
+int writer_apply(store *st, const writer_op *ops, size_t nops, const writer_opts *opts,
+                 writer_summary *sum, char *errbuf, size_t errlen)
+{
+    writer w = { 0 };
+    writer_opts local;
+    writer_init(&w, &local, opts, sum, errbuf, errlen);
+    w.st = st;
+    w.ops = ops;
+    w.nops = nops;
+    uint64_t source = 0;
+    for (size_t i = 0; i < nops; i++)
+        source += ops[i].p.body.len + ops[i].p.title.len + ops[i].p.description.len + 256;
+    int rc = run_all(&w, source, errbuf, errlen);
+    sum->posts = nops;
     return rc;
 }

@@ -141,7 +141,7 @@ vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const resul
         if (po->snippet_chars) {
             *rc = store_read_text(st, txn, r->hits[i].docid, d.body_bytes, &body);
             if (*rc != BS_OK) {
-                snprintf(err, errlen, "%s", st->errmsg);
+                snprintf(err, errlen, "%s", store_err());
                 codec_doc_free(&d);
                 break;
             }

@@ -40,7 +40,6 @@ typedef struct {
 
 /* Parses text into q. On a bad query returns BS_EQUERY with a message that
  * names the position (1-based, in characters) in err. */
-#define BS_EQUERY (-5)
 int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen);
 /* The same, for a query whose filters come from elsewhere (blogsearch.cgi's
  * tag= and since=): with filters_outside, a text of no words or only

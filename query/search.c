@@ -536,7 +536,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     store_stats ss;
     int rc = store_get_stats(st, txn, &ss);
     if (rc != BS_OK) {
-        snprintf(err, errlen, "%s", st->errmsg);
+        snprintf(err, errlen, "%s", store_err());
         return rc;
     }
     double ndocs = ss.ndocs ? (double)ss.ndocs : 1, avg[BS_NFIELDS];
@@ -726,7 +726,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     if (rc == BS_ENOMEM)
         snprintf(err, errlen, "out of memory");
     else if (rc != BS_OK && err[0] == '\0')
-        snprintf(err, errlen, "%s", st->errmsg);
+        snprintf(err, errlen, "%s", store_err());
     free(hits);
     free(matched_set);
     for (size_t i = 0; lists && i < n; i++)

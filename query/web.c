@@ -657,7 +657,7 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
         if (rc == BS_OK)
             rc = search_run(w->st, txn, &q, &so, &res, err, sizeof err);
         if (rc != BS_OK) {
-            logf_line(log, "%s", err[0] ? err : w->st->errmsg);
+            logf_line(log, "%s", err[0] ? err : store_err());
             bad(r, 500, NULL, "the search failed; the site's owner can see why in the "
                 "server's error log");
             goto fail;

@@ -28,19 +28,19 @@ static void set_err(char *buf, size_t len, const char *fmt, ...)
 int store_fail(store *st, int rc, const char *what)
 {
     if (rc == MDB_MAP_FULL) {
-        snprintf(st->errmsg, sizeof st->errmsg, "%s: the index map is full", what);
+        snprintf(store_err(), STORE_ERRLEN, "%s: the index map is full", what);
         return BS_EMAPFULL;
     }
     if (rc == ENOMEM) {
-        snprintf(st->errmsg, sizeof st->errmsg, "%s: out of memory", what);
+        snprintf(store_err(), STORE_ERRLEN, "%s: out of memory", what);
         return BS_ENOMEM;
     }
     if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_BAD_TXN) {
-        snprintf(st->errmsg, sizeof st->errmsg, "%s: the index %s is damaged (%s); rebuild it "
+        snprintf(store_err(), STORE_ERRLEN, "%s: the index %s is damaged (%s); rebuild it "
                  "with blogsearch-index --full", what, st->dir, mdb_strerror(rc));
         return BS_ECORRUPT;
     }
-    snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", what, mdb_strerror(rc));
+    snprintf(store_err(), STORE_ERRLEN, "%s: %s", what, mdb_strerror(rc));
     return rc == MDB_NOTFOUND ? BS_ENOTFOUND : BS_ERROR;
 }
 
@@ -51,19 +51,26 @@ static int check_u32(store *st, MDB_txn *txn, const char *key, uint32_t want, co
     if (rc != 0)
         return store_fail(st, rc, what);
     if (v.mv_size != 4) {
-        snprintf(st->errmsg, sizeof st->errmsg, "%s: the index %s is damaged (meta \"%s\" "
+        snprintf(store_err(), STORE_ERRLEN, "%s: the index %s is damaged (meta \"%s\" "
                  "has %zu bytes)", what, st->dir, key, v.mv_size);
         return BS_ECORRUPT;
     }
     uint32_t got = codec_get_u32be(v.mv_data);
     if (got != want) {
-        snprintf(st->errmsg, sizeof st->errmsg,
+        snprintf(store_err(), STORE_ERRLEN,
                  "the index %s has %s %u, but this blogsearch reads %s %u; rebuild it with: "
                  "blogsearch-index --full --index %s PATH...", st->dir, what, (unsigned)got,
                  what, (unsigned)want, st->dir);
         return BS_EVERSION;
     }
     return BS_OK;
+}
+
+static _Thread_local char store_errbuf[STORE_ERRLEN];
+
+char *store_err(void)
+{
+    return store_errbuf;
 }
 
 int store_init_meta(store *st, MDB_txn *txn)
@@ -110,7 +117,7 @@ static int open_dbs(store *st)
         int mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
         if (mrc == MDB_NOTFOUND) {
             mdb_txn_abort(txn);
-            snprintf(st->errmsg, sizeof st->errmsg, "%s is not a blogsearch index (no \"%s\" "
+            snprintf(store_err(), STORE_ERRLEN, "%s is not a blogsearch index (no \"%s\" "
                      "database); build one with: blogsearch-index --index %s PATH...",
                      st->dir, dbs[i].name, st->dir);
             return BS_ENOTFOUND;
@@ -126,7 +133,7 @@ static int open_dbs(store *st)
     if (!exists && !st->rdonly) {
         rc = store_init_meta(st, txn);
     } else if (!exists) {
-        snprintf(st->errmsg, sizeof st->errmsg, "%s is not a blogsearch index (no format "
+        snprintf(store_err(), STORE_ERRLEN, "%s is not a blogsearch index (no format "
                  "version); build one with: blogsearch-index --index %s PATH...", st->dir,
                  st->dir);
         rc = BS_ENOTFOUND;
@@ -197,7 +204,7 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
     }
     rc = open_dbs(st);
     if (rc != BS_OK) {
-        set_err(errbuf, errlen, "%s", st->errmsg);
+        set_err(errbuf, errlen, "%s", store_err());
         store_close(st);
         return rc;
     }
@@ -255,7 +262,7 @@ int store_get_stats(store *st, MDB_txn *txn, store_stats *s)
     for (int f = 0; f < BS_NFIELDS && !bad; f++)
         bad = codec_get_varint(&p, end, &s->lensum[f]);
     if (bad || p != end) {
-        snprintf(st->errmsg, sizeof st->errmsg, "the index %s is damaged (meta \"stats\" does "
+        snprintf(store_err(), STORE_ERRLEN, "the index %s is damaged (meta \"stats\" does "
                  "not decode); rebuild it with blogsearch-index --full", st->dir);
         return BS_ECORRUPT;
     }
@@ -291,7 +298,7 @@ int store_read_text(store *st, MDB_txn *txn, uint32_t docid, uint64_t body_bytes
     if (body_bytes == 0)
         return out->err ? BS_ENOMEM : BS_OK;
     if (body_bytes > ((uint64_t)1 << 32)) {
-        snprintf(st->errmsg, sizeof st->errmsg, "the index %s is damaged (the text of post %u "
+        snprintf(store_err(), STORE_ERRLEN, "the index %s is damaged (the text of post %u "
                  "is %llu bytes); rebuild it with blogsearch-index --full", st->dir, docid,
                  (unsigned long long)body_bytes);
         return BS_ECORRUPT;
@@ -318,7 +325,7 @@ int store_read_text(store *st, MDB_txn *txn, uint32_t docid, uint64_t body_bytes
     size_t n = ZSTD_decompress(dst, (size_t)body_bytes, z.p, z.len);
     buf_free(&z);
     if (ZSTD_isError(n) || n != body_bytes) {
-        snprintf(st->errmsg, sizeof st->errmsg, "the index %s is damaged (the text of post %u "
+        snprintf(store_err(), STORE_ERRLEN, "the index %s is damaged (the text of post %u "
                  "does not decompress); rebuild it with blogsearch-index --full", st->dir, docid);
         return BS_ECORRUPT;
     }

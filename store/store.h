@@ -11,15 +11,10 @@
 #include "store/buf.h"
 #include "store/format.h"
 
-/* Status codes shared by the internal modules (the public header will
- * expose the same values). */
+/* Status codes: the public ones (BS_OK, BS_E*) from blogsearch.h, and one
+ * that never leaves the library. */
+#include "blogsearch.h"
 enum {
-    BS_OK = 0,
-    BS_ERROR = -1,      /* anything else; the message says what */
-    BS_ENOTFOUND = -2,  /* no index, or no such record */
-    BS_EVERSION = -3,   /* the index has another format or analyzer version */
-    BS_ECORRUPT = -4,   /* bytes that do not decode */
-    BS_ENOMEM = -6,
     BS_EMAPFULL = -7    /* the LMDB map is full: grow it and redo the transaction */
 };
 
@@ -152,12 +147,16 @@ uint64_t codec_hash64(const void *p, size_t len, uint64_t seed);
 
 /* ---- what store.c offers ------------------------------------------------ */
 
+/* The message of this thread's last failure in the store (a buffer of
+ * STORE_ERRLEN bytes): per thread, since threads share one open store. */
+#define STORE_ERRLEN 1024
+char *store_err(void);
+
 typedef struct {
     MDB_env *env;
     MDB_dbi meta, docs, texts, terms, paths, facets, dates, lens;
     char *dir;                       /* the index directory */
     int rdonly;
-    char errmsg[1024];               /* the last failure */
 } store;
 
 enum {

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
                          "blogsearch.cgi %s%s: the search endpoint for a web server "
                          "(CGI/1.1%s).\nEnvironment: BLOGSEARCH_INDEX (default %s),\n"
                          "BLOGSEARCH_TEMPLATE, BLOGSEARCH_CORS. See blogsearch.cgi(8).\n",
-                         BS_VERSION, FASTCGI_NOTE, FASTCGI_OR, BS_CGI_INDEX);
+                         BS_VERSION_STRING, FASTCGI_NOTE, FASTCGI_OR, BS_CGI_INDEX);
         return n > 0 && write(STDOUT_FILENO, msg, (size_t)n) == n ? 0 : 1;
     }
     /* the template: the site's own, else the installed copy, else built in */

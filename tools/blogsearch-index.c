@@ -308,7 +308,7 @@ int main(int argc, char **argv)
             break;
         }
         case 'h': usage(stdout); return EXIT_OK;
-        case O_VERSION: printf("blogsearch-index %s (index format %u)\n", BS_VERSION,
+        case O_VERSION: printf("blogsearch-index %s (index format %u)\n", BS_VERSION_STRING,
                                BS_FORMAT_VERSION); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }

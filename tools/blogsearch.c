@@ -201,7 +201,7 @@ int main(int argc, char **argv)
         case O_JSON: json = 1; break;
         case O_STATS: stats = 1; break;
         case 'h': usage(stdout); return EXIT_FOUND;
-        case O_VERSION: printf("blogsearch %s\n", BS_VERSION); return EXIT_FOUND;
+        case O_VERSION: printf("blogsearch %s\n", BS_VERSION_STRING); return EXIT_FOUND;
         default: usage(stderr); return EXIT_ERROR;
         }
     }
@@ -265,7 +265,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (store_txn_begin(st, MDB_RDONLY, &txn) != BS_OK) {
-        fprintf(stderr, "blogsearch: %s\n", st->errmsg);
+        fprintf(stderr, "blogsearch: %s\n", store_err());
         goto out;
     }
     err[0] = '\0';

@@ -1,0 +1,277 @@
+/* blogsearch.h: full-text search of a blog's posts, as a C library.
+ *
+ * The same engine as the blogsearch, blogsearch-index and blogsearch.cgi
+ * programs: an index in LMDB (one directory), Russian and English words
+ * matched in any form, BM25F ranking, tag and date filters, snippets with
+ * the matched words marked.
+ *
+ *     bs_index *ix;
+ *     bs_results *res;
+ *     if (bs_index_open(&ix, "/var/lib/blogsearch/index", BS_OPEN_RDONLY) != BS_OK)
+ *         fprintf(stderr, "%s\n", bs_errmsg());
+ *     bs_search_opts o = BS_SEARCH_OPTS_INIT;
+ *     if (bs_search(ix, "виртуализация docker", &o, &res) == BS_OK) {
+ *         bs_hit h;
+ *         for (size_t i = 0; bs_results_hit(res, i, &h) == BS_OK; i++)
+ *             printf("%s  %s\n", h.title, h.url);
+ *         bs_results_free(res);
+ *     }
+ *     bs_index_close(ix);
+ *
+ * Conventions, for every function here:
+ * - A function that can fail returns an int status: BS_OK (0) or one of the
+ *   negative BS_E* codes below; the reason, in English, is then given by
+ *   bs_errmsg(), which is kept per thread.
+ * - Handles are opaque. What a bs_*_open or bs_*_new gives is released by
+ *   the matching close or free, which accept NULL. A handle is not used
+ *   after it is released.
+ * - Strings go in as NUL-terminated UTF-8 and are copied when kept. Strings
+ *   and arrays that come out belong to the handle they came from and live
+ *   until it is freed (a bs_results keeps its own copies, so results stay
+ *   valid after the index is closed).
+ * - Threads: a bs_index opened read-only may be searched by any number of
+ *   threads at once (each search reads in its own LMDB read transaction). A
+ *   bs_writer, a bs_results and a bs_analyzer belong to one thread at a time.
+ *   One writer at a time per index, across processes too: a second waits
+ *   until the first commits or aborts, as in LMDB.
+ *
+ * Versions: BS_VERSION_* give the version of this header, bs_version() that
+ * of the library in use. The shared library is libblogsearch.so.N with N =
+ * BS_VERSION_MAJOR: a change that breaks a program built against an earlier
+ * header (a function removed or changed, a struct member moved, a meaning
+ * changed) raises the major version and so the soname; additions raise the
+ * minor version; fixes the patch. Structs a caller fills (bs_search_opts,
+ * bs_post) only grow at the end and are initialized with their
+ * BS_*_INIT macros, so new members start as defaults.
+ */
+#ifndef BLOGSEARCH_H
+#define BLOGSEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BS_VERSION_MAJOR 0
+#define BS_VERSION_MINOR 2
+#define BS_VERSION_PATCH 0
+#define BS_VERSION_STRING "0.2.0"
+
+/* The library's version, "MAJOR.MINOR.PATCH"; each of major, minor and
+ * patch that is not NULL gets its number. */
+const char *bs_version(int *major, int *minor, int *patch);
+
+/* Status codes. */
+enum {
+    BS_OK = 0,
+    BS_ERROR = -1,      /* anything else: a file that cannot be written, LMDB's errors */
+    BS_ENOTFOUND = -2,  /* no index at the path, or no such post, result or facet */
+    BS_EVERSION = -3,   /* the index was written by another version of the format or
+                           analyzer: rebuild it (blogsearch-index --full) */
+    BS_ECORRUPT = -4,   /* the index is damaged: rebuild it */
+    BS_EQUERY = -5,     /* the query or a filter is not valid; the message names the
+                           position in the query ("query position 8: ...") */
+    BS_ENOMEM = -6,     /* out of memory */
+    BS_EINVAL = -8,     /* a NULL or invalid argument */
+    BS_ESTATE = -9      /* the call does not fit the handle's state: a write with no
+                           batch begun, a read-only index written to */
+};
+
+/* The message of this thread's last failed call, or "" when none failed.
+ * Lives until this thread's next bs_* call. */
+const char *bs_errmsg(void);
+
+/* ---- an index ---------------------------------------------------------------- */
+
+typedef struct bs_index bs_index;
+
+#define BS_OPEN_RDONLY 0u     /* search only */
+#define BS_OPEN_WRITE  1u     /* also write, through bs_writer */
+#define BS_OPEN_CREATE 2u     /* with BS_OPEN_WRITE: make the index if there is none */
+
+/* Opens the index in the directory path. Errors: BS_EINVAL (out or path
+ * NULL, unknown flags), BS_ENOTFOUND (no index there and no
+ * BS_OPEN_CREATE), BS_EVERSION, BS_ECORRUPT, BS_ERROR (permissions, ...),
+ * BS_ENOMEM. On error *out is NULL. */
+int bs_index_open(bs_index **out, const char *path, unsigned flags);
+
+/* Closes the index and frees the handle. Its results stay valid; a writer
+ * of it must have been closed first. */
+void bs_index_close(bs_index *ix);
+
+typedef struct {
+    uint64_t posts;           /* posts indexed */
+    uint64_t terms;           /* distinct index terms */
+    uint64_t bytes;           /* size of the index file */
+} bs_index_stats;
+
+/* Counts of the index as of now. Errors: BS_EINVAL, BS_ECORRUPT, BS_ERROR. */
+int bs_index_stats_get(bs_index *ix, bs_index_stats *out);
+
+/* ---- searching --------------------------------------------------------------- */
+
+#define BS_SORT_RELEVANCE 0   /* BM25F, posts with all the words first */
+#define BS_SORT_DATE      1   /* newest first */
+
+#define BS_MATCH_MOST 0       /* posts with all the words first, then fewer */
+#define BS_MATCH_ALL  1       /* only posts with every word */
+#define BS_MATCH_ANY  2       /* any word, ranked together */
+
+typedef struct {
+    const char *const *tags;  /* only posts with every one of these tags */
+    size_t ntags;             /* at most 16 */
+    const char *category;     /* only this category; NULL for any */
+    const char *author;       /* only this author; NULL for any */
+    const char *since;        /* dates, inclusive, YYYY, YYYY-MM or YYYY-MM-DD (UTC); */
+    const char *until;        /*   NULL for no bound */
+    int sort;                 /* BS_SORT_* */
+    int match;                /* BS_MATCH_* */
+    size_t offset;            /* results to skip (paging) */
+    size_t limit;             /* results to return, 1 to 1000 */
+    int snippets;             /* 1: a snippet for each result; 0: none (faster) */
+    size_t snippet_chars;     /* about this many characters, 20 to 2000 */
+    size_t facets;            /* the most frequent tags of all matches to count, 0 to 1000 */
+} bs_search_opts;
+
+/* Ten results with snippets of about 200 characters, no facets. */
+#define BS_SEARCH_OPTS_INIT \
+    { NULL, 0, NULL, NULL, NULL, NULL, BS_SORT_RELEVANCE, BS_MATCH_MOST, 0, 10, 1, 200, 0 }
+
+typedef struct bs_results bs_results;
+
+/* Runs query (the query language of blogsearch(1): words in any form,
+ * "phrases", -word, +word, OR, prefix*, title:, tag:, category:, author:,
+ * since:, until:) with opts (NULL: BS_SEARCH_OPTS_INIT) and gives the
+ * results in *out, to be freed with bs_results_free(). A query of only
+ * filters (in opts or as tag: and the like) lists the newest matching posts.
+ * Errors: BS_EINVAL (a NULL argument, an option out of range), BS_EQUERY
+ * (the message names the position), BS_ECORRUPT, BS_ENOMEM, BS_ERROR.
+ * On error *out is NULL. */
+int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_results **out);
+
+/* Posts that match in all, exact (not only those returned). */
+uint64_t bs_results_total(const bs_results *r);
+/* Results returned: at most opts->limit. */
+size_t bs_results_count(const bs_results *r);
+
+typedef struct {
+    size_t start, len;        /* bytes, within the snippet */
+} bs_range;
+
+typedef struct {
+    size_t rank;              /* 1-based over all pages: offset + index + 1 */
+    double score;             /* only comparable within one search */
+    const char *path;         /* the post's source file, or the path given to bs_writer_put */
+    const char *url;          /* its link, else --url-prefix + slug + "/", else "" */
+    const char *title, *slug, *category, *author;   /* "" when absent */
+    int has_date;
+    int64_t date;             /* seconds since the epoch, UTC; 0 without a date */
+    const char *const *tags;  /* ntags tags, as written in the post */
+    size_t ntags;
+    const char *snippet;      /* the best passage, "…" where cut; NULL without snippets */
+    const bs_range *highlights;   /* nhighlights matched words in snippet */
+    size_t nhighlights;
+} bs_hit;
+
+/* Fills *out with result i (0-based, < bs_results_count). Its strings
+ * belong to r. Errors: BS_EINVAL (a NULL argument), BS_ENOTFOUND (i out of
+ * range: the end of a loop). */
+int bs_results_hit(const bs_results *r, size_t i, bs_hit *out);
+
+/* Tag facets (opts->facets > 0): tag i, most frequent first, with the
+ * number of matching posts that carry it; tags are case-folded. Errors:
+ * BS_EINVAL, BS_ENOTFOUND (i out of range). */
+size_t bs_results_facet_count(const bs_results *r);
+int bs_results_facet(const bs_results *r, size_t i, const char **tag, uint64_t *count);
+
+void bs_results_free(bs_results *r);
+
+/* ---- the analyzer ------------------------------------------------------------ */
+
+/* Text to index terms exactly as indexing and searching do it: UTF-8,
+ * normalized (NFC, case folded, ё as е), split into words, stemmed by
+ * Snowball (russian for Cyrillic, english for Latin). */
+typedef struct bs_analyzer bs_analyzer;
+
+typedef struct {
+    const char *term;         /* the index term, term_len bytes, not NUL-terminated */
+    size_t term_len;
+    uint32_t position;        /* 0, 1, 2 ... over the text */
+    size_t offset, len;       /* the word in the text, bytes */
+    int stopword;             /* 1 for a stopword (still a term) */
+} bs_term;
+
+/* Called per term; returning non-zero stops the analysis. */
+typedef int (*bs_term_fn)(void *ctx, const bs_term *t);
+
+/* Errors: BS_EINVAL, BS_ENOMEM. */
+int bs_analyzer_new(bs_analyzer **out);
+void bs_analyzer_free(bs_analyzer *a);
+
+/* Analyzes len bytes of text, calling fn for each term. Text that is not
+ * valid UTF-8 is decoded with replacement characters. Returns BS_OK (also
+ * when fn stopped it), BS_EINVAL or BS_ENOMEM. */
+int bs_analyze(bs_analyzer *a, const char *text, size_t len, bs_term_fn fn, void *ctx);
+
+/* ---- writing ------------------------------------------------------------------- */
+
+/* A write batch on an index opened with BS_OPEN_WRITE: posts added,
+ * replaced and deleted become visible together at bs_writer_commit(), or not
+ * at all (bs_writer_abort(), or a crash): the atomicity of blogsearch-index.
+ * The batch's posts are held in memory until the commit. */
+typedef struct bs_writer bs_writer;
+
+#define BS_FORMAT_TEXT     0  /* plain text */
+#define BS_FORMAT_RST      1  /* reStructuredText */
+#define BS_FORMAT_MARKDOWN 2
+#define BS_FORMAT_HTML     3
+
+typedef struct {
+    const char *path;         /* the post's identity: putting a path again replaces it */
+    const char *title, *slug, *url, *category, *author, *description;  /* NULL: none */
+    const char *const *tags;
+    size_t ntags;
+    int has_date;
+    int64_t date;             /* seconds since the epoch, UTC */
+    const char *body;         /* body_len bytes of UTF-8, in format */
+    size_t body_len;
+    int format;               /* BS_FORMAT_*: markup is turned into the text a reader sees */
+} bs_post;
+
+#define BS_POST_INIT { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0, BS_FORMAT_TEXT }
+
+/* Makes a writer for ix and begins a batch. Errors: BS_EINVAL, BS_ESTATE
+ * (ix was opened read-only), BS_ENOMEM. */
+int bs_writer_open(bs_writer **out, bs_index *ix);
+
+/* Begins a new batch after a commit or an abort. Errors: BS_EINVAL,
+ * BS_ESTATE (a batch is open). */
+int bs_writer_begin(bs_writer *w);
+
+/* Adds post to the batch, or replaces the post of the same path. The post's
+ * strings are copied. Errors: BS_EINVAL (NULL, no path, text that is not
+ * UTF-8, an unknown format), BS_ESTATE (no batch open), BS_ENOMEM. */
+int bs_writer_put(bs_writer *w, const bs_post *post);
+
+/* Deletes the post of path in the batch (no error when there is none).
+ * Errors: BS_EINVAL, BS_ESTATE, BS_ENOMEM. */
+int bs_writer_delete(bs_writer *w, const char *path);
+
+/* Writes the batch in one transaction, which ends it. On an error nothing
+ * of it is written and the batch is ended too. Errors: BS_EINVAL, BS_ESTATE
+ * (no batch open), BS_ERROR (the disk), BS_ENOMEM. */
+int bs_writer_commit(bs_writer *w);
+
+/* Ends the batch, writing nothing. Errors: BS_EINVAL, BS_ESTATE. */
+int bs_writer_abort(bs_writer *w);
+
+/* Aborts an open batch and frees the writer. */
+void bs_writer_close(bs_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
