@@ -54,6 +54,13 @@
 extern "C" {
 #endif
 
+/* What the shared library exports (it builds with BS_BUILDING_LIBRARY). */
+#if defined(BS_BUILDING_LIBRARY) && defined(__GNUC__)
+#define BS_EXTERN __attribute__((visibility("default")))
+#else
+#define BS_EXTERN
+#endif
+
 #define BS_VERSION_MAJOR 0
 #define BS_VERSION_MINOR 2
 #define BS_VERSION_PATCH 0
@@ -61,7 +68,7 @@ extern "C" {
 
 /* The library's version, "MAJOR.MINOR.PATCH"; each of major, minor and
  * patch that is not NULL gets its number. */
-const char *bs_version(int *major, int *minor, int *patch);
+BS_EXTERN const char *bs_version(int *major, int *minor, int *patch);
 
 /* Status codes. */
 enum {
@@ -81,7 +88,7 @@ enum {
 
 /* The message of this thread's last failed call, or "" when none failed.
  * Lives until this thread's next bs_* call. */
-const char *bs_errmsg(void);
+BS_EXTERN const char *bs_errmsg(void);
 
 /* ---- an index ---------------------------------------------------------------- */
 
@@ -95,20 +102,19 @@ typedef struct bs_index bs_index;
  * NULL, unknown flags), BS_ENOTFOUND (no index there and no
  * BS_OPEN_CREATE), BS_EVERSION, BS_ECORRUPT, BS_ERROR (permissions, ...),
  * BS_ENOMEM. On error *out is NULL. */
-int bs_index_open(bs_index **out, const char *path, unsigned flags);
+BS_EXTERN int bs_index_open(bs_index **out, const char *path, unsigned flags);
 
 /* Closes the index and frees the handle. Its results stay valid; a writer
  * of it must have been closed first. */
-void bs_index_close(bs_index *ix);
+BS_EXTERN void bs_index_close(bs_index *ix);
 
 typedef struct {
     uint64_t posts;           /* posts indexed */
-    uint64_t terms;           /* distinct index terms */
-    uint64_t bytes;           /* size of the index file */
+    uint64_t bytes;           /* bytes of the index file in use */
 } bs_index_stats;
 
 /* Counts of the index as of now. Errors: BS_EINVAL, BS_ECORRUPT, BS_ERROR. */
-int bs_index_stats_get(bs_index *ix, bs_index_stats *out);
+BS_EXTERN int bs_index_stats_get(bs_index *ix, bs_index_stats *out);
 
 /* ---- searching --------------------------------------------------------------- */
 
@@ -149,12 +155,12 @@ typedef struct bs_results bs_results;
  * Errors: BS_EINVAL (a NULL argument, an option out of range), BS_EQUERY
  * (the message names the position), BS_ECORRUPT, BS_ENOMEM, BS_ERROR.
  * On error *out is NULL. */
-int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_results **out);
+BS_EXTERN int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_results **out);
 
 /* Posts that match in all, exact (not only those returned). */
-uint64_t bs_results_total(const bs_results *r);
+BS_EXTERN uint64_t bs_results_total(const bs_results *r);
 /* Results returned: at most opts->limit. */
-size_t bs_results_count(const bs_results *r);
+BS_EXTERN size_t bs_results_count(const bs_results *r);
 
 typedef struct {
     size_t start, len;        /* bytes, within the snippet */
@@ -178,15 +184,15 @@ typedef struct {
 /* Fills *out with result i (0-based, < bs_results_count). Its strings
  * belong to r. Errors: BS_EINVAL (a NULL argument), BS_ENOTFOUND (i out of
  * range: the end of a loop). */
-int bs_results_hit(const bs_results *r, size_t i, bs_hit *out);
+BS_EXTERN int bs_results_hit(const bs_results *r, size_t i, bs_hit *out);
 
 /* Tag facets (opts->facets > 0): tag i, most frequent first, with the
  * number of matching posts that carry it; tags are case-folded. Errors:
  * BS_EINVAL, BS_ENOTFOUND (i out of range). */
-size_t bs_results_facet_count(const bs_results *r);
-int bs_results_facet(const bs_results *r, size_t i, const char **tag, uint64_t *count);
+BS_EXTERN size_t bs_results_facet_count(const bs_results *r);
+BS_EXTERN int bs_results_facet(const bs_results *r, size_t i, const char **tag, uint64_t *count);
 
-void bs_results_free(bs_results *r);
+BS_EXTERN void bs_results_free(bs_results *r);
 
 /* ---- the analyzer ------------------------------------------------------------ */
 
@@ -207,13 +213,13 @@ typedef struct {
 typedef int (*bs_term_fn)(void *ctx, const bs_term *t);
 
 /* Errors: BS_EINVAL, BS_ENOMEM. */
-int bs_analyzer_new(bs_analyzer **out);
-void bs_analyzer_free(bs_analyzer *a);
+BS_EXTERN int bs_analyzer_new(bs_analyzer **out);
+BS_EXTERN void bs_analyzer_free(bs_analyzer *a);
 
 /* Analyzes len bytes of text, calling fn for each term. Text that is not
  * valid UTF-8 is decoded with replacement characters. Returns BS_OK (also
  * when fn stopped it), BS_EINVAL or BS_ENOMEM. */
-int bs_analyze(bs_analyzer *a, const char *text, size_t len, bs_term_fn fn, void *ctx);
+BS_EXTERN int bs_analyze(bs_analyzer *a, const char *text, size_t len, bs_term_fn fn, void *ctx);
 
 /* ---- writing ------------------------------------------------------------------- */
 
@@ -244,31 +250,31 @@ typedef struct {
 
 /* Makes a writer for ix and begins a batch. Errors: BS_EINVAL, BS_ESTATE
  * (ix was opened read-only), BS_ENOMEM. */
-int bs_writer_open(bs_writer **out, bs_index *ix);
+BS_EXTERN int bs_writer_open(bs_writer **out, bs_index *ix);
 
 /* Begins a new batch after a commit or an abort. Errors: BS_EINVAL,
  * BS_ESTATE (a batch is open). */
-int bs_writer_begin(bs_writer *w);
+BS_EXTERN int bs_writer_begin(bs_writer *w);
 
 /* Adds post to the batch, or replaces the post of the same path. The post's
  * strings are copied. Errors: BS_EINVAL (NULL, no path, text that is not
  * UTF-8, an unknown format), BS_ESTATE (no batch open), BS_ENOMEM. */
-int bs_writer_put(bs_writer *w, const bs_post *post);
+BS_EXTERN int bs_writer_put(bs_writer *w, const bs_post *post);
 
 /* Deletes the post of path in the batch (no error when there is none).
  * Errors: BS_EINVAL, BS_ESTATE, BS_ENOMEM. */
-int bs_writer_delete(bs_writer *w, const char *path);
+BS_EXTERN int bs_writer_delete(bs_writer *w, const char *path);
 
 /* Writes the batch in one transaction, which ends it. On an error nothing
  * of it is written and the batch is ended too. Errors: BS_EINVAL, BS_ESTATE
  * (no batch open), BS_ERROR (the disk), BS_ENOMEM. */
-int bs_writer_commit(bs_writer *w);
+BS_EXTERN int bs_writer_commit(bs_writer *w);
 
 /* Ends the batch, writing nothing. Errors: BS_EINVAL, BS_ESTATE. */
-int bs_writer_abort(bs_writer *w);
+BS_EXTERN int bs_writer_abort(bs_writer *w);
 
 /* Aborts an open batch and frees the writer. */
-void bs_writer_close(bs_writer *w);
+BS_EXTERN void bs_writer_close(bs_writer *w);
 
 #ifdef __cplusplus
 }

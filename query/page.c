@@ -113,6 +113,51 @@ static vnode *post_view(view *v, const doc_record *d, const snippet *sn, size_t 
     return o;
 }
 
+int page_doc(store *st, MDB_txn *txn, uint32_t docid, doc_record *d, char *err, size_t errlen)
+{
+    uint8_t k4[4];
+    key_docid(k4, docid);
+    MDB_val k = { 4, k4 }, val;
+    const char *why;
+    int mrc = mdb_get(txn, st->docs, &k, &val);
+    if (mrc == 0 && codec_doc_decode(val.mv_data, val.mv_size, d, &why) == BS_OK)
+        return BS_OK;
+    if (mrc != 0 && mrc != MDB_NOTFOUND) {
+        int rc = store_fail(st, mrc, "reading a post");
+        snprintf(err, errlen, "%s", store_err());
+        return rc;
+    }
+    snprintf(err, errlen, "the index is damaged (post %u); rebuild it with "
+             "blogsearch-index --full", docid);
+    return BS_ECORRUPT;
+}
+
+int page_snippet(snippet *sn, store *st, MDB_txn *txn, an_analyzer *an, uint32_t docid,
+                 const doc_record *d, const results *r, size_t chars, txt_buf *scratch,
+                 char *err, size_t errlen)
+{
+    memset(sn, 0, sizeof *sn);
+    int rc = store_read_text(st, txn, docid, d->body_bytes, scratch);
+    if (rc != BS_OK) {
+        snprintf(err, errlen, "%s", rc == BS_ENOMEM ? "out of memory" : store_err());
+        return rc;
+    }
+    if (snippet_make(sn, an, scratch->p, scratch->len, r->hl_terms, r->nhl, chars) != 0)
+        goto oom;
+    /* a title-only match shows the description, or the opening lines */
+    if (sn->nhl == 0 && d->description_len) {
+        snippet_free(sn);
+        if (snippet_make(sn, an, d->description, d->description_len, r->hl_terms, r->nhl,
+                         chars) != 0)
+            goto oom;
+    }
+    return BS_OK;
+oom:
+    snippet_free(sn);
+    snprintf(err, errlen, "out of memory");
+    return BS_ENOMEM;
+}
+
 vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const results *r,
                   const search_opts *so, const page_opts *po, int *rc, char *err,
                   size_t errlen)
@@ -125,41 +170,16 @@ vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const resul
     vn_set(v, root, "offset", vn_int(v, (int64_t)so->offset));
     vn_set(v, root, "limit", vn_int(v, (int64_t)so->limit));
     for (size_t i = 0; i < r->n; i++) {
-        uint8_t k4[4];
-        key_docid(k4, r->hits[i].docid);
-        MDB_val k = { 4, k4 }, val;
         doc_record d;
-        const char *why;
-        if (mdb_get(txn, st->docs, &k, &val) != 0
-            || codec_doc_decode(val.mv_data, val.mv_size, &d, &why) != BS_OK) {
-            snprintf(err, errlen, "the index is damaged (post %u); rebuild it with "
-                     "blogsearch-index --full", r->hits[i].docid);
-            *rc = BS_ECORRUPT;
+        if ((*rc = page_doc(st, txn, r->hits[i].docid, &d, err, errlen)) != BS_OK)
             break;
-        }
         snippet sn = { 0 }, *shown = NULL;
         if (po->snippet_chars) {
-            *rc = store_read_text(st, txn, r->hits[i].docid, d.body_bytes, &body);
+            *rc = page_snippet(&sn, st, txn, an, r->hits[i].docid, &d, r, po->snippet_chars,
+                               &body, err, errlen);
             if (*rc != BS_OK) {
-                snprintf(err, errlen, "%s", store_err());
                 codec_doc_free(&d);
                 break;
-            }
-            /* a title-only match shows the description, or the opening lines */
-            if (snippet_make(&sn, an, body.p, body.len, r->hl_terms, r->nhl,
-                             po->snippet_chars) != 0) {
-                *rc = BS_ENOMEM;
-                codec_doc_free(&d);
-                break;
-            }
-            if (sn.nhl == 0 && d.description_len) {
-                snippet_free(&sn);
-                if (snippet_make(&sn, an, d.description, d.description_len, r->hl_terms,
-                                 r->nhl, po->snippet_chars) != 0) {
-                    *rc = BS_ENOMEM;
-                    codec_doc_free(&d);
-                    break;
-                }
             }
             shown = &sn;
         }

@@ -138,6 +138,16 @@ typedef struct {
     void *tag_ctx;
 } page_opts;
 
+/* The record of post docid (free it with codec_doc_free). BS_ECORRUPT when
+ * it is missing or does not decode; the message goes to err. */
+int page_doc(store *st, MDB_txn *txn, uint32_t docid, doc_record *d, char *err, size_t errlen);
+
+/* The snippet of a post for the terms r matched: from its text, else (a
+ * match in the title only) its description. scratch holds the text. */
+int page_snippet(snippet *sn, store *st, MDB_txn *txn, an_analyzer *an, uint32_t docid,
+                 const doc_record *d, const results *r, size_t chars, txt_buf *scratch,
+                 char *err, size_t errlen);
+
 /* A page of results as a view: {query, total, offset, limit, results: [...]}
  * (docs/json.md), and "facets": {"tags": [{"tag", "count"}]} when so asked
  * for facets. Reads each shown post's record and text in txn. Returns the root,

@@ -1,0 +1,684 @@
+/* api.c: libblogsearch's public API (include/blogsearch.h) over the
+ * modules: the store, the query parser and ranking, page.c's records and
+ * snippets, the analyzer and the writer's writer_apply. Arguments are
+ * checked here, so the modules below see only what they expect; every
+ * failure leaves its message in this thread's buffer (bs_errmsg). */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "blogsearch.h"
+#include "indexer/indexer.h"
+#include "query/query.h"
+
+#define MAX_LIMIT 1000
+#define MAX_OFFSET 1000000
+#define MAX_FACETS 1000
+
+static _Thread_local char last_error[1024];
+
+static int seterr(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int seterr(int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static int nomem(void)
+{
+    return seterr(BS_ENOMEM, "out of memory");
+}
+
+const char *bs_errmsg(void)
+{
+    return last_error;
+}
+
+const char *bs_version(int *major, int *minor, int *patch)
+{
+    if (major)
+        *major = BS_VERSION_MAJOR;
+    if (minor)
+        *minor = BS_VERSION_MINOR;
+    if (patch)
+        *patch = BS_VERSION_PATCH;
+    return BS_VERSION_STRING;
+}
+
+/* ---- an index ---------------------------------------------------------------- */
+
+struct bs_index {
+    store *st;
+    unsigned flags;
+    /* Searches hold it to read; adopting a map that a writer grew (LMDB
+     * allows that only with no transaction of this process open), and a
+     * commit that may grow it, hold it to write. */
+    pthread_rwlock_t map_lock;
+};
+
+int bs_index_open(bs_index **out, const char *path, unsigned flags)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !path)
+        return seterr(BS_EINVAL, "bs_index_open: %s is NULL", !out ? "out" : "path");
+    if (!*path)
+        return seterr(BS_EINVAL, "bs_index_open: the path is empty");
+    if (flags & ~(BS_OPEN_WRITE | BS_OPEN_CREATE))
+        return seterr(BS_EINVAL, "bs_index_open: unknown flags 0x%x", flags);
+    if ((flags & BS_OPEN_CREATE) && !(flags & BS_OPEN_WRITE))
+        return seterr(BS_EINVAL, "bs_index_open: BS_OPEN_CREATE needs BS_OPEN_WRITE");
+    if ((flags & BS_OPEN_WRITE) && !(flags & BS_OPEN_CREATE)) {
+        /* an index to write to must exist: opening would make one */
+        char data[4096];
+        struct stat sb;
+        snprintf(data, sizeof data, "%s/data.mdb", path);
+        if (stat(data, &sb) != 0)
+            return seterr(BS_ENOTFOUND, "no index at %s (open with BS_OPEN_CREATE to make one)",
+                          path);
+    }
+    bs_index *ix = calloc(1, sizeof *ix);
+    if (!ix)
+        return nomem();
+    char err[1024];
+    unsigned sf = !(flags & BS_OPEN_WRITE) ? STORE_RDONLY : (flags & BS_OPEN_CREATE) ? STORE_CREATE : 0;
+    int rc = store_open(&ix->st, path, sf, err, sizeof err);
+    if (rc != BS_OK) {
+        free(ix);
+        return seterr(rc, "%s", err);
+    }
+    if (pthread_rwlock_init(&ix->map_lock, NULL) != 0) {
+        store_close(ix->st);
+        free(ix);
+        return nomem();
+    }
+    ix->flags = flags;
+    *out = ix;
+    return BS_OK;
+}
+
+void bs_index_close(bs_index *ix)
+{
+    if (!ix)
+        return;
+    store_close(ix->st);
+    pthread_rwlock_destroy(&ix->map_lock);
+    free(ix);
+}
+
+/* A read transaction under the map lock (held to read until read_end). */
+static int read_begin(bs_index *ix, MDB_txn **txn)
+{
+    for (int tries = 0;; tries++) {
+        pthread_rwlock_rdlock(&ix->map_lock);
+        int rc = mdb_txn_begin(ix->st->env, NULL, MDB_RDONLY, txn);
+        if (rc == 0)
+            return BS_OK;
+        pthread_rwlock_unlock(&ix->map_lock);
+        if (rc != MDB_MAP_RESIZED || tries > 0)
+            return seterr(BS_ERROR, "reading the index %s: %s", ix->st->dir, mdb_strerror(rc));
+        /* a writer grew the map: adopt its size with no reader in flight */
+        pthread_rwlock_wrlock(&ix->map_lock);
+        rc = mdb_env_set_mapsize(ix->st->env, 0);
+        pthread_rwlock_unlock(&ix->map_lock);
+        if (rc != 0)
+            return seterr(BS_ERROR, "reading the index %s: %s", ix->st->dir, mdb_strerror(rc));
+    }
+}
+
+static void read_end(bs_index *ix, MDB_txn *txn)
+{
+    mdb_txn_abort(txn);
+    pthread_rwlock_unlock(&ix->map_lock);
+}
+
+int bs_index_stats_get(bs_index *ix, bs_index_stats *out)
+{
+    if (!ix || !out)
+        return seterr(BS_EINVAL, "bs_index_stats_get: %s is NULL", !ix ? "ix" : "out");
+    MDB_txn *txn;
+    int rc = read_begin(ix, &txn);
+    if (rc != BS_OK)
+        return rc;
+    store_stats ss;
+    rc = store_get_stats(ix->st, txn, &ss);
+    read_end(ix, txn);
+    if (rc != BS_OK)
+        return seterr(rc, "%s", store_err());
+    out->posts = ss.ndocs;
+    out->bytes = store_used_bytes(ix->st);
+    return BS_OK;
+}
+
+/* ---- searching --------------------------------------------------------------- */
+
+typedef struct {
+    bs_hit h;                  /* its strings and arrays below, owned */
+    char *path, *url, *title, *slug, *category, *author, *snippet;
+    char **tags;
+    bs_range *hl;
+} hit_slot;
+
+struct bs_results {
+    uint64_t total;
+    hit_slot *hits;
+    size_t n;
+    char **facet_tags;
+    uint64_t *facet_counts;
+    size_t nfacets;
+};
+
+static void slot_free(hit_slot *s)
+{
+    free(s->path);
+    free(s->url);
+    free(s->title);
+    free(s->slug);
+    free(s->category);
+    free(s->author);
+    free(s->snippet);
+    for (size_t t = 0; s->tags && t < s->h.ntags; t++)
+        free(s->tags[t]);
+    free(s->tags);
+    free(s->hl);
+}
+
+void bs_results_free(bs_results *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        slot_free(&r->hits[i]);
+    free(r->hits);
+    for (size_t i = 0; i < r->nfacets; i++)
+        free(r->facet_tags[i]);
+    free(r->facet_tags);
+    free(r->facet_counts);
+    free(r);
+}
+
+/* Copies a post's record (and snippet) into a slot. Returns 0 or -1. */
+static int slot_fill(hit_slot *s, const doc_record *d, const snippet *sn, size_t rank,
+                     double score)
+{
+    s->h.rank = rank;
+    s->h.score = score;
+    s->h.has_date = d->has_date;
+    s->h.date = d->has_date ? d->date : 0;
+    if (!(s->path = strndup(d->path, d->path_len)) || !(s->url = strndup(d->url, d->url_len))
+        || !(s->title = strndup(d->title, d->title_len))
+        || !(s->slug = strndup(d->slug, d->slug_len))
+        || !(s->category = strndup(d->category, d->category_len))
+        || !(s->author = strndup(d->author, d->author_len)))
+        return -1;
+    if (d->ntags && !(s->tags = calloc(d->ntags, sizeof *s->tags)))
+        return -1;
+    for (size_t t = 0; t < d->ntags; t++) {
+        if (!(s->tags[t] = strndup(d->tags[t], d->tag_len[t])))
+            return -1;
+        s->h.ntags = t + 1;
+    }
+    if (sn) {
+        if (!(s->snippet = strndup(sn->text.p ? sn->text.p : "", sn->text.len)))
+            return -1;
+        if (sn->nhl && !(s->hl = malloc(sn->nhl * sizeof *s->hl)))
+            return -1;
+        for (size_t i = 0; i < sn->nhl; i++)
+            s->hl[i] = (bs_range){ sn->hl[i].off, sn->hl[i].len };
+        s->h.nhighlights = sn->nhl;
+    }
+    s->h.path = s->path;
+    s->h.url = s->url;
+    s->h.title = s->title;
+    s->h.slug = s->slug;
+    s->h.category = s->category;
+    s->h.author = s->author;
+    s->h.tags = (const char *const *)s->tags;
+    s->h.snippet = s->snippet;
+    s->h.highlights = s->hl;
+    return 0;
+}
+
+static int check_opts(const bs_search_opts *o)
+{
+    if (o->ntags > QRY_MAX_TAGS)
+        return seterr(BS_EINVAL, "bs_search: %zu tags; at most %d", o->ntags, QRY_MAX_TAGS);
+    if (o->ntags && !o->tags)
+        return seterr(BS_EINVAL, "bs_search: tags is NULL with ntags %zu", o->ntags);
+    for (size_t t = 0; t < o->ntags; t++)
+        if (!o->tags[t])
+            return seterr(BS_EINVAL, "bs_search: tag %zu is NULL", t);
+    if (o->sort != BS_SORT_RELEVANCE && o->sort != BS_SORT_DATE)
+        return seterr(BS_EINVAL, "bs_search: sort %d: BS_SORT_RELEVANCE or BS_SORT_DATE", o->sort);
+    if (o->match != BS_MATCH_MOST && o->match != BS_MATCH_ALL && o->match != BS_MATCH_ANY)
+        return seterr(BS_EINVAL, "bs_search: match %d: one of BS_MATCH_*", o->match);
+    if (o->limit < 1 || o->limit > MAX_LIMIT)
+        return seterr(BS_EINVAL, "bs_search: limit %zu: 1 to %d", o->limit, MAX_LIMIT);
+    if (o->offset > MAX_OFFSET)
+        return seterr(BS_EINVAL, "bs_search: offset %zu: at most %d", o->offset, MAX_OFFSET);
+    if (o->snippets && (o->snippet_chars < 20 || o->snippet_chars > 2000))
+        return seterr(BS_EINVAL, "bs_search: snippet_chars %zu: 20 to 2000", o->snippet_chars);
+    if (o->facets > MAX_FACETS)
+        return seterr(BS_EINVAL, "bs_search: facets %zu: at most %d", o->facets, MAX_FACETS);
+    return BS_OK;
+}
+
+/* The query text and the options' filters as one query. */
+static int build_query(qry *q, an_analyzer *an, const char *text, const bs_search_opts *o)
+{
+    char err[512];
+    int outside = o->ntags || o->category || o->author || o->since || o->until;
+    int rc = qparse_filtered(q, an, text, outside, err, sizeof err);
+    if (rc != BS_OK)
+        return rc == BS_EQUERY ? seterr(rc, "%s", err) : nomem();
+    for (size_t t = 0; t < o->ntags; t++)
+        if (qry_add_tag(q, o->tags[t], strlen(o->tags[t])) != BS_OK)
+            return nomem();
+    struct { const char *v; char **slot; } s[] = { { o->category, &q->category },
+                                                   { o->author, &q->author } };
+    for (size_t i = 0; i < 2; i++) {
+        if (!s[i].v)
+            continue;
+        free(*s[i].slot);
+        if (!(*s[i].slot = strdup(s[i].v)))
+            return nomem();
+    }
+    const char *names[] = { "since", "until" }, *vals[] = { o->since, o->until };
+    for (int end = 0; end < 2; end++) {
+        if (!vals[end])
+            continue;
+        int64_t t;
+        if (qparse_date(vals[end], end, &t) != 0)
+            return seterr(BS_EQUERY, "%s: \"%.40s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                          names[end], vals[end]);
+        if (end) {
+            q->has_until = 1;
+            q->until = t;
+        } else {
+            q->has_since = 1;
+            q->since = t;
+        }
+    }
+    return BS_OK;
+}
+
+static int fill_results(bs_index *ix, MDB_txn *txn, an_analyzer *an, const results *res,
+                        const bs_search_opts *o, bs_results *out)
+{
+    char err[1024];
+    txt_buf body = { 0 };
+    int rc = BS_OK;
+    out->total = res->total;
+    if (res->n && !(out->hits = calloc(res->n, sizeof *out->hits)))
+        return nomem();
+    for (size_t i = 0; i < res->n && rc == BS_OK; i++) {
+        doc_record d;
+        if ((rc = page_doc(ix->st, txn, res->hits[i].docid, &d, err, sizeof err)) != BS_OK) {
+            seterr(rc, "%s", err);
+            break;
+        }
+        snippet sn = { 0 };
+        if (o->snippets)
+            rc = page_snippet(&sn, ix->st, txn, an, res->hits[i].docid, &d, res,
+                              o->snippet_chars, &body, err, sizeof err);
+        if (rc != BS_OK)
+            seterr(rc, "%s", err);
+        else if (slot_fill(&out->hits[i], &d, o->snippets ? &sn : NULL, o->offset + i + 1,
+                           res->hits[i].score) != 0)
+            rc = nomem();
+        out->n = i + 1;            /* freed with the results, filled or not */
+        snippet_free(&sn);
+        codec_doc_free(&d);
+    }
+    buf_free(&body);
+    if (rc == BS_OK && res->nfacets) {
+        out->facet_tags = calloc(res->nfacets, sizeof *out->facet_tags);
+        out->facet_counts = calloc(res->nfacets, sizeof *out->facet_counts);
+        if (!out->facet_tags || !out->facet_counts)
+            return nomem();
+        for (size_t i = 0; i < res->nfacets; i++) {
+            if (!(out->facet_tags[i] = strndup(res->facets[i].tag, res->facets[i].len)))
+                return nomem();
+            out->facet_counts[i] = res->facets[i].count;
+            out->nfacets = i + 1;
+        }
+    }
+    return rc;
+}
+
+int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_results **out)
+{
+    static const bs_search_opts defaults = BS_SEARCH_OPTS_INIT;
+    if (out)
+        *out = NULL;
+    if (!ix || !query || !out)
+        return seterr(BS_EINVAL, "bs_search: %s is NULL", !ix ? "ix" : !query ? "query" : "out");
+    const bs_search_opts *o = opts ? opts : &defaults;
+    int rc = check_opts(o);
+    if (rc != BS_OK)
+        return rc;
+    an_analyzer *an;
+    if (an_new(&an, AN_SMALL_CACHE) != 0)
+        return nomem();
+    qry q = { 0 };
+    results res = { 0 };
+    bs_results *r = calloc(1, sizeof *r);
+    MDB_txn *txn = NULL;
+    char err[1024] = "";
+    if (!r) {
+        rc = nomem();
+        goto done;
+    }
+    if ((rc = build_query(&q, an, query, o)) != BS_OK)
+        goto done;
+    if ((rc = read_begin(ix, &txn)) != BS_OK) {
+        txn = NULL;
+        goto done;
+    }
+    search_opts so = { .sort = o->sort == BS_SORT_DATE ? SORT_DATE : SORT_RELEVANCE,
+                       .match = o->match == BS_MATCH_ALL ? MATCH_ALL
+                                : o->match == BS_MATCH_ANY ? MATCH_ANY : MATCH_MOST,
+                       .offset = o->offset, .limit = o->limit, .facets = o->facets };
+    rc = search_run(ix->st, txn, &q, &so, &res, err, sizeof err);
+    if (rc != BS_OK)
+        seterr(rc, "%s", err[0] ? err : "the search failed");
+    else
+        rc = fill_results(ix, txn, an, &res, o, r);
+done:
+    if (txn)
+        read_end(ix, txn);
+    results_free(&res);
+    qry_free(&q);
+    an_free(an);
+    if (rc != BS_OK) {
+        bs_results_free(r);
+        return rc;
+    }
+    *out = r;
+    return BS_OK;
+}
+
+uint64_t bs_results_total(const bs_results *r)
+{
+    return r ? r->total : 0;
+}
+
+size_t bs_results_count(const bs_results *r)
+{
+    return r ? r->n : 0;
+}
+
+int bs_results_hit(const bs_results *r, size_t i, bs_hit *out)
+{
+    if (!r || !out)
+        return seterr(BS_EINVAL, "bs_results_hit: %s is NULL", !r ? "r" : "out");
+    if (i >= r->n)
+        return seterr(BS_ENOTFOUND, "bs_results_hit: result %zu of %zu", i, r->n);
+    *out = r->hits[i].h;
+    return BS_OK;
+}
+
+size_t bs_results_facet_count(const bs_results *r)
+{
+    return r ? r->nfacets : 0;
+}
+
+int bs_results_facet(const bs_results *r, size_t i, const char **tag, uint64_t *count)
+{
+    if (!r || !tag || !count)
+        return seterr(BS_EINVAL, "bs_results_facet: %s is NULL", !r ? "r" : !tag ? "tag" : "count");
+    if (i >= r->nfacets)
+        return seterr(BS_ENOTFOUND, "bs_results_facet: facet %zu of %zu", i, r->nfacets);
+    *tag = r->facet_tags[i];
+    *count = r->facet_counts[i];
+    return BS_OK;
+}
+
+/* ---- the analyzer ------------------------------------------------------------ */
+
+struct bs_analyzer {
+    an_analyzer *an;
+};
+
+int bs_analyzer_new(bs_analyzer **out)
+{
+    if (!out)
+        return seterr(BS_EINVAL, "bs_analyzer_new: out is NULL");
+    *out = NULL;
+    bs_analyzer *a = calloc(1, sizeof *a);
+    if (!a || an_new(&a->an, 0) != 0) {
+        free(a);
+        return nomem();
+    }
+    *out = a;
+    return BS_OK;
+}
+
+void bs_analyzer_free(bs_analyzer *a)
+{
+    if (!a)
+        return;
+    an_free(a->an);
+    free(a);
+}
+
+typedef struct {
+    bs_term_fn fn;
+    void *ctx;
+} term_relay;
+
+static int relay(const an_token *t, void *ctx)
+{
+    term_relay *r = ctx;
+    bs_term bt = { t->term, t->term_len, t->pos, t->off, t->len, (t->flags & AN_STOP) != 0 };
+    return r->fn(r->ctx, &bt);
+}
+
+int bs_analyze(bs_analyzer *a, const char *text, size_t len, bs_term_fn fn, void *ctx)
+{
+    if (!a || (!text && len) || !fn)
+        return seterr(BS_EINVAL, "bs_analyze: %s is NULL", !a ? "a" : !fn ? "fn" : "text");
+    uint32_t pos = 0;
+    term_relay r = { fn, ctx };
+    if (an_analyze(a->an, text ? text : "", len, &pos, relay, &r) < 0)
+        return nomem();
+    return BS_OK;
+}
+
+/* ---- writing ------------------------------------------------------------------- */
+
+struct bs_writer {
+    bs_index *ix;
+    int open;                  /* a batch is open */
+    writer_op *ops;
+    size_t n, cap;
+};
+
+int bs_writer_open(bs_writer **out, bs_index *ix)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !ix)
+        return seterr(BS_EINVAL, "bs_writer_open: %s is NULL", !out ? "out" : "ix");
+    if (!(ix->flags & BS_OPEN_WRITE))
+        return seterr(BS_ESTATE, "bs_writer_open: the index %s was opened read-only "
+                      "(BS_OPEN_WRITE to write)", ix->st->dir);
+    bs_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return nomem();
+    w->ix = ix;
+    w->open = 1;
+    *out = w;
+    return BS_OK;
+}
+
+static void ops_clear(bs_writer *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        free((char *)w->ops[i].path);
+        post_free(&w->ops[i].p);
+    }
+    w->n = 0;
+}
+
+int bs_writer_begin(bs_writer *w)
+{
+    if (!w)
+        return seterr(BS_EINVAL, "bs_writer_begin: w is NULL");
+    if (w->open)
+        return seterr(BS_ESTATE, "bs_writer_begin: a batch is open; commit or abort it first");
+    w->open = 1;
+    return BS_OK;
+}
+
+static writer_op *next_op(bs_writer *w, const char *path)
+{
+    if (w->n == w->cap) {
+        writer_op *n = grow_array(w->ops, &w->cap, 16, sizeof *n);
+        if (!n)
+            return NULL;
+        w->ops = n;
+    }
+    writer_op *op = &w->ops[w->n];
+    memset(op, 0, sizeof *op);
+    post_init(&op->p);
+    if (!(op->path = strdup(path)))
+        return NULL;
+    w->n++;
+    return op;
+}
+
+static int batch_ok(const bs_writer *w, const char *fn)
+{
+    if (!w->open)
+        return seterr(BS_ESTATE, "%s: no batch is open (bs_writer_begin after a commit or "
+                      "an abort)", fn);
+    return BS_OK;
+}
+
+static int text_ok(const char *name, const char *s)
+{
+    if (s && !utf8_valid(s, strlen(s)))
+        return seterr(BS_EINVAL, "bs_writer_put: %s is not valid UTF-8", name);
+    return BS_OK;
+}
+
+int bs_writer_put(bs_writer *w, const bs_post *in)
+{
+    if (!w || !in)
+        return seterr(BS_EINVAL, "bs_writer_put: %s is NULL", !w ? "w" : "post");
+    int rc = batch_ok(w, "bs_writer_put");
+    if (rc != BS_OK)
+        return rc;
+    if (!in->path || !*in->path)
+        return seterr(BS_EINVAL, "bs_writer_put: the post has no path");
+    if (in->format < BS_FORMAT_TEXT || in->format > BS_FORMAT_HTML)
+        return seterr(BS_EINVAL, "bs_writer_put: format %d: one of BS_FORMAT_*", in->format);
+    if ((in->ntags && !in->tags) || (in->body_len && !in->body))
+        return seterr(BS_EINVAL, "bs_writer_put: %s is NULL", !in->body ? "body" : "tags");
+    const char *names[] = { "path", "title", "slug", "url", "category", "author", "description" };
+    const char *vals[] = { in->path, in->title, in->slug, in->url, in->category,
+                           in->author, in->description };
+    for (size_t i = 0; i < 7 && rc == BS_OK; i++)
+        rc = text_ok(names[i], vals[i]);
+    for (size_t t = 0; t < in->ntags && rc == BS_OK; t++)
+        rc = in->tags[t] ? text_ok("a tag", in->tags[t])
+                           : seterr(BS_EINVAL, "bs_writer_put: tag %zu is NULL", t);
+    if (rc == BS_OK && in->body && !utf8_valid(in->body, in->body_len))
+        rc = seterr(BS_EINVAL, "bs_writer_put: the body of %s is not valid UTF-8", in->path);
+    if (rc != BS_OK)
+        return rc;
+
+    writer_op *op = next_op(w, in->path);
+    if (!op)
+        return nomem();
+    post *p = &op->p;
+    txt_buf *fields[] = { &p->title, &p->slug, &p->link, &p->category, &p->author,
+                          &p->description };
+    for (size_t i = 0; i < 6; i++)
+        if (vals[i + 1])
+            buf_puts(fields[i], vals[i + 1]);
+    for (size_t t = 0; t < in->ntags; t++)
+        if (*in->tags[t]) {
+            buf_put(&p->tags, in->tags[t], strlen(in->tags[t]) + 1);
+            p->ntags++;
+        }
+    p->has_date = in->has_date;
+    p->date = in->has_date ? in->date : 0;
+    static const markup_kind kinds[] = { MARKUP_TEXT, MARKUP_RST, MARKUP_MD, MARKUP_HTML };
+    p->kind = kinds[in->format];
+    p->has_header = 1;
+    if (in->body_len && markup_to_text(p->kind, in->body, in->body_len, &p->body) != 0)
+        return nomem();             /* the op stays in the batch, cleared with it */
+    for (size_t i = 0; i < 6; i++)
+        if (fields[i]->err)
+            return nomem();
+    if (p->tags.err || p->body.err)
+        return nomem();
+    return BS_OK;
+}
+
+int bs_writer_delete(bs_writer *w, const char *path)
+{
+    if (!w || !path)
+        return seterr(BS_EINVAL, "bs_writer_delete: %s is NULL", !w ? "w" : "path");
+    int rc = batch_ok(w, "bs_writer_delete");
+    if (rc != BS_OK)
+        return rc;
+    if (!*path)
+        return seterr(BS_EINVAL, "bs_writer_delete: the path is empty");
+    writer_op *op = next_op(w, path);
+    if (!op)
+        return nomem();
+    op->del = 1;
+    return BS_OK;
+}
+
+int bs_writer_commit(bs_writer *w)
+{
+    if (!w)
+        return seterr(BS_EINVAL, "bs_writer_commit: w is NULL");
+    int rc = batch_ok(w, "bs_writer_commit");
+    if (rc != BS_OK)
+        return rc;
+    char err[1024];
+    writer_summary sum;
+    writer_opts wo = { .max_file_bytes = UINT64_MAX, .mem_limit = 64u << 20 };
+    /* the commit may grow the map: no search of this handle meanwhile */
+    pthread_rwlock_wrlock(&w->ix->map_lock);
+    rc = writer_apply(w->ix->st, w->ops, w->n, &wo, &sum, err, sizeof err);
+    pthread_rwlock_unlock(&w->ix->map_lock);
+    ops_clear(w);
+    w->open = 0;
+    if (rc != BS_OK)
+        return seterr(rc == BS_EMAPFULL ? BS_ERROR : rc, "%s", err[0] ? err : "the commit failed");
+    return BS_OK;
+}
+
+int bs_writer_abort(bs_writer *w)
+{
+    if (!w)
+        return seterr(BS_EINVAL, "bs_writer_abort: w is NULL");
+    int rc = batch_ok(w, "bs_writer_abort");
+    if (rc != BS_OK)
+        return rc;
+    ops_clear(w);
+    w->open = 0;
+    return BS_OK;
+}
+
+void bs_writer_close(bs_writer *w)
+{
+    if (!w)
+        return;
+    ops_clear(w);
+    free(w->ops);
+    free(w);
+}
