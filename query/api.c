@@ -298,13 +298,7 @@ static int build_query(qry *q, an_analyzer *an, const char *text, const bs_searc
         if (qparse_date(vals[end], end, &t) != 0)
             return seterr(BS_EQUERY, "%s: \"%.40s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
                           names[end], vals[end]);
-        if (end) {
-            q->has_until = 1;
-            q->until = t;
-        } else {
-            q->has_since = 1;
-            q->since = t;
-        }
+        qry_set_date(q, end, t);
     }
     return BS_OK;
 }

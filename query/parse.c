@@ -129,6 +129,17 @@ static int add_str(char ***v, size_t *n, const char *s, size_t len)
     return 0;
 }
 
+void qry_set_date(qry *q, int end, int64_t t)
+{
+    if (end) {
+        q->has_until = 1;
+        q->until = t;
+    } else {
+        q->has_since = 1;
+        q->since = t;
+    }
+}
+
 int qry_add_tag(qry *q, const char *tag, size_t len)
 {
     return add_str(&q->tags, &q->ntags, tag, len) ? BS_ENOMEM : BS_OK;
@@ -206,13 +217,7 @@ static int field_word(parser *p, const char *name, size_t nlen, size_t off, int 
         if (qparse_date(tmp, end, &t) != 0)
             return fail(p, off, "%.*s: \"%s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
                         (int)nlen, name, tmp);
-        if (end) {
-            q->has_until = 1;
-            q->until = t;
-        } else {
-            q->has_since = 1;
-            q->since = t;
-        }
+        qry_set_date(q, end, t);
         return BS_OK;
     }
     return fail(p, off, "unknown field \"%.*s:\"; the fields are title:, tag:, category:, "

@@ -49,6 +49,8 @@ int qparse_filtered(qry *q, an_analyzer *an, const char *text, int filters_outsi
 void qry_free(qry *q);
 /* Adds a tag filter, as tag:"..." in the text would. BS_OK or BS_ENOMEM. */
 int qry_add_tag(qry *q, const char *tag, size_t len);
+/* Sets the since: (end 0) or until: (end 1) bound, as qparse_date gave it. */
+void qry_set_date(qry *q, int end, int64_t t);
 
 /* Parses a date bound: YYYY, YYYY-MM or YYYY-MM-DD; the start of that
  * period, or with end set its last second. Returns 0 or -1. */

@@ -640,14 +640,11 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
         if (!(q.category = strdup(r->category)))
             rc = BS_ENOMEM;
     }
-    if (r->since && *r->since) {
-        q.has_since = 1;
-        qparse_date(r->since, 0, &q.since);
-    }
-    if (r->until && *r->until) {
-        q.has_until = 1;
-        qparse_date(r->until, 1, &q.until);
-    }
+    int64_t bound;             /* read_params checked both */
+    if (r->since && *r->since && qparse_date(r->since, 0, &bound) == 0)
+        qry_set_date(&q, 0, bound);
+    if (r->until && *r->until && qparse_date(r->until, 1, &bound) == 0)
+        qry_set_date(&q, 1, bound);
     if (rc != BS_OK) {
         bad(r, 500, NULL, "out of memory");
         goto fail;
