@@ -54,14 +54,70 @@ const char *bs_version(int *major, int *minor, int *patch)
 
 /* ---- an index ---------------------------------------------------------------- */
 
-struct bs_index {
+/* LMDB forbids opening one environment twice in a process (closing either
+ * would drop the other's locks), so handles on the same directory share
+ * one open store, counted. */
+typedef struct shared_store {
+    dev_t dev;
+    ino_t ino;
     store *st;
-    unsigned flags;
+    int writable;
+    int refs;
     /* Searches hold it to read; adopting a map that a writer grew (LMDB
      * allows that only with no transaction of this process open), and a
      * commit that may grow it, hold it to write. */
     pthread_rwlock_t map_lock;
+    struct shared_store *next;
+} shared_store;
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static shared_store *registry;
+
+struct bs_index {
+    shared_store *sh;
+    store *st;                 /* sh->st */
+    unsigned flags;
 };
+
+/* The shared store of path, opened when this process has none. */
+static int share_open(const char *path, unsigned flags, shared_store **out)
+{
+    struct stat sb;
+    int have = stat(path, &sb) == 0;
+    for (shared_store *s = registry; have && s; s = s->next) {
+        if (s->dev != sb.st_dev || s->ino != sb.st_ino)
+            continue;
+        if ((flags & BS_OPEN_WRITE) && !s->writable)
+            return seterr(BS_ESTATE, "the index %s is open read-only in this process; open it "
+                          "with BS_OPEN_WRITE first, or close the other handles", path);
+        s->refs++;
+        *out = s;
+        return BS_OK;
+    }
+    shared_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return nomem();
+    char err[1024];
+    unsigned sf = !(flags & BS_OPEN_WRITE) ? STORE_RDONLY : (flags & BS_OPEN_CREATE) ? STORE_CREATE : 0;
+    int rc = store_open(&s->st, path, sf, err, sizeof err);
+    if (rc == BS_OK && stat(path, &sb) != 0)
+        rc = BS_ERROR, snprintf(err, sizeof err, "%s: the index vanished", path);
+    if (rc == BS_OK && pthread_rwlock_init(&s->map_lock, NULL) != 0)
+        rc = BS_ENOMEM, snprintf(err, sizeof err, "out of memory");
+    if (rc != BS_OK) {
+        store_close(s->st);
+        free(s);
+        return seterr(rc, "%s", err);
+    }
+    s->dev = sb.st_dev;
+    s->ino = sb.st_ino;
+    s->writable = (flags & BS_OPEN_WRITE) != 0;
+    s->refs = 1;
+    s->next = registry;
+    registry = s;
+    *out = s;
+    return BS_OK;
+}
 
 int bs_index_open(bs_index **out, const char *path, unsigned flags)
 {
@@ -87,18 +143,14 @@ int bs_index_open(bs_index **out, const char *path, unsigned flags)
     bs_index *ix = calloc(1, sizeof *ix);
     if (!ix)
         return nomem();
-    char err[1024];
-    unsigned sf = !(flags & BS_OPEN_WRITE) ? STORE_RDONLY : (flags & BS_OPEN_CREATE) ? STORE_CREATE : 0;
-    int rc = store_open(&ix->st, path, sf, err, sizeof err);
+    pthread_mutex_lock(&registry_lock);
+    int rc = share_open(path, flags, &ix->sh);
+    pthread_mutex_unlock(&registry_lock);
     if (rc != BS_OK) {
         free(ix);
-        return seterr(rc, "%s", err);
+        return rc;
     }
-    if (pthread_rwlock_init(&ix->map_lock, NULL) != 0) {
-        store_close(ix->st);
-        free(ix);
-        return nomem();
-    }
+    ix->st = ix->sh->st;
     ix->flags = flags;
     *out = ix;
     return BS_OK;
@@ -108,8 +160,19 @@ void bs_index_close(bs_index *ix)
 {
     if (!ix)
         return;
-    store_close(ix->st);
-    pthread_rwlock_destroy(&ix->map_lock);
+    pthread_mutex_lock(&registry_lock);
+    shared_store *s = ix->sh;
+    if (--s->refs == 0) {
+        for (shared_store **p = &registry; *p; p = &(*p)->next)
+            if (*p == s) {
+                *p = s->next;
+                break;
+            }
+        store_close(s->st);
+        pthread_rwlock_destroy(&s->map_lock);
+        free(s);
+    }
+    pthread_mutex_unlock(&registry_lock);
     free(ix);
 }
 
@@ -117,17 +180,17 @@ void bs_index_close(bs_index *ix)
 static int read_begin(bs_index *ix, MDB_txn **txn)
 {
     for (int tries = 0;; tries++) {
-        pthread_rwlock_rdlock(&ix->map_lock);
+        pthread_rwlock_rdlock(&ix->sh->map_lock);
         int rc = mdb_txn_begin(ix->st->env, NULL, MDB_RDONLY, txn);
         if (rc == 0)
             return BS_OK;
-        pthread_rwlock_unlock(&ix->map_lock);
+        pthread_rwlock_unlock(&ix->sh->map_lock);
         if (rc != MDB_MAP_RESIZED || tries > 0)
             return seterr(BS_ERROR, "reading the index %s: %s", ix->st->dir, mdb_strerror(rc));
         /* a writer grew the map: adopt its size with no reader in flight */
-        pthread_rwlock_wrlock(&ix->map_lock);
+        pthread_rwlock_wrlock(&ix->sh->map_lock);
         rc = mdb_env_set_mapsize(ix->st->env, 0);
-        pthread_rwlock_unlock(&ix->map_lock);
+        pthread_rwlock_unlock(&ix->sh->map_lock);
         if (rc != 0)
             return seterr(BS_ERROR, "reading the index %s: %s", ix->st->dir, mdb_strerror(rc));
     }
@@ -136,7 +199,7 @@ static int read_begin(bs_index *ix, MDB_txn **txn)
 static void read_end(bs_index *ix, MDB_txn *txn)
 {
     mdb_txn_abort(txn);
-    pthread_rwlock_unlock(&ix->map_lock);
+    pthread_rwlock_unlock(&ix->sh->map_lock);
 }
 
 int bs_index_stats_get(bs_index *ix, bs_index_stats *out)
@@ -646,9 +709,9 @@ int bs_writer_commit(bs_writer *w)
     writer_summary sum;
     writer_opts wo = { .max_file_bytes = UINT64_MAX, .mem_limit = 64u << 20 };
     /* the commit may grow the map: no search of this handle meanwhile */
-    pthread_rwlock_wrlock(&w->ix->map_lock);
+    pthread_rwlock_wrlock(&w->ix->sh->map_lock);
     rc = writer_apply(w->ix->st, w->ops, w->n, &wo, &sum, err, sizeof err);
-    pthread_rwlock_unlock(&w->ix->map_lock);
+    pthread_rwlock_unlock(&w->ix->sh->map_lock);
     ops_clear(w);
     w->open = 0;
     if (rc != BS_OK)
