@@ -138,6 +138,11 @@ typedef struct {
     /* called after each post with done/total posts and bytes read so far */
     void (*progress)(void *ctx, size_t done, size_t total, uint64_t bytes);
     void *progress_ctx;
+    /* called with hold 1 before the map is resized and 0 after: LMDB allows
+     * a resize only with no transaction of the process open (the library's
+     * searches in other threads); may be NULL */
+    void (*map_guard)(void *ctx, int hold);
+    void *map_guard_ctx;
     /* called for each post added, updated, removed or skipped (may be NULL) */
     void (*event)(void *ctx, const char *path, const char *what);
     void *event_ctx;

@@ -1386,7 +1386,12 @@ static int run_all(writer *w, uint64_t source, char *errbuf, size_t errlen)
     uint64_t want = w->o->initial_mapsize ? w->o->initial_mapsize
                                           : store_used_bytes(w->st) + 4 * source + (64u << 20);
     for (;;) {
-        if ((rc = store_set_mapsize(w->st, want)) != BS_OK) {
+        if (w->o->map_guard)
+            w->o->map_guard(w->o->map_guard_ctx, 1);
+        rc = store_set_mapsize(w->st, want);
+        if (w->o->map_guard)
+            w->o->map_guard(w->o->map_guard_ctx, 0);
+        if (rc != BS_OK) {
             snprintf(errbuf, errlen, "%s", store_err());
             break;
         }

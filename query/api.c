@@ -3,6 +3,7 @@
  * snippets, the analyzer and the writer's writer_apply. Arguments are
  * checked here, so the modules below see only what they expect; every
  * failure leaves its message in this thread's buffer (bs_errmsg). */
+#define _GNU_SOURCE            /* a writer-preferring rwlock (see shared_store) */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -102,8 +103,14 @@ static int share_open(const char *path, unsigned flags, shared_store **out)
     int rc = store_open(&s->st, path, sf, err, sizeof err);
     if (rc == BS_OK && stat(path, &sb) != 0)
         rc = BS_ERROR, snprintf(err, sizeof err, "%s: the index vanished", path);
-    if (rc == BS_OK && pthread_rwlock_init(&s->map_lock, NULL) != 0)
+    /* a resize waits for the searches in flight, and new ones wait for
+     * it, so a stream of searches cannot starve a commit */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    if (rc == BS_OK && pthread_rwlock_init(&s->map_lock, &attr) != 0)
         rc = BS_ENOMEM, snprintf(err, sizeof err, "out of memory");
+    pthread_rwlockattr_destroy(&attr);
     if (rc != BS_OK) {
         store_close(s->st);
         free(s);
@@ -698,6 +705,16 @@ int bs_writer_delete(bs_writer *w, const char *path)
     return BS_OK;
 }
 
+/* Growing the map: with no search of this process in flight. */
+static void map_guard(void *ctx, int hold)
+{
+    shared_store *s = ctx;
+    if (hold)
+        pthread_rwlock_wrlock(&s->map_lock);
+    else
+        pthread_rwlock_unlock(&s->map_lock);
+}
+
 int bs_writer_commit(bs_writer *w)
 {
     if (!w)
@@ -707,11 +724,9 @@ int bs_writer_commit(bs_writer *w)
         return rc;
     char err[1024];
     writer_summary sum;
-    writer_opts wo = { .max_file_bytes = UINT64_MAX, .mem_limit = 64u << 20 };
-    /* the commit may grow the map: no search of this handle meanwhile */
-    pthread_rwlock_wrlock(&w->ix->sh->map_lock);
+    writer_opts wo = { .max_file_bytes = UINT64_MAX, .mem_limit = 64u << 20,
+                       .map_guard = map_guard, .map_guard_ctx = w->ix->sh };
     rc = writer_apply(w->ix->st, w->ops, w->n, &wo, &sum, err, sizeof err);
-    pthread_rwlock_unlock(&w->ix->sh->map_lock);
     ops_clear(w);
     w->open = 0;
     if (rc != BS_OK)
