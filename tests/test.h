@@ -5,6 +5,7 @@
 #define BS_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_passed, test_failed;
@@ -26,6 +27,14 @@ static int test_passed, test_failed;
 #define CHECK_STR(got, want, ...)                                              \
     CHECK(strcmp((got), (want)) == 0, "got \"%s\", want \"%s\" (%s)",          \
           (got), (want), __VA_ARGS__)
+
+/* Removes a test's scratch directory (made by mkdtemp) and all in it. */
+static inline int test_rmtree(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
 
 static inline int test_report(const char *name)
 {

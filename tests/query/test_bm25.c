@@ -202,8 +202,6 @@ int main(void)
         free(model[i].v);
     }
     an_free(an);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0, "clean up");
+    CHECK(test_rmtree(dir) == 0, "clean up");
     return test_report("test_bm25");
 }

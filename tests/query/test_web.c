@@ -321,8 +321,6 @@ int main(int argc, char **argv)
     unsafe_link(dir);
     free(tpl);
 
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0, "clean up");
+    CHECK(test_rmtree(dir) == 0, "clean up");
     return test_report("test_web");
 }

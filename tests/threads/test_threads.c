@@ -214,8 +214,6 @@ int main(void)
     bs_index_close(rix);
     bs_index_close(wix);
 
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0, "clean up");
+    CHECK(test_rmtree(dir) == 0, "clean up");
     return test_report("test_threads");
 }
