@@ -623,8 +623,9 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
                 break;
         }
         uint32_t matched = 0, must_missing = 0, excluded = 0;
-        const dtf *present[QRY_MAX_CLAUSES] = { 0 };
+        const dtf *present[QRY_MAX_CLAUSES];   /* set for each clause below */
         for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
+            present[i] = NULL;
             if (!use[i])
                 continue;
             while (at[i] < lists[i].n && lists[i].v[at[i]].docid < d)
@@ -668,16 +669,18 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         }
         int has_date = le.date != LENS_NO_DATE;
         int64_t date = has_date ? le.date : 0;
-        const uint16_t *len = le.len;
-        double score = 0;
+        /* each field's weight over its length normalization, once a post */
+        double fw[BS_NFIELDS], score = 0;
+        for (int f = 0; f < BS_NFIELDS; f++) {
+            double norm = 1.0 - bm25_field_b[f] + bm25_field_b[f] * (double)le.len[f] / avg[f];
+            fw[f] = bm25_field_weight[f] / (norm > 0 ? norm : 1);
+        }
         for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
             if (!present[i])
                 continue;
             double tf = 0;
-            for (int f = 0; f < BS_NFIELDS; f++) {
-                double norm = 1.0 - bm25_field_b[f] + bm25_field_b[f] * (double)len[f] / avg[f];
-                tf += bm25_field_weight[f] * present[i]->tf[f] / (norm > 0 ? norm : 1);
-            }
+            for (int f = 0; f < BS_NFIELDS; f++)
+                tf += fw[f] * present[i]->tf[f];
             score += idf[i] * tf * (bm25_k1 + 1) / (tf + bm25_k1);
         }
         /* more of the query's words, higher: by a coordination factor, so

@@ -10,6 +10,7 @@
  *                        copy if present, else the one built in)
  *   BLOGSEARCH_CORS      origins allowed to read the JSON: "*" or a list */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,8 +103,14 @@ int main(int argc, char **argv)
         cfg.tpl_name = "(built in)";
     }
 #ifdef BS_FASTCGI
-    /* resident only when a FastCGI server started the process */
+    /* resident only when a FastCGI server started the process; then the
+     * memory of one request is kept for the next, not returned to the
+     * system and faulted in again every time */
     cfg.keep_open = !FCGX_IsCGI();
+    if (cfg.keep_open) {
+        mallopt(M_MMAP_THRESHOLD, 64 << 20);
+        mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    }
 #endif
     web *w;
     if (web_new(&w, &cfg) != BS_OK) {
