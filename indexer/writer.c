@@ -1306,7 +1306,10 @@ static int run_once(writer *w)
     }
     w->dirty = 0;
     pending_reset(w);                /* what an aborted run held is stale */
-    if ((rc = store_get_stats(w->st, w->txn, &w->stats)) != BS_OK) {
+    rc = store_get_stats(w->st, w->txn, &w->stats);
+    if (rc != BS_OK && w->o->full) {
+        rc = BS_OK;                  /* a full rebuild starts from nothing anyway */
+    } else if (rc != BS_OK) {
         snprintf(w->err, w->errlen, "%s", store_err());
         mdb_txn_abort(w->txn);
         return rc;
@@ -1452,7 +1455,9 @@ int writer_run(const char *dir, const walk_list *list, const writer_opts *opts,
     writer_opts local;
     writer_init(&w, &local, opts, sum, errbuf, errlen);
     w.list = list;
-    int rc = store_open(&w.st, dir, STORE_CREATE, errbuf, errlen);
+    /* --full rebuilds an index of any version: it is emptied and stamped anew */
+    int rc = store_open(&w.st, dir, STORE_CREATE | (opts->full ? STORE_ANY_VERSION : 0u),
+                        errbuf, errlen);
     if (rc != BS_OK)
         return rc;
     uint64_t source = 0;

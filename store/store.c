@@ -137,7 +137,7 @@ static int open_dbs(store *st)
                  "version); build one with: blogsearch-index --index %s PATH...", st->dir,
                  st->dir);
         rc = BS_ENOTFOUND;
-    } else {
+    } else if (!st->any_version) {
         rc = check_u32(st, txn, "format", BS_FORMAT_VERSION, "format version");
         if (rc == BS_OK)
             rc = check_u32(st, txn, "analyzer", BS_ANALYZER_VERSION, "analyzer version");
@@ -160,6 +160,7 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
         return BS_ENOMEM;
     }
     st->rdonly = (flags & STORE_RDONLY) != 0;
+    st->any_version = (flags & STORE_ANY_VERSION) != 0;
 
     struct stat sb;
     if (stat(dir, &sb) != 0) {

@@ -157,11 +157,14 @@ typedef struct {
     MDB_dbi meta, docs, texts, terms, paths, facets, dates, lens;
     char *dir;                       /* the index directory */
     int rdonly;
+    int any_version;                 /* STORE_ANY_VERSION */
 } store;
 
 enum {
     STORE_RDONLY = 1u << 0,          /* open for reading; the index must exist */
-    STORE_CREATE = 1u << 1           /* create the directory and databases */
+    STORE_CREATE = 1u << 1,          /* create the directory and databases */
+    STORE_ANY_VERSION = 1u << 2      /* open an index of another format or analyzer
+                                        version too (a --full rebuild re-stamps it) */
 };
 
 /* Opens the index in dir. Checks the format and analyzer versions of an

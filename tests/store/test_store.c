@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "indexer/indexer.h"
 #include "store/store.h"
 #include "test.h"
 
@@ -372,6 +373,23 @@ static void test_open(void)
     CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_EVERSION && !st
           && strstr(err, "--full") && strstr(err, has) && strstr(err, reads),
           "wrong version: %s", err);
+    /* ...yet blogsearch-index --full rebuilds it and stamps it anew */
+    CHECK(store_open(&st, ix, STORE_ANY_VERSION, err, sizeof err) == BS_OK, "any version: %s",
+          err);
+    store_close(st);
+    walk_list none = { 0 };
+    writer_opts wo = { .full = 1, .max_file_bytes = 1 << 20, .mem_limit = 1 << 20 };
+    writer_summary sum;
+    CHECK(writer_run(ix, &none, &wo, &sum, err, sizeof err) == BS_OK, "--full over it: %s", err);
+    CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_OK, "rebuilt: %s", err);
+    store_close(st);
+    wo.full = 0;
+    CHECK(store_open(&st, ix, 0, err, sizeof err) == BS_OK, "open rw");
+    CHECK(store_txn_begin(st, 0, &txn) == BS_OK, "write txn");
+    CHECK(mdb_put(txn, st->meta, &k, &v, 0) == 0 && mdb_txn_commit(txn) == 0, "stamp v+1");
+    store_close(st);
+    CHECK(writer_run(ix, &none, &wo, &sum, err, sizeof err) == BS_EVERSION, "without --full: "
+          "refused");
 
     char data[300];
     snprintf(data, sizeof data, "%s/data.mdb", ix);
