@@ -7,8 +7,10 @@
  *
  *     bs_index *ix;
  *     bs_results *res;
- *     if (bs_index_open(&ix, "/var/lib/blogsearch/index", BS_OPEN_RDONLY) != BS_OK)
+ *     if (bs_index_open(&ix, "/var/lib/blogsearch/index", BS_OPEN_RDONLY) != BS_OK) {
  *         fprintf(stderr, "%s\n", bs_errmsg());
+ *         return 1;
+ *     }
  *     bs_search_opts o = BS_SEARCH_OPTS_INIT;
  *     if (bs_search(ix, "виртуализация docker", &o, &res) == BS_OK) {
  *         bs_hit h;
@@ -32,8 +34,10 @@
  * - Threads: a bs_index opened read-only may be searched by any number of
  *   threads at once (each search reads in its own LMDB read transaction). A
  *   bs_writer, a bs_results and a bs_analyzer belong to one thread at a time.
- *   One writer at a time per index, across processes too: a second waits
- *   until the first commits or aborts, as in LMDB.
+ *   A batch is held in memory until its commit, and commits take turns, one
+ *   at a time per index, across processes too (LMDB's single writer). A
+ *   commit that must grow the index's map waits for the searches of this
+ *   process in flight, and new ones wait for it.
  *
  * Versions: BS_VERSION_* give the version of this header, bs_version() that
  * of the library in use. The shared library is libblogsearch.so.N with N =
@@ -81,6 +85,7 @@ enum {
     BS_EQUERY = -5,     /* the query or a filter is not valid; the message names the
                            position in the query ("query position 8: ...") */
     BS_ENOMEM = -6,     /* out of memory */
+                        /* -7 is the library's own, never returned */
     BS_EINVAL = -8,     /* a NULL or invalid argument */
     BS_ESTATE = -9      /* the call does not fit the handle's state: a write with no
                            batch begun, a read-only index written to */
@@ -98,9 +103,12 @@ typedef struct bs_index bs_index;
 #define BS_OPEN_WRITE  1u     /* also write, through bs_writer */
 #define BS_OPEN_CREATE 2u     /* with BS_OPEN_WRITE: make the index if there is none */
 
-/* Opens the index in the directory path. Errors: BS_EINVAL (out or path
- * NULL, unknown flags), BS_ENOTFOUND (no index there and no
- * BS_OPEN_CREATE), BS_EVERSION, BS_ECORRUPT, BS_ERROR (permissions, ...),
+/* Opens the index in the directory path. Handles on one directory in one
+ * process share one open environment (LMDB allows no other), so the first
+ * handle decides whether it can write. Errors: BS_EINVAL (out or path NULL,
+ * unknown flags), BS_ENOTFOUND (no index there and no BS_OPEN_CREATE),
+ * BS_ESTATE (BS_OPEN_WRITE asked while the index is open read-only in this
+ * process), BS_EVERSION, BS_ECORRUPT, BS_ERROR (permissions, ...),
  * BS_ENOMEM. On error *out is NULL. */
 BS_EXTERN int bs_index_open(bs_index **out, const char *path, unsigned flags);
 
@@ -134,7 +142,7 @@ typedef struct {
     const char *until;        /*   NULL for no bound */
     int sort;                 /* BS_SORT_* */
     int match;                /* BS_MATCH_* */
-    size_t offset;            /* results to skip (paging) */
+    size_t offset;            /* results to skip (paging), at most 1,000,000 */
     size_t limit;             /* results to return, 1 to 1000 */
     int snippets;             /* 1: a snippet for each result; 0: none (faster) */
     size_t snippet_chars;     /* about this many characters, 20 to 2000 */
@@ -170,7 +178,8 @@ typedef struct {
     size_t rank;              /* 1-based over all pages: offset + index + 1 */
     double score;             /* only comparable within one search */
     const char *path;         /* the post's source file, or the path given to bs_writer_put */
-    const char *url;          /* its link, else --url-prefix + slug + "/", else "" */
+    const char *url;          /* its link (bs_post.url; blogsearch-index: the post's link,
+                                 else --url-prefix + slug + "/"), else "" */
     const char *title, *slug, *category, *author;   /* "" when absent */
     int has_date;
     int64_t date;             /* seconds since the epoch, UTC; 0 without a date */
@@ -202,7 +211,8 @@ BS_EXTERN void bs_results_free(bs_results *r);
 typedef struct bs_analyzer bs_analyzer;
 
 typedef struct {
-    const char *term;         /* the index term, term_len bytes, not NUL-terminated */
+    const char *term;         /* the index term, term_len bytes; valid during the
+                                 callback only: copy what you keep */
     size_t term_len;
     uint32_t position;        /* 0, 1, 2 ... over the text */
     size_t offset, len;       /* the word in the text, bytes */

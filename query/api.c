@@ -645,8 +645,10 @@ int bs_writer_put(bs_writer *w, const bs_post *in)
         return seterr(BS_EINVAL, "bs_writer_put: the post has no path");
     if (in->format < BS_FORMAT_TEXT || in->format > BS_FORMAT_HTML)
         return seterr(BS_EINVAL, "bs_writer_put: format %d: one of BS_FORMAT_*", in->format);
-    if ((in->ntags && !in->tags) || (in->body_len && !in->body))
-        return seterr(BS_EINVAL, "bs_writer_put: %s is NULL", !in->body ? "body" : "tags");
+    if (in->ntags && !in->tags)
+        return seterr(BS_EINVAL, "bs_writer_put: tags is NULL, with ntags %zu", in->ntags);
+    if (in->body_len && !in->body)
+        return seterr(BS_EINVAL, "bs_writer_put: body is NULL, with body_len %zu", in->body_len);
     const char *names[] = { "path", "title", "slug", "url", "category", "author", "description" };
     const char *vals[] = { in->path, in->title, in->slug, in->url, in->category,
                            in->author, in->description };

@@ -60,7 +60,7 @@ typedef struct {
     size_t qlen;
     const char *tags[QRY_MAX_TAGS];
     size_t ntags;
-    const char *category, *since, *until;
+    const char *category, *author, *since, *until;
     const char *format;        /* the first format=, wherever it came */
     int sort_date;
     size_t page, per_page;
@@ -274,6 +274,8 @@ static int read_params(req *r)
                 r->tags[r->ntags++] = p->value;
         } else if (strcmp(n, "category") == 0) {
             rc = once(r, "category", &r->category, p);
+        } else if (strcmp(n, "author") == 0) {
+            rc = once(r, "author", &r->author, p);
         } else if (strcmp(n, "since") == 0) {
             rc = once(r, "since", &r->since, p);
         } else if (strcmp(n, "until") == 0) {
@@ -358,6 +360,8 @@ static void link_to(txt_buf *b, const req *r, const char *script, size_t page, i
         url_param(b, &first, "tag", tag);
     if (r->category && *r->category)
         url_param(b, &first, "category", r->category);
+    if (r->author && *r->author)
+        url_param(b, &first, "author", r->author);
     if (r->since && *r->since)
         url_param(b, &first, "since", r->since);
     if (r->until && *r->until)
@@ -504,6 +508,7 @@ static void form_view(view *v, vnode *root, const req *r, const char *script)
     vn_set(v, form, "since", vn_cstr(v, r->since ? r->since : ""));
     vn_set(v, form, "until", vn_cstr(v, r->until ? r->until : ""));
     vn_set(v, form, "category", vn_cstr(v, r->category ? r->category : ""));
+    vn_set(v, form, "author", vn_cstr(v, r->author ? r->author : ""));
     vn_set(v, form, "sort_date", vn_bool(v, r->sort_date));
     vn_set(v, form, "action", vn_cstr(v, script ? script : ""));
     if (r->per_page != 10)     /* the form keeps a page size other than the default */
@@ -614,8 +619,8 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     search_opts so = { .sort = r->sort_date ? SORT_DATE : SORT_RELEVANCE, .match = MATCH_MOST,
                        .offset = (r->page - 1) * r->per_page, .limit = r->per_page,
                        .facets = WEB_FACETS };
-    int searched = *r->q || r->ntags || (r->category && *r->category) || (r->since && *r->since)
-                   || (r->until && *r->until);
+    int searched = *r->q || r->ntags || (r->category && *r->category)
+                   || (r->author && *r->author) || (r->since && *r->since) || (r->until && *r->until);
     if (searched && open_index(w, r, log) != 0)
         goto fail;
     /* a process per request analyzes ten snippets: a big word cache would
@@ -624,8 +629,8 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
         bad(r, 500, NULL, "out of memory");
         goto fail;
     }
-    int filters = r->ntags || (r->category && *r->category) || (r->since && *r->since)
-                  || (r->until && *r->until);
+    int filters = r->ntags || (r->category && *r->category) || (r->author && *r->author)
+                  || (r->since && *r->since) || (r->until && *r->until);
     int rc = BS_OK;
     if (*r->q || filters)      /* a request of nothing gets the empty page */
         rc = qparse_filtered(&q, w->an, r->q, filters, err, sizeof err);
@@ -635,9 +640,13 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     }
     for (size_t i = 0; i < r->ntags && rc == BS_OK; i++)
         rc = qry_add_tag(&q, r->tags[i], strlen(r->tags[i]));
-    if (rc == BS_OK && r->category && *r->category) {
-        free(q.category);
-        if (!(q.category = strdup(r->category)))
+    struct { const char *v; char **slot; } by[] = { { r->category, &q.category },
+                                                    { r->author, &q.author } };
+    for (size_t i = 0; i < 2 && rc == BS_OK; i++) {
+        if (!by[i].v || !*by[i].v)
+            continue;
+        free(*by[i].slot);
+        if (!(*by[i].slot = strdup(by[i].v)))
             rc = BS_ENOMEM;
     }
     int64_t bound;             /* read_params checked both */

@@ -35,6 +35,9 @@
 #ifndef BS_CGI_TEMPLATE
 #define BS_CGI_TEMPLATE "/usr/local/share/blogsearch/templates/results.html"
 #endif
+#ifndef BS_CGI_TEMPLATE_REL
+#define BS_CGI_TEMPLATE_REL "../../share/blogsearch/templates/results.html"
+#endif
 
 extern const char bs_results_template[];
 extern const size_t bs_results_template_len;
@@ -90,8 +93,18 @@ int main(int argc, char **argv)
         if (!tpl_own)
             fprintf(stderr, "blogsearch.cgi: the template %s: %s; using the built-in one\n",
                     tpl_path, strerror(errno));
-    } else if ((tpl_own = read_file(BS_CGI_TEMPLATE, &tpl_len))) {
-        tpl_path = BS_CGI_TEMPLATE;
+    } else {
+        /* the installed copy: beside the program, else where configured */
+        static char beside[4096];
+        ssize_t n = readlink("/proc/self/exe", beside, sizeof beside - 1);
+        char *slash = n > 0 ? (beside[n] = '\0', strrchr(beside, '/')) : NULL;
+        if (slash && (size_t)(slash - beside) + sizeof BS_CGI_TEMPLATE_REL + 1 < sizeof beside) {
+            strcpy(slash + 1, BS_CGI_TEMPLATE_REL);
+            if ((tpl_own = read_file(beside, &tpl_len)))
+                tpl_path = beside;
+        }
+        if (!tpl_own && (tpl_own = read_file(BS_CGI_TEMPLATE, &tpl_len)))
+            tpl_path = BS_CGI_TEMPLATE;
     }
     if (tpl_own) {
         cfg.tpl = tpl_own;

@@ -52,6 +52,8 @@ static const row rows[] = {
       { "\"next\": null", "\"rank\": 7," }, { NULL } },
     { R, "GET", "q=docker&sort=date&since=2018&until=2022-12-31&format=json", NULL, NULL, 200, 1,
       { "since=2018&until=2022-12-31&sort=date" }, { NULL } },
+    { R, "GET", "author=%D0%94%D0%BC%D0%B8%D1%82%D1%80%D0%B8%D0%B9+%D0%92%D0%BE%D0%BB%D0%BA%D0%BE%D0%B2&format=json",
+      NULL, NULL, 200, 1, { "\"total\": 8", "author=%D0%94" }, { NULL } },
     { R, "GET", "q=&format=json", NULL, NULL, 200, 1, { "\"total\": 0", "\"results\": []" }, { NULL } },
     { R, "GET", "", NULL, NULL, 200, 0, { "<form" }, { "bs-summary" } },
     { R, "GET", "q=zzzzqqqq&format=json", NULL, NULL, 200, 1, { "\"total\": 0", "\"pages\": 1" }, { NULL } },
