@@ -159,7 +159,8 @@ typedef struct bs_results bs_results;
  * "phrases", -word, +word, OR, prefix*, title:, tag:, category:, author:,
  * since:, until:) with opts (NULL: BS_SEARCH_OPTS_INIT) and gives the
  * results in *out, to be freed with bs_results_free(). A query of only
- * filters (in opts or as tag: and the like) lists the newest matching posts.
+ * filters (in opts or as tag: and the like) lists the newest matching posts;
+ * one of no words and no filter is BS_EQUERY.
  * Errors: BS_EINVAL (a NULL argument, an option out of range), BS_EQUERY
  * (the message names the position), BS_ECORRUPT, BS_ENOMEM, BS_ERROR.
  * On error *out is NULL. */

@@ -538,11 +538,13 @@ typedef struct {
     void *ctx;
 } term_relay;
 
+/* The caller's "stop" becomes 1 whatever its value, so that a -1 is not
+ * taken for an_analyze's out of memory. */
 static int relay(const an_token *t, void *ctx)
 {
     term_relay *r = ctx;
     bs_term bt = { t->term, t->term_len, t->pos, t->off, t->len, (t->flags & AN_STOP) != 0 };
-    return r->fn(r->ctx, &bt);
+    return r->fn(r->ctx, &bt) != 0;
 }
 
 int bs_analyze(bs_analyzer *a, const char *text, size_t len, bs_term_fn fn, void *ctx)

@@ -27,21 +27,8 @@ py3() { "$PY" -S "$@"; }
 . "$SRC/tests/web/server.sh"
 trap 'web_stop; rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
-started=$(date +%s)
-
-pass=0
-fail=0
-check() {   # check DESCRIPTION COMMAND...: one line, ok or FAIL with the command's output
-  local what=$1; shift
-  if "$@" >"$T/why" 2>&1; then
-    pass=$((pass + 1))
-    echo "ok - $what"
-  else
-    fail=$((fail + 1))
-    echo "FAIL - $what"
-    sed -n '1,15s/^/    /p' "$T/why"
-  fi
-}
+# shellcheck source=tests/checks.sh
+. "$(dirname "$0")/../checks.sh"
 
 # get CURL_ARGS... : one request; the headers in $T/h, the body in $T/b, the
 # status in $code
@@ -716,5 +703,4 @@ done 3< <(endpoints)
 check "broken template: the cause is in the server's error log" grep -rqF "broken-template.html" "$WEB/log"
 web_stop
 
-echo "cgi.sh: $pass passed, $fail failed ($(( $(date +%s) - started ))s)"
-[ "$fail" -eq 0 ]
+checks_done cgi.sh
