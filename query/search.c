@@ -172,12 +172,6 @@ static int eval_phrase(ctx *c, const qclause *cl, dtf_list *out)
     return rc;
 }
 
-static int by_docid(const void *a, const void *b)
-{
-    uint32_t x = ((const dtf *)a)->docid, y = ((const dtf *)b)->docid;
-    return (x > y) - (x < y);
-}
-
 /* dock*: every term of the dictionary that starts with the prefix (up to
  * PREFIX_MAX_TERMS), their frequencies added; the terms go to *hl. */
 static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, size_t *nhl)
@@ -192,6 +186,7 @@ static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     plist l = { 0 };
     txt_buf last = { 0 };
     int st = BS_OK;
+    size_t runs[PREFIX_MAX_TERMS + 1], nruns = 0;   /* where each term's postings start */
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && st == BS_OK;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         size_t tl;
@@ -204,6 +199,7 @@ static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
             if (nterms == PREFIX_MAX_TERMS)
                 break;
             nterms++;
+            runs[nruns++] = out->n;
             buf_reset(&last);
             buf_put(&last, k.mv_data, tl);
             char **nv = realloc(*hl, (*nhl + 1) * sizeof *nv);
@@ -230,9 +226,35 @@ static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     buf_free(&last);
     if (st != BS_OK)
         return st;
-    /* the expansions' lists, merged: one entry per post, frequencies added */
-    if (out->n > 1)
-        qsort(out->v, out->n, sizeof *out->v, by_docid);
+    /* the expansions' lists, each in docid order, merged pairwise: one
+     * entry per post, frequencies added */
+    runs[nruns] = out->n;
+    if (nruns > 1) {
+        dtf *tmp = malloc(out->cap * sizeof *tmp);   /* either may end up as out->v */
+        if (!tmp)
+            return BS_ENOMEM;
+        while (nruns > 1) {
+            size_t m = 0;
+            for (size_t r = 0; r < nruns; r += 2) {
+                size_t a = runs[r], ae = runs[r + 1], b = ae;
+                size_t be = r + 2 <= nruns ? runs[r + 2] : ae;
+                size_t o = a;
+                while (a < ae && b < be)
+                    tmp[o++] = out->v[b].docid < out->v[a].docid ? out->v[b++] : out->v[a++];
+                while (a < ae)
+                    tmp[o++] = out->v[a++];
+                while (b < be)
+                    tmp[o++] = out->v[b++];
+                runs[m++] = runs[r];
+            }
+            runs[m] = out->n;
+            nruns = m;
+            dtf *swap = out->v;
+            out->v = tmp;
+            tmp = swap;
+        }
+        free(tmp);
+    }
     size_t w = 0;
     for (size_t i = 0; i < out->n; i++) {
         if (w && out->v[w - 1].docid == out->v[i].docid) {
@@ -606,6 +628,20 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     int match = o->match;
     if (q->any && match == MATCH_MOST)
         match = MATCH_ANY;
+    /* the more-words factor for each number of words matched */
+    double coord[QRY_MAX_CLAUSES + 1];
+    for (size_t m = 0; m <= QRY_MAX_CLAUSES; m++)
+        coord[m] = match == MATCH_MOST && positive > 1
+                   ? pow((double)m / (double)positive, COORD_EXPONENT) : 1.0;
+    /* A post's score can be bounded from its frequencies alone: a field's
+     * length normalization is at least 1 - b (a field of no words). Once
+     * the heap is full, a post whose bound is below the worst kept score
+     * cannot enter, and is counted without reading its lengths or scoring
+     * it; most posts of a common word are such. Not for a sort by date. */
+    double wmax[BS_NFIELDS];
+    for (int f = 0; f < BS_NFIELDS; f++)
+        wmax[f] = bm25_field_weight[f] / (1.0 - bm25_field_b[f] > 0 ? 1.0 - bm25_field_b[f] : 1);
+    int bound = o->sort == SORT_RELEVANCE;
     for (;;) {
         if (rc != BS_OK)
             break;
@@ -658,6 +694,24 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             pass = in_set(&dates, d);
         if (!pass)
             continue;
+        if (bound && want && nhits == want && !from_filter) {
+            double ub = 0;
+            for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
+                if (!present[i])
+                    continue;
+                double tf = 0;
+                for (int f = 0; f < BS_NFIELDS; f++)
+                    tf += wmax[f] * present[i]->tf[f];
+                ub += idf[i] * tf * (bm25_k1 + 1) / (tf + bm25_k1);
+            }
+            /* a margin for rounding: the exact score is computed otherwise */
+            if (ub * coord[matched] * (1 + 1e-9) < hits[0].score) {
+                total++;
+                if (d < nbits)
+                    matched_set[d >> 6] |= 1ull << (d & 63);
+                continue;
+            }
+        }
         lens_entry le;
         int hrc = store_lens_get(st, txn, &lc, d, &le);
         if (hrc == BS_ENOTFOUND)
@@ -686,10 +740,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         /* more of the query's words, higher: by a coordination factor, so
          * that a post with one frequent word does not crowd out posts with
          * all of them, yet a strong match on most words still can rank */
-        if (match == MATCH_MOST && positive > 1) {
-            double share = (double)matched / (double)positive;
-            score *= pow(share, COORD_EXPONENT);
-        }
+        score *= coord[matched];
         total++;
         if (d < nbits)
             matched_set[d >> 6] |= 1ull << (d & 63);

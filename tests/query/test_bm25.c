@@ -171,7 +171,6 @@ int main(void)
         qry q;
         results r;
         MDB_txn *txn;
-        search_opts so = { .sort = SORT_RELEVANCE, .match = MATCH_ANY, .limit = 10 };
         CHECK(qparse(&q, an, queries[qi], err, sizeof err) == BS_OK, "parse %s", queries[qi]);
         char *terms[16];
         size_t nterms = 0;
@@ -181,17 +180,25 @@ int main(void)
         scored want[NPOSTS];
         size_t nwant = model_rank(terms, nterms, want);
         store_txn_begin(st, MDB_RDONLY, &txn);
-        CHECK(search_run(st, txn, &q, &so, &r, err, sizeof err) == BS_OK, "search: %s", err);
-        CHECK(r.total == nwant && r.n == nwant, "\"%s\": %llu posts, the model finds %zu",
-              queries[qi], (unsigned long long)r.total, nwant);
-        for (size_t i = 0; i < r.n && i < nwant; i++) {
-            uint32_t want_docid = (uint32_t)want[i].post + 1;   /* posts were added in order */
-            CHECK(r.hits[i].docid == want_docid && fabs(r.hits[i].score - want[i].score) < 1e-9,
-                  "\"%s\" rank %zu: post %u score %.12f, the model: post %u score %.12f",
-                  queries[qi], i + 1, r.hits[i].docid, r.hits[i].score, want_docid,
-                  want[i].score);
+        /* every page size: a small one makes the engine skip the posts whose
+         * bound cannot reach the page, and must not change what it shows */
+        for (size_t limit = 1; limit <= NPOSTS; limit++) {
+            search_opts so = { .sort = SORT_RELEVANCE, .match = MATCH_ANY, .limit = limit };
+            CHECK(search_run(st, txn, &q, &so, &r, err, sizeof err) == BS_OK, "search: %s", err);
+            size_t shown = nwant < limit ? nwant : limit;
+            CHECK(r.total == nwant && r.n == shown, "\"%s\" limit %zu: %llu posts, %zu shown; "
+                  "the model finds %zu", queries[qi], limit, (unsigned long long)r.total, r.n,
+                  nwant);
+            for (size_t i = 0; i < r.n && i < nwant; i++) {
+                uint32_t want_docid = (uint32_t)want[i].post + 1;   /* added in order */
+                CHECK(r.hits[i].docid == want_docid
+                      && fabs(r.hits[i].score - want[i].score) < 1e-9,
+                      "\"%s\" limit %zu rank %zu: post %u score %.12f, the model: post %u "
+                      "score %.12f", queries[qi], limit, i + 1, r.hits[i].docid,
+                      r.hits[i].score, want_docid, want[i].score);
+            }
+            results_free(&r);
         }
-        results_free(&r);
         mdb_txn_abort(txn);
         qry_free(&q);
     }
