@@ -402,10 +402,21 @@ static int block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plis
     if (total > (uint64_t)(end - p))
         CORRUPT("more positions than bytes");
     if (!want_pos) {
-        /* frequencies are enough (ranking): the positions are not read */
-        for (uint64_t i = 0; i < n; i++)
-            plist_add(l, docid[i], tf[i], NULL);
-        return l->err ? BS_ENOMEM : BS_OK;
+        /* frequencies are enough (ranking): the positions are not read, and
+         * the block is appended whole */
+        if (plist_reserve(l, l->n + n, l->npos) != 0)
+            return BS_ENOMEM;
+        memcpy(l->docid + l->n, docid, n * sizeof *docid);
+        memcpy(l->tf + l->n, tf, n * sizeof *tf);
+        for (uint64_t i = 0; i < n; i++) {
+            uint8_t mask = 0;
+            for (int f = 0; f < BS_NFIELDS; f++)
+                mask |= (uint8_t)((tf[i][f] != 0) << f);
+            l->mask[l->n + i] = mask;
+            l->pos_start[l->n + i + 1] = l->npos;
+        }
+        l->n += n;
+        return BS_OK;
     }
     uint32_t *pos = malloc((total ? total : 1) * sizeof *pos);
     if (!pos)
