@@ -124,6 +124,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
         }
         codec_doc_free(&d);
     }
+    store_lens_done(&lc);
     mdb_cursor_close(cur);
     if (c && ndocs != ss.ndocs)
         problem(c, "meta: %llu posts recorded, %llu found", (unsigned long long)ss.ndocs,

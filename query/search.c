@@ -781,6 +781,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         snprintf(err, errlen, "out of memory");
     else if (rc != BS_OK && err[0] == '\0')
         snprintf(err, errlen, "%s", store_err());
+    store_lens_done(&lc);
     free(hits);
     free(matched_set);
     for (size_t i = 0; lists && i < n; i++)

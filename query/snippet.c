@@ -9,6 +9,7 @@
 
 typedef struct {
     size_t off, len;       /* the original word in the text */
+    size_t c0, c1;         /* characters before its start and before its end */
     int term;              /* index of the matched query term, -1 if none */
 } stok;
 
@@ -16,9 +17,20 @@ typedef struct {
     stok *v;
     size_t n, cap;
     char *const *terms;
+    const size_t *term_len;
     size_t nterms;
+    const char *text;
+    size_t at, at_chars;   /* a byte offset and the characters before it */
     int oom;
 } scan;
+
+static size_t nchars(const char *p, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)p[i] & 0xC0) != 0x80;
+    return n;
+}
 
 static int on_token(const an_token *t, void *ctx)
 {
@@ -33,22 +45,19 @@ static int on_token(const an_token *t, void *ctx)
     }
     int term = -1;
     for (size_t i = 0; i < s->nterms; i++) {
-        size_t n = strlen(s->terms[i]);
-        if (n == t->term_len && memcmp(s->terms[i], t->term, n) == 0) {
+        if (s->term_len[i] == t->term_len && memcmp(s->terms[i], t->term, t->term_len) == 0) {
             term = (int)i;
             break;
         }
     }
-    s->v[s->n++] = (stok){ t->off, t->len, term };
+    /* character counts as the words come, so a span's length in
+     * characters is a subtraction (tokens arrive in text order) */
+    size_t c0 = s->at_chars + nchars(s->text + s->at, t->off - s->at);
+    size_t c1 = c0 + nchars(s->text + t->off, t->len);
+    s->at = t->off + t->len;
+    s->at_chars = c1;
+    s->v[s->n++] = (stok){ t->off, t->len, c0, c1, term };
     return 0;
-}
-
-static size_t nchars(const char *p, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)p[i] & 0xC0) != 0x80;
-    return n;
 }
 
 void snippet_free(snippet *s)
@@ -61,10 +70,17 @@ void snippet_free(snippet *s)
 int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
                  char *const *terms, size_t nterms, size_t chars)
 {
-    scan sc = { .terms = terms, .nterms = nterms };
-    uint32_t pos = 0;
     memset(s, 0, sizeof *s);
-    if (an_analyze(an, text, len, &pos, on_token, &sc) != 0 || sc.oom) {
+    size_t *term_len = malloc((nterms ? nterms : 1) * sizeof *term_len);
+    if (!term_len)
+        return -1;
+    for (size_t i = 0; i < nterms; i++)
+        term_len[i] = strlen(terms[i]);
+    scan sc = { .terms = terms, .term_len = term_len, .nterms = nterms, .text = text };
+    uint32_t pos = 0;
+    int arc = an_analyze(an, text, len, &pos, on_token, &sc);
+    free(term_len);
+    if (arc != 0 || sc.oom) {
         free(sc.v);
         return -1;
     }
@@ -82,7 +98,7 @@ int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
         memset(seen, 0, nterms ? nterms : 1);
         size_t distinct = 0, count = 0, b = a;
         for (size_t j = a; j < sc.n; j++) {
-            if (nchars(text + sc.v[a].off, sc.v[j].off + sc.v[j].len - sc.v[a].off) > chars)
+            if (sc.v[j].c1 - sc.v[a].c0 > chars)
                 break;
             if (sc.v[j].term >= 0) {
                 count++;
@@ -113,14 +129,12 @@ int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
         int grew = 1;
         while (grew) {
             grew = 0;
-            size_t span = nchars(text + sc.v[a].off, sc.v[b].off + sc.v[b].len - sc.v[a].off);
-            if (b + 1 < sc.n && nchars(text + sc.v[a].off, sc.v[b + 1].off + sc.v[b + 1].len
-                                       - sc.v[a].off) <= chars) {
+            size_t span = sc.v[b].c1 - sc.v[a].c0;
+            if (b + 1 < sc.n && sc.v[b + 1].c1 - sc.v[a].c0 <= chars) {
                 b++;
                 grew = 1;
             }
-            if (a > 0 && span < chars * 2 / 3 && nchars(text + sc.v[a - 1].off,
-                                     sc.v[b].off + sc.v[b].len - sc.v[a - 1].off) <= chars) {
+            if (a > 0 && span < chars * 2 / 3 && sc.v[b].c1 - sc.v[a - 1].c0 <= chars) {
                 a--;
                 grew = 1;
             }

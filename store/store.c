@@ -335,6 +335,13 @@ int store_read_text(store *st, MDB_txn *txn, uint32_t docid, uint64_t body_bytes
     return BS_OK;
 }
 
+void store_lens_done(lens_cache *c)
+{
+    if (c->cur)
+        mdb_cursor_close(c->cur);   /* a read-only transaction does not close it */
+    memset(c, 0, sizeof *c);
+}
+
 void store_lens_encode(uint8_t *p, const lens_entry *e)
 {
     uint64_t d = (uint64_t)e->date;
@@ -360,7 +367,9 @@ int store_lens_get(store *st, MDB_txn *txn, lens_cache *c, uint32_t docid, lens_
         uint8_t k4[4];
         key_docid(k4, chunk);
         MDB_val k = { 4, k4 }, v;
-        int rc = mdb_get(txn, st->lens, &k, &v);
+        int rc = c->cur ? 0 : mdb_cursor_open(txn, st->lens, &c->cur);
+        if (rc == 0)
+            rc = mdb_cursor_get(c->cur, &k, &v, MDB_SET_KEY);
         if (rc != 0 && rc != MDB_NOTFOUND)
             return store_fail(st, rc, "reading post lengths");
         c->chunk = chunk;

@@ -203,15 +203,19 @@ typedef struct {
 } lens_entry;
 
 /* Reads one post's entry through a one-chunk cache the caller zeroes before
- * first use and keeps for the transaction. BS_ENOTFOUND for a docid with
- * no entry (a removed post reads as all zeros, also BS_ENOTFOUND). */
+ * first use, keeps for the transaction and ends with store_lens_done. A
+ * cursor walks the chunks, so posts read in docid order find theirs on the
+ * page already at hand. BS_ENOTFOUND for a docid with no entry (a removed
+ * post reads as all zeros, also BS_ENOTFOUND). */
 typedef struct {
     uint32_t chunk;                  /* docid / LENS_PER_CHUNK of the cached value */
     const uint8_t *p;                /* the value, in the map; NULL when none */
     size_t len;
     int valid;
+    MDB_cursor *cur;
 } lens_cache;
 int store_lens_get(store *st, MDB_txn *txn, lens_cache *c, uint32_t docid, lens_entry *e);
+void store_lens_done(lens_cache *c);
 /* The 16 bytes of an entry (all zeros for an entry that clears one), for
  * the writer, which keeps the chunk it fills in memory. */
 void store_lens_encode(uint8_t *p, const lens_entry *e);
