@@ -104,16 +104,6 @@ int codec_get_str(const uint8_t **p, const uint8_t *end, const char **s, size_t 
     return 0;
 }
 
-uint32_t codec_get_u32be(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-uint64_t codec_get_u64be(const uint8_t *p)
-{
-    return (uint64_t)codec_get_u32be(p) << 32 | codec_get_u32be(p + 4);
-}
-
 /* ---- posting lists ------------------------------------------------------ */
 
 void plist_reset(plist *l)

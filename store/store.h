@@ -35,8 +35,16 @@ void buf_put_u64be(txt_buf *b, uint64_t v);
 int codec_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
 int codec_get_zigzag(const uint8_t **p, const uint8_t *end, int64_t *v);
 int codec_get_str(const uint8_t **p, const uint8_t *end, const char **s, size_t *len);
-uint32_t codec_get_u32be(const uint8_t *p);
-uint64_t codec_get_u64be(const uint8_t *p);
+/* Inline: counting tags and reading lengths call them per post. */
+static inline uint32_t codec_get_u32be(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint64_t codec_get_u64be(const uint8_t *p)
+{
+    return (uint64_t)codec_get_u32be(p) << 32 | codec_get_u32be(p + 4);
+}
 
 /* A list of postings of one term, in memory: what a block decodes to and
  * encodes from. Positions of posting i are pos[pos_start[i] .. pos_start[i+1]),
