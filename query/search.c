@@ -278,9 +278,18 @@ static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     } else {
         plist l = { 0 };
         rc = read_term(c, cl->terms[0], strlen(cl->terms[0]), &l, 0);
-        for (size_t i = 0; i < l.n && rc == BS_OK; i++)
-            if (dtf_push(out, l.docid[i], l.tf[i]) != 0)
-                rc = BS_ENOMEM;
+        dtf *v = rc == BS_OK && l.n ? malloc(l.n * sizeof *v) : NULL;
+        if (rc == BS_OK && l.n && !v)
+            rc = BS_ENOMEM;
+        for (size_t i = 0; v && i < l.n; i++) {
+            v[i].docid = l.docid[i];
+            memcpy(v[i].tf, l.tf[i], sizeof v[i].tf);
+        }
+        if (v) {                       /* out is empty: a clause's list starts here */
+            free(out->v);
+            out->v = v;
+            out->n = out->cap = l.n;
+        }
         plist_free(&l);
     }
     if (rc == BS_OK && cl->field >= 0) {
