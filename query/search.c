@@ -27,10 +27,7 @@ const double bm25_field_b[BS_NFIELDS] = { 0.5, 0.3, 0.5, 0.75 };
 
 #define PREFIX_MAX_TERMS 64   /* dock* expands to at most this many terms */
 
-typedef struct {
-    uint32_t docid;
-    uint32_t tf[BS_NFIELDS];
-} dtf;
+typedef posting_tf dtf;          /* a post and its frequencies per field */
 
 typedef struct {
     dtf *v;
@@ -66,8 +63,8 @@ static int corrupt(ctx *c, const char *term, const char *why)
     return BS_ECORRUPT;
 }
 
-/* All postings of one term; with positions only when want_pos is set. */
-static int read_term(ctx *c, const char *term, size_t tlen, plist *out, int want_pos)
+/* All postings of one term, with their positions (phrases). */
+static int read_term(ctx *c, const char *term, size_t tlen, plist *out)
 {
     MDB_cursor *cur;
     key_term(&c->kb, term, tlen, 0);
@@ -85,12 +82,71 @@ static int read_term(ctx *c, const char *term, size_t tlen, plist *out, int want
             || memcmp(k.mv_data, term, tlen) != 0)
             break;
         const char *why;
-        st = want_pos ? codec_block_decode(v.mv_data, v.mv_size, first, out, &why)
-                      : codec_block_decode_tf(v.mv_data, v.mv_size, first, out, &why);
+        st = codec_block_decode(v.mv_data, v.mv_size, first, out, &why);
         if (st == BS_ECORRUPT)
             st = corrupt(c, term, why);
         if (st != BS_OK)
             break;
+    }
+    mdb_cursor_close(cur);
+    return st;
+}
+
+/* All postings of one term, frequencies only, appended to out: the blocks
+ * are counted first, so the list is made once at its size, and then
+ * decoded straight into it. */
+static int read_term_freqs(ctx *c, const char *term, size_t tlen, dtf_list *out)
+{
+    MDB_cursor *cur;
+    key_term(&c->kb, term, tlen, 0);
+    MDB_val start = { c->kb.len, c->kb.p }, k, v;
+    int rc = mdb_cursor_open(c->txn, c->st->terms, &cur);
+    if (rc != 0)
+        return store_fail(c->st, rc, "reading postings");
+    int st = BS_OK;
+    size_t total = 0;
+    for (int pass = 0; pass < 2 && st == BS_OK; pass++) {
+        if (pass == 1) {
+            if (total == 0)
+                break;
+            if (out->n + total > out->cap) {
+                dtf *nv = realloc(out->v, (out->n + total) * sizeof *nv);
+                if (!nv) {
+                    st = BS_ENOMEM;
+                    break;
+                }
+                out->v = nv;
+                out->cap = out->n + total;
+            }
+        }
+        k = start;
+        for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+             rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            size_t ktl, n;
+            uint32_t first, cnt;
+            if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
+                || memcmp(k.mv_data, term, tlen) != 0)
+                break;
+            const char *why = "bad posting count";
+            if (pass == 0) {
+                if (codec_block_count(v.mv_data, v.mv_size, &cnt) != BS_OK) {
+                    st = corrupt(c, term, why);
+                    break;
+                }
+                total += cnt;
+                continue;
+            }
+            dtf blk[BLK_MAX_POSTINGS];
+            if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, blk, &n, &why) != BS_OK
+                || n > out->cap - out->n) {
+                st = corrupt(c, term, why);
+                break;
+            }
+            memcpy(out->v + out->n, blk, n * sizeof *blk);
+            out->n += n;
+        }
+        if (st == BS_OK && rc != 0 && rc != MDB_NOTFOUND)
+            st = store_fail(c->st, rc, "reading postings");
     }
     mdb_cursor_close(cur);
     return st;
@@ -114,7 +170,7 @@ static int eval_phrase(ctx *c, const qclause *cl, dtf_list *out)
     size_t *at = calloc(n, sizeof *at);
     int rc = l && at ? BS_OK : BS_ENOMEM;
     for (size_t t = 0; t < n && rc == BS_OK; t++)
-        rc = read_term(c, cl->terms[t], strlen(cl->terms[t]), &l[t], 1);
+        rc = read_term(c, cl->terms[t], strlen(cl->terms[t]), &l[t]);
     while (rc == BS_OK) {
         /* the next docid that every term holds */
         uint32_t d = 0;
@@ -183,7 +239,6 @@ static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     int rc = mdb_cursor_open(c->txn, c->st->terms, &cur);
     if (rc != 0)
         return store_fail(c->st, rc, "reading the terms");
-    plist l = { 0 };
     txt_buf last = { 0 };
     int st = BS_OK;
     size_t runs[PREFIX_MAX_TERMS + 1], nruns = 0;   /* where each term's postings start */
@@ -213,16 +268,25 @@ static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
             (*nhl)++;
         }
         const char *why;
-        plist_reset(&l);
-        st = codec_block_decode_tf(v.mv_data, v.mv_size, first, &l, &why);
-        if (st == BS_ECORRUPT)
+        dtf blk[BLK_MAX_POSTINGS];
+        size_t nb;
+        if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, blk, &nb, &why) != BS_OK) {
             st = corrupt(c, pre, why);
-        for (size_t i = 0; i < l.n && st == BS_OK; i++)
-            if (dtf_push(out, l.docid[i], l.tf[i]) != 0)
+            break;
+        }
+        while (out->cap - out->n < nb && st == BS_OK) {
+            dtf *nv = grow_array(out->v, &out->cap, 256, sizeof *nv);
+            if (nv)
+                out->v = nv;
+            else
                 st = BS_ENOMEM;
+        }
+        if (st == BS_OK) {
+            memcpy(out->v + out->n, blk, nb * sizeof *blk);
+            out->n += nb;
+        }
     }
     mdb_cursor_close(cur);
-    plist_free(&l);
     buf_free(&last);
     if (st != BS_OK)
         return st;
@@ -276,21 +340,7 @@ static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     } else if (cl->nterms > 1) {
         rc = eval_phrase(c, cl, out);
     } else {
-        plist l = { 0 };
-        rc = read_term(c, cl->terms[0], strlen(cl->terms[0]), &l, 0);
-        dtf *v = rc == BS_OK && l.n ? malloc(l.n * sizeof *v) : NULL;
-        if (rc == BS_OK && l.n && !v)
-            rc = BS_ENOMEM;
-        for (size_t i = 0; v && i < l.n; i++) {
-            v[i].docid = l.docid[i];
-            memcpy(v[i].tf, l.tf[i], sizeof v[i].tf);
-        }
-        if (v) {                       /* out is empty: a clause's list starts here */
-            free(out->v);
-            out->v = v;
-            out->n = out->cap = l.n;
-        }
-        plist_free(&l);
+        rc = read_term_freqs(c, cl->terms[0], strlen(cl->terms[0]), out);
     }
     if (rc == BS_OK && cl->field >= 0) {
         /* title:word: only that field counts */

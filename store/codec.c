@@ -343,45 +343,44 @@ int codec_block_count(const uint8_t *p, size_t len, uint32_t *n)
 #define CORRUPT(msg) do { *why = (msg); l->n = base_n; l->npos = base_npos; \
                           return BS_ECORRUPT; } while (0)
 
-static int block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
-                        const char **why, int want_pos)
+/* A block's header, docids and frequencies, up to its positions: *pp is
+ * left at the positions, *total their count. NULL, or the reason it does not
+ * decode. */
+static const char *decode_freqs(const uint8_t **pp, const uint8_t *end, uint32_t first_docid,
+                                uint32_t docid[BLK_MAX_POSTINGS],
+                                uint32_t tf[BLK_MAX_POSTINGS][BS_NFIELDS], uint64_t *n_out,
+                                uint64_t *total_out)
 {
-    const uint8_t *end = p + len;
-    size_t base_n = l->n, base_npos = l->npos;
-    uint64_t n, last_gap, v;
-    uint32_t docid[BLK_MAX_POSTINGS];
-
+    const uint8_t *p = *pp;
+    uint64_t n, last_gap, v, total = 0;
     if (codec_get_varint(&p, end, &n) != 0 || n == 0 || n > BLK_MAX_POSTINGS)
-        CORRUPT("bad posting count");
+        return "bad posting count";
     if (codec_get_varint(&p, end, &last_gap) != 0)
-        CORRUPT("truncated header");
+        return "truncated header";
     docid[0] = first_docid;
     for (uint64_t i = 1; i < n; i++) {
         if (codec_get_varint(&p, end, &v) != 0 || v == 0 || v > UINT32_MAX - docid[i - 1])
-            CORRUPT("bad docid gap");
+            return "bad docid gap";
         docid[i] = docid[i - 1] + (uint32_t)v;
     }
     if (docid[n - 1] - first_docid != last_gap)
-        CORRUPT("last docid does not match the header");
-
-    uint32_t tf[BLK_MAX_POSTINGS][BS_NFIELDS];
-    uint64_t total = 0;
-    memset(tf, 0, sizeof tf);
+        return "last docid does not match the header";
+    memset(tf, 0, n * sizeof tf[0]);
     for (uint64_t i = 0; i < n; i++) {
         if (codec_get_varint(&p, end, &v) != 0)
-            CORRUPT("truncated frequencies");
+            return "truncated frequencies";
         uint8_t mask = v & 0x0F;
         if (mask == 0)
-            CORRUPT("empty field mask");
+            return "empty field mask";
         int f0 = lowest_field(mask);
         if ((v >> 4) >= (1u << 24))
-            CORRUPT("frequency out of range");
+            return "frequency out of range";
         tf[i][f0] = (uint32_t)(v >> 4) + 1;
         for (int f = f0 + 1; f < BS_NFIELDS; f++) {
             if (!(mask & (1u << f)))
                 continue;
             if (codec_get_varint(&p, end, &v) != 0 || v == 0 || v >= (1u << 24))
-                CORRUPT("bad frequency");
+                return "bad frequency";
             tf[i][f] = (uint32_t)v;
         }
         for (int f = 0; f < BS_NFIELDS; f++)
@@ -390,24 +389,39 @@ static int block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plis
     /* every position takes at least one byte: a count the value cannot hold
      * is corrupt, and checking first bounds the allocation */
     if (total > (uint64_t)(end - p))
-        CORRUPT("more positions than bytes");
-    if (!want_pos) {
-        /* frequencies are enough (ranking): the positions are not read, and
-         * the block is appended whole */
-        if (plist_reserve(l, l->n + n, l->npos) != 0)
-            return BS_ENOMEM;
-        memcpy(l->docid + l->n, docid, n * sizeof *docid);
-        memcpy(l->tf + l->n, tf, n * sizeof *tf);
-        for (uint64_t i = 0; i < n; i++) {
-            uint8_t mask = 0;
-            for (int f = 0; f < BS_NFIELDS; f++)
-                mask |= (uint8_t)((tf[i][f] != 0) << f);
-            l->mask[l->n + i] = mask;
-            l->pos_start[l->n + i + 1] = l->npos;
-        }
-        l->n += n;
-        return BS_OK;
+        return "more positions than bytes";
+    *pp = p;
+    *n_out = n;
+    *total_out = total;
+    return NULL;
+}
+
+int codec_block_decode_freqs(const uint8_t *p, size_t len, uint32_t first_docid,
+                             posting_tf out[BLK_MAX_POSTINGS], size_t *n, const char **why)
+{
+    uint32_t docid[BLK_MAX_POSTINGS], tf[BLK_MAX_POSTINGS][BS_NFIELDS];
+    uint64_t cnt, total;
+    *n = 0;
+    if ((*why = decode_freqs(&p, p + len, first_docid, docid, tf, &cnt, &total)) != NULL)
+        return BS_ECORRUPT;
+    for (uint64_t i = 0; i < cnt; i++) {
+        out[i].docid = docid[i];
+        memcpy(out[i].tf, tf[i], sizeof out[i].tf);
     }
+    *n = (size_t)cnt;
+    return BS_OK;
+}
+
+static int block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
+                        const char **why)
+{
+    const uint8_t *end = p + len;
+    size_t base_n = l->n, base_npos = l->npos;
+    uint64_t n, v, total;
+    uint32_t docid[BLK_MAX_POSTINGS], tf[BLK_MAX_POSTINGS][BS_NFIELDS];
+    const char *bad = decode_freqs(&p, end, first_docid, docid, tf, &n, &total);
+    if (bad)
+        CORRUPT(bad);
     uint32_t *pos = malloc((total ? total : 1) * sizeof *pos);
     if (!pos)
         return BS_ENOMEM;
@@ -445,13 +459,7 @@ static int block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plis
 int codec_block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
                        const char **why)
 {
-    return block_decode(p, len, first_docid, l, why, 1);
-}
-
-int codec_block_decode_tf(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
-                          const char **why)
-{
-    return block_decode(p, len, first_docid, l, why, 0);
+    return block_decode(p, len, first_docid, l, why);
 }
 
 /* ---- docs records -------------------------------------------------------- */

@@ -99,10 +99,16 @@ size_t codec_block_fill(const plist *l, size_t from, size_t keylen);
  * l. Returns BS_OK, BS_ECORRUPT (with a reason in *why) or BS_ENOMEM. */
 int codec_block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
                        const char **why);
-/* The same without positions (pos_start stays at 0 for every posting): what
- * ranking needs, read in a fraction of the time. */
-int codec_block_decode_tf(const uint8_t *p, size_t len, uint32_t first_docid, plist *l,
-                          const char **why);
+/* A posting's docid and frequencies per field, without its positions. */
+typedef struct {
+    uint32_t docid;
+    uint32_t tf[BS_NFIELDS];
+} posting_tf;
+/* Decodes a block's docids and frequencies into out (room for
+ * BLK_MAX_POSTINGS); *n gets the count. What ranking reads: no positions,
+ * no allocation. BS_OK, or BS_ECORRUPT with the reason in *why. */
+int codec_block_decode_freqs(const uint8_t *p, size_t len, uint32_t first_docid,
+                             posting_tf out[BLK_MAX_POSTINGS], size_t *n, const char **why);
 /* Reads only a block's posting count, for document frequencies. */
 int codec_block_count(const uint8_t *p, size_t len, uint32_t *n);
 

@@ -184,6 +184,16 @@ static void test_block_roundtrip(void)
             if (codec_block_decode((const uint8_t *)v.p, v.len, l.docid[from], &d, &why) != BS_OK
                 || d.n != cnt || !plist_eq(&l, from, &d))
                 bad++;
+            /* the frequencies alone, as ranking reads them */
+            posting_tf pt[BLK_MAX_POSTINGS];
+            size_t npt;
+            if (codec_block_decode_freqs((const uint8_t *)v.p, v.len, l.docid[from], pt, &npt,
+                                         &why) != BS_OK || npt != cnt)
+                bad++;
+            for (size_t i = 0; i < npt && i < cnt; i++)
+                if (pt[i].docid != l.docid[from + i]
+                    || memcmp(pt[i].tf, l.tf[from + i], sizeof pt[i].tf) != 0)
+                    bad++;
             plist_free(&d);
             buf_free(&v);
             from += cnt;
@@ -226,6 +236,16 @@ static void test_block_damage(void)
             CHECK(rc == BS_ECORRUPT, "a block cut to %zu of %zu bytes decoded (rc %d)", cut,
                   v.len, rc);
             corrupt += rc == BS_ECORRUPT;
+            /* the frequencies alone do not read the positions: a cut among
+             * them may go unseen, but what is read must then be right */
+            posting_tf pt[BLK_MAX_POSTINGS];
+            size_t npt;
+            int frc = codec_block_decode_freqs(copy, cut, l.docid[0], pt, &npt, &why);
+            int same = frc == BS_OK && npt == cnt;
+            for (size_t i = 0; same && i < npt; i++)
+                same = pt[i].docid == l.docid[i] && memcmp(pt[i].tf, l.tf[i], sizeof pt[i].tf) == 0;
+            CHECK(frc == BS_ECORRUPT || same, "a block cut to %zu of %zu bytes: frequencies "
+                  "rc %d, %s", cut, v.len, frc, same ? "right" : "wrong");
             plist_free(&d);
             free(copy);
             tried++;
@@ -238,6 +258,10 @@ static void test_block_damage(void)
             const char *why;
             int rc = codec_block_decode(copy, v.len, l.docid[0], &d, &why);
             CHECK(rc == BS_OK || rc == BS_ECORRUPT, "flipped block: rc %d", rc);
+            posting_tf pt[BLK_MAX_POSTINGS];
+            size_t npt;
+            rc = codec_block_decode_freqs(copy, v.len, l.docid[0], pt, &npt, &why);
+            CHECK(rc == BS_OK || rc == BS_ECORRUPT, "flipped block, frequencies: rc %d", rc);
             plist_free(&d);
             free(copy);
         }
