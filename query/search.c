@@ -528,6 +528,43 @@ static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, r
     if (out == BS_OK && rc != 0 && rc != MDB_NOTFOUND)
         out = store_fail(c->st, rc, "reading tags");
     mdb_cursor_close(cur);
+    if (out == BS_OK && n > max && max > 0) {
+        /* only the tags that can be shown are sorted: those with at least
+         * the max-th largest count (a min-heap of the largest counts) */
+        uint64_t *h = malloc(max * sizeof *h);
+        if (!h) {
+            out = BS_ENOMEM;
+        } else {
+            size_t nh = 0;
+            for (size_t i = 0; i < n; i++) {
+                uint64_t x = all[i].count;
+                size_t j;
+                if (nh < max) {
+                    for (j = nh++; j > 0 && h[(j - 1) / 2] > x; j = (j - 1) / 2)
+                        h[j] = h[(j - 1) / 2];
+                    h[j] = x;
+                } else if (x > h[0]) {
+                    for (j = 0;;) {        /* the top replaced, sifted down */
+                        size_t l = 2 * j + 1, s = l + 1 < nh && h[l + 1] < h[l] ? l + 1 : l;
+                        if (l >= nh || h[s] >= x)
+                            break;
+                        h[j] = h[s];
+                        j = s;
+                    }
+                    h[j] = x;
+                }
+            }
+            size_t w = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (all[i].count >= h[0])
+                    all[w++] = all[i];
+                else
+                    free(all[i].tag);
+            }
+            n = w;
+            free(h);
+        }
+    }
     if (out == BS_OK && n > 1)
         qsort(all, n, sizeof *all, by_facet);
     size_t keep = out == BS_OK ? (n < max ? n : max) : 0;

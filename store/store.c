@@ -367,9 +367,19 @@ int store_lens_get(store *st, MDB_txn *txn, lens_cache *c, uint32_t docid, lens_
         uint8_t k4[4];
         key_docid(k4, chunk);
         MDB_val k = { 4, k4 }, v;
-        int rc = c->cur ? 0 : mdb_cursor_open(txn, st->lens, &c->cur);
-        if (rc == 0)
-            rc = mdb_cursor_get(c->cur, &k, &v, MDB_SET_KEY);
+        int rc = -1;
+        if (c->cur && c->valid && c->p && chunk == c->chunk + 1) {
+            /* the next chunk is most often the next key: a step, not a search */
+            MDB_val nk;
+            if (mdb_cursor_get(c->cur, &nk, &v, MDB_NEXT) == 0 && nk.mv_size == 4
+                && codec_get_u32be(nk.mv_data) == chunk)
+                rc = 0;
+        }
+        if (rc != 0) {
+            rc = c->cur ? 0 : mdb_cursor_open(txn, st->lens, &c->cur);
+            if (rc == 0)
+                rc = mdb_cursor_get(c->cur, &k, &v, MDB_SET_KEY);
+        }
         if (rc != 0 && rc != MDB_NOTFOUND)
             return store_fail(st, rc, "reading post lengths");
         c->chunk = chunk;
