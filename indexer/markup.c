@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "indexer.h"
+#include "stemming/stemming.h"
 
 typedef unsigned char uc;
 
@@ -1197,10 +1198,7 @@ static int rst_adorn(const char *s, const ln *l)
 
 static size_t nchars(const char *s, size_t a, size_t b)
 {
-    size_t n = 0;
-    for (size_t k = a; k < b; k++)
-        n += ((uc)s[k] & 0xC0) != 0x80;
-    return n;
+    return utf8_nchars(s + a, b - a);
 }
 
 /* Is u an underline for the title line l? docutils takes a short underline

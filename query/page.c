@@ -10,14 +10,6 @@
 #include "indexer/indexer.h"
 #include "query/query.h"
 
-static size_t cp_count(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
-
 /* snippet: {text, highlights: [[start, length]...] in code points}, and
  * with html the text escaped with each highlight in <mark>. */
 static vnode *snippet_view(view *v, const snippet *sn, int html)
@@ -27,8 +19,8 @@ static vnode *snippet_view(view *v, const snippet *sn, int html)
     vn_set(v, o, "text", vn_str(v, t, sn->text.len));
     for (size_t h = 0; h < sn->nhl; h++) {
         vnode *pair = vn_arr(v);
-        vn_push(v, pair, vn_int(v, (int64_t)cp_count(t, sn->hl[h].off)));
-        vn_push(v, pair, vn_int(v, (int64_t)cp_count(t + sn->hl[h].off, sn->hl[h].len)));
+        vn_push(v, pair, vn_int(v, (int64_t)utf8_nchars(t, sn->hl[h].off)));
+        vn_push(v, pair, vn_int(v, (int64_t)utf8_nchars(t + sn->hl[h].off, sn->hl[h].len)));
         vn_push(v, hl, pair);
     }
     vn_set(v, o, "highlights", hl);

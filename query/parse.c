@@ -21,10 +21,7 @@ typedef struct {
 /* Characters, not bytes, before offset: what a reader counts. */
 static size_t char_pos(const char *text, size_t off)
 {
-    size_t n = 1;
-    for (size_t i = 0; i < off; i++)
-        n += ((unsigned char)text[i] & 0xC0) != 0x80;
-    return n;
+    return 1 + utf8_nchars(text, off);
 }
 
 static int fail(parser *p, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

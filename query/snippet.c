@@ -24,24 +24,15 @@ typedef struct {
     int oom;
 } scan;
 
-static size_t nchars(const char *p, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)p[i] & 0xC0) != 0x80;
-    return n;
-}
 
 static int on_token(const an_token *t, void *ctx)
 {
     scan *s = ctx;
     if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 512;
-        stok *v = realloc(s->v, cap * sizeof *v);
+        stok *v = grow_array(s->v, &s->cap, 512, sizeof *v);
         if (!v)
             return s->oom = 1;
         s->v = v;
-        s->cap = cap;
     }
     int term = -1;
     for (size_t i = 0; i < s->nterms; i++) {
@@ -52,8 +43,8 @@ static int on_token(const an_token *t, void *ctx)
     }
     /* character counts as the words come, so a span's length in
      * characters is a subtraction (tokens arrive in text order) */
-    size_t c0 = s->at_chars + nchars(s->text + s->at, t->off - s->at);
-    size_t c1 = c0 + nchars(s->text + t->off, t->len);
+    size_t c0 = s->at_chars + utf8_nchars(s->text + s->at, t->off - s->at);
+    size_t c1 = c0 + utf8_nchars(s->text + t->off, t->len);
     s->at = t->off + t->len;
     s->at_chars = c1;
     s->v[s->n++] = (stok){ t->off, t->len, c0, c1, term };

@@ -26,6 +26,10 @@ size_t utf8_encode(int32_t cp, unsigned char *out);
 /* 1 if [p, p+len) is well-formed UTF-8 without NUL bytes. */
 int utf8_valid(const char *p, size_t len);
 
+/* Characters (code points) in len bytes of UTF-8: the bytes that do not
+ * continue a sequence. What a reader counts, for positions and lengths. */
+size_t utf8_nchars(const char *p, size_t len);
+
 /* ---- what tokenize.c offers -------------------------------------------- */
 
 #define TOK_MAX_NCHARS 64   /* longer words are skipped, not cut (code points) */

@@ -79,3 +79,11 @@ int utf8_valid(const char *s, size_t len)
     }
     return 1;
 }
+
+size_t utf8_nchars(const char *p, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)p[i] & 0xC0) != 0x80;
+    return n;
+}
