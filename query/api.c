@@ -340,39 +340,6 @@ static int check_opts(const bs_search_opts *o)
     return BS_OK;
 }
 
-/* The query text and the options' filters as one query. */
-static int build_query(qry *q, an_analyzer *an, const char *text, const bs_search_opts *o)
-{
-    char err[512];
-    int outside = o->ntags || o->category || o->author || o->since || o->until;
-    int rc = qparse_filtered(q, an, text, outside, err, sizeof err);
-    if (rc != BS_OK)
-        return rc == BS_EQUERY ? seterr(rc, "%s", err) : nomem();
-    for (size_t t = 0; t < o->ntags; t++)
-        if (qry_add_tag(q, o->tags[t], strlen(o->tags[t])) != BS_OK)
-            return nomem();
-    struct { const char *v; char **slot; } s[] = { { o->category, &q->category },
-                                                   { o->author, &q->author } };
-    for (size_t i = 0; i < 2; i++) {
-        if (!s[i].v)
-            continue;
-        free(*s[i].slot);
-        if (!(*s[i].slot = strdup(s[i].v)))
-            return nomem();
-    }
-    const char *names[] = { "since", "until" }, *vals[] = { o->since, o->until };
-    for (int end = 0; end < 2; end++) {
-        if (!vals[end])
-            continue;
-        int64_t t;
-        if (qparse_date(vals[end], end, &t) != 0)
-            return seterr(BS_EQUERY, "%s: \"%.40s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-                          names[end], vals[end]);
-        qry_set_date(q, end, t);
-    }
-    return BS_OK;
-}
-
 static int fill_results(bs_index *ix, MDB_txn *txn, an_analyzer *an, const results *res,
                         const bs_search_opts *o, bs_results *out)
 {
@@ -440,8 +407,11 @@ int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_re
         rc = nomem();
         goto done;
     }
-    if ((rc = build_query(&q, an, query, o)) != BS_OK)
+    qry_filters f = { o->tags, o->ntags, o->category, o->author, o->since, o->until };
+    if ((rc = qparse_with(&q, an, query, &f, err, sizeof err)) != BS_OK) {
+        seterr(rc, "%s", err);
         goto done;
+    }
     if ((rc = read_begin(ix, &txn)) != BS_OK) {
         txn = NULL;
         goto done;

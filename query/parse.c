@@ -221,13 +221,61 @@ static int field_word(parser *p, const char *name, size_t nlen, size_t off, int 
                 "author:, since: and until:", (int)nlen, name);
 }
 
+static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_outside,
+                      char *err, size_t errlen);
+
 int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen)
 {
-    return qparse_filtered(q, an, text, 0, err, errlen);
+    return parse_text(q, an, text, 0, err, errlen);
 }
 
-int qparse_filtered(qry *q, an_analyzer *an, const char *text, int filters_outside, char *err,
-                    size_t errlen)
+static int given(const char *s)
+{
+    return s && *s;
+}
+
+int qparse_with(qry *q, an_analyzer *an, const char *text, const qry_filters *f, char *err,
+                size_t errlen)
+{
+    static const qry_filters none;
+    if (!f)
+        f = &none;
+    int outside = given(f->category) || given(f->author) || given(f->since) || given(f->until);
+    for (size_t t = 0; t < f->ntags; t++)
+        outside |= given(f->tags[t]);
+    int rc = parse_text(q, an, text, outside, err, errlen);
+    for (size_t t = 0; t < f->ntags && rc == BS_OK; t++)
+        if (given(f->tags[t]))
+            rc = qry_add_tag(q, f->tags[t], strlen(f->tags[t]));
+    struct { const char *v; char **slot; } by[] = { { f->category, &q->category },
+                                                    { f->author, &q->author } };
+    for (size_t i = 0; i < 2 && rc == BS_OK; i++) {
+        if (!given(by[i].v))
+            continue;
+        free(*by[i].slot);
+        if (!(*by[i].slot = strdup(by[i].v)))
+            rc = BS_ENOMEM;
+    }
+    const char *names[] = { "since", "until" }, *vals[] = { f->since, f->until };
+    for (int end = 0; end < 2 && rc == BS_OK; end++) {
+        int64_t t;
+        if (!given(vals[end]))
+            continue;
+        if (qparse_date(vals[end], end, &t) != 0) {
+            snprintf(err, errlen, "%s: \"%.40s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                     names[end], vals[end]);
+            rc = BS_EQUERY;
+        } else {
+            qry_set_date(q, end, t);
+        }
+    }
+    if (rc == BS_ENOMEM)
+        snprintf(err, errlen, "out of memory");
+    return rc;
+}
+
+static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_outside,
+                      char *err, size_t errlen)
 {
     parser p = { q, an, text, err, errlen };
     size_t i = 0, len = strlen(text);

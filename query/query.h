@@ -41,11 +41,20 @@ typedef struct {
 /* Parses text into q. On a bad query returns BS_EQUERY with a message that
  * names the position (1-based, in characters) in err. */
 int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen);
-/* The same, for a query whose filters come from elsewhere (blogsearch.cgi's
- * tag= and since=): with filters_outside, a text of no words or only
- * exclusions is no error. */
-int qparse_filtered(qry *q, an_analyzer *an, const char *text, int filters_outside, char *err,
-                    size_t errlen);
+/* Filters given beside the query text (blogsearch's --tag, the CGI's tag=,
+ * the library's options); NULL or "" is none. */
+typedef struct {
+    const char *const *tags;
+    size_t ntags;
+    const char *category, *author;
+    const char *since, *until;     /* YYYY, YYYY-MM or YYYY-MM-DD */
+} qry_filters;
+
+/* qparse, then the filters f (may be NULL) added as tag:, category: ... in
+ * the text would be; with a filter, a text of no words or only exclusions
+ * is no error. A bad date is BS_EQUERY, its message naming since or until. */
+int qparse_with(qry *q, an_analyzer *an, const char *text, const qry_filters *f, char *err,
+                size_t errlen);
 void qry_free(qry *q);
 /* Adds a tag filter, as tag:"..." in the text would. BS_OK or BS_ENOMEM. */
 int qry_add_tag(qry *q, const char *tag, size_t len);

@@ -629,31 +629,15 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
         bad(r, 500, NULL, "out of memory");
         goto fail;
     }
-    int filters = r->ntags || (r->category && *r->category) || (r->author && *r->author)
-                  || (r->since && *r->since) || (r->until && *r->until);
     int rc = BS_OK;
-    if (*r->q || filters)      /* a request of nothing gets the empty page */
-        rc = qparse_filtered(&q, w->an, r->q, filters, err, sizeof err);
-    if (rc == BS_EQUERY) {
+    if (searched) {            /* a request of nothing gets the empty page */
+        qry_filters f = { r->tags, r->ntags, r->category, r->author, r->since, r->until };
+        rc = qparse_with(&q, w->an, r->q, &f, err, sizeof err);
+    }
+    if (rc == BS_EQUERY) {     /* read_params checked the dates: the query's fault */
         bad(r, 400, "q", "parameter q: %s", err);
         goto fail;
     }
-    for (size_t i = 0; i < r->ntags && rc == BS_OK; i++)
-        rc = qry_add_tag(&q, r->tags[i], strlen(r->tags[i]));
-    struct { const char *v; char **slot; } by[] = { { r->category, &q.category },
-                                                    { r->author, &q.author } };
-    for (size_t i = 0; i < 2 && rc == BS_OK; i++) {
-        if (!by[i].v || !*by[i].v)
-            continue;
-        free(*by[i].slot);
-        if (!(*by[i].slot = strdup(by[i].v)))
-            rc = BS_ENOMEM;
-    }
-    int64_t bound;             /* read_params checked both */
-    if (r->since && *r->since && qparse_date(r->since, 0, &bound) == 0)
-        qry_set_date(&q, 0, bound);
-    if (r->until && *r->until && qparse_date(r->until, 1, &bound) == 0)
-        qry_set_date(&q, 1, bound);
     if (rc != BS_OK) {
         bad(r, 500, NULL, "out of memory");
         goto fail;

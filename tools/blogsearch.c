@@ -149,25 +149,23 @@ int main(int argc, char **argv)
     search_opts so = { .sort = SORT_RELEVANCE, .match = MATCH_MOST, .limit = 10 };
     size_t page = 0;
     int json = 0, stats = 0, opt;
-    txt_buf extra = { 0 };      /* options that are query filters, as query text */
+    const char *tags[QRY_MAX_TAGS];   /* options that are query filters */
+    qry_filters filters = { .tags = tags };
 
     while ((opt = getopt_long(argc, argv, "+i:n:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'i': index = optarg; break;
-        case O_TAG: case O_CAT: case O_AUTHOR: case O_SINCE: case O_UNTIL: {
-            static const char *const names[] = { "tag", "category", "author", "since", "until" };
-            if (strchr(optarg, '"')) {
-                fprintf(stderr, "blogsearch: --%s: a value may not hold '\"'\n",
-                        names[opt - O_TAG]);
+        case O_TAG:
+            if (filters.ntags == QRY_MAX_TAGS) {
+                fprintf(stderr, "blogsearch: --tag: at most %d tags\n", QRY_MAX_TAGS);
                 return EXIT_ERROR;
             }
-            buf_puts(&extra, " ");
-            buf_puts(&extra, names[opt - O_TAG]);
-            buf_puts(&extra, ":\"");
-            buf_puts(&extra, optarg);
-            buf_puts(&extra, "\"");
+            tags[filters.ntags++] = optarg;
             break;
-        }
+        case O_CAT: filters.category = optarg; break;
+        case O_AUTHOR: filters.author = optarg; break;
+        case O_SINCE: filters.since = optarg; break;
+        case O_UNTIL: filters.until = optarg; break;
         case O_SORT:
             if (strcmp(optarg, "relevance") == 0)
                 so.sort = SORT_RELEVANCE;
@@ -217,13 +215,11 @@ int main(int argc, char **argv)
         char serr[1024];
         if (index_stats_read(index, &is, serr, sizeof serr) != BS_OK) {
             fprintf(stderr, "blogsearch: %s\n", serr);
-            buf_free(&extra);
             return EXIT_ERROR;
         }
         index_stats_format(&is, index, json, &out);
         fwrite(out.p, 1, out.len, stdout);
         buf_free(&out);
-        buf_free(&extra);
         return EXIT_FOUND;
     }
     txt_buf qtext = { 0 };
@@ -238,17 +234,15 @@ int main(int argc, char **argv)
     qry q = { 0 };
     MDB_txn *txn = NULL;
     results r = { 0 };
-    txt_buf full = { 0 };
     view *v = NULL;
     char err[1024];
-    if (qtext.len == 0 && extra.len == 0) {
+    int any_filter = filters.ntags || filters.category || filters.author || filters.since
+                     || filters.until;
+    if (qtext.len == 0 && !any_filter) {
         fprintf(stderr, "blogsearch: no query; try: blogsearch \"виртуализация docker\"\n");
         usage(stderr);
         goto out;
     }
-    buf_put(&full, qtext.p ? qtext.p : "", qtext.len);
-    buf_put(&full, extra.p ? extra.p : "", extra.len);
-
     int rc = store_open(&st, index, STORE_RDONLY, err, sizeof err);
     if (rc != BS_OK) {
         fprintf(stderr, "blogsearch: %s\n", err);
@@ -260,7 +254,7 @@ int main(int argc, char **argv)
     }
     err[0] = '\0';
     /* positions in a message count from the start of what was typed */
-    if (qparse(&q, an, full.p, err, sizeof err) != BS_OK) {
+    if (qparse_with(&q, an, qtext.p ? qtext.p : "", &filters, err, sizeof err) != BS_OK) {
         fprintf(stderr, "blogsearch: %s\n", err);
         goto out;
     }
@@ -315,7 +309,5 @@ out:
     an_free(an);
     store_close(st);
     buf_free(&qtext);
-    buf_free(&extra);
-    buf_free(&full);
     return status;
 }
