@@ -179,7 +179,8 @@ typedef struct {
     const char *tpl_name;     /* its file, for messages to the site's owner */
     const char *cors;         /* JSON's allowed origins: "*" or origins separated by
                                  spaces; NULL or "" none */
-    int keep_open;            /* keep the index open between requests (FastCGI) */
+    int resident;             /* answers request after request (FastCGI): caches are
+                                 sized for reuse, not for one answer */
 } web_config;
 
 typedef struct {

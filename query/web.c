@@ -20,7 +20,7 @@
 
 struct web {
     web_config cfg;
-    store *st;                 /* with keep_open: open between requests */
+    store *st;                 /* open from the first search to web_free */
     an_analyzer *an;
 };
 
@@ -625,7 +625,7 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
         goto fail;
     /* a process per request analyzes ten snippets: a big word cache would
      * cost more in page faults than it saves */
-    if (!w->an && an_new(&w->an, w->cfg.keep_open ? 0 : AN_SMALL_CACHE) != 0) {
+    if (!w->an && an_new(&w->an, w->cfg.resident ? 0 : AN_SMALL_CACHE) != 0) {
         bad(r, 500, NULL, "out of memory");
         goto fail;
     }
@@ -730,10 +730,6 @@ fail:
     qry_free(&q);
     view_free(v);
     buf_free(&body);
-    if (!w->cfg.keep_open) {
-        store_close(w->st);
-        w->st = NULL;
-    }
     return r->status == 200 ? 200 : answer_error(w, rq, r, out, log);
 }
 

@@ -116,15 +116,14 @@ int main(int argc, char **argv)
         cfg.tpl_name = "(built in)";
     }
 #ifdef BS_FASTCGI
-    /* resident only when a FastCGI server started the process; then the
-     * memory of one request is kept for the next, not returned to the
-     * system and faulted in again every time */
-    cfg.keep_open = !FCGX_IsCGI();
-    if (cfg.keep_open) {
-        mallopt(M_MMAP_THRESHOLD, 64 << 20);
-        mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    }
+    /* resident only when a FastCGI server started the process */
+    cfg.resident = !FCGX_IsCGI();
 #endif
+    /* memory freed is kept for the next allocation, of this request or the
+     * next, not returned to the system and faulted in again: no mmap and
+     * munmap for the big lists of a common word */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     web *w;
     if (web_new(&w, &cfg) != BS_OK) {
         fputs("Status: 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\n"
@@ -153,6 +152,9 @@ int main(int argc, char **argv)
 #ifdef BS_FASTCGI
     }
 #endif
+    /* the answer is complete when its pipe closes: the server sends it
+     * while this process unmaps the index and frees its memory */
+    fclose(stdout);
     buf_free(&out);
     buf_free(&log);
     web_free(w);

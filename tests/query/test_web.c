@@ -307,11 +307,11 @@ int main(int argc, char **argv)
         fclose(f);
     CHECK(tpl_len > 0, "read the template %s", argv[2]);
 
-    /* once as plain CGI (the index opened per request), once resident */
+    /* once as plain CGI (one answer a process), once resident */
     for (int keep = 0; keep < 2; keep++) {
         web *w;
         web_config cfg = { .index = ix, .tpl = tpl, .tpl_len = tpl_len, .tpl_name = argv[2],
-                           .keep_open = keep };
+                           .resident = keep };
         CHECK(web_new(&w, &cfg) == BS_OK, "web_new");
         for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
             check_row(w, &rows[i]);
