@@ -45,6 +45,54 @@ static int has(const docset *s, uint32_t d)
     return d < s->n && (s->bits[d >> 3] >> (d & 7)) & 1;
 }
 
+/* (post, tag id) pairs as post << 32 | id */
+typedef struct {
+    uint64_t *v;
+    size_t n, cap;
+    int oom;
+} pairs;
+
+static void pairs_add(pairs *p, uint32_t docid, uint32_t tid)
+{
+    if (p->n == p->cap) {
+        uint64_t *g = grow_array(p->v, &p->cap, 1024, sizeof *g);
+        if (!g) {
+            p->oom = 1;
+            return;
+        }
+        p->v = g;
+    }
+    p->v[p->n++] = (uint64_t)docid << 32 | tid;
+}
+
+static int by_pair(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The id of a tag's facet key (kind byte, folded value), checked both ways;
+ * -1 when it has none. */
+static int64_t tag_id_of(store *st, MDB_txn *txn, const void *key, size_t len)
+{
+    txt_buf b = { 0 };
+    buf_putc(&b, TAGID_BY_VALUE);
+    buf_put(&b, (const char *)key + 1, len - 1);
+    MDB_val k = { b.len, b.p }, v;
+    int64_t id = -1;
+    if (!b.err && mdb_get(txn, st->tagids, &k, &v) == 0 && v.mv_size == 4) {
+        uint32_t t = codec_get_u32be(v.mv_data);
+        uint8_t k5[5];
+        key_tagid(k5, t);
+        MDB_val nk = { 5, k5 }, nv;
+        if (mdb_get(txn, st->tagids, &nk, &nv) == 0 && nv.mv_size == len - 1
+            && memcmp(nv.mv_data, (const char *)key + 1, len - 1) == 0)
+            id = t;
+    }
+    buf_free(&b);
+    return id;
+}
+
 static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbuf,
                 size_t errlen)
 {
@@ -179,7 +227,9 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     plist_free(&pl);
     buf_free(&prev);
 
-    /* facets: each key once, then its duplicates */
+    /* facets: each key once, then its duplicates; with --check, each
+     * (post, tag id) pair, to hold against doctags */
+    pairs fp = { 0 }, dp = { 0 };
     mdb_cursor_open(txn, st->facets, &cur);
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
@@ -187,6 +237,10 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
         s->tags += kind == FACET_TAG;
         s->categories += kind == FACET_CATEGORY;
         s->authors += kind == FACET_AUTHOR;
+        int64_t tid = -1;
+        if (c && kind == FACET_TAG && (tid = tag_id_of(st, txn, k.mv_data, k.mv_size)) < 0)
+            problem(c, "tagids: the tag \"%.*s\" has no id", (int)k.mv_size - 1,
+                    (const char *)k.mv_data + 1);
         MDB_val dk, dv;
         for (int r = mdb_cursor_get(cur, &dk, &dv, MDB_FIRST_DUP); r == 0 && c;
              r = mdb_cursor_get(cur, &dk, &dv, MDB_NEXT_DUP)) {
@@ -198,9 +252,61 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
             if (!has(&docs, id))
                 problem(c, "facets: \"%.*s\" lists post %u, which does not exist",
                         (int)k.mv_size, (const char *)k.mv_data, id);
+            if (tid >= 0)
+                pairs_add(&fp, id, (uint32_t)tid);
         }
     }
     mdb_cursor_close(cur);
+
+    /* doctags: every post's tag ids are those its facets give */
+    if (c) {
+        doctags_chunk dc = { { 0 }, NULL, 0, 0 };
+        mdb_cursor_open(txn, st->doctags, &cur);
+        for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+             rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            if (k.mv_size != 4) {
+                problem(c, "doctags: key of %zu bytes", k.mv_size);
+                continue;
+            }
+            uint32_t chunk = codec_get_u32be(k.mv_data);
+            if (codec_doctags_decode(v.mv_data, v.mv_size, UINT64_MAX, &dc, &why) != BS_OK) {
+                problem(c, "doctags: chunk %u does not decode: %s", chunk, why);
+                continue;
+            }
+            const uint32_t *tid = dc.ids;
+            for (uint32_t i = 0; i < LENS_PER_CHUNK; tid += dc.n[i], i++) {
+                uint32_t id = chunk * LENS_PER_CHUNK + i;
+                if (dc.n[i] && !has(&docs, id))
+                    problem(c, "doctags: tags of post %u, which does not exist", id);
+                for (uint32_t j = 0; j < dc.n[i]; j++)
+                    pairs_add(&dp, id, tid[j]);
+            }
+        }
+        mdb_cursor_close(cur);
+        codec_doctags_free(&dc);
+        if (fp.oom || dp.oom) {
+            problem(c, "out of memory comparing doctags with facets");
+        } else {
+            qsort(fp.v, fp.n, sizeof *fp.v, by_pair);
+            qsort(dp.v, dp.n, sizeof *dp.v, by_pair);
+            size_t i = 0, j = 0, shown = 0;
+            while ((i < fp.n || j < dp.n) && shown < 10) {
+                if (i < fp.n && j < dp.n && fp.v[i] == dp.v[j]) {
+                    i++;
+                    j++;
+                    continue;
+                }
+                int in_facets = j >= dp.n || (i < fp.n && fp.v[i] < dp.v[j]);
+                uint64_t x = in_facets ? fp.v[i++] : dp.v[j++];
+                problem(c, "doctags: post %u %s tag id %u, which facets %s",
+                        (unsigned)(x >> 32), in_facets ? "lacks" : "has", (unsigned)x,
+                        in_facets ? "give it" : "do not");
+                shown++;
+            }
+        }
+    }
+    free(fp.v);
+    free(dp.v);
 
     /* dates */
     mdb_cursor_open(txn, st->dates, &cur);

@@ -235,6 +235,12 @@ typedef struct {
 } facet_add;
 
 typedef struct {
+    uint32_t docid;
+    uint32_t seq;                /* order of the calls: a later one wins */
+    size_t off, n;               /* the post's tag ids, in tids; n 0 clears */
+} tags_set;
+
+typedef struct {
     store *st;
     MDB_txn *txn;
     const writer_opts *o;
@@ -258,6 +264,13 @@ typedef struct {
     txt_buf fkeys;               /* facet keys of fa, end to end */
     facet_add *fa;
     size_t nfa, facap;
+    tags_set *ts;                /* posts' tag ids for doctags, held like tags */
+    size_t nts, tscap;
+    uint32_t *tids;
+    size_t ntids, tidcap;
+    int64_t next_tagid;          /* first tag id not yet given, -1 until read */
+    uint64_t flushed_below;      /* posts below this docid have all they hold in
+                                    the transaction; newer ones in memory */
     diag_fn user_diag;           /* where diagnostics go after counting */
     void *user_ctx;
     char *err;
@@ -430,7 +443,184 @@ static int by_facet_add(const void *a, const void *b)
 /* Memory the held tags take, counted with the postings against --memory. */
 static size_t facets_bytes(const writer *w)
 {
-    return w->fkeys.len + w->nfa * sizeof *w->fa;
+    return w->fkeys.len + w->nfa * sizeof *w->fa + w->nts * sizeof *w->ts
+           + w->ntids * sizeof *w->tids;
+}
+
+/* The id of a tag (its facet key, FACET_TAG and the folded value), given
+ * when the tag is first seen: ids count up from 0 and are never reused. */
+static int tag_id(writer *w, const char *key, size_t len, uint32_t *id)
+{
+    txt_buf *b = &w->vb;
+    buf_reset(b);
+    buf_putc(b, TAGID_BY_VALUE);
+    buf_put(b, key + 1, len - 1);
+    if (b->err)
+        return oom(w);
+    MDB_val k = { b->len, b->p }, v;
+    int mrc = mdb_get(w->txn, w->st->tagids, &k, &v);
+    if (mrc == 0) {
+        if (v.mv_size != 4)
+            return corrupt(w, "tagids", "an id of the wrong size");
+        *id = codec_get_u32be(v.mv_data);
+        return BS_OK;
+    }
+    if (mrc != MDB_NOTFOUND)
+        return fail(w, mrc, "reading tag ids");
+    if (w->next_tagid < 0) {
+        /* after the last TAGID_BY_ID key */
+        MDB_cursor *c;
+        if ((mrc = mdb_cursor_open(w->txn, w->st->tagids, &c)) != 0)
+            return fail(w, mrc, "reading tag ids");
+        uint8_t past = TAGID_BY_ID + 1;
+        MDB_val pk = { 1, &past }, pv;
+        mrc = mdb_cursor_get(c, &pk, &pv, MDB_SET_RANGE);
+        mrc = mrc == 0 ? mdb_cursor_get(c, &pk, &pv, MDB_PREV)
+                       : mdb_cursor_get(c, &pk, &pv, MDB_LAST);
+        w->next_tagid = 0;
+        if (mrc == 0 && pk.mv_size == 5 && *(const uint8_t *)pk.mv_data == TAGID_BY_ID)
+            w->next_tagid = (int64_t)codec_get_u32be((const uint8_t *)pk.mv_data + 1) + 1;
+        mdb_cursor_close(c);
+        if (mrc != 0 && mrc != MDB_NOTFOUND)
+            return fail(w, mrc, "reading tag ids");
+    }
+    if (w->next_tagid > (int64_t)UINT32_MAX)
+        return corrupt(w, "tagids", "no tag id left");
+    *id = (uint32_t)w->next_tagid++;
+    uint8_t k5[5], v4[4];
+    key_tagid(k5, *id);
+    key_docid(v4, *id);
+    int rc = put(w, w->st->tagids, b->p, b->len, v4, 4, 0, "writing a tag id");
+    if (rc == BS_OK)
+        rc = put(w, w->st->tagids, k5, 5, key + 1, len - 1, 0, "writing a tag id");
+    return rc;
+}
+
+/* Holds a post's tag ids (sorted, distinct; n 0 when the post is gone). */
+static int tags_hold(writer *w, uint32_t docid, const uint32_t *ids, size_t n)
+{
+    if (w->nts == w->tscap) {
+        tags_set *t = grow_array(w->ts, &w->tscap, 256, sizeof *t);
+        if (!t)
+            return oom(w);
+        w->ts = t;
+    }
+    while (w->ntids + n > w->tidcap) {
+        uint32_t *t = grow_array(w->tids, &w->tidcap, 1024, sizeof *t);
+        if (!t)
+            return oom(w);
+        w->tids = t;
+    }
+    w->ts[w->nts] = (tags_set){ docid, (uint32_t)w->nts, w->ntids, n };
+    w->nts++;
+    if (n) {
+        memcpy(w->tids + w->ntids, ids, n * sizeof *ids);
+        w->ntids += n;
+    }
+    return BS_OK;
+}
+
+static int by_tags_set(const void *a, const void *b)
+{
+    const tags_set *x = a, *y = b;
+    if (x->docid != y->docid)
+        return x->docid < y->docid ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Writes the held tag ids into their doctags chunks, in key order. */
+static int doctags_write_all(writer *w)
+{
+    if (w->nts == 0)
+        return BS_OK;
+    qsort(w->ts, w->nts, sizeof *w->ts, by_tags_set);
+    MDB_cursor *c;
+    int mrc = mdb_cursor_open(w->txn, w->st->doctags, &c);
+    if (mrc != 0)
+        return fail(w, mrc, "writing posts' tags");
+    uint32_t last = 0;
+    MDB_val k, v;
+    int any = mdb_cursor_get(c, &k, &v, MDB_LAST) == 0 && k.mv_size == 4;
+    if (any)
+        last = codec_get_u32be(k.mv_data);
+    doctags_chunk old = { { 0 }, NULL, 0, 0 }, nc = { { 0 }, NULL, 0, 0 };
+    int st = BS_OK;
+    for (size_t i = 0; i < w->nts && st == BS_OK;) {
+        uint32_t chunk = w->ts[i].docid / LENS_PER_CHUNK;
+        size_t j = i;
+        while (j < w->nts && w->ts[j].docid / LENS_PER_CHUNK == chunk)
+            j++;
+        uint8_t k4[4];
+        key_docid(k4, chunk);
+        MDB_val key = { 4, k4 }, val;
+        const char *why;
+        int exists = (mrc = mdb_get(w->txn, w->st->doctags, &key, &val)) == 0;
+        if (mrc != 0 && mrc != MDB_NOTFOUND) {
+            st = fail(w, mrc, "reading posts' tags");
+            break;
+        }
+        memset(old.n, 0, sizeof old.n);
+        old.nids = 0;
+        if (exists && (st = codec_doctags_decode(val.mv_data, val.mv_size, UINT64_MAX, &old, &why)) != BS_OK) {
+            st = st == BS_ENOMEM ? oom(w) : corrupt(w, "doctags", why);
+            break;
+        }
+        /* each post's ids: the last held for it, else what the chunk had */
+        const tags_set *now[LENS_PER_CHUNK] = { NULL };
+        for (size_t t = i; t < j; t++)
+            now[w->ts[t].docid % LENS_PER_CHUNK] = &w->ts[t];
+        nc.nids = 0;
+        size_t from = 0;
+        for (int d = 0; d < LENS_PER_CHUNK && st == BS_OK; d++) {
+            const uint32_t *ids = now[d] ? w->tids + now[d]->off : old.ids + from;
+            size_t n = now[d] ? now[d]->n : old.n[d];
+            from += old.n[d];
+            while (nc.nids + n > nc.cap) {
+                uint32_t *g = grow_array(nc.ids, &nc.cap, 256, sizeof *g);
+                if (!g) {
+                    st = oom(w);
+                    break;
+                }
+                nc.ids = g;
+            }
+            if (st != BS_OK)
+                break;
+            if (n)
+                memcpy(nc.ids + nc.nids, ids, n * sizeof *ids);
+            nc.nids += n;
+            nc.n[d] = (uint32_t)n;
+        }
+        if (st != BS_OK)
+            break;
+        if (nc.nids == 0) {
+            if (exists && (mrc = mdb_del(w->txn, w->st->doctags, &key, NULL)) != 0)
+                st = fail(w, mrc, "removing posts' tags");
+            w->dirty = 1;
+        } else {
+            codec_doctags_encode(&nc, &w->vb);
+            if (w->vb.err) {
+                st = oom(w);
+                break;
+            }
+            /* past the last key: appended, leaving full pages behind */
+            int append = !any || chunk > last;
+            MDB_val nv = { w->vb.len, w->vb.p };
+            if ((mrc = mdb_cursor_put(c, &key, &nv, append ? MDB_APPEND : 0)) != 0)
+                st = fail(w, mrc, "writing posts' tags");
+            if (append) {
+                any = 1;
+                last = chunk;
+            }
+            w->dirty = 1;
+        }
+        i = j;
+    }
+    mdb_cursor_close(c);
+    codec_doctags_free(&old);
+    codec_doctags_free(&nc);
+    w->nts = 0;
+    w->ntids = 0;
+    return st;
 }
 
 static int facets_write_all(writer *w)
@@ -461,6 +651,9 @@ static void pending_reset(writer *w)
     w->nfa = 0;
     buf_reset(&w->fkeys);
     w->fkeys.err = 0;
+    w->nts = 0;
+    w->ntids = 0;
+    w->next_tagid = -1;          /* the ids given in the aborted run are gone */
 }
 
 /* ---- taking a post out ------------------------------------------------------- */
@@ -524,8 +717,18 @@ static int del_facet(writer *w, char kind, const char *s, size_t len, uint32_t d
     return rc == 0 || rc == MDB_NOTFOUND ? BS_OK : fail(w, rc, "removing a tag");
 }
 
+static int flush(writer *w);
+
 static int delete_doc(writer *w, uint32_t docid)
 {
+    /* a post added earlier in this run (a batch that puts one path twice)
+     * still has its postings and tags in memory: they are written first, to
+     * be removed below with the rest */
+    if (docid >= w->flushed_below) {
+        int frc = flush(w);
+        if (frc != BS_OK)
+            return frc;
+    }
     uint8_t k4[4];
     key_docid(k4, docid);
     MDB_val k = { 4, k4 }, v;
@@ -561,6 +764,8 @@ static int delete_doc(writer *w, uint32_t docid)
         mdb_cursor_close(c);
     for (size_t i = 0; rc == BS_OK && i < d.ntags; i++)
         rc = del_facet(w, FACET_TAG, d.tags[i], d.tag_len[i], docid);
+    if (rc == BS_OK && d.ntags)
+        rc = tags_hold(w, docid, NULL, 0);
     if (rc == BS_OK)
         rc = del_facet(w, FACET_CATEGORY, d.category, d.category_len, docid);
     if (rc == BS_OK)
@@ -627,6 +832,46 @@ static int put_facet(writer *w, char kind, const char *s, size_t len, uint32_t d
     w->fa[w->nfa++] = (facet_add){ w->fkeys.len, w->kb.len, NULL, docid };
     buf_put(&w->fkeys, w->kb.p, w->kb.len);
     return w->fkeys.err ? oom(w) : BS_OK;
+}
+
+static int by_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The ids of a new post's tags, for its doctags entry: those that fold to
+ * the same facet count once. */
+static int hold_tag_ids(writer *w, uint32_t docid, size_t ntags, const size_t *tag_len,
+                        const char *const *tagv)
+{
+    uint32_t stack[32], *ids = ntags <= 32 ? stack : malloc(ntags * sizeof *ids);
+    if (!ids)
+        return oom(w);
+    size_t n = 0;
+    int rc = BS_OK;
+    for (size_t i = 0; i < ntags && rc == BS_OK; i++) {
+        if (tag_len[i] == 0)
+            continue;
+        key_facet(&w->kb, FACET_TAG, tagv[i], tag_len[i]);
+        if (w->kb.err)
+            rc = oom(w);
+        else if (w->kb.len >= 2)
+            rc = tag_id(w, w->kb.p, w->kb.len, &ids[n++]);
+    }
+    if (rc == BS_OK && n > 1) {
+        qsort(ids, n, sizeof *ids, by_u32);
+        size_t m = 1;
+        for (size_t i = 1; i < n; i++)
+            if (ids[i] != ids[m - 1])
+                ids[m++] = ids[i];
+        n = m < DOCTAGS_MAX_TAGS ? m : DOCTAGS_MAX_TAGS;
+    }
+    if (rc == BS_OK && n)
+        rc = tags_hold(w, docid, ids, n);
+    if (ids != stack)
+        free(ids);
+    return rc;
 }
 
 /* Moves the postings of the post just analyzed into the accumulator. */
@@ -805,6 +1050,8 @@ static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_o
     }
     for (size_t i = 0; rc == BS_OK && i < ntags; i++)
         rc = put_facet(w, FACET_TAG, tagv[i], tag_len[i], docid);
+    if (rc == BS_OK && ntags)
+        rc = hold_tag_ids(w, docid, ntags, tag_len, tagv);
     if (rc == BS_OK)
         rc = put_facet(w, FACET_CATEGORY, d.category, d.category_len, docid);
     if (rc == BS_OK)
@@ -911,8 +1158,13 @@ static int flush(writer *w)
 {
     accum *a = &w->acc;
     int frc = facets_write_all(w);
-    if (frc != BS_OK || a->n == 0)
+    if (frc == BS_OK)
+        frc = doctags_write_all(w);
+    if (frc != BS_OK)
         return frc;
+    w->flushed_below = w->stats.next_docid;
+    if (a->n == 0)
+        return BS_OK;
     term_ref *order = malloc(a->n * sizeof *order);
     if (!order)
         return oom(w);
@@ -1247,7 +1499,7 @@ static void encode_options(const writer_opts *o, txt_buf *b)
 static int empty_all(writer *w)
 {
     MDB_dbi dbs[] = { w->st->docs, w->st->texts, w->st->terms, w->st->paths, w->st->facets,
-                      w->st->dates, w->st->lens, w->st->meta };
+                      w->st->dates, w->st->lens, w->st->doctags, w->st->tagids, w->st->meta };
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int rc = mdb_drop(w->txn, dbs[i], 0);
         if (rc != 0)
@@ -1256,6 +1508,7 @@ static int empty_all(writer *w)
     w->dirty = 1;
     memset(&w->stats, 0, sizeof w->stats);
     w->stats.next_docid = 1;
+    w->flushed_below = 1;
     int rc = store_init_meta(w->st, w->txn);
     if (rc != BS_OK)
         snprintf(w->err, w->errlen, "%s", store_err());
@@ -1307,6 +1560,7 @@ static int run_once(writer *w)
     w->dirty = 0;
     pending_reset(w);                /* what an aborted run held is stale */
     rc = store_get_stats(w->st, w->txn, &w->stats);
+    w->flushed_below = w->stats.next_docid;
     if (rc != BS_OK && w->o->full) {
         rc = BS_OK;                  /* a full rebuild starts from nothing anyway */
     } else if (rc != BS_OK) {
@@ -1423,6 +1677,8 @@ out:
     free(w->ld);
     free(w->fa);
     buf_free(&w->fkeys);
+    free(w->ts);
+    free(w->tids);
     buf_free(&w->vb);
     buf_free(&w->tb);
     buf_free(&w->pb);
@@ -1435,6 +1691,7 @@ out:
 static void writer_init(writer *w, writer_opts *local, const writer_opts *opts,
                         writer_summary *sum, char *errbuf, size_t errlen)
 {
+    w->next_tagid = -1;
     memset(sum, 0, sizeof *sum);
     errbuf[0] = '\0';
     *local = *opts;

@@ -469,106 +469,147 @@ static int by_facet(const void *a, const void *b)
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* For every tag, the matching posts (the set bits of m, nbits long) that
- * carry it; keeps the max most frequent in r. A tag's posts are fixed-size
- * duplicates in the facets table, read a page at a time (MDB_GET_MULTIPLE),
- * so counting costs about one bit test per tag of every post. */
+/* The smallest of the max largest counts (max > 0, n > max). */
+static uint64_t kth_largest(const uint64_t *cnt, size_t ncnt, size_t max, uint64_t *h)
+{
+    size_t nh = 0;
+    for (size_t i = 0; i < ncnt; i++) {
+        uint64_t x = cnt[i];
+        size_t j;
+        if (x == 0)
+            continue;
+        if (nh < max) {
+            for (j = nh++; j > 0 && h[(j - 1) / 2] > x; j = (j - 1) / 2)
+                h[j] = h[(j - 1) / 2];
+            h[j] = x;
+        } else if (x > h[0]) {
+            for (j = 0;;) {        /* the top replaced, sifted down */
+                size_t l = 2 * j + 1, s = l + 1 < nh && h[l + 1] < h[l] ? l + 1 : l;
+                if (l >= nh || h[s] >= x)
+                    break;
+                h[j] = h[s];
+                j = s;
+            }
+            h[j] = x;
+        }
+    }
+    return nh ? h[0] : 1;
+}
+
+/* The tag facets: for every tag, how many matching posts (the set bits of
+ * m, nbits long) carry it; the max most frequent go to r. The doctags
+ * chunks of the matching posts are read (a word of m is a chunk), so a
+ * narrow search reads a few pages and a broad one about a page per 16
+ * chunks; only the tags shown are looked up by name. */
 static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, results *r)
 {
     MDB_cursor *cur;
-    int rc = mdb_cursor_open(c->txn, c->st->facets, &cur);
+    int rc;
+    size_t nw = (size_t)(nbits / 64), w = 0;
+    /* a count for every tag id: they run from 0 to the last one given */
+    size_t ncnt = 0;
+    uint8_t past = TAGID_BY_ID + 1;
+    MDB_val k = { 1, &past }, v;
+    rc = mdb_cursor_open(c->txn, c->st->tagids, &cur);
+    if (rc == 0) {
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
+        if (rc == 0 && k.mv_size == 5 && *(const uint8_t *)k.mv_data == TAGID_BY_ID)
+            ncnt = (size_t)codec_get_u32be((const uint8_t *)k.mv_data + 1) + 1;
+        mdb_cursor_close(cur);
+        rc = rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    if (rc == 0)
+        rc = mdb_cursor_open(c->txn, c->st->doctags, &cur);
     if (rc != 0)
         return store_fail(c->st, rc, "reading tags");
-    char kind = FACET_TAG;
-    MDB_val k = { 1, &kind }, v;
-    facet *all = NULL;
-    size_t n = 0, cap = 0;
-    int out = BS_OK;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
-        if (k.mv_size < 1 || *(const char *)k.mv_data != FACET_TAG)
-            break;
-        const char *tag = (const char *)k.mv_data + 1;
-        size_t tlen = k.mv_size - 1;
-        uint64_t cnt = 0;
-        size_t ndup = 0;
-        MDB_val mk, mv = v;
-        /* a tag of one post has no page of duplicates: its value is v */
-        int single = mdb_cursor_count(cur, &ndup) != 0 || ndup <= 1;
-        for (int mrc = single ? 0 : mdb_cursor_get(cur, &mk, &mv, MDB_GET_MULTIPLE);
-             mrc == 0 && mv.mv_data;
-             mrc = single ? MDB_NOTFOUND : mdb_cursor_get(cur, &mk, &mv, MDB_NEXT_MULTIPLE)) {
-            const uint8_t *p = mv.mv_data;
-            for (size_t i = 0; i + 4 <= mv.mv_size; i += 4) {
-                uint32_t d = codec_get_u32be(p + i);
-                cnt += d < nbits && (m[d >> 6] >> (d & 63) & 1);
-            }
-        }
-        if (cnt == 0)
-            continue;
-        if (n == cap) {
-            facet *na = grow_array(all, &cap, 64, sizeof *na);
-            if (!na) {
-                out = BS_ENOMEM;
-                break;
-            }
-            all = na;
-        }
-        all[n].tag = malloc(tlen + 1);
-        if (!all[n].tag) {
-            out = BS_ENOMEM;
-            break;
-        }
-        memcpy(all[n].tag, tag, tlen);
-        all[n].tag[tlen] = '\0';
-        all[n].len = tlen;
-        all[n].count = cnt;
-        n++;
+    uint64_t *cnt = calloc(ncnt ? ncnt : 1, sizeof *cnt);
+    if (!cnt) {
+        mdb_cursor_close(cur);
+        return BS_ENOMEM;
     }
-    if (out == BS_OK && rc != 0 && rc != MDB_NOTFOUND)
-        out = store_fail(c->st, rc, "reading tags");
-    mdb_cursor_close(cur);
-    if (out == BS_OK && n > max && max > 0) {
-        /* only the tags that can be shown are sorted: those with at least
-         * the max-th largest count (a min-heap of the largest counts) */
-        uint64_t *h = malloc(max * sizeof *h);
-        if (!h) {
-            out = BS_ENOMEM;
+    int out = BS_OK, step = 0;
+    while (w < nw && !m[w])
+        w++;
+    while (w < nw && out == BS_OK) {
+        uint8_t k4[4];
+        if (step) {
+            rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
         } else {
-            size_t nh = 0;
-            for (size_t i = 0; i < n; i++) {
-                uint64_t x = all[i].count;
-                size_t j;
-                if (nh < max) {
-                    for (j = nh++; j > 0 && h[(j - 1) / 2] > x; j = (j - 1) / 2)
-                        h[j] = h[(j - 1) / 2];
-                    h[j] = x;
-                } else if (x > h[0]) {
-                    for (j = 0;;) {        /* the top replaced, sifted down */
-                        size_t l = 2 * j + 1, s = l + 1 < nh && h[l + 1] < h[l] ? l + 1 : l;
-                        if (l >= nh || h[s] >= x)
-                            break;
-                        h[j] = h[s];
-                        j = s;
-                    }
-                    h[j] = x;
-                }
-            }
-            size_t w = 0;
-            for (size_t i = 0; i < n; i++) {
-                if (all[i].count >= h[0])
-                    all[w++] = all[i];
-                else
-                    free(all[i].tag);
-            }
-            n = w;
-            free(h);
+            key_docid(k4, (uint32_t)w);
+            k = (MDB_val){ 4, k4 };
+            rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
         }
+        if (rc != 0) {
+            if (rc != MDB_NOTFOUND)
+                out = store_fail(c->st, rc, "reading tags");
+            break;
+        }
+        if (k.mv_size != 4) {
+            out = corrupt(c, "(tags of posts)", "a key of the wrong size");
+            break;
+        }
+        uint32_t at = codec_get_u32be(k.mv_data);
+        if (at >= nw)
+            break;
+        const char *why;
+        if (m[at] && codec_doctags_count(v.mv_data, v.mv_size, m[at], cnt, ncnt, &why) != BS_OK)
+            out = corrupt(c, "(tags of posts)", why);
+        /* the next chunk with a match: a step when it is near, else a seek */
+        if (at >= w)
+            for (w = (size_t)at + 1; w < nw && !m[w]; w++)
+                ;
+        step = w - at <= 8;
     }
-    if (out == BS_OK && n > 1)
-        qsort(all, n, sizeof *all, by_facet);
-    size_t keep = out == BS_OK ? (n < max ? n : max) : 0;
-    for (size_t i = keep; i < n; i++)
+    mdb_cursor_close(cur);
+
+    /* the shown tags: the max largest counts, ties by name */
+    size_t n = 0;
+    for (size_t i = 0; i < ncnt; i++)
+        n += cnt[i] > 0;
+    uint64_t least = 1;
+    if (out == BS_OK && n > max) {
+        uint64_t *h = malloc(max * sizeof *h);
+        if (!h)
+            out = BS_ENOMEM;
+        else
+            least = kth_largest(cnt, ncnt, max, h);
+        free(h);
+    }
+    facet *all = NULL;
+    n = 0;
+    for (size_t i = 0; i < ncnt && out == BS_OK; i++)
+        n += cnt[i] >= least;
+    if (out == BS_OK && n && !(all = calloc(n, sizeof *all)))
+        out = BS_ENOMEM;
+    size_t got = 0;
+    for (size_t i = 0; i < ncnt && out == BS_OK; i++) {
+        if (cnt[i] < least)
+            continue;
+        uint8_t k5[5];
+        key_tagid(k5, (uint32_t)i);
+        MDB_val nk = { 5, k5 }, nv;
+        rc = mdb_get(c->txn, c->st->tagids, &nk, &nv);
+        if (rc != 0) {
+            out = rc == MDB_NOTFOUND ? corrupt(c, "(tag ids)", "a tag id without its tag")
+                                     : store_fail(c->st, rc, "reading tags");
+            break;
+        }
+        if (!(all[got].tag = malloc(nv.mv_size + 1))) {
+            out = BS_ENOMEM;
+            break;
+        }
+        memcpy(all[got].tag, nv.mv_data, nv.mv_size);
+        all[got].tag[nv.mv_size] = '\0';
+        all[got].len = nv.mv_size;
+        all[got].count = cnt[i];
+        got++;
+    }
+    free(cnt);
+    if (out == BS_OK && got > 1)
+        qsort(all, got, sizeof *all, by_facet);
+    size_t keep = out == BS_OK ? (got < max ? got : max) : 0;
+    for (size_t i = keep; i < got; i++)
         free(all[i].tag);
     if (keep == 0) {
         free(all);

@@ -645,6 +645,163 @@ void key_facet(txt_buf *b, char kind, const char *value, size_t len)
     free(folded);
 }
 
+void key_tagid(uint8_t out[5], uint32_t id)
+{
+    out[0] = TAGID_BY_ID;
+    key_docid(out + 1, id);
+}
+
+/* ---- doctags chunks ---------------------------------------------------------- */
+
+void codec_doctags_encode(const doctags_chunk *c, txt_buf *out)
+{
+    uint64_t mask = 0;
+    uint32_t top = 0;
+    for (int i = 0; i < LENS_PER_CHUNK; i++)
+        mask |= (uint64_t)(c->n[i] > 0) << i;
+    for (size_t i = 0; i < c->nids; i++)
+        top = c->ids[i] > top ? c->ids[i] : top;
+    buf_reset(out);
+    buf_put_u32be(out, (uint32_t)(mask >> 32));
+    buf_put_u32be(out, (uint32_t)mask);
+    buf_putc(out, top > 0xFFFF ? 4 : 2);
+    for (int i = 0; i < LENS_PER_CHUNK; i++)
+        if (c->n[i])
+            buf_putc(out, (char)(uint8_t)c->n[i]);
+    for (size_t i = 0; i < c->nids; i++) {
+        if (top > 0xFFFF) {
+            buf_put_u32be(out, c->ids[i]);
+        } else {
+            uint8_t b[2] = { (uint8_t)(c->ids[i] >> 8), (uint8_t)c->ids[i] };
+            buf_put(out, b, 2);
+        }
+    }
+}
+
+/* A chunk's mask, id width, counts and ids, its length checked against them. */
+typedef struct {
+    uint64_t mask;
+    size_t width, total;           /* total: ids in the chunk */
+    const uint8_t *n, *ids;
+} doctags_head;
+
+static int doctags_check(const uint8_t *p, size_t len, doctags_head *h, const char **why)
+{
+    if (len < 9 || (p[8] != 2 && p[8] != 4)) {
+        *why = "a tags chunk without its mask and id width";
+        return BS_ECORRUPT;
+    }
+    h->mask = codec_get_u64be(p);
+    h->width = p[8];
+    size_t k = (size_t)__builtin_popcountll(h->mask);
+    h->n = p + 9;
+    h->ids = h->n + k;
+    if (len < 9 + k) {
+        *why = "a tags chunk cut in its counts";
+        return BS_ECORRUPT;
+    }
+    int zero = 0;
+    h->total = 0;
+    for (size_t i = 0; i < k; i++) {
+        zero |= h->n[i] == 0;
+        h->total += h->n[i];
+    }
+    if (zero) {
+        *why = "a post with tags counted 0";
+        return BS_ECORRUPT;
+    }
+    if (len != 9 + k + h->total * h->width) {
+        *why = "a tags chunk of the wrong length";
+        return BS_ECORRUPT;
+    }
+    return BS_OK;
+}
+
+int codec_doctags_decode(const uint8_t *p, size_t len, uint64_t want, doctags_chunk *c,
+                         const char **why)
+{
+    memset(c->n, 0, sizeof c->n);
+    c->nids = 0;
+    doctags_head h;
+    if (doctags_check(p, len, &h, why) != BS_OK)
+        return BS_ECORRUPT;
+    uint64_t mask = h.mask;
+    size_t width = h.width, total = h.total;
+    const uint8_t *cnt = h.n, *ids = h.ids;
+    if (total > c->cap) {            /* room for every id: one allocation a size */
+        uint32_t *v = realloc(c->ids, total * sizeof *v);
+        if (!v)
+            return BS_ENOMEM;
+        c->ids = v;
+        c->cap = total;
+    }
+    /* the wanted posts that have tags, in order; j counts the posts with
+     * tags before post i, at their ids */
+    size_t j = 0, at = 0;
+    for (uint64_t sel = mask & want; sel; sel &= sel - 1) {
+        int i = __builtin_ctzll(sel);
+        for (size_t before = (size_t)__builtin_popcountll(mask & ((1ull << i) - 1)); j < before;)
+            at += cnt[j++];
+        uint32_t n = cnt[j++];
+        const uint8_t *q = ids + at * width;
+        for (uint32_t t = 0; t < n; t++, q += width) {
+            uint32_t id = width == 4 ? codec_get_u32be(q) : (uint32_t)q[0] << 8 | q[1];
+            if (t && id <= c->ids[c->nids - 1]) {
+                *why = "a post's tag ids out of order";
+                return BS_ECORRUPT;
+            }
+            c->ids[c->nids++] = id;
+        }
+        c->n[i] = n;
+        at += n;
+    }
+    return BS_OK;
+}
+
+int codec_doctags_count(const uint8_t *p, size_t len, uint64_t want, uint64_t *cnt,
+                        size_t ncnt, const char **why)
+{
+    doctags_head h;
+    if (doctags_check(p, len, &h, why) != BS_OK)
+        return BS_ECORRUPT;
+    uint64_t mask = h.mask;
+    size_t width = h.width;
+    const uint8_t *n = h.n, *ids = h.ids;
+    size_t j = 0, at = 0;            /* as in codec_doctags_decode */
+    int bad = 0;
+    for (uint64_t sel = mask & want; sel; sel &= sel - 1) {
+        int i = __builtin_ctzll(sel);
+        for (size_t before = (size_t)__builtin_popcountll(mask & ((1ull << i) - 1)); j < before;)
+            at += n[j++];
+        const uint8_t *q = ids + at * width, *end = q + (size_t)n[j] * width;
+        at += n[j++];
+        if (width == 2) {
+            for (; q < end; q += 2) {
+                uint32_t id = (uint32_t)q[0] << 8 | q[1];
+                bad |= id >= ncnt;
+                cnt[id < ncnt ? id : 0]++;
+            }
+        } else {
+            for (; q < end; q += 4) {
+                uint32_t id = codec_get_u32be(q);
+                bad |= id >= ncnt;
+                cnt[id < ncnt ? id : 0]++;
+            }
+        }
+    }
+    if (bad) {
+        *why = "a tag id without its tag";
+        return BS_ECORRUPT;
+    }
+    return BS_OK;
+}
+
+void codec_doctags_free(doctags_chunk *c)
+{
+    free(c->ids);
+    memset(c, 0, sizeof *c);
+}
+
 uint64_t codec_hash64(const void *data, size_t len, uint64_t seed)
 {
     const unsigned char *p = data;

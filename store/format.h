@@ -4,7 +4,7 @@
 #ifndef BS_FORMAT_H
 #define BS_FORMAT_H
 
-#define BS_FORMAT_VERSION   2u
+#define BS_FORMAT_VERSION   3u
 /* Bumped whenever the analyzer (stemming/) would give different terms for
  * some text: an index made by another analyzer cannot be queried. */
 #define BS_ANALYZER_VERSION 1u
@@ -30,11 +30,20 @@ enum { BS_FIELD_TITLE, BS_FIELD_TAGS, BS_FIELD_DESC, BS_FIELD_BODY, BS_NFIELDS }
 #define DB_FACETS "facets"
 #define DB_DATES  "dates"
 #define DB_LENS   "lens"
+#define DB_DOCTAGS "doctags"
+#define DB_TAGIDS "tagids"
 
 /* lens: per post its date and field lengths, 16 bytes, LENS_PER_CHUNK posts
  * a value, so ranking reads a few pages instead of a record per post. */
 #define LENS_ENTRY_BYTES 16
 #define LENS_PER_CHUNK   64      /* 1,024-byte values: leaf pages, no overflow */
 #define LENS_NO_DATE     INT64_MIN
+
+/* doctags: per post the ids of its tags, LENS_PER_CHUNK posts a value, so
+ * the tag facets of a result set read the chunks of its posts; tagids: a
+ * tag's id (TAGID_BY_VALUE key) and an id's tag (TAGID_BY_ID key). */
+#define TAGID_BY_ID    'n'
+#define TAGID_BY_VALUE 'v'
+#define DOCTAGS_MAX_TAGS 255     /* distinct tags of a post counted in facets */
 
 #endif

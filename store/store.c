@@ -107,40 +107,42 @@ static int open_dbs(store *st)
     int rc = store_txn_begin(st, st->rdonly ? MDB_RDONLY : 0, &txn);
     if (rc != BS_OK)
         return rc;
+    /* meta first: an index of another version is told so, whatever
+     * databases it has */
     struct { const char *name; MDB_dbi *dbi; unsigned flags; } dbs[] = {
         { DB_META, &st->meta, 0 },       { DB_DOCS, &st->docs, 0 },
         { DB_TEXTS, &st->texts, 0 },     { DB_TERMS, &st->terms, 0 },
         { DB_PATHS, &st->paths, 0 },     { DB_FACETS, &st->facets, MDB_DUPSORT | MDB_DUPFIXED },
         { DB_DATES, &st->dates, 0 },     { DB_LENS, &st->lens, 0 },
+        { DB_DOCTAGS, &st->doctags, 0 }, { DB_TAGIDS, &st->tagids, 0 },
     };
-    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0] && rc == BS_OK; i++) {
         int mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
         if (mrc == MDB_NOTFOUND) {
-            mdb_txn_abort(txn);
             snprintf(store_err(), STORE_ERRLEN, "%s is not a blogsearch index (no \"%s\" "
                      "database); build one with: blogsearch-index --index %s PATH...",
                      st->dir, dbs[i].name, st->dir);
-            return BS_ENOTFOUND;
+            rc = BS_ENOTFOUND;
+        } else if (mrc != 0) {
+            rc = store_fail(st, mrc, "opening the index databases");
         }
-        if (mrc != 0) {
-            mdb_txn_abort(txn);
-            return store_fail(st, mrc, "opening the index databases");
+        if (rc != BS_OK || i > 0)
+            continue;
+        /* a new index is stamped with the versions; an old one must match them */
+        MDB_val k = { 6, "format" }, v;
+        int exists = mdb_get(txn, st->meta, &k, &v) == 0;
+        if (!exists && !st->rdonly) {
+            rc = store_init_meta(st, txn);
+        } else if (!exists) {
+            snprintf(store_err(), STORE_ERRLEN, "%s is not a blogsearch index (no format "
+                     "version); build one with: blogsearch-index --index %s PATH...", st->dir,
+                     st->dir);
+            rc = BS_ENOTFOUND;
+        } else if (!st->any_version) {
+            rc = check_u32(st, txn, "format", BS_FORMAT_VERSION, "format version");
+            if (rc == BS_OK)
+                rc = check_u32(st, txn, "analyzer", BS_ANALYZER_VERSION, "analyzer version");
         }
-    }
-    /* a new index is stamped with the versions; an old one must match them */
-    MDB_val k = { 6, "format" }, v;
-    int exists = mdb_get(txn, st->meta, &k, &v) == 0;
-    if (!exists && !st->rdonly) {
-        rc = store_init_meta(st, txn);
-    } else if (!exists) {
-        snprintf(store_err(), STORE_ERRLEN, "%s is not a blogsearch index (no format "
-                 "version); build one with: blogsearch-index --index %s PATH...", st->dir,
-                 st->dir);
-        rc = BS_ENOTFOUND;
-    } else if (!st->any_version) {
-        rc = check_u32(st, txn, "format", BS_FORMAT_VERSION, "format version");
-        if (rc == BS_OK)
-            rc = check_u32(st, txn, "analyzer", BS_ANALYZER_VERSION, "analyzer version");
     }
     if (rc != BS_OK) {
         mdb_txn_abort(txn);

@@ -155,6 +155,29 @@ void key_date(uint8_t out[12], int64_t date, uint32_t docid);
 int64_t key_date_value(const uint8_t k[12]);
 /* kind byte + value folded (NFC, case fold), cut to FACET_MAX_BYTES. */
 void key_facet(txt_buf *b, char kind, const char *value, size_t len);
+/* tagids keys: TAGID_BY_ID and the id; TAGID_BY_VALUE and the folded tag */
+void key_tagid(uint8_t out[5], uint32_t id);
+
+/* A doctags chunk: n[i] tag ids (at most DOCTAGS_MAX_TAGS) for post
+ * chunk * LENS_PER_CHUNK + i, the ids of all its posts end to end in ids
+ * (ascending within a post). */
+typedef struct {
+    uint32_t n[LENS_PER_CHUNK];
+    uint32_t *ids;
+    size_t nids, cap;
+} doctags_chunk;
+void codec_doctags_encode(const doctags_chunk *c, txt_buf *out);
+/* Decodes into c (ids grown as needed) the posts whose bits are set in
+ * want (bit i: post i of the chunk), all of them with UINT64_MAX; the others
+ * read as having no tags. BS_OK, BS_ECORRUPT (*why says what is wrong) or
+ * BS_ENOMEM. */
+int codec_doctags_decode(const uint8_t *p, size_t len, uint64_t want, doctags_chunk *c,
+                         const char **why);
+/* Adds 1 to cnt[id] for each tag id of the posts in want (as above);
+ * cnt has ncnt entries, and an id past them is BS_ECORRUPT. */
+int codec_doctags_count(const uint8_t *p, size_t len, uint64_t want, uint64_t *cnt,
+                        size_t ncnt, const char **why);
+void codec_doctags_free(doctags_chunk *c);
 
 /* 64-bit hash of bytes, for change detection (not cryptographic). */
 uint64_t codec_hash64(const void *p, size_t len, uint64_t seed);
@@ -168,7 +191,7 @@ char *store_err(void);
 
 typedef struct {
     MDB_env *env;
-    MDB_dbi meta, docs, texts, terms, paths, facets, dates, lens;
+    MDB_dbi meta, docs, texts, terms, paths, facets, dates, lens, doctags, tagids;
     char *dir;                       /* the index directory */
     int rdonly;
     int any_version;                 /* STORE_ANY_VERSION */

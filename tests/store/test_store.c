@@ -1,7 +1,8 @@
 /* test_store.c: the codec against docs/FORMAT.md (varints, the worked block
  * example, records, keys), round trips of random posting lists, damaged
- * bytes that must give BS_ECORRUPT and never a crash, and the version check
- * of store_open. */
+ * bytes that must give BS_ECORRUPT and never a crash, doctags chunks (the
+ * worked example, round trips, counting a subset of posts), and the version
+ * check of store_open. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -446,6 +447,111 @@ static void test_json(void)
     }
 }
 
+/* ---- doctags chunks ----------------------------------------------------------- */
+
+static void test_doctags(void)
+{
+    /* docs/FORMAT.md's example: post 7 with tags 3 and 12, post 12 with 3 */
+    doctags_chunk c = { { 0 }, NULL, 0, 0 }, d = { { 0 }, NULL, 0, 0 };
+    uint32_t ex[] = { 3, 12, 3 };
+    c.n[7] = 2;
+    c.n[12] = 1;
+    c.ids = ex;
+    c.nids = 3;
+    txt_buf b = { 0 };
+    codec_doctags_encode(&c, &b);
+    CHECK(bytes_eq(&b, "00 00 00 00 00 00 10 80 02 02 01 00 03 00 0c 00 03"), "doctags example");
+    const char *why;
+    const uint8_t *p = (const uint8_t *)b.p;
+    CHECK(codec_doctags_decode(p, b.len, UINT64_MAX, &d, &why) == BS_OK && d.n[7] == 2
+          && d.n[12] == 1 && d.nids == 3 && d.ids[0] == 3 && d.ids[1] == 12 && d.ids[2] == 3,
+          "example decodes");
+    CHECK(codec_doctags_decode(p, b.len, 1ull << 12, &d, &why) == BS_OK && d.n[7] == 0
+          && d.n[12] == 1 && d.nids == 1 && d.ids[0] == 3, "example, post 12 only");
+    uint64_t cnt[16] = { 0 };
+    CHECK(codec_doctags_count(p, b.len, UINT64_MAX, cnt, 16, &why) == BS_OK && cnt[3] == 2
+          && cnt[12] == 1 && cnt[0] == 0, "example counted");
+    CHECK(codec_doctags_count(p, b.len, UINT64_MAX, cnt, 12, &why) == BS_ECORRUPT,
+          "an id past the ids given is damage");
+
+    /* random chunks, ids of two and four bytes, decoded and counted for
+     * random subsets of their posts */
+    enum { NID = 80000 };
+    uint64_t *want_cnt = calloc(NID, sizeof *want_cnt), *got_cnt = calloc(NID, sizeof *got_cnt);
+    uint32_t *ids = malloc(LENS_PER_CHUNK * 8 * sizeof *ids);
+    for (int round = 0; round < 300 && want_cnt && got_cnt && ids; round++) {
+        uint32_t top = round % 3 == 0 ? NID : 300;
+        memset(&c, 0, sizeof c);
+        c.ids = ids;
+        for (int i = 0; i < LENS_PER_CHUNK; i++) {
+            uint32_t n = rng() % 3 ? 0 : (uint32_t)(rng() % 8);
+            uint32_t id = (uint32_t)(rng() % (top / 2));
+            for (uint32_t j = 0; j < n; j++, id += 1 + (uint32_t)(rng() % (top / 16)))
+                ids[c.nids++] = id;
+            c.n[i] = n;
+        }
+        codec_doctags_encode(&c, &b);
+        p = (const uint8_t *)b.p;
+        uint64_t want = rng() & rng();
+        int ok = codec_doctags_decode(p, b.len, UINT64_MAX, &d, &why) == BS_OK
+                 && d.nids == c.nids && memcmp(d.n, c.n, sizeof c.n) == 0
+                 && (c.nids == 0 || memcmp(d.ids, c.ids, c.nids * sizeof *ids) == 0);
+        CHECK(ok, "doctags round %d: round trip", round);
+        memset(want_cnt, 0, NID * sizeof *want_cnt);
+        memset(got_cnt, 0, NID * sizeof *got_cnt);
+        size_t at = 0, picked = 0;
+        for (int i = 0; i < LENS_PER_CHUNK; i++) {
+            for (uint32_t j = 0; j < c.n[i] && (want >> i & 1); j++)
+                want_cnt[ids[at + j]]++;
+            picked += (want >> i & 1) ? c.n[i] : 0;
+            at += c.n[i];
+        }
+        ok = codec_doctags_decode(p, b.len, want, &d, &why) == BS_OK && d.nids == picked;
+        for (int i = 0; i < LENS_PER_CHUNK && ok; i++)
+            ok = d.n[i] == ((want >> i & 1) ? c.n[i] : 0);
+        CHECK(ok, "doctags round %d: the posts of a subset", round);
+        CHECK(codec_doctags_count(p, b.len, want, got_cnt, NID, &why) == BS_OK
+              && memcmp(got_cnt, want_cnt, NID * sizeof *got_cnt) == 0,
+              "doctags round %d: counts", round);
+        /* cut anywhere, or a byte more: damage, never a read past the end */
+        for (size_t cut = 0; cut < b.len; cut++) {
+            uint8_t *copy = malloc(cut ? cut : 1);
+            memcpy(copy, p, cut);
+            CHECK(codec_doctags_decode(copy, cut, UINT64_MAX, &d, &why) == BS_ECORRUPT
+                  && codec_doctags_count(copy, cut, UINT64_MAX, got_cnt, NID, &why)
+                     == BS_ECORRUPT, "doctags round %d: cut at %zu", round, cut);
+            free(copy);
+        }
+        buf_putc(&b, 0);
+        CHECK(codec_doctags_decode((const uint8_t *)b.p, b.len, UINT64_MAX, &d, &why)
+              == BS_ECORRUPT, "doctags round %d: a byte too many", round);
+    }
+    free(want_cnt);
+    free(got_cnt);
+    free(ids);
+
+    /* a count of 0, an id width of 3, ids out of order */
+    static const char *const bad[] = {
+        "00 00 00 00 00 00 00 01 02 00",
+        "00 00 00 00 00 00 00 01 03 01 00 00 05",
+        "00 00 00 00 00 00 00 01 02 02 00 05 00 05",
+        "00 00 00 00 00 00 00 01 02 02 00 07 00 05",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint8_t raw[32];
+        size_t n = 0;
+        for (const char *h = bad[i]; *h; h += h[2] ? 3 : 2) {
+            unsigned v;
+            sscanf(h, "%2x", &v);
+            raw[n++] = (uint8_t)v;
+        }
+        CHECK(codec_doctags_decode(raw, n, UINT64_MAX, &d, &why) == BS_ECORRUPT,
+              "bad doctags chunk %zu accepted", i);
+    }
+    codec_doctags_free(&d);
+    buf_free(&b);
+}
+
 int main(void)
 {
     test_json();
@@ -455,6 +561,7 @@ int main(void)
     test_block_damage();
     test_records();
     test_keys();
+    test_doctags();
     test_open();
     return test_report("test_store");
 }

@@ -1,0 +1,390 @@
+/* test_facets.c: the tag facets of search_run against a slow, obvious model.
+ * About 800 posts are written from memory by writer_apply in three batches:
+ * adds over more than ten 64-post chunks; then deletions, replacements (some
+ * losing every tag, some twice in one batch) and tags never seen before; then
+ * more of both by a writer that flushes after every post. The model keeps
+ * what each path holds now (its body words and tag spellings). For each query
+ * (every word alone, pairs with any and with all words, tag filters with and
+ * without words, a word no post has) the model finds the matching posts,
+ * folds their tags with key_facet (a post counts once per folded tag, a tag
+ * folding to nothing is no facet), sorts by count, then by bytes, and cuts to
+ * max. The engine must find the same posts and give the same facets for max
+ * 1, 3, 10 and 1000, sorted by relevance or date, on any page. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "indexer/indexer.h"
+#include "query/query.h"
+#include "test.h"
+
+/* body words; the last is in no post */
+static const char *const words[] = { "alpha", "bravo", "delta", "echo", "golf", "hotel",
+                                     "kilo", "lima", "oscar", "papa", "sierra", "zulu",
+                                     "xylophone" };
+#define NWORDS 12
+#define NOWORD (1u << NWORDS)
+
+/* tag spellings: case, ё/е, NFC, ß and final sigma variants of one tag, an
+ * empty tag (no facet), prefixes of others (go/golang, c/café, еж/ежик);
+ * those from NEW on are first written by the second batch */
+static const char *const pool[] = {
+    "Docker", "docker", "DOCKER", "Ёлка", "ёлка", "елка", "ЕЛКА", "linux", "Linux", "LINUX",
+    "kvm", "KVM", "btrfs", "Btrfs", "podman", "Podman", "qemu", "QEMU", "fedora", "Fedora",
+    "debian", "nginx", "NGINX", "Ёжик", "ежик", "café", "cafe\xcc\x81", "CAFÉ", "Straße",
+    "STRASSE", "go", "Go", "golang", "c", "C", "rust", "Σίσυφος", "ΣΊΣΥΦΟΣ", "zfs", "",
+    "wasm", "WASM", "Ёж", "haiku", "Haiku", "plan9",
+};
+#define NPOOL (sizeof pool / sizeof pool[0])
+#define NEW 40
+
+static int fid[NPOOL];            /* each spelling's facet, -1 for none */
+static char *fold[NPOOL];         /* each facet's folded tag, without the kind byte */
+static size_t fold_len[NPOOL], nfold;
+
+/* The facet of a tag as typed: an index into fold, -1 when it folds to
+ * nothing; a new one is added with add set, else it is -2. */
+static int fold_tag(const char *tag, int add)
+{
+    txt_buf kb = { 0 };
+    key_facet(&kb, FACET_TAG, tag, strlen(tag));
+    int f = kb.len < 2 ? -1 : -2;
+    for (size_t i = 0; f == -2 && i < nfold; i++)
+        if (fold_len[i] == kb.len - 1 && memcmp(fold[i], kb.p + 1, kb.len - 1) == 0)
+            f = (int)i;
+    if (f == -2 && add) {
+        fold[nfold] = malloc(kb.len);
+        memcpy(fold[nfold], kb.p + 1, kb.len - 1);
+        fold_len[nfold] = kb.len - 1;
+        f = (int)nfold++;
+    }
+    buf_free(&kb);
+    return f;
+}
+
+#define NPATHS 800
+/* what each path holds now: bit w of words for words[w] in the body, and
+ * ntags tags as indexes into pool, repeats allowed */
+typedef struct { int alive, ntags, tag[8]; unsigned words; } mpost;
+static mpost model[NPATHS];
+static char paths[NPATHS][24];
+
+static uint64_t rng = 88172645463325252ull;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+static store *st;
+static an_analyzer *an;
+static char err[1024];
+static writer_op ops[NPATHS];
+static size_t nops;
+
+/* Adds or replaces the post of path i: tags drawn from the first npool
+ * spellings, none with notags. */
+static void op_put(size_t i, unsigned npool, int notags)
+{
+    mpost *m = &model[i];
+    m->alive = 1;
+    m->words = 0;
+    for (unsigned w = 0; w < NWORDS; w++)           /* word w with odds (w + 1) / 16 */
+        m->words |= (rnd(16) <= w) << w;
+    if (!m->words)
+        m->words = 1u << rnd(NWORDS);
+    m->ntags = notags ? 0 : (int)rnd(7);
+    for (int t = 0; t < m->ntags; t++)
+        m->tag[t] = t && rnd(5) == 0 ? m->tag[t - 1] : (int)rnd(npool);
+    writer_op *op = &ops[nops++];
+    op->path = paths[i];
+    op->del = 0;
+    post_init(&op->p);
+    buf_puts(&op->p.title, "Note");
+    for (unsigned w = 0; w < NWORDS; w++)
+        if (m->words >> w & 1) {
+            buf_puts(&op->p.body, words[w]);
+            buf_putc(&op->p.body, ' ');
+        }
+    for (int t = 0; t < m->ntags; t++)
+        buf_put(&op->p.tags, pool[m->tag[t]], strlen(pool[m->tag[t]]) + 1);
+    op->p.ntags = (size_t)m->ntags;
+    op->p.has_date = rnd(8) != 0;
+    op->p.date = op->p.has_date ? 1400000000 + (int64_t)rnd(300000000) : 0;
+}
+
+static void op_del(size_t i)
+{
+    model[i].alive = 0;
+    writer_op *op = &ops[nops++];
+    op->path = paths[i];
+    op->del = 1;
+    post_init(&op->p);
+}
+
+/* A path alive in the model, among the first n. */
+static size_t pick_alive(size_t n)
+{
+    size_t i;
+    while (!model[i = rnd((unsigned)n)].alive)
+        ;
+    return i;
+}
+
+static void apply(int batch, size_t mem_limit)
+{
+    writer_opts wo = { .max_file_bytes = 1 << 20, .mem_limit = mem_limit };
+    writer_summary sum;
+    CHECK(writer_apply(st, ops, nops, &wo, &sum, err, sizeof err) == BS_OK,
+          "batch %d: %s", batch, err);
+    for (size_t i = 0; i < nops; i++)
+        post_free(&ops[i].p);
+    nops = 0;
+}
+
+/* a query: bits of words[], MATCH_*, tag filters */
+typedef struct { unsigned words; int match; const char *tags[2]; size_t ntags; } qcase;
+
+/* The posts of the model that c matches; returns how many. */
+static size_t model_match(const qcase *c, unsigned char *match)
+{
+    int f[2] = { c->ntags > 0 ? fold_tag(c->tags[0], 0) : 0,
+                 c->ntags > 1 ? fold_tag(c->tags[1], 0) : 0 };
+    size_t n = 0;
+    for (size_t i = 0; i < NPATHS; i++) {
+        const mpost *m = &model[i];
+        int ok = m->alive;
+        if (ok && c->words)
+            ok = c->match == MATCH_ALL ? (m->words & c->words) == c->words
+                                       : (m->words & c->words) != 0;
+        for (size_t t = 0; ok && t < c->ntags; t++) {
+            int has = 0;
+            for (int k = 0; k < m->ntags; k++)
+                has |= f[t] >= 0 && fid[m->tag[k]] == f[t];
+            ok = has;
+        }
+        match[i] = (unsigned char)ok;
+        n += (size_t)ok;
+    }
+    return n;
+}
+
+typedef struct { int f; uint64_t count; } want_facet;   /* fold[f] and its posts */
+
+static int by_want(const void *a, const void *b)
+{
+    const want_facet *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    size_t n = fold_len[x->f] < fold_len[y->f] ? fold_len[x->f] : fold_len[y->f];
+    int c = memcmp(fold[x->f], fold[y->f], n);
+    return c ? c : (fold_len[x->f] > fold_len[y->f]) - (fold_len[x->f] < fold_len[y->f]);
+}
+
+/* Every facet of the matching posts, most posts first, then by bytes. */
+static size_t model_facets(const unsigned char *match, want_facet *out)
+{
+    uint64_t cnt[NPOOL] = { 0 };
+    for (size_t i = 0; i < NPATHS; i++) {
+        unsigned char seen[NPOOL] = { 0 };
+        for (int k = 0; match[i] && k < model[i].ntags; k++) {
+            int f = fid[model[i].tag[k]];
+            if (f >= 0 && !seen[f]++)
+                cnt[f]++;
+        }
+    }
+    size_t n = 0;
+    for (size_t f = 0; f < nfold; f++)
+        if (cnt[f])
+            out[n++] = (want_facet){ (int)f, cnt[f] };
+    qsort(out, n, sizeof *out, by_want);
+    return n;
+}
+
+static void check_facets(const results *r, const want_facet *want, size_t nwant, size_t max,
+                         const char *label)
+{
+    size_t keep = nwant < max ? nwant : max;
+    CHECK(r->nfacets == keep, "%s: %zu facets, the model %zu", label, r->nfacets, keep);
+    for (size_t i = 0; i < r->nfacets && i < keep; i++) {
+        const facet *g = &r->facets[i];
+        int f = want[i].f;
+        CHECK(g->len == fold_len[f] && memcmp(g->tag, fold[f], g->len) == 0
+              && g->count == want[i].count, "%s: facet %zu is \"%.*s\" %llu, the model's "
+              "\"%.*s\" %llu", label, i + 1, (int)g->len, g->tag, (unsigned long long)g->count,
+              (int)fold_len[f], fold[f], (unsigned long long)want[i].count);
+    }
+}
+
+/* The engine's hits are exactly the posts the model matches, each once. */
+static void check_hits(MDB_txn *txn, const results *r, const unsigned char *match,
+                       const char *label)
+{
+    unsigned char seen[NPATHS] = { 0 };
+    size_t bad = 0;
+    for (size_t h = 0; h < r->n; h++) {
+        doc_record d;
+        if (page_doc(st, txn, r->hits[h].docid, &d, err, sizeof err) != BS_OK) {
+            bad++;
+            continue;
+        }
+        size_t i = NPATHS;
+        if (d.path_len == 14 && memcmp(d.path, "/blog/p", 7) == 0)
+            i = (size_t)strtoul(d.path + 7, NULL, 10);   /* four digits, then ".md" */
+        bad += i >= NPATHS || !match[i] || seen[i]++;
+        codec_doc_free(&d);
+    }
+    CHECK(bad == 0, "%s: %zu of %zu hits are not the model's posts", label, bad, r->n);
+}
+
+static void check_query(int batch, const qcase *c)
+{
+    unsigned char match[NPATHS];
+    want_facet want[NPOOL];
+    size_t nmatch = model_match(c, match), nwant = model_facets(match, want);
+    char text[128] = "", label[300];
+    for (unsigned w = 0; w <= NWORDS; w++)
+        if (c->words >> w & 1)
+            snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s",
+                     text[0] ? " " : "", words[w]);
+    qry q;
+    qry_filters fl = { .tags = c->tags, .ntags = c->ntags };
+    int rc = qparse_with(&q, an, text, &fl, err, sizeof err);
+    CHECK(rc == BS_OK, "parse \"%s\": %s", text, err);
+    if (rc != BS_OK)
+        return;
+    MDB_txn *txn;
+    CHECK(store_txn_begin(st, MDB_RDONLY, &txn) == 0, "a read transaction");
+    /* every match shown, for each max; then pages of each sort */
+    static const size_t maxes[] = { 1, 3, 10, 1000 };
+    static const size_t pages[][2] = { { 0, 0 }, { 0, 1 }, { 3, 2 }, { 0, 5 }, { 2000, 5 } };
+    for (size_t k = 0; k < 4 + 2 * 5; k++) {
+        search_opts so = { .sort = SORT_RELEVANCE, .match = c->match, .limit = NPATHS,
+                           .facets = k < 4 ? maxes[k] : 10 };
+        if (k >= 4) {
+            so.sort = (k - 4) / 5 ? SORT_DATE : SORT_RELEVANCE;
+            so.offset = pages[(k - 4) % 5][0];
+            so.limit = pages[(k - 4) % 5][1];
+        }
+        snprintf(label, sizeof label, "batch %d \"%s\" tags [%s%s%s] match %d max %zu sort %d "
+                 "offset %zu limit %zu", batch, text, c->ntags ? c->tags[0] : "",
+                 c->ntags > 1 ? ", " : "", c->ntags > 1 ? c->tags[1] : "", c->match, so.facets,
+                 so.sort, so.offset, so.limit);
+        results r;
+        rc = search_run(st, txn, &q, &so, &r, err, sizeof err);
+        CHECK(rc == BS_OK, "%s: %s", label, err);
+        if (rc != BS_OK)
+            continue;
+        size_t shown = so.offset < nmatch ? nmatch - so.offset : 0;
+        shown = shown < so.limit ? shown : so.limit;
+        CHECK(r.n == shown, "%s: %zu shown, the model %zu", label, r.n, shown);
+        CHECK(r.total == nmatch, "%s: %llu posts, the model %zu", label,
+              (unsigned long long)r.total, nmatch);
+        if (k == 3)         /* every match listed: which they are */
+            check_hits(txn, &r, match, label);
+        check_facets(&r, want, nwant, so.facets, label);
+        results_free(&r);
+    }
+    mdb_txn_abort(txn);
+    qry_free(&q);
+}
+
+static void check_all(int batch)
+{
+    static const qcase filtered[] = {
+        { 0, MATCH_MOST, { "DOCKER" }, 1 },
+        { 0, MATCH_MOST, { "ёЛКА" }, 1 },
+        { 0, MATCH_MOST, { "Cafe\xcc\x81" }, 1 },
+        { 0, MATCH_MOST, { "linux", "ЁЖИК" }, 2 },
+        { 0, MATCH_MOST, { "nosuchtag" }, 1 },
+        { 1u << 0, MATCH_MOST, { "docker" }, 1 },
+        { 1u << 6 | 1u << 11, MATCH_ANY, { "Linux" }, 1 },
+        { 1u << 6 | 1u << 11, MATCH_ALL, { "WASM" }, 1 },
+        { NOWORD, MATCH_MOST, { 0 }, 0 },
+        { NOWORD | 1u << 11, MATCH_ALL, { 0 }, 0 },
+        { NOWORD | 1u << 2, MATCH_ANY, { 0 }, 0 },
+    };
+    for (unsigned w = 0; w < NWORDS; w++) {
+        check_query(batch, &(qcase){ 1u << w, MATCH_MOST, { 0 }, 0 });
+        unsigned pair = 1u << w | 1u << (w * 5 + 3) % NWORDS;
+        check_query(batch, &(qcase){ pair, MATCH_ANY, { 0 }, 0 });
+        check_query(batch, &(qcase){ pair, MATCH_ALL, { 0 }, 0 });
+    }
+    for (size_t i = 0; i < sizeof filtered / sizeof filtered[0]; i++)
+        check_query(batch, &filtered[i]);
+}
+
+static void check_problem(void *ctx, const char *msg)
+{
+    (void)ctx;
+    CHECK(0, "index_check: %s", msg);
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/bs-test-facets-XXXXXX", ix[300];
+    if (!mkdtemp(dir) || an_new(&an, 0) != 0)
+        return 1;
+    snprintf(ix, sizeof ix, "%s/ix", dir);
+    int rc = store_open(&st, ix, STORE_CREATE, err, sizeof err);
+    CHECK(rc == BS_OK, "create the index: %s", err);
+    if (rc != BS_OK)
+        return test_report("test_facets");
+    for (size_t i = 0; i < NPOOL; i++)
+        fid[i] = fold_tag(pool[i], 1);
+    static const char *const same[][2] = { { "Docker", "DOCKER" }, { "Ёлка", "елка" },
+                                           { "café", "cafe\xcc\x81" }, { "Straße", "STRASSE" },
+                                           { "Σίσυφος", "ΣΊΣΥΦΟΣ" } };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)   /* the pool tests folding */
+        CHECK(fold_tag(same[i][0], 0) >= 0 && fold_tag(same[i][0], 0) == fold_tag(same[i][1], 0),
+              "\"%s\" and \"%s\" fold to one facet", same[i][0], same[i][1]);
+    for (size_t i = 0; i < NPATHS; i++)
+        snprintf(paths[i], sizeof paths[i], "/blog/p%04zu.md", i);
+
+    /* 1: 700 posts, docids over eleven chunks */
+    for (size_t i = 0; i < 700; i++)
+        op_put(i, NEW, 0);
+    apply(1, 1 << 20);
+    check_all(1);
+
+    /* 2: 100 deleted, 100 replaced (some twice, a quarter with no tags), 5
+     * deleted ones back, 50 new with new tags, a path never indexed deleted */
+    for (size_t i = 0; i < 100; i++)
+        op_del(pick_alive(700));
+    for (size_t i = 0; i < 100; i++)
+        op_put(pick_alive(700), NPOOL, rnd(4) == 0);
+    for (size_t i = 0, back = 0; i < 700 && back < 5; i++)
+        if (!model[i].alive && ++back)
+            op_put(i, NPOOL, 0);
+    for (size_t i = 700; i < 750; i++)
+        op_put(i, NPOOL, 0);
+    op_del(NPATHS - 1);
+    apply(2, 1 << 20);
+    check_all(2);
+
+    /* 3: a writer that flushes after every post */
+    for (size_t i = 0; i < 40; i++)
+        op_put(pick_alive(750), NPOOL, rnd(5) == 0);
+    for (size_t i = 0; i < 20; i++)
+        op_del(pick_alive(750));
+    for (size_t i = 750; i < 780; i++)
+        op_put(i, NPOOL, 0);
+    for (size_t i = 0, back = 0; i < 750 && back < 3; i++)
+        if (!model[i].alive && ++back)
+            op_put(i, NPOOL, 0);
+    apply(3, 1);
+    check_all(3);
+
+    store_close(st);
+    /* and the index as blogsearch-index --check sees it: doctags agree with
+     * the facets, no posting or tag of a post that is gone */
+    index_stats is;
+    rc = index_check(ix, check_problem, NULL, &is, err, sizeof err);
+    CHECK(rc == BS_OK, "index_check: %s", err);
+    an_free(an);
+    for (size_t i = 0; i < nfold; i++)
+        free(fold[i]);
+    CHECK(test_rmtree(dir) == 0, "clean up");
+    return test_report("test_facets");
+}
