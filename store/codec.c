@@ -656,7 +656,7 @@ void key_tagid(uint8_t out[5], uint32_t id)
 void codec_doctags_encode(const doctags_chunk *c, txt_buf *out)
 {
     uint64_t mask = 0;
-    uint32_t top = 0;
+    uint32_t top = 0, end = 0;
     for (int i = 0; i < LENS_PER_CHUNK; i++)
         mask |= (uint64_t)(c->n[i] > 0) << i;
     for (size_t i = 0; i < c->nids; i++)
@@ -665,9 +665,13 @@ void codec_doctags_encode(const doctags_chunk *c, txt_buf *out)
     buf_put_u32be(out, (uint32_t)(mask >> 32));
     buf_put_u32be(out, (uint32_t)mask);
     buf_putc(out, top > 0xFFFF ? 4 : 2);
-    for (int i = 0; i < LENS_PER_CHUNK; i++)
-        if (c->n[i])
-            buf_putc(out, (char)(uint8_t)c->n[i]);
+    for (int i = 0; i < LENS_PER_CHUNK; i++) {
+        if (!c->n[i])
+            continue;
+        end += c->n[i];
+        uint8_t b[2] = { (uint8_t)(end >> 8), (uint8_t)end };
+        buf_put(out, b, 2);
+    }
     for (size_t i = 0; i < c->nids; i++) {
         if (top > 0xFFFF) {
             buf_put_u32be(out, c->ids[i]);
@@ -678,14 +682,15 @@ void codec_doctags_encode(const doctags_chunk *c, txt_buf *out)
     }
 }
 
-/* A chunk's mask, id width, counts and ids, its length checked against them. */
+/* A chunk's mask, id width, ends and ids; its length checked against them
+ * (the ends themselves are checked where they are read). */
 typedef struct {
     uint64_t mask;
-    size_t width, total;           /* total: ids in the chunk */
-    const uint8_t *n, *ids;
+    size_t width, k, total;        /* k: posts with tags; total: ids */
+    const uint8_t *end, *ids;
 } doctags_head;
 
-static int doctags_check(const uint8_t *p, size_t len, doctags_head *h, const char **why)
+static int doctags_head_read(const uint8_t *p, size_t len, doctags_head *h, const char **why)
 {
     if (len < 9 || (p[8] != 2 && p[8] != 4)) {
         *why = "a tags chunk without its mask and id width";
@@ -693,25 +698,29 @@ static int doctags_check(const uint8_t *p, size_t len, doctags_head *h, const ch
     }
     h->mask = codec_get_u64be(p);
     h->width = p[8];
-    size_t k = (size_t)__builtin_popcountll(h->mask);
-    h->n = p + 9;
-    h->ids = h->n + k;
-    if (len < 9 + k) {
-        *why = "a tags chunk cut in its counts";
+    h->k = (size_t)__builtin_popcountll(h->mask);
+    h->end = p + 9;
+    h->ids = h->end + 2 * h->k;
+    if (len < 9 + 2 * h->k) {
+        *why = "a tags chunk cut in its ends";
         return BS_ECORRUPT;
     }
-    int zero = 0;
-    h->total = 0;
-    for (size_t i = 0; i < k; i++) {
-        zero |= h->n[i] == 0;
-        h->total += h->n[i];
-    }
-    if (zero) {
-        *why = "a post with tags counted 0";
-        return BS_ECORRUPT;
-    }
-    if (len != 9 + k + h->total * h->width) {
+    h->total = h->k ? (size_t)h->end[2 * h->k - 2] << 8 | h->end[2 * h->k - 1] : 0;
+    if (len != 9 + 2 * h->k + h->total * h->width) {
         *why = "a tags chunk of the wrong length";
+        return BS_ECORRUPT;
+    }
+    return BS_OK;
+}
+
+/* The ids of the j-th post with tags: [*from, *to), checked. */
+static int doctags_span(const doctags_head *h, size_t j, size_t *from, size_t *to,
+                        const char **why)
+{
+    *from = j ? (size_t)h->end[2 * j - 2] << 8 | h->end[2 * j - 1] : 0;
+    *to = (size_t)h->end[2 * j] << 8 | h->end[2 * j + 1];
+    if (*to <= *from || *to > h->total || *to - *from > DOCTAGS_MAX_TAGS) {
+        *why = "a post's tags out of their chunk";
         return BS_ECORRUPT;
     }
     return BS_OK;
@@ -723,37 +732,30 @@ int codec_doctags_decode(const uint8_t *p, size_t len, uint64_t want, doctags_ch
     memset(c->n, 0, sizeof c->n);
     c->nids = 0;
     doctags_head h;
-    if (doctags_check(p, len, &h, why) != BS_OK)
+    if (doctags_head_read(p, len, &h, why) != BS_OK)
         return BS_ECORRUPT;
-    uint64_t mask = h.mask;
-    size_t width = h.width, total = h.total;
-    const uint8_t *cnt = h.n, *ids = h.ids;
-    if (total > c->cap) {            /* room for every id: one allocation a size */
-        uint32_t *v = realloc(c->ids, total * sizeof *v);
+    if (h.total > c->cap) {          /* room for every id: one allocation a size */
+        uint32_t *v = realloc(c->ids, h.total * sizeof *v);
         if (!v)
             return BS_ENOMEM;
         c->ids = v;
-        c->cap = total;
+        c->cap = h.total;
     }
-    /* the wanted posts that have tags, in order; j counts the posts with
-     * tags before post i, at their ids */
-    size_t j = 0, at = 0;
-    for (uint64_t sel = mask & want; sel; sel &= sel - 1) {
+    for (uint64_t sel = h.mask & want; sel; sel &= sel - 1) {
         int i = __builtin_ctzll(sel);
-        for (size_t before = (size_t)__builtin_popcountll(mask & ((1ull << i) - 1)); j < before;)
-            at += cnt[j++];
-        uint32_t n = cnt[j++];
-        const uint8_t *q = ids + at * width;
-        for (uint32_t t = 0; t < n; t++, q += width) {
-            uint32_t id = width == 4 ? codec_get_u32be(q) : (uint32_t)q[0] << 8 | q[1];
-            if (t && id <= c->ids[c->nids - 1]) {
+        size_t from, to, j = (size_t)__builtin_popcountll(h.mask & ((1ull << i) - 1));
+        if (doctags_span(&h, j, &from, &to, why) != BS_OK)
+            return BS_ECORRUPT;
+        const uint8_t *q = h.ids + from * h.width;
+        for (size_t t = from; t < to; t++, q += h.width) {
+            uint32_t id = h.width == 4 ? codec_get_u32be(q) : (uint32_t)q[0] << 8 | q[1];
+            if (t > from && id <= c->ids[c->nids - 1]) {
                 *why = "a post's tag ids out of order";
                 return BS_ECORRUPT;
             }
             c->ids[c->nids++] = id;
         }
-        c->n[i] = n;
-        at += n;
+        c->n[i] = (uint32_t)(to - from);
     }
     return BS_OK;
 }
@@ -762,20 +764,16 @@ int codec_doctags_count(const uint8_t *p, size_t len, uint64_t want, uint64_t *c
                         size_t ncnt, const char **why)
 {
     doctags_head h;
-    if (doctags_check(p, len, &h, why) != BS_OK)
+    if (doctags_head_read(p, len, &h, why) != BS_OK)
         return BS_ECORRUPT;
-    uint64_t mask = h.mask;
-    size_t width = h.width;
-    const uint8_t *n = h.n, *ids = h.ids;
-    size_t j = 0, at = 0;            /* as in codec_doctags_decode */
     int bad = 0;
-    for (uint64_t sel = mask & want; sel; sel &= sel - 1) {
+    for (uint64_t sel = h.mask & want; sel; sel &= sel - 1) {
         int i = __builtin_ctzll(sel);
-        for (size_t before = (size_t)__builtin_popcountll(mask & ((1ull << i) - 1)); j < before;)
-            at += n[j++];
-        const uint8_t *q = ids + at * width, *end = q + (size_t)n[j] * width;
-        at += n[j++];
-        if (width == 2) {
+        size_t from, to, j = (size_t)__builtin_popcountll(h.mask & ((1ull << i) - 1));
+        if (doctags_span(&h, j, &from, &to, why) != BS_OK)
+            return BS_ECORRUPT;
+        const uint8_t *q = h.ids + from * h.width, *end = h.ids + to * h.width;
+        if (h.width == 2) {
             for (; q < end; q += 2) {
                 uint32_t id = (uint32_t)q[0] << 8 | q[1];
                 bad |= id >= ncnt;

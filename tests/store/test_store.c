@@ -460,7 +460,7 @@ static void test_doctags(void)
     c.nids = 3;
     txt_buf b = { 0 };
     codec_doctags_encode(&c, &b);
-    CHECK(bytes_eq(&b, "00 00 00 00 00 00 10 80 02 02 01 00 03 00 0c 00 03"), "doctags example");
+    CHECK(bytes_eq(&b, "00 00 00 00 00 00 10 80 02 00 02 00 03 00 03 00 0c 00 03"), "doctags example");
     const char *why;
     const uint8_t *p = (const uint8_t *)b.p;
     CHECK(codec_doctags_decode(p, b.len, UINT64_MAX, &d, &why) == BS_OK && d.n[7] == 2
@@ -530,12 +530,14 @@ static void test_doctags(void)
     free(got_cnt);
     free(ids);
 
-    /* a count of 0, an id width of 3, ids out of order */
+    /* a post with no ids, an id width of 3, ids repeated or out of order,
+     * ends going back */
     static const char *const bad[] = {
-        "00 00 00 00 00 00 00 01 02 00",
-        "00 00 00 00 00 00 00 01 03 01 00 00 05",
-        "00 00 00 00 00 00 00 01 02 02 00 05 00 05",
-        "00 00 00 00 00 00 00 01 02 02 00 07 00 05",
+        "00 00 00 00 00 00 00 01 02 00 00",
+        "00 00 00 00 00 00 00 01 03 00 01 00 00 05",
+        "00 00 00 00 00 00 00 01 02 00 02 00 05 00 05",
+        "00 00 00 00 00 00 00 01 02 00 02 00 07 00 05",
+        "00 00 00 00 00 00 00 03 02 00 02 00 01 00 05",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t raw[32];
