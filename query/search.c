@@ -26,6 +26,8 @@ const double bm25_field_b[BS_NFIELDS] = { 0.5, 0.3, 0.5, 0.75 };
 #define COORD_EXPONENT 0.5
 
 #define PREFIX_MAX_TERMS 64   /* dock* expands to at most this many terms */
+#define BOUND_SCALE 8         /* the score bound's table: eighths of a frequency */
+#define BOUND_STEPS 1024      /* up to a weighted frequency of 128 */
 
 typedef posting_tf dtf;          /* a post and its frequencies per field */
 
@@ -444,19 +446,6 @@ static int date_set(ctx *c, const qry *q, idset *out)
     return BS_OK;
 }
 
-static int in_set(const idset *s, uint32_t d)
-{
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (s->v[mid] < d)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->n && s->v[lo] == d;
-}
-
 /* ---- tag facets --------------------------------------------------------------- */
 
 static int by_facet(const void *a, const void *b)
@@ -740,6 +729,39 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     if (rc == BS_OK && (q->has_since || q->has_until))
         rc = date_set(&c, q, &dates);
 
+    /* the filters as one bitmap of the posts that pass them all: a test a
+     * candidate instead of a binary search a filter */
+    uint64_t fwords = (ss.next_docid + 63) / 64, *allow = NULL, *one = NULL;
+    int filtered = ntags || q->category || q->author || q->has_since || q->has_until;
+    if (rc == BS_OK && filtered) {
+        allow = malloc(fwords * sizeof *allow);
+        one = calloc(fwords, sizeof *one);
+        if (!allow || !one)
+            rc = BS_ENOMEM;
+        else
+            memset(allow, 0xFF, fwords * sizeof *allow);
+    }
+    const idset *sets[QRY_MAX_TAGS + 3];
+    size_t nsets = 0;
+    for (size_t t = 0; t < ntags; t++)
+        sets[nsets++] = &tags[t];
+    if (q->category)
+        sets[nsets++] = &cat;
+    if (q->author)
+        sets[nsets++] = &auth;
+    if (q->has_since || q->has_until)
+        sets[nsets++] = &dates;
+    for (size_t i = 0; i < nsets && allow; i++) {
+        for (size_t j = 0; j < sets[i]->n; j++)
+            if (sets[i]->v[j] / 64 < fwords)
+                one[sets[i]->v[j] / 64] |= 1ull << (sets[i]->v[j] % 64);
+        for (uint64_t w = 0; w < fwords; w++) {
+            allow[w] &= one[w];
+            one[w] = 0;
+        }
+    }
+    free(one);
+
     /* the candidates: every post of a positive clause, or with no words, of
      * the narrowest filter */
     idset base = { 0 };
@@ -774,11 +796,29 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
      * length normalization is at least 1 - b (a field of no words). Once
      * the heap is full, a post whose bound is below the worst kept score
      * cannot enter, and is counted without reading its lengths or scoring
-     * it; most posts of a common word are such. Not for a sort by date. */
-    double wmax[BS_NFIELDS];
-    for (int f = 0; f < BS_NFIELDS; f++)
-        wmax[f] = bm25_field_weight[f] / (1.0 - bm25_field_b[f] > 0 ? 1.0 - bm25_field_b[f] : 1);
+     * it; most posts of a common word are such. Not for a sort by date.
+     * It is reckoned without division: a clause's frequencies weighted by
+     * those largest field weights, weight / (1 - b), in eighths and rounded
+     * up (integers), index a table of the saturation x (k1 + 1) / (x + k1),
+     * which grows with x; past the table it is k1 + 1, its limit. */
+    uint64_t wq[BS_NFIELDS];
+    for (int f = 0; f < BS_NFIELDS; f++) {
+        double wmax = bm25_field_weight[f] / (1.0 - bm25_field_b[f] > 0 ? 1.0 - bm25_field_b[f]
+                                                                           : 1);
+        wq[f] = (uint64_t)ceil(wmax * BOUND_SCALE);
+    }
     int bound = o->sort == SORT_RELEVANCE;
+    double *sat = NULL;
+    if (rc == BS_OK && bound && !from_filter) {
+        if (!(sat = malloc((BOUND_STEPS + 1) * sizeof *sat)))
+            rc = BS_ENOMEM;
+        for (size_t j = 0; sat && j < BOUND_STEPS; j++) {
+            double x = (double)j / BOUND_SCALE;
+            sat[j] = x * (bm25_k1 + 1) / (x + bm25_k1);
+        }
+        if (sat)
+            sat[BOUND_STEPS] = bm25_k1 + 1;
+    }
     for (;;) {
         if (rc != BS_OK)
             break;
@@ -820,26 +860,17 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             continue;
         if (!from_filter && (match == MATCH_ALL ? matched < positive : matched == 0))
             continue;
-        int pass = 1;
-        for (size_t t = 0; t < ntags && pass; t++)
-            pass = in_set(&tags[t], d);
-        if (pass && q->category)
-            pass = in_set(&cat, d);
-        if (pass && q->author)
-            pass = in_set(&auth, d);
-        if (pass && (q->has_since || q->has_until))
-            pass = in_set(&dates, d);
-        if (!pass)
+        if (allow && (d / 64 >= fwords || !(allow[d / 64] >> (d % 64) & 1)))
             continue;
         if (bound && want && nhits == want && !from_filter) {
             double ub = 0;
             for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
                 if (!present[i])
                     continue;
-                double tf = 0;
+                uint64_t x = 0;
                 for (int f = 0; f < BS_NFIELDS; f++)
-                    tf += wmax[f] * present[i]->tf[f];
-                ub += idf[i] * tf * (bm25_k1 + 1) / (tf + bm25_k1);
+                    x += wq[f] * present[i]->tf[f];
+                ub += idf[i] * sat[x < BOUND_STEPS ? x : BOUND_STEPS];
             }
             /* a margin for rounding: the exact score is computed otherwise */
             if (ub * coord[matched] * (1 + 1e-9) < hits[0].score) {
@@ -921,6 +952,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     store_lens_done(&lc);
     free(hits);
     free(matched_set);
+    free(allow);
+    free(sat);
     for (size_t i = 0; lists && i < n; i++)
         free(lists[i].v);
     free(lists);
