@@ -371,6 +371,131 @@ static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     return rc;
 }
 
+/* ---- clause streams ----------------------------------------------------------- */
+
+/* A clause's postings in docid order, one at a time. A word's are read from
+ * the index block by block as the merge reaches them, never all at once (a
+ * common word has tens of thousands); a phrase's or a prefix's come from
+ * the list eval_clause made. */
+typedef struct {
+    int stream;
+    dtf_list list;                   /* not a stream: the postings, and where */
+    size_t at;
+    MDB_cursor *cur;                 /* a stream: the word's blocks */
+    const char *term;
+    size_t tlen;
+    dtf blk[BLK_MAX_POSTINGS];       /* the block at hand, from blk[bi] */
+    size_t bn, bi;
+} clause_it;
+
+static const dtf *it_head(const clause_it *it)
+{
+    if (!it->stream)
+        return it->at < it->list.n ? &it->list.v[it->at] : NULL;
+    return it->bi < it->bn ? &it->blk[it->bi] : NULL;
+}
+
+/* The word's next block (op MDB_NEXT) or first (MDB_SET_RANGE) holding a
+ * docid >= target, decoded from there; blocks wholly before target are
+ * passed on their headers. Past the word's last block the stream is empty. */
+static int it_load(ctx *c, clause_it *it, MDB_cursor_op op, uint32_t target)
+{
+    MDB_val k, v;
+    if (op == MDB_SET_RANGE) {
+        key_term(&c->kb, it->term, it->tlen, 0);
+        k = (MDB_val){ c->kb.len, c->kb.p };
+    }
+    it->bn = it->bi = 0;
+    for (int rc = mdb_cursor_get(it->cur, &k, &v, op); ; rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT)) {
+        if (rc == MDB_NOTFOUND)
+            return BS_OK;
+        if (rc != 0)
+            return store_fail(c->st, rc, "reading postings");
+        size_t ktl;
+        uint32_t first;
+        if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != it->tlen
+            || memcmp(k.mv_data, it->term, ktl) != 0)
+            return BS_OK;
+        const uint8_t *p = v.mv_data, *end = p + v.mv_size;
+        uint64_t cnt, last_gap;
+        if (codec_get_varint(&p, end, &cnt) != 0 || codec_get_varint(&p, end, &last_gap) != 0)
+            return corrupt(c, it->term, "a block's header");
+        if ((uint64_t)first + last_gap < target)
+            continue;
+        const char *why;
+        if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, it->blk, &it->bn, &why) != BS_OK)
+            return corrupt(c, it->term, why);
+        while (it->bi < it->bn && it->blk[it->bi].docid < target)
+            it->bi++;
+        if (it->bi < it->bn)
+            return BS_OK;
+    }
+}
+
+/* Moves past the postings before docid d. */
+static int it_skip_to(ctx *c, clause_it *it, uint32_t d)
+{
+    if (!it->stream) {
+        while (it->at < it->list.n && it->list.v[it->at].docid < d)
+            it->at++;
+        return BS_OK;
+    }
+    while (it->bi < it->bn && it->blk[it->bi].docid < d)
+        it->bi++;
+    if (it->bi < it->bn || it->bn == 0)
+        return BS_OK;                /* at a posting, or past the last */
+    return it_load(c, it, MDB_NEXT, d);
+}
+
+/* A word's document frequency: the sum of its blocks' counts. */
+static int term_df(ctx *c, const char *term, size_t tlen, MDB_cursor *cur, uint64_t *df)
+{
+    key_term(&c->kb, term, tlen, 0);
+    MDB_val k = { c->kb.len, c->kb.p }, v;
+    int rc;
+    *df = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        size_t ktl;
+        uint32_t first, cnt;
+        if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
+            || memcmp(k.mv_data, term, tlen) != 0)
+            break;
+        if (codec_block_count(v.mv_data, v.mv_size, &cnt) != BS_OK)
+            return corrupt(c, term, "bad posting count");
+        *df += cnt;
+    }
+    return rc == 0 || rc == MDB_NOTFOUND ? BS_OK : store_fail(c->st, rc, "reading postings");
+}
+
+/* Sets up clause cl: a stream for a plain word (of any field), else the
+ * list of eval_clause. *df is its document frequency. */
+static int it_open(ctx *c, const qclause *cl, clause_it *it, char ***hl, size_t *nhl,
+                   uint64_t *df)
+{
+    if (cl->prefix || cl->nterms != 1 || cl->field >= 0) {
+        int rc = eval_clause(c, cl, &it->list, hl, nhl);
+        *df = it->list.n;
+        return rc;
+    }
+    it->stream = 1;
+    it->term = cl->terms[0];
+    it->tlen = strlen(it->term);
+    int rc = mdb_cursor_open(c->txn, c->st->terms, &it->cur);
+    if (rc != 0) {
+        it->cur = NULL;
+        return store_fail(c->st, rc, "reading postings");
+    }
+    char **nv = realloc(*hl, (*nhl + 1) * sizeof *nv);
+    if (nv)
+        *hl = nv;
+    if (!nv || !(nv[*nhl] = strdup(it->term)))
+        return BS_ENOMEM;
+    (*nhl)++;
+    rc = term_df(c, it->term, it->tlen, it->cur, df);
+    return rc == BS_OK ? it_load(c, it, MDB_SET_RANGE, 0) : rc;
+}
+
 /* ---- filters ------------------------------------------------------------------ */
 
 typedef struct {
@@ -693,11 +818,10 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
 
     /* clauses that take part: stopword-only words are dropped, phrases kept */
     size_t n = q->n;
-    dtf_list *lists = calloc(n ? n : 1, sizeof *lists);
-    size_t *at = calloc(n ? n : 1, sizeof *at);
+    clause_it *its = calloc(n ? n : 1, sizeof *its);
     double *idf = calloc(n ? n : 1, sizeof *idf);
     int *use = calloc(n ? n : 1, sizeof *use);
-    if (!lists || !at || !idf || !use)
+    if (!its || !idf || !use)
         rc = BS_ENOMEM;
     size_t positive = 0;
     for (size_t i = 0; i < n && rc == BS_OK; i++) {
@@ -709,11 +833,13 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         char **skip = NULL;
         size_t nskip = 0;
         int excl = cl->mode == QC_MUST_NOT;
-        rc = eval_clause(&c, cl, &lists[i], excl ? &skip : &r->hl_terms, excl ? &nskip : &r->nhl);
+        uint64_t df64 = 0;
+        rc = it_open(&c, cl, &its[i], excl ? &skip : &r->hl_terms, excl ? &nskip : &r->nhl,
+                     &df64);
         for (size_t t = 0; t < nskip; t++)
             free(skip[t]);
         free(skip);
-        double df = (double)lists[i].n;
+        double df = (double)df64;
         idf[i] = log(1.0 + (ndocs - df + 0.5) / (df + 0.5));
         positive += cl->mode != QC_MUST_NOT;
     }
@@ -819,43 +945,50 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         if (sat)
             sat[BOUND_STEPS] = bm25_k1 + 1;
     }
+    size_t bat = 0;                /* where in base */
     for (;;) {
         if (rc != BS_OK)
             break;
         uint32_t d = UINT32_MAX;
         if (from_filter) {
-            if (at[0] >= base.n)
+            if (bat >= base.n)
                 break;
-            d = base.v[at[0]++];
+            d = base.v[bat++];
         } else {
-            for (size_t i = 0; i < n; i++)
-                if (use[i] && q->c[i].mode != QC_MUST_NOT && at[i] < lists[i].n
-                    && lists[i].v[at[i]].docid < d)
-                    d = lists[i].v[at[i]].docid;
+            for (size_t i = 0; i < n; i++) {
+                const dtf *h = use[i] && q->c[i].mode != QC_MUST_NOT ? it_head(&its[i]) : NULL;
+                if (h && h->docid < d)
+                    d = h->docid;
+            }
             if (d == UINT32_MAX)
                 break;
         }
         uint32_t matched = 0, must_missing = 0, excluded = 0;
         const dtf *present[QRY_MAX_CLAUSES];   /* set for each clause below */
-        for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
+        dtf held[QRY_MAX_CLAUSES];             /* a stream's block moves on */
+        for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES && rc == BS_OK; i++) {
             present[i] = NULL;
-            if (!use[i])
+            if (!use[i] || (rc = it_skip_to(&c, &its[i], d)) != BS_OK)
                 continue;
-            while (at[i] < lists[i].n && lists[i].v[at[i]].docid < d)
-                at[i]++;
-            int has = at[i] < lists[i].n && lists[i].v[at[i]].docid == d;
-            const dtf *cur = has ? &lists[i].v[at[i]++] : NULL;   /* past d */
+            const dtf *h = it_head(&its[i]);
+            int has = h && h->docid == d;
+            if (has) {
+                held[i] = *h;
+                rc = it_skip_to(&c, &its[i], d + 1);
+            }
             if (q->c[i].mode == QC_MUST_NOT) {
                 excluded |= (uint32_t)has;
                 continue;
             }
             if (has) {
-                present[i] = cur;
+                present[i] = &held[i];
                 matched++;
             } else if (q->c[i].mode == QC_MUST) {
                 must_missing = 1;
             }
         }
+        if (rc != BS_OK)
+            break;
         if (excluded || must_missing)
             continue;
         if (!from_filter && (match == MATCH_ALL ? matched < positive : matched == 0))
@@ -954,10 +1087,12 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     free(matched_set);
     free(allow);
     free(sat);
-    for (size_t i = 0; lists && i < n; i++)
-        free(lists[i].v);
-    free(lists);
-    free(at);
+    for (size_t i = 0; its && i < n; i++) {
+        free(its[i].list.v);
+        if (its[i].cur)
+            mdb_cursor_close(its[i].cur);
+    }
+    free(its);
     free(idf);
     free(use);
     for (size_t t = 0; t < ntags; t++)
