@@ -1,8 +1,9 @@
 /* search.c: evaluates a parsed query against the index and ranks what
- * matches: each clause becomes a docid-sorted list of per-field frequencies
- * (phrases checked on positions, prefixes expanded over the term
- * dictionary), the lists are merged a document at a time with the filters,
- * and BM25F scores the survivors. Posts holding more of the query's words
+ * matches: each clause gives its posts in docid order with per-field
+ * frequencies (a word's streamed from its blocks; phrases checked on
+ * positions, prefixes expanded over the term dictionary, as lists), they are
+ * merged a document at a time with the filters, and BM25F scores the
+ * survivors. Posts holding more of the query's words
  * rank first; BM25F orders posts that hold as many. */
 #include <math.h>
 #include <stdio.h>
