@@ -84,6 +84,8 @@ typedef struct {
     int match;             /* MATCH_*: all words, most words first, any word */
     size_t offset, limit;
     size_t facets;         /* the most frequent tags of all matches to count; 0 none */
+    int parallel;          /* count them in a second thread while the matches are
+                              merged (for a caller whose other core is idle) */
 } search_opts;
 
 typedef struct {

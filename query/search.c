@@ -5,7 +5,11 @@
  * merged a document at a time with the filters, and BM25F scores the
  * survivors. Posts holding more of the query's words
  * rank first; BM25F orders posts that hold as many. */
+#define _GNU_SOURCE                /* sched_getcpu, thread affinity */
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -611,12 +615,93 @@ static uint64_t kth_largest(const uint64_t *cnt, size_t ncnt, size_t max, uint64
     return nh ? h[0] : 1;
 }
 
+/* ---- the facets beside the merge ------------------------------------------------ */
+
+/* With search_opts.parallel, a second thread counts the facets while the
+ * merge runs: the merge marks matches in docid order, so a word of the
+ * bitmap is final once the merge is past it, and the thread counts it then;
+ * the facets are ready about when the merge ends. The thread reads in a read
+ * transaction of its own; if that sees another snapshot than the merge's (a
+ * writer committed between), it counts nothing and the merge's thread
+ * counts the facets after the merge, as without a thread. The thread starts
+ * on another processor than the merge's: left to the scheduler it waits on
+ * the merge's own until the merge ends. If it has not started by then, the
+ * merge's thread counts the facets itself. */
+#define FACET_SIGNAL_WORDS 128     /* the merge wakes the thread every 8,192 docids */
+
+typedef struct {
+    store *st;
+    size_t txn_id;                 /* the merge's snapshot */
+    const uint64_t *m;
+    uint64_t nbits;
+    size_t max;
+    atomic_uint_fast64_t ready;    /* words of m the merge is past */
+    atomic_int owner;              /* 0 nobody yet, 1 the thread, 2 the merge's thread */
+    uint64_t signalled;            /* the merge's: ready when it last woke the thread */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int rc;                        /* BS_OK, a failure, or -1: not counted */
+    results r;                     /* the facets */
+    char err[512];
+} facet_job;
+
+/* Word w of the matches, once the merge is past it. */
+static uint64_t match_word(facet_job *j, const uint64_t *m, size_t w)
+{
+    if (j && atomic_load_explicit(&j->ready, memory_order_acquire) <= w) {
+        pthread_mutex_lock(&j->mu);
+        while (atomic_load_explicit(&j->ready, memory_order_acquire) <= w)
+            pthread_cond_wait(&j->cv, &j->mu);
+        pthread_mutex_unlock(&j->mu);
+    }
+    return m[w];
+}
+
+/* The merge is at word w: those before are final (all of them at the end). */
+static void job_advance(facet_job *j, uint64_t w, int end)
+{
+    if (!j || w <= atomic_load_explicit(&j->ready, memory_order_relaxed))
+        return;
+    atomic_store_explicit(&j->ready, w, memory_order_release);
+    if (end || w - j->signalled >= FACET_SIGNAL_WORDS) {
+        pthread_mutex_lock(&j->mu);
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+        j->signalled = w;
+    }
+}
+
+static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, results *r,
+                        facet_job *j);
+
+static void *facet_thread(void *arg)
+{
+    facet_job *j = arg;
+    MDB_txn *txn;
+    int none = 0;
+    if (!atomic_compare_exchange_strong(&j->owner, &none, 1))
+        return NULL;               /* too late: the merge's thread counts them */
+    j->rc = -1;
+    if (store_txn_begin(j->st, MDB_RDONLY, &txn) != BS_OK)
+        return NULL;
+    if (mdb_txn_id(txn) == j->txn_id) {
+        ctx c = { j->st, txn, j->err, sizeof j->err, { 0 } };
+        j->rc = count_facets(&c, j->m, j->nbits, j->max, &j->r, j);
+        if (j->rc != BS_OK && j->err[0] == '\0')   /* the store's message is per thread */
+            snprintf(j->err, sizeof j->err, "%s", j->rc == BS_ENOMEM ? "out of memory" : store_err());
+        buf_free(&c.kb);
+    }
+    mdb_txn_abort(txn);
+    return NULL;
+}
+
 /* The tag facets: for every tag, how many matching posts (the set bits of
  * m, nbits long) carry it; the max most frequent go to r. The doctags
  * chunks of the matching posts are read (a word of m is a chunk), so a
  * narrow search reads a few pages and a broad one about a page per 16
  * chunks; only the tags shown are looked up by name. */
-static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, results *r)
+static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, results *r,
+                        facet_job *j)
 {
     MDB_cursor *cur;
     int rc;
@@ -644,7 +729,7 @@ static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, r
         return BS_ENOMEM;
     }
     int out = BS_OK, step = 0;
-    while (w < nw && !m[w])
+    while (w < nw && !match_word(j, m, w))
         w++;
     while (w < nw && out == BS_OK) {
         uint8_t k4[4];
@@ -668,11 +753,12 @@ static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, r
         if (at >= nw)
             break;
         const char *why;
-        if (m[at] && codec_doctags_count(v.mv_data, v.mv_size, m[at], cnt, ncnt, &why) != BS_OK)
+        uint64_t mw = match_word(j, m, at);
+        if (mw && codec_doctags_count(v.mv_data, v.mv_size, mw, cnt, ncnt, &why) != BS_OK)
             out = corrupt(c, "(tags of posts)", why);
         /* the next chunk with a match: a step when it is near, else a seek */
         if (at >= w)
-            for (w = (size_t)at + 1; w < nw && !m[w]; w++)
+            for (w = (size_t)at + 1; w < nw && !match_word(j, m, w); w++)
                 ;
         step = w - at <= 8;
     }
@@ -946,6 +1032,36 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         if (sat)
             sat[BOUND_STEPS] = bm25_k1 + 1;
     }
+    /* the facets beside the merge */
+    facet_job *job = NULL;
+    pthread_t facet_tid;
+    cpu_set_t others;               /* the processors but this one */
+    int here = sched_getcpu();
+    CPU_ZERO(&others);
+    if (o->parallel && here >= 0 && sched_getaffinity(0, sizeof others, &others) == 0)
+        CPU_CLR(here, &others);
+    if (rc == BS_OK && o->facets && o->parallel && CPU_COUNT(&others) > 0
+        && (job = calloc(1, sizeof *job))) {
+        *job = (facet_job){ .st = st, .txn_id = mdb_txn_id(txn), .m = matched_set, .nbits = nbits,
+                            .max = o->facets, .rc = -1 };
+        atomic_init(&job->ready, 0);
+        atomic_init(&job->owner, 0);
+        pthread_mutex_init(&job->mu, NULL);
+        pthread_cond_init(&job->cv, NULL);
+        pthread_attr_t attr;
+        int made = 0;
+        if (pthread_attr_init(&attr) == 0) {
+            pthread_attr_setaffinity_np(&attr, sizeof others, &others);
+            made = pthread_create(&facet_tid, &attr, facet_thread, job) == 0;
+            pthread_attr_destroy(&attr);
+        }
+        if (!made) {
+            pthread_mutex_destroy(&job->mu);
+            pthread_cond_destroy(&job->cv);
+            free(job);
+            job = NULL;
+        }
+    }
     size_t bat = 0;                /* where in base */
     for (;;) {
         if (rc != BS_OK)
@@ -964,6 +1080,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             if (d == UINT32_MAX)
                 break;
         }
+        job_advance(job, d / 64, 0);
         uint32_t matched = 0, must_missing = 0, excluded = 0;
         const dtf *present[QRY_MAX_CLAUSES];   /* set for each clause below */
         dtf held[QRY_MAX_CLAUSES];             /* a stream's block moves on */
@@ -1062,8 +1179,35 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             heap_replace_top(hits, nhits, h, cmp);
     }
 
-    if (rc == BS_OK && o->facets && total)
-        rc = count_facets(&c, matched_set, nbits, o->facets, r);
+    if (job) {
+        int none = 0;
+        if (atomic_compare_exchange_strong(&job->owner, &none, 2)) {
+            /* it has not started: ours; it may run here to end */
+            CPU_SET(here, &others);
+            pthread_setaffinity_np(facet_tid, sizeof others, &others);
+        }
+        job_advance(job, nbits / 64, 1);
+        pthread_join(facet_tid, NULL);
+        pthread_mutex_destroy(&job->mu);
+        pthread_cond_destroy(&job->cv);
+    }
+    if (rc == BS_OK && o->facets && total && job && job->rc != -1) {
+        rc = job->rc;
+        if (rc == BS_OK) {
+            r->facets = job->r.facets;
+            r->nfacets = job->r.nfacets;
+            job->r.facets = NULL;
+            job->r.nfacets = 0;
+        } else {
+            snprintf(err, errlen, "%s", job->err);
+        }
+    } else if (rc == BS_OK && o->facets && total) {
+        rc = count_facets(&c, matched_set, nbits, o->facets, r, NULL);
+    }
+    if (job) {
+        results_free(&job->r);
+        free(job);
+    }
     if (rc == BS_OK) {
         if (nhits > 1)
             qsort(hits, nhits, sizeof *hits, cmp);

@@ -618,7 +618,7 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     char err[1024] = "";
     search_opts so = { .sort = r->sort_date ? SORT_DATE : SORT_RELEVANCE, .match = MATCH_MOST,
                        .offset = (r->page - 1) * r->per_page, .limit = r->per_page,
-                       .facets = WEB_FACETS };
+                       .facets = WEB_FACETS, .parallel = 1 };
     int searched = *r->q || r->ntags || (r->category && *r->category)
                    || (r->author && *r->author) || (r->since && *r->since) || (r->until && *r->until);
     if (searched && open_index(w, r, log) != 0)

@@ -9,7 +9,8 @@
  * folds their tags with key_facet (a post counts once per folded tag, a tag
  * folding to nothing is no facet), sorts by count, then by bytes, and cuts to
  * max. The engine must find the same posts and give the same facets for max
- * 1, 3, 10 and 1000, sorted by relevance or date, on any page. */
+ * 1, 3, 10 and 1000, sorted by relevance or date, on any page, counted in
+ * the searching thread or in a second one beside the merge. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -260,17 +261,18 @@ static void check_query(int batch, const qcase *c)
     static const size_t maxes[] = { 1, 3, 10, 1000 };
     static const size_t pages[][2] = { { 0, 0 }, { 0, 1 }, { 3, 2 }, { 0, 5 }, { 2000, 5 } };
     for (size_t k = 0; k < 4 + 2 * 5; k++) {
+        /* every other run counts the facets in a thread beside the merge */
         search_opts so = { .sort = SORT_RELEVANCE, .match = c->match, .limit = NPATHS,
-                           .facets = k < 4 ? maxes[k] : 10 };
+                           .facets = k < 4 ? maxes[k] : 10, .parallel = (int)(k % 2) };
         if (k >= 4) {
             so.sort = (k - 4) / 5 ? SORT_DATE : SORT_RELEVANCE;
             so.offset = pages[(k - 4) % 5][0];
             so.limit = pages[(k - 4) % 5][1];
         }
         snprintf(label, sizeof label, "batch %d \"%s\" tags [%s%s%s] match %d max %zu sort %d "
-                 "offset %zu limit %zu", batch, text, c->ntags ? c->tags[0] : "",
+                 "offset %zu limit %zu parallel %d", batch, text, c->ntags ? c->tags[0] : "",
                  c->ntags > 1 ? ", " : "", c->ntags > 1 ? c->tags[1] : "", c->match, so.facets,
-                 so.sort, so.offset, so.limit);
+                 so.sort, so.offset, so.limit, so.parallel);
         results r;
         rc = search_run(st, txn, &q, &so, &r, err, sizeof err);
         CHECK(rc == BS_OK, "%s: %s", label, err);
