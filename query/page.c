@@ -150,6 +150,47 @@ oom:
     return BS_ENOMEM;
 }
 
+/* With page_opts.parallel, a second thread makes the snippets of the last
+ * posts of the page while this one makes the first ones': a read transaction
+ * of its own (which must see the same snapshot), an analyzer of its own.
+ * Whatever it could not make is made here after. */
+typedef struct {
+    store *st;
+    size_t txn_id;
+    const results *r;
+    size_t from, chars;            /* posts from..r->n */
+    snippet *sn;
+    int *made;                     /* 1 for each snippet it made */
+} snip_job;
+
+static void *snip_thread(void *arg)
+{
+    snip_job *j = arg;
+    MDB_txn *txn;
+    an_analyzer *an;
+    if (store_txn_begin(j->st, MDB_RDONLY, &txn) != BS_OK)
+        return NULL;
+    if (mdb_txn_id(txn) == j->txn_id && an_new(&an, AN_SMALL_CACHE) == 0) {
+        txt_buf body = { 0 };
+        char err[256];
+        for (size_t i = j->from; i < j->r->n; i++) {
+            doc_record d;
+            if (page_doc(j->st, txn, j->r->hits[i].docid, &d, err, sizeof err) != BS_OK)
+                break;
+            int rc = page_snippet(&j->sn[i], j->st, txn, an, j->r->hits[i].docid, &d, j->r,
+                                  j->chars, &body, err, sizeof err);
+            codec_doc_free(&d);
+            if (rc != BS_OK)
+                break;
+            j->made[i] = 1;
+        }
+        buf_free(&body);
+        an_free(an);
+    }
+    mdb_txn_abort(txn);
+    return NULL;
+}
+
 vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const results *r,
                   const search_opts *so, const page_opts *po, int *rc, char *err,
                   size_t errlen)
@@ -161,12 +202,27 @@ vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const resul
     vn_set(v, root, "total", vn_int(v, (int64_t)r->total));
     vn_set(v, root, "offset", vn_int(v, (int64_t)so->offset));
     vn_set(v, root, "limit", vn_int(v, (int64_t)so->limit));
+    /* the second thread takes the last 45% of the snippets: it starts later */
+    snip_job job = { st, mdb_txn_id(txn), r, r->n - r->n * 9 / 20, po->snippet_chars, NULL, NULL };
+    pthread_t tid;
+    int beside = 0;
+    if (po->parallel && po->snippet_chars && r->n >= 2) {
+        job.sn = calloc(r->n, sizeof *job.sn);
+        job.made = calloc(r->n, sizeof *job.made);
+        beside = job.sn && job.made && thread_beside(&tid, snip_thread, &job) == 0;
+    }
     for (size_t i = 0; i < r->n; i++) {
+        if (beside && i == job.from) {
+            pthread_join(tid, NULL);
+            beside = 0;
+        }
         doc_record d;
         if ((*rc = page_doc(st, txn, r->hits[i].docid, &d, err, errlen)) != BS_OK)
             break;
         snippet sn = { 0 }, *shown = NULL;
-        if (po->snippet_chars) {
+        if (po->snippet_chars && job.made && job.made[i]) {
+            shown = &job.sn[i];
+        } else if (po->snippet_chars) {
             *rc = page_snippet(&sn, st, txn, an, r->hits[i].docid, &d, r, po->snippet_chars,
                                &body, err, errlen);
             if (*rc != BS_OK) {
@@ -179,6 +235,12 @@ vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const resul
         snippet_free(&sn);
         codec_doc_free(&d);
     }
+    if (beside)
+        pthread_join(tid, NULL);
+    for (size_t i = 0; job.sn && i < r->n; i++)
+        snippet_free(&job.sn[i]);
+    free(job.sn);
+    free(job.made);
     buf_free(&body);
     vn_set(v, root, "results", list);
     if (*rc == BS_OK && so->facets) {

@@ -4,6 +4,7 @@
 #ifndef BS_QUERY_H
 #define BS_QUERY_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -113,6 +114,14 @@ typedef struct {
 
 int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, results *r,
                char *err, size_t errlen);
+
+/* Starts fn(arg) in a thread on another processor than the caller's: left
+ * to the scheduler, a thread started for a millisecond's work waits here on
+ * its parent's processor until the parent blocks. 0, or -1 when there is no
+ * other processor or no thread could be made. thread_anywhere lets it run on
+ * every processor again (to end a job it never started). */
+int thread_beside(pthread_t *t, void *(*fn)(void *), void *arg);
+void thread_anywhere(pthread_t t);
 void results_free(results *r);
 
 /* ---- what snippet.c offers ------------------------------------------------ */
@@ -149,6 +158,7 @@ typedef struct {
     /* with html: the URL of the results narrowed to one tag, appended to out */
     void (*tag_link)(void *ctx, txt_buf *out, const char *tag, size_t len);
     void *tag_ctx;
+    int parallel;          /* make the last snippets in a second thread */
 } page_opts;
 
 /* The record of post docid (free it with codec_doc_free). BS_ECORRUPT when

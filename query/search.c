@@ -623,10 +623,8 @@ static uint64_t kth_largest(const uint64_t *cnt, size_t ncnt, size_t max, uint64
  * the facets are ready about when the merge ends. The thread reads in a read
  * transaction of its own; if that sees another snapshot than the merge's (a
  * writer committed between), it counts nothing and the merge's thread
- * counts the facets after the merge, as without a thread. The thread starts
- * on another processor than the merge's: left to the scheduler it waits on
- * the merge's own until the merge ends. If it has not started by then, the
- * merge's thread counts the facets itself. */
+ * counts the facets after the merge, as without a thread. If it has not
+ * started when the merge ends, the merge's thread counts them itself. */
 #define FACET_SIGNAL_WORDS 128     /* the merge wakes the thread every 8,192 docids */
 
 typedef struct {
@@ -644,6 +642,29 @@ typedef struct {
     results r;                     /* the facets */
     char err[512];
 } facet_job;
+
+int thread_beside(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    cpu_set_t others;
+    int here = sched_getcpu();
+    if (here < 0 || sched_getaffinity(0, sizeof others, &others) != 0)
+        return -1;
+    CPU_CLR(here, &others);
+    pthread_attr_t attr;
+    if (CPU_COUNT(&others) == 0 || pthread_attr_init(&attr) != 0)
+        return -1;
+    int rc = pthread_attr_setaffinity_np(&attr, sizeof others, &others) == 0
+             && pthread_create(t, &attr, fn, arg) == 0 ? 0 : -1;
+    pthread_attr_destroy(&attr);
+    return rc;
+}
+
+void thread_anywhere(pthread_t t)
+{
+    cpu_set_t all;
+    if (sched_getaffinity(0, sizeof all, &all) == 0)
+        pthread_setaffinity_np(t, sizeof all, &all);
+}
 
 /* Word w of the matches, once the merge is past it. */
 static uint64_t match_word(facet_job *j, const uint64_t *m, size_t w)
@@ -1035,27 +1056,14 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     /* the facets beside the merge */
     facet_job *job = NULL;
     pthread_t facet_tid;
-    cpu_set_t others;               /* the processors but this one */
-    int here = sched_getcpu();
-    CPU_ZERO(&others);
-    if (o->parallel && here >= 0 && sched_getaffinity(0, sizeof others, &others) == 0)
-        CPU_CLR(here, &others);
-    if (rc == BS_OK && o->facets && o->parallel && CPU_COUNT(&others) > 0
-        && (job = calloc(1, sizeof *job))) {
+    if (rc == BS_OK && o->facets && o->parallel && (job = calloc(1, sizeof *job))) {
         *job = (facet_job){ .st = st, .txn_id = mdb_txn_id(txn), .m = matched_set, .nbits = nbits,
                             .max = o->facets, .rc = -1 };
         atomic_init(&job->ready, 0);
         atomic_init(&job->owner, 0);
         pthread_mutex_init(&job->mu, NULL);
         pthread_cond_init(&job->cv, NULL);
-        pthread_attr_t attr;
-        int made = 0;
-        if (pthread_attr_init(&attr) == 0) {
-            pthread_attr_setaffinity_np(&attr, sizeof others, &others);
-            made = pthread_create(&facet_tid, &attr, facet_thread, job) == 0;
-            pthread_attr_destroy(&attr);
-        }
-        if (!made) {
+        if (thread_beside(&facet_tid, facet_thread, job) != 0) {
             pthread_mutex_destroy(&job->mu);
             pthread_cond_destroy(&job->cv);
             free(job);
@@ -1181,11 +1189,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
 
     if (job) {
         int none = 0;
-        if (atomic_compare_exchange_strong(&job->owner, &none, 2)) {
-            /* it has not started: ours; it may run here to end */
-            CPU_SET(here, &others);
-            pthread_setaffinity_np(facet_tid, sizeof others, &others);
-        }
+        if (atomic_compare_exchange_strong(&job->owner, &none, 2))
+            thread_anywhere(facet_tid);   /* it has not started: ours */
         job_advance(job, nbits / 64, 1);
         pthread_join(facet_tid, NULL);
         pthread_mutex_destroy(&job->mu);

@@ -664,7 +664,7 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     }
     link_ctx lc = { r, rq->script };
     page_opts po = { .query = r->q, .query_len = strlen(r->q), .snippet_chars = SNIPPET_CHARS,
-                     .html = !r->json, .tag_link = tag_link, .tag_ctx = &lc };
+                     .html = !r->json, .tag_link = tag_link, .tag_ctx = &lc, .parallel = 1 };
     vnode *root;
     if (searched) {
         root = page_build(v, w->st, txn, w->an, &res, &so, &po, &rc, err, sizeof err);

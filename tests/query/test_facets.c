@@ -10,7 +10,8 @@
  * folding to nothing is no facet), sorts by count, then by bytes, and cuts to
  * max. The engine must find the same posts and give the same facets for max
  * 1, 3, 10 and 1000, sorted by relevance or date, on any page, counted in
- * the searching thread or in a second one beside the merge. */
+ * the searching thread or in a second one beside the merge; and the pages
+ * with snippets made in one thread or two are the same. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -239,6 +240,32 @@ static void check_hits(MDB_txn *txn, const results *r, const unsigned char *matc
     CHECK(bad == 0, "%s: %zu of %zu hits are not the model's posts", label, bad, r->n);
 }
 
+/* The page of r made with the snippets in one thread and in two: the same
+ * JSON, every snippet highlighting words. */
+static void check_page(MDB_txn *txn, const results *r, const search_opts *so, const char *text,
+                       const char *label)
+{
+    txt_buf json[2] = { { 0 } };
+    for (int par = 0; par < 2; par++) {
+        view *v = view_new();
+        page_opts po = { .query = text, .query_len = strlen(text), .snippet_chars = 60,
+                         .parallel = par };
+        int prc;
+        vnode *root = v ? page_build(v, st, txn, an, r, so, &po, &prc, err, sizeof err) : NULL;
+        CHECK(root && view_json(&json[par], root, 0) == 0, "%s: page %d: %s", label, par, err);
+        const vnode *list = root ? vn_get(root, "results") : NULL;
+        for (size_t i = 0; list && i < vn_len(list) && r->nhl; i++) {
+            const vnode *hl = vn_get(vn_get(vn_at(list, i), "snippet"), "highlights");
+            CHECK(hl && vn_len(hl) > 0, "%s: page %d: post %zu has no highlight", label, par, i);
+        }
+        view_free(v);
+    }
+    CHECK(json[0].p && json[1].p && strcmp(json[0].p, json[1].p) == 0,
+          "%s: the page differs with its snippets made in two threads", label);
+    buf_free(&json[0]);
+    buf_free(&json[1]);
+}
+
 static void check_query(int batch, const qcase *c)
 {
     unsigned char match[NPATHS];
@@ -286,6 +313,8 @@ static void check_query(int batch, const qcase *c)
         if (k == 3)         /* every match listed: which they are */
             check_hits(txn, &r, match, label);
         check_facets(&r, want, nwant, so.facets, label);
+        if (k == 2 || k == 7)  /* 10 posts, and a page of 2: snippets in one or two threads */
+            check_page(txn, &r, &so, text, label);
         results_free(&r);
     }
     mdb_txn_abort(txn);
