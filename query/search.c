@@ -6,6 +6,7 @@
  * survivors. Posts holding more of the query's words
  * rank first; BM25F orders posts that hold as many. */
 #define _GNU_SOURCE                /* sched_getcpu, thread affinity */
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "query/query.h"
 
@@ -643,11 +645,31 @@ typedef struct {
     char err[512];
 } facet_job;
 
+/* 1 when fewer threads are runnable than the n processors this process may
+ * use, itself counted: one is idle now. /proc/loadavg's fourth field is
+ * "runnable/all". Without it, 1. */
+static int idle_processor(int n)
+{
+    char b[128];
+    int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+    ssize_t len = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (len <= 0)
+        return 1;
+    b[len] = '\0';
+    const char *p = b;
+    for (int field = 0; field < 3 && p; field++)
+        p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
+    return !p || atoi(p) < n;
+}
+
 int thread_beside(pthread_t *t, void *(*fn)(void *), void *arg)
 {
     cpu_set_t others;
     int here = sched_getcpu();
-    if (here < 0 || sched_getaffinity(0, sizeof others, &others) != 0)
+    if (here < 0 || sched_getaffinity(0, sizeof others, &others) != 0
+        || !idle_processor(CPU_COUNT(&others)))
         return -1;
     CPU_CLR(here, &others);
     pthread_attr_t attr;
