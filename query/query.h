@@ -185,7 +185,7 @@ vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const resul
 
 /* blogsearch.cgi's requests and answers (docs/cgi.md), apart from where they
  * come from: the CGI environment once, or FastCGI again and again. */
-typedef struct {
+typedef struct web_config {
     const char *index;        /* the index directory */
     const char *tpl;          /* the HTML template (view.h's language), tpl_len bytes */
     size_t tpl_len;
@@ -194,6 +194,10 @@ typedef struct {
                                  spaces; NULL or "" none */
     int resident;             /* answers request after request (FastCGI): caches are
                                  sized for reuse, not for one answer */
+    /* with tpl NULL: called once, when an HTML answer first needs the
+       template, to set tpl, tpl_len and tpl_name (a JSON request never
+       reads it) */
+    void (*tpl_load)(struct web_config *cfg);
 } web_config;
 
 typedef struct {

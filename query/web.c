@@ -536,7 +536,10 @@ static int render(web *w, const req *r, vnode *root, view *v, txt_buf *body, txt
         return body->err ? -1 : 0;
     }
     char err[256];
-    int rc = view_render(body, w->cfg.tpl, w->cfg.tpl_len, root, err, sizeof err);
+    if (!w->cfg.tpl && w->cfg.tpl_load)
+        w->cfg.tpl_load(&w->cfg);
+    int rc = view_render(body, w->cfg.tpl ? w->cfg.tpl : "", w->cfg.tpl_len, root, err,
+                         sizeof err);
     if (rc == -1)
         logf_line(log, "the template %s: %s", w->cfg.tpl_name ? w->cfg.tpl_name : "", err);
     return rc || body->err ? -1 : 0;

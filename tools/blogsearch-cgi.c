@@ -70,24 +70,16 @@ static const char *env(const char *name)
     return v && *v ? v : NULL;
 }
 
-int main(int argc, char **argv)
+/* The template, read when an HTML answer first needs it (a JSON request
+ * never does): the site's own, else the installed copy, else built in. */
+static char *tpl_own;
+static const char *tpl_env;        /* BLOGSEARCH_TEMPLATE, read at start: under FastCGI
+                                      the environment is the request's */
+
+static void load_template(web_config *cfg)
 {
-    if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "--help") == 0)) {
-        /* write(2): FastCGI's stdio writes nowhere before FCGI_Accept */
-        char msg[512];
-        int n = snprintf(msg, sizeof msg,
-                         "blogsearch.cgi %s%s: the search endpoint for a web server "
-                         "(CGI/1.1%s).\nEnvironment: BLOGSEARCH_INDEX (default %s),\n"
-                         "BLOGSEARCH_TEMPLATE, BLOGSEARCH_CORS. See blogsearch.cgi(8).\n",
-                         BS_VERSION_STRING, FASTCGI_NOTE, FASTCGI_OR, BS_CGI_INDEX);
-        return n > 0 && write(STDOUT_FILENO, msg, (size_t)n) == n ? 0 : 1;
-    }
-    /* the template: the site's own, else the installed copy, else built in */
-    const char *tpl_path = env("BLOGSEARCH_TEMPLATE");
-    char *tpl_own = NULL;
+    const char *tpl_path = tpl_env;
     size_t tpl_len = 0;
-    web_config cfg = { .index = env("BLOGSEARCH_INDEX") ? env("BLOGSEARCH_INDEX") : BS_CGI_INDEX,
-                       .cors = env("BLOGSEARCH_CORS") };
     if (tpl_path) {
         tpl_own = read_file(tpl_path, &tpl_len);
         if (!tpl_own)
@@ -107,14 +99,31 @@ int main(int argc, char **argv)
             tpl_path = BS_CGI_TEMPLATE;
     }
     if (tpl_own) {
-        cfg.tpl = tpl_own;
-        cfg.tpl_len = tpl_len;
-        cfg.tpl_name = tpl_path;
+        cfg->tpl = tpl_own;
+        cfg->tpl_len = tpl_len;
+        cfg->tpl_name = tpl_path;
     } else {
-        cfg.tpl = bs_results_template;
-        cfg.tpl_len = bs_results_template_len;
-        cfg.tpl_name = "(built in)";
+        cfg->tpl = bs_results_template;
+        cfg->tpl_len = bs_results_template_len;
+        cfg->tpl_name = "(built in)";
     }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "--help") == 0)) {
+        /* write(2): FastCGI's stdio writes nowhere before FCGI_Accept */
+        char msg[512];
+        int n = snprintf(msg, sizeof msg,
+                         "blogsearch.cgi %s%s: the search endpoint for a web server "
+                         "(CGI/1.1%s).\nEnvironment: BLOGSEARCH_INDEX (default %s),\n"
+                         "BLOGSEARCH_TEMPLATE, BLOGSEARCH_CORS. See blogsearch.cgi(8).\n",
+                         BS_VERSION_STRING, FASTCGI_NOTE, FASTCGI_OR, BS_CGI_INDEX);
+        return n > 0 && write(STDOUT_FILENO, msg, (size_t)n) == n ? 0 : 1;
+    }
+    tpl_env = env("BLOGSEARCH_TEMPLATE");
+    web_config cfg = { .index = env("BLOGSEARCH_INDEX") ? env("BLOGSEARCH_INDEX") : BS_CGI_INDEX,
+                       .cors = env("BLOGSEARCH_CORS"), .tpl_load = load_template };
 #ifdef BS_FASTCGI
     /* resident only when a FastCGI server started the process */
     cfg.resident = !FCGX_IsCGI();
