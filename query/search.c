@@ -299,44 +299,52 @@ static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     buf_free(&last);
     if (st != BS_OK)
         return st;
-    /* the expansions' lists, each in docid order, merged pairwise: one
-     * entry per post, frequencies added */
+    /* the expansions' lists, each in docid order, merged in one pass: a heap
+     * of the runs by their next docid; a post in several gets one entry,
+     * its frequencies added */
     runs[nruns] = out->n;
-    if (nruns > 1) {
-        dtf *tmp = malloc(out->cap * sizeof *tmp);   /* either may end up as out->v */
-        if (!tmp)
-            return BS_ENOMEM;
-        while (nruns > 1) {
-            size_t m = 0;
-            for (size_t r = 0; r < nruns; r += 2) {
-                size_t a = runs[r], ae = runs[r + 1], b = ae;
-                size_t be = r + 2 <= nruns ? runs[r + 2] : ae;
-                size_t o = a;
-                while (a < ae && b < be)
-                    tmp[o++] = out->v[b].docid < out->v[a].docid ? out->v[b++] : out->v[a++];
-                while (a < ae)
-                    tmp[o++] = out->v[a++];
-                while (b < be)
-                    tmp[o++] = out->v[b++];
-                runs[m++] = runs[r];
-            }
-            runs[m] = out->n;
-            nruns = m;
-            dtf *swap = out->v;
-            out->v = tmp;
-            tmp = swap;
-        }
-        free(tmp);
+    if (nruns < 2 || out->n == 0)
+        return BS_OK;
+    dtf *m = malloc(out->n * sizeof *m);
+    if (!m)
+        return BS_ENOMEM;
+    size_t at[PREFIX_MAX_TERMS], heap[PREFIX_MAX_TERMS], nh = 0, w = 0;
+#define HEAD(r) out->v[at[r]].docid
+    for (size_t r = 0; r < nruns; r++) {
+        at[r] = runs[r];
+        if (at[r] == runs[r + 1])
+            continue;
+        size_t j = nh++;
+        for (; j > 0 && HEAD(heap[(j - 1) / 2]) > HEAD(r); j = (j - 1) / 2)
+            heap[j] = heap[(j - 1) / 2];
+        heap[j] = r;
     }
-    size_t w = 0;
-    for (size_t i = 0; i < out->n; i++) {
-        if (w && out->v[w - 1].docid == out->v[i].docid) {
+    while (nh) {
+        size_t r = heap[0];
+        const dtf *e = &out->v[at[r]++];
+        if (w && m[w - 1].docid == e->docid) {
             for (int f = 0; f < BS_NFIELDS; f++)
-                out->v[w - 1].tf[f] += out->v[i].tf[f];
+                m[w - 1].tf[f] += e->tf[f];
         } else {
-            out->v[w++] = out->v[i];
+            m[w++] = *e;
+        }
+        if (at[r] == runs[r + 1])
+            r = heap[--nh];          /* the run is done: the last one sifts down */
+        for (size_t j = 0;;) {
+            size_t l = 2 * j + 1, s = l + 1 < nh && HEAD(heap[l + 1]) < HEAD(heap[l]) ? l + 1 : l;
+            if (l >= nh || HEAD(heap[s]) >= HEAD(r)) {
+                if (nh)
+                    heap[j] = r;
+                break;
+            }
+            heap[j] = heap[s];
+            j = s;
         }
     }
+#undef HEAD
+    free(out->v);
+    out->v = m;
+    out->cap = out->n;             /* what m was made for */
     out->n = w;
     return BS_OK;
 }

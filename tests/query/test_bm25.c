@@ -2,7 +2,8 @@
  * indexed by the real writer; for each query the model analyzes the posts'
  * fields itself, counts, and computes BM25F by the formula in query.h; the
  * engine (with --any, no more-words factor) must give the same posts in the
- * same order with the same scores. */
+ * same order with the same scores. A prefix (вирту*) counts as one word whose
+ * occurrences are those of every term it begins. */
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -80,11 +81,16 @@ static void build_model(an_analyzer *an)
     }
 }
 
+/* A term ending in '*' (no analyzed term has one) is a prefix: the
+ * occurrences of every term it begins, added. */
 static uint32_t tf_of(const bag *b, const char *term, int field)
 {
     uint32_t n = 0;
+    size_t len = strlen(term);
+    int prefix = len && term[len - 1] == '*';
     for (size_t i = 0; i < b->n; i++)
-        n += b->v[i].field == field && strcmp(b->v[i].term, term) == 0;
+        n += b->v[i].field == field && (prefix ? strncmp(b->v[i].term, term, len - 1) == 0
+                                               : strcmp(b->v[i].term, term) == 0);
     return n;
 }
 
@@ -166,17 +172,24 @@ int main(void)
     store *st;
     CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_OK, "open: %s", err);
     static const char *queries[] = { "docker", "виртуализация docker", "контейнер",
-                                     "виртуальная машина ядро", "демона podman", "fedora" };
+                                     "виртуальная машина ядро", "демона podman", "fedora",
+                                     "вирту*", "вирту* docker", "по*", "конт* ядро" };
     for (size_t qi = 0; qi < sizeof queries / sizeof queries[0]; qi++) {
         qry q;
         results r;
         MDB_txn *txn;
         CHECK(qparse(&q, an, queries[qi], err, sizeof err) == BS_OK, "parse %s", queries[qi]);
-        char *terms[16];
+        char *terms[16], stars[16][64];
         size_t nterms = 0;
-        for (size_t c = 0; c < q.n && nterms < 16; c++)
-            if (!q.c[c].all_stop)
+        for (size_t c = 0; c < q.n && nterms < 16; c++) {
+            if (q.c[c].prefix) {
+                snprintf(stars[nterms], sizeof stars[0], "%s*", q.c[c].terms[0]);
+                terms[nterms] = stars[nterms];
+                nterms++;
+            } else if (!q.c[c].all_stop) {
                 terms[nterms++] = q.c[c].terms[0];
+            }
+        }
         scored want[NPOSTS];
         size_t nwant = model_rank(terms, nterms, want);
         store_txn_begin(st, MDB_RDONLY, &txn);

@@ -321,6 +321,66 @@ static void check_query(int batch, const qcase *c)
     qry_free(&q);
 }
 
+static int by_docid(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The posts of a search, every one, sorted by docid (caller frees). */
+static uint32_t *all_posts(MDB_txn *txn, const qry *q, int match, size_t *n, results *keep)
+{
+    search_opts so = { .sort = SORT_RELEVANCE, .match = match, .limit = NPATHS + 100 };
+    results r;
+    *n = 0;
+    if (search_run(st, txn, q, &so, &r, err, sizeof err) != BS_OK)
+        return NULL;
+    uint32_t *v = malloc((r.n ? r.n : 1) * sizeof *v);
+    for (size_t i = 0; v && i < r.n; i++)
+        v[i] = r.hits[i].docid;
+    *n = v ? r.n : 0;
+    CHECK(r.total == r.n, "every post listed: %zu of %llu", r.n, (unsigned long long)r.total);
+    qsort(v, *n, sizeof *v, by_docid);
+    if (keep)
+        *keep = r;
+    else
+        results_free(&r);
+    return v;
+}
+
+/* A prefix matches the posts of the words it expands to, each once: the
+ * same as those words searched with any of them (built as clauses here,
+ * the terms as they are, not analyzed again). */
+static void check_prefix(int batch, const char *text)
+{
+    qry q;
+    MDB_txn *txn;
+    CHECK(qparse(&q, an, text, err, sizeof err) == BS_OK && q.n == 1 && q.c[0].prefix,
+          "batch %d: %s parses as a prefix: %s", batch, text, err);
+    if (store_txn_begin(st, MDB_RDONLY, &txn) != BS_OK)
+        return;
+    results pr;
+    size_t na = 0, nb = 0;
+    uint32_t *a = all_posts(txn, &q, MATCH_MOST, &na, &pr);
+    qclause *cl = calloc(pr.nhl ? pr.nhl : 1, sizeof *cl);
+    for (size_t i = 0; cl && i < pr.nhl; i++)
+        cl[i] = (qclause){ QC_SHOULD, -1, 0, 1, &pr.hl_terms[i], 0, 0 };
+    qry expanded = { .c = cl, .n = pr.nhl };
+    CHECK(pr.nhl > 1 || batch > 1, "batch %d: %s expands to %zu words", batch, text, pr.nhl);
+    uint32_t *b = all_posts(txn, &expanded, MATCH_ANY, &nb, NULL);
+    CHECK(a && b && na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0),
+          "batch %d: %s: %zu posts, its %zu words with any of them %zu", batch, text, na,
+          pr.nhl, nb);
+    for (size_t i = 1; a && i < na; i++)
+        CHECK(a[i] != a[i - 1], "batch %d: %s lists post %u twice", batch, text, a[i]);
+    results_free(&pr);
+    free(cl);
+    free(a);
+    free(b);
+    mdb_txn_abort(txn);
+    qry_free(&q);
+}
+
 static void check_all(int batch)
 {
     static const qcase filtered[] = {
@@ -344,6 +404,10 @@ static void check_all(int batch)
     }
     for (size_t i = 0; i < sizeof filtered / sizeof filtered[0]; i++)
         check_query(batch, &filtered[i]);
+    /* words and tags that share a beginning: golf, go, golang; еж, ежик, елк... */
+    static const char *const prefixes[] = { "go*", "е*", "d*", "s*", "c*" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        check_prefix(batch, prefixes[i]);
 }
 
 static void check_problem(void *ctx, const char *msg)
