@@ -72,35 +72,6 @@ static int corrupt(ctx *c, const char *term, const char *why)
     return BS_ECORRUPT;
 }
 
-/* All postings of one term, with their positions (phrases). */
-static int read_term(ctx *c, const char *term, size_t tlen, plist *out)
-{
-    MDB_cursor *cur;
-    key_term(&c->kb, term, tlen, 0);
-    MDB_val k = { c->kb.len, c->kb.p }, v;
-    int rc = mdb_cursor_open(c->txn, c->st->terms, &cur);
-    if (rc != 0)
-        return store_fail(c->st, rc, "reading postings");
-    plist_reset(out);
-    int st = BS_OK;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        size_t ktl;
-        uint32_t first;
-        if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
-            || memcmp(k.mv_data, term, tlen) != 0)
-            break;
-        const char *why;
-        st = codec_block_decode(v.mv_data, v.mv_size, first, out, &why);
-        if (st == BS_ECORRUPT)
-            st = corrupt(c, term, why);
-        if (st != BS_OK)
-            break;
-    }
-    mdb_cursor_close(cur);
-    return st;
-}
-
 /* All postings of one term, frequencies only, appended to out: the blocks
  * are counted first, so the list is made once at its size, and then
  * decoded straight into it. */
@@ -161,6 +132,142 @@ static int read_term_freqs(ctx *c, const char *term, size_t tlen, dtf_list *out)
     return st;
 }
 
+/* ---- clause streams ----------------------------------------------------------- */
+
+/* A clause's postings in docid order, one at a time. A word's are read from
+ * the index block by block as the merge reaches them, never all at once (a
+ * common word has tens of thousands); a phrase's or a prefix's come from
+ * the list eval_clause made. */
+typedef struct {
+    int stream;
+    dtf_list list;                   /* not a stream: the postings, and where */
+    size_t at;
+    MDB_cursor *cur;                 /* a stream: the word's blocks */
+    const char *term;
+    size_t tlen;
+    int positions;                   /* a phrase's word: blocks decoded into pos */
+    dtf blk[BLK_MAX_POSTINGS];       /* the block at hand, from blk[bi] (or pos) */
+    plist pos;
+    size_t bn, bi;
+} clause_it;
+
+static uint32_t it_doc(const clause_it *it, size_t i)
+{
+    return it->positions ? it->pos.docid[i] : it->blk[i].docid;
+}
+
+static const dtf *it_head(const clause_it *it)
+{
+    if (!it->stream)
+        return it->at < it->list.n ? &it->list.v[it->at] : NULL;
+    return it->bi < it->bn ? &it->blk[it->bi] : NULL;
+}
+
+/* The word's next block (op MDB_NEXT) or first (MDB_SET_RANGE) holding a
+ * docid >= target, decoded from there; blocks wholly before target are
+ * passed on their headers. Past the word's last block the stream is empty. */
+static int it_load(ctx *c, clause_it *it, MDB_cursor_op op, uint32_t target)
+{
+    MDB_val k, v;
+    if (op == MDB_SET_RANGE) {
+        key_term(&c->kb, it->term, it->tlen, 0);
+        k = (MDB_val){ c->kb.len, c->kb.p };
+    }
+    it->bn = it->bi = 0;
+    for (int rc = mdb_cursor_get(it->cur, &k, &v, op); ; rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT)) {
+        if (rc == MDB_NOTFOUND)
+            return BS_OK;
+        if (rc != 0)
+            return store_fail(c->st, rc, "reading postings");
+        size_t ktl;
+        uint32_t first;
+        if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != it->tlen
+            || memcmp(k.mv_data, it->term, ktl) != 0)
+            return BS_OK;
+        const uint8_t *p = v.mv_data, *end = p + v.mv_size;
+        uint64_t cnt, last_gap;
+        if (codec_get_varint(&p, end, &cnt) != 0 || codec_get_varint(&p, end, &last_gap) != 0)
+            return corrupt(c, it->term, "a block's header");
+        if ((uint64_t)first + last_gap < target)
+            continue;
+        const char *why;
+        if (it->positions) {
+            plist_reset(&it->pos);
+            int drc = codec_block_decode(v.mv_data, v.mv_size, first, &it->pos, &why);
+            if (drc != BS_OK)
+                return drc == BS_ECORRUPT ? corrupt(c, it->term, why) : drc;
+            it->bn = it->pos.n;
+        } else if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, it->blk, &it->bn,
+                                            &why) != BS_OK) {
+            return corrupt(c, it->term, why);
+        }
+        while (it->bi < it->bn && it_doc(it, it->bi) < target)
+            it->bi++;
+        if (it->bi < it->bn)
+            return BS_OK;
+    }
+}
+
+/* Moves past the postings before docid d. */
+static int it_skip_to(ctx *c, clause_it *it, uint32_t d)
+{
+    if (!it->stream) {
+        while (it->at < it->list.n && it->list.v[it->at].docid < d)
+            it->at++;
+        return BS_OK;
+    }
+    while (it->bi < it->bn && it_doc(it, it->bi) < d)
+        it->bi++;
+    if (it->bi < it->bn || it->bn == 0)
+        return BS_OK;                /* at a posting, or past the last */
+    return it_load(c, it, MDB_NEXT, d);
+}
+
+/* A word's document frequency: the sum of its blocks' counts. */
+static int term_df(ctx *c, const char *term, size_t tlen, MDB_cursor *cur, uint64_t *df)
+{
+    key_term(&c->kb, term, tlen, 0);
+    MDB_val k = { c->kb.len, c->kb.p }, v;
+    int rc;
+    *df = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        size_t ktl;
+        uint32_t first, cnt;
+        if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
+            || memcmp(k.mv_data, term, tlen) != 0)
+            break;
+        if (codec_block_count(v.mv_data, v.mv_size, &cnt) != BS_OK)
+            return corrupt(c, term, "bad posting count");
+        *df += cnt;
+    }
+    return rc == 0 || rc == MDB_NOTFOUND ? BS_OK : store_fail(c->st, rc, "reading postings");
+}
+
+/* Makes it a stream of term's blocks (with positions, or frequencies only),
+ * its cursor open but not yet placed. */
+static int it_stream(ctx *c, clause_it *it, const char *term, int positions)
+{
+    it->stream = 1;
+    it->positions = positions;
+    it->term = term;
+    it->tlen = strlen(term);
+    int rc = mdb_cursor_open(c->txn, c->st->terms, &it->cur);
+    if (rc != 0) {
+        it->cur = NULL;
+        return store_fail(c->st, rc, "reading postings");
+    }
+    return BS_OK;
+}
+
+static void it_close(clause_it *it)
+{
+    free(it->list.v);
+    plist_free(&it->pos);
+    if (it->cur)
+        mdb_cursor_close(it->cur);
+}
+
 /* Positions of posting i, field f. */
 static const uint32_t *field_pos(const plist *l, size_t i, int f)
 {
@@ -175,42 +282,40 @@ static const uint32_t *field_pos(const plist *l, size_t i, int f)
 static int eval_phrase(ctx *c, const qclause *cl, dtf_list *out)
 {
     size_t n = cl->nterms;
-    plist *l = calloc(n, sizeof *l);
-    size_t *at = calloc(n, sizeof *at);
-    int rc = l && at ? BS_OK : BS_ENOMEM;
+    clause_it *w = calloc(n, sizeof *w);   /* each word's blocks, with positions */
+    int rc = w ? BS_OK : BS_ENOMEM;
     for (size_t t = 0; t < n && rc == BS_OK; t++)
-        rc = read_term(c, cl->terms[t], strlen(cl->terms[t]), &l[t]);
+        if ((rc = it_stream(c, &w[t], cl->terms[t], 1)) == BS_OK)
+            rc = it_load(c, &w[t], MDB_SET_RANGE, 0);
     while (rc == BS_OK) {
         /* the next docid that every term holds */
         uint32_t d = 0;
         int done = 0;
-        for (size_t t = 0; t < n; t++) {
-            if (at[t] >= l[t].n) {
-                done = 1;
-                break;
-            }
-            if (l[t].docid[at[t]] > d)
-                d = l[t].docid[at[t]];
+        for (size_t t = 0; t < n && !done; t++) {
+            done = w[t].bi >= w[t].bn;
+            if (!done && it_doc(&w[t], w[t].bi) > d)
+                d = it_doc(&w[t], w[t].bi);
         }
         if (done)
             break;
         int all = 1;
-        for (size_t t = 0; t < n; t++) {
-            while (at[t] < l[t].n && l[t].docid[at[t]] < d)
-                at[t]++;
-            if (at[t] >= l[t].n || l[t].docid[at[t]] != d)
+        for (size_t t = 0; t < n && rc == BS_OK; t++) {
+            rc = it_skip_to(c, &w[t], d);
+            if (w[t].bi >= w[t].bn || it_doc(&w[t], w[t].bi) != d)
                 all = 0;
         }
-        if (!all)
+        if (rc != BS_OK || !all)
             continue;
         uint32_t tf[BS_NFIELDS] = { 0 }, total = 0;
         for (int f = 0; f < BS_NFIELDS; f++) {
-            const uint32_t *p0 = field_pos(&l[0], at[0], f);
-            for (uint32_t a = 0; a < l[0].tf[at[0]][f]; a++) {
+            const plist *l0 = &w[0].pos;
+            size_t i0 = w[0].bi;
+            const uint32_t *p0 = field_pos(l0, i0, f);
+            for (uint32_t a = 0; a < l0->tf[i0][f]; a++) {
                 int ok = 1;
                 for (size_t t = 1; t < n && ok; t++) {
-                    const uint32_t *pt = field_pos(&l[t], at[t], f);
-                    uint32_t want = p0[a] + (uint32_t)t, cnt = l[t].tf[at[t]][f];
+                    const uint32_t *pt = field_pos(&w[t].pos, w[t].bi, f);
+                    uint32_t want = p0[a] + (uint32_t)t, cnt = w[t].pos.tf[w[t].bi][f];
                     size_t lo = 0, hi = cnt;
                     while (lo < hi) {
                         size_t mid = (lo + hi) / 2;
@@ -227,13 +332,12 @@ static int eval_phrase(ctx *c, const qclause *cl, dtf_list *out)
         }
         if (total && dtf_push(out, d, tf) != 0)
             rc = BS_ENOMEM;
-        for (size_t t = 0; t < n; t++)
-            at[t]++;
+        for (size_t t = 0; t < n && rc == BS_OK; t++)
+            rc = it_skip_to(c, &w[t], d + 1);
     }
-    for (size_t t = 0; l && t < n; t++)
-        plist_free(&l[t]);
-    free(l);
-    free(at);
+    for (size_t t = 0; w && t < n; t++)
+        it_close(&w[t]);
+    free(w);
     return rc;
 }
 
@@ -386,103 +490,6 @@ static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     return rc;
 }
 
-/* ---- clause streams ----------------------------------------------------------- */
-
-/* A clause's postings in docid order, one at a time. A word's are read from
- * the index block by block as the merge reaches them, never all at once (a
- * common word has tens of thousands); a phrase's or a prefix's come from
- * the list eval_clause made. */
-typedef struct {
-    int stream;
-    dtf_list list;                   /* not a stream: the postings, and where */
-    size_t at;
-    MDB_cursor *cur;                 /* a stream: the word's blocks */
-    const char *term;
-    size_t tlen;
-    dtf blk[BLK_MAX_POSTINGS];       /* the block at hand, from blk[bi] */
-    size_t bn, bi;
-} clause_it;
-
-static const dtf *it_head(const clause_it *it)
-{
-    if (!it->stream)
-        return it->at < it->list.n ? &it->list.v[it->at] : NULL;
-    return it->bi < it->bn ? &it->blk[it->bi] : NULL;
-}
-
-/* The word's next block (op MDB_NEXT) or first (MDB_SET_RANGE) holding a
- * docid >= target, decoded from there; blocks wholly before target are
- * passed on their headers. Past the word's last block the stream is empty. */
-static int it_load(ctx *c, clause_it *it, MDB_cursor_op op, uint32_t target)
-{
-    MDB_val k, v;
-    if (op == MDB_SET_RANGE) {
-        key_term(&c->kb, it->term, it->tlen, 0);
-        k = (MDB_val){ c->kb.len, c->kb.p };
-    }
-    it->bn = it->bi = 0;
-    for (int rc = mdb_cursor_get(it->cur, &k, &v, op); ; rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT)) {
-        if (rc == MDB_NOTFOUND)
-            return BS_OK;
-        if (rc != 0)
-            return store_fail(c->st, rc, "reading postings");
-        size_t ktl;
-        uint32_t first;
-        if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != it->tlen
-            || memcmp(k.mv_data, it->term, ktl) != 0)
-            return BS_OK;
-        const uint8_t *p = v.mv_data, *end = p + v.mv_size;
-        uint64_t cnt, last_gap;
-        if (codec_get_varint(&p, end, &cnt) != 0 || codec_get_varint(&p, end, &last_gap) != 0)
-            return corrupt(c, it->term, "a block's header");
-        if ((uint64_t)first + last_gap < target)
-            continue;
-        const char *why;
-        if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, it->blk, &it->bn, &why) != BS_OK)
-            return corrupt(c, it->term, why);
-        while (it->bi < it->bn && it->blk[it->bi].docid < target)
-            it->bi++;
-        if (it->bi < it->bn)
-            return BS_OK;
-    }
-}
-
-/* Moves past the postings before docid d. */
-static int it_skip_to(ctx *c, clause_it *it, uint32_t d)
-{
-    if (!it->stream) {
-        while (it->at < it->list.n && it->list.v[it->at].docid < d)
-            it->at++;
-        return BS_OK;
-    }
-    while (it->bi < it->bn && it->blk[it->bi].docid < d)
-        it->bi++;
-    if (it->bi < it->bn || it->bn == 0)
-        return BS_OK;                /* at a posting, or past the last */
-    return it_load(c, it, MDB_NEXT, d);
-}
-
-/* A word's document frequency: the sum of its blocks' counts. */
-static int term_df(ctx *c, const char *term, size_t tlen, MDB_cursor *cur, uint64_t *df)
-{
-    key_term(&c->kb, term, tlen, 0);
-    MDB_val k = { c->kb.len, c->kb.p }, v;
-    int rc;
-    *df = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        size_t ktl;
-        uint32_t first, cnt;
-        if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
-            || memcmp(k.mv_data, term, tlen) != 0)
-            break;
-        if (codec_block_count(v.mv_data, v.mv_size, &cnt) != BS_OK)
-            return corrupt(c, term, "bad posting count");
-        *df += cnt;
-    }
-    return rc == 0 || rc == MDB_NOTFOUND ? BS_OK : store_fail(c->st, rc, "reading postings");
-}
-
 /* Sets up clause cl: a stream for a plain word (of any field), else the
  * list of eval_clause. *df is its document frequency. */
 static int it_open(ctx *c, const qclause *cl, clause_it *it, char ***hl, size_t *nhl,
@@ -493,14 +500,9 @@ static int it_open(ctx *c, const qclause *cl, clause_it *it, char ***hl, size_t 
         *df = it->list.n;
         return rc;
     }
-    it->stream = 1;
-    it->term = cl->terms[0];
-    it->tlen = strlen(it->term);
-    int rc = mdb_cursor_open(c->txn, c->st->terms, &it->cur);
-    if (rc != 0) {
-        it->cur = NULL;
-        return store_fail(c->st, rc, "reading postings");
-    }
+    int rc = it_stream(c, it, cl->terms[0], 0);
+    if (rc != BS_OK)
+        return rc;
     char **nv = realloc(*hl, (*nhl + 1) * sizeof *nv);
     if (nv)
         *hl = nv;
@@ -1267,11 +1269,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     free(matched_set);
     free(allow);
     free(sat);
-    for (size_t i = 0; its && i < n; i++) {
-        free(its[i].list.v);
-        if (its[i].cur)
-            mdb_cursor_close(its[i].cur);
-    }
+    for (size_t i = 0; its && i < n; i++)
+        it_close(&its[i]);
     free(its);
     free(idf);
     free(use);

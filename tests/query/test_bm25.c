@@ -3,7 +3,8 @@
  * fields itself, counts, and computes BM25F by the formula in query.h; the
  * engine (with --any, no more-words factor) must give the same posts in the
  * same order with the same scores. A prefix (вирту*) counts as one word whose
- * occurrences are those of every term it begins. */
+ * occurrences are those of every term it begins, a phrase as one whose
+ * occurrences are the places its words follow one another. */
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -82,15 +83,29 @@ static void build_model(an_analyzer *an)
 }
 
 /* A term ending in '*' (no analyzed term has one) is a prefix: the
- * occurrences of every term it begins, added. */
+ * occurrences of every term it begins, added. Terms joined by spaces are a
+ * phrase: the places where they follow one another in the field. */
 static uint32_t tf_of(const bag *b, const char *term, int field)
 {
     uint32_t n = 0;
     size_t len = strlen(term);
     int prefix = len && term[len - 1] == '*';
-    for (size_t i = 0; i < b->n; i++)
-        n += b->v[i].field == field && (prefix ? strncmp(b->v[i].term, term, len - 1) == 0
-                                               : strcmp(b->v[i].term, term) == 0);
+    for (size_t i = 0; i < b->n; i++) {
+        const char *t = term;
+        size_t j = i;
+        int ok = 1;
+        while (ok) {               /* each word of a phrase at the next position */
+            size_t wl = strcspn(t, " ");
+            ok = j < b->n && b->v[j].field == field
+                 && (prefix ? strncmp(b->v[j].term, t, len - 1) == 0
+                            : strlen(b->v[j].term) == wl && strncmp(b->v[j].term, t, wl) == 0);
+            if (!t[wl])
+                break;
+            t += wl + 1;
+            j++;
+        }
+        n += ok;
+    }
     return n;
 }
 
@@ -173,17 +188,28 @@ int main(void)
     CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_OK, "open: %s", err);
     static const char *queries[] = { "docker", "виртуализация docker", "контейнер",
                                      "виртуальная машина ядро", "демона podman", "fedora",
-                                     "вирту*", "вирту* docker", "по*", "конт* ядро" };
+                                     "вирту*", "вирту* docker", "по*", "конт* ядро",
+                                     "\"виртуальная машина\"", "\"запускает ядро\" docker",
+                                     "\"контейнеры без демона\"", "\"ядро docker\"",
+                                     "\"docker docker\"" };
     for (size_t qi = 0; qi < sizeof queries / sizeof queries[0]; qi++) {
         qry q;
         results r;
         MDB_txn *txn;
         CHECK(qparse(&q, an, queries[qi], err, sizeof err) == BS_OK, "parse %s", queries[qi]);
-        char *terms[16], stars[16][64];
+        char *terms[16], stars[16][256];
         size_t nterms = 0;
         for (size_t c = 0; c < q.n && nterms < 16; c++) {
             if (q.c[c].prefix) {
                 snprintf(stars[nterms], sizeof stars[0], "%s*", q.c[c].terms[0]);
+                terms[nterms] = stars[nterms];
+                nterms++;
+            } else if (q.c[c].nterms > 1) {
+                stars[nterms][0] = '\0';
+                for (size_t t = 0; t < q.c[c].nterms; t++)
+                    snprintf(stars[nterms] + strlen(stars[nterms]),
+                             sizeof stars[0] - strlen(stars[nterms]), "%s%s", t ? " " : "",
+                             q.c[c].terms[t]);
                 terms[nterms] = stars[nterms];
                 nterms++;
             } else if (!q.c[c].all_stop) {
