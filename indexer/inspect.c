@@ -287,8 +287,10 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
         if (fp.oom || dp.oom) {
             problem(c, "out of memory comparing doctags with facets");
         } else {
-            qsort(fp.v, fp.n, sizeof *fp.v, by_pair);
-            qsort(dp.v, dp.n, sizeof *dp.v, by_pair);
+            if (fp.n > 1)
+                qsort(fp.v, fp.n, sizeof *fp.v, by_pair);
+            if (dp.n > 1)
+                qsort(dp.v, dp.n, sizeof *dp.v, by_pair);
             size_t i = 0, j = 0, shown = 0;
             while ((i < fp.n || j < dp.n) && shown < 10) {
                 if (i < fp.n && j < dp.n && fp.v[i] == dp.v[j]) {
