@@ -4,7 +4,8 @@
 # posts (bench/peer_index_xapian.cc, bench/peer_index_fts5.c), on rf-web and on
 # a scaled corpus of N posts made by bench/make_corpus.py.
 # Each run is one process timed by /usr/bin/time (wall seconds, peak RSS) into
-# a fresh directory under bench/out/; index size is `du -sb` of what it wrote.
+# a fresh directory under bench/out/; index size is the disk space of what it wrote
+# (`du -s -B1`: blogsearch's data.mdb is a sparse file as long as its map).
 # The page cache cannot be dropped here, so the corpus is read once before the
 # runs and every run sees it warm; `sync` before each run keeps one run's
 # writeback out of the next one's time.
@@ -124,7 +125,7 @@ best() {
     return
   fi
   ok=1
-  size=$(du -sb "$sizepath" 2>/dev/null | cut -f1 || true)
+  size=$(du -s -B1 "$sizepath" 2>/dev/null | cut -f1 || true)
   size=${size:-0}
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$run" "$bs" "$br" "$size" "$own" >>"$rows"
 }

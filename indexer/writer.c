@@ -1640,8 +1640,14 @@ static int run_all(writer *w, uint64_t source, char *errbuf, size_t errlen)
     }
     /* room for the corpus: text, postings and LMDB's slack, about four
      * times the source */
+    uint64_t used = store_used_bytes(w->st), have = store_mapsize(w->st);
     uint64_t want = w->o->initial_mapsize ? w->o->initial_mapsize
-                                          : store_used_bytes(w->st) + 4 * source + (64u << 20);
+                                          : used + 4 * source + (64u << 20);
+    /* a map with room for the run is kept: through the writable map
+     * (store.c) a new size is a new file length, and a run that changes
+     * nothing leaves the file as it was */
+    if (!w->o->initial_mapsize && have >= used + 2 * source + (32u << 20))
+        want = have;
     for (;;) {
         if (w->o->map_guard)
             w->o->map_guard(w->o->map_guard_ctx, 1);
