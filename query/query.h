@@ -117,9 +117,9 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
 
 /* Starts fn(arg) in a thread on another processor than the caller's: left
  * to the scheduler, a thread started for a millisecond's work waits here on
- * its parent's processor until the parent blocks. 0, or -1 when no other
- * processor is idle now (a busy server gains nothing from a second thread)
- * or no thread could be made. thread_anywhere lets it run on every
+ * its parent's processor until the parent blocks. 0, or -1 when more
+ * threads are runnable than processors (a busy server gains nothing from a
+ * second thread) or no thread could be made. thread_anywhere lets it run on every
  * processor again (to end a job it never started). */
 int thread_beside(pthread_t *t, void *(*fn)(void *), void *arg);
 void thread_anywhere(pthread_t t);

@@ -655,9 +655,12 @@ typedef struct {
     char err[512];
 } facet_job;
 
-/* 1 when fewer threads are runnable than the n processors this process may
- * use, itself counted: one is idle now. /proc/loadavg's fourth field is
- * "runnable/all". Without it, 1. */
+/* 1 when no more threads are runnable than the n processors this process
+ * may use, itself counted: one is idle, or about to be (a web server that
+ * has just started this process is still runnable for a moment before it
+ * waits for the answer; counting it out, the second threads went unused
+ * in half the requests). /proc/loadavg's fourth field is "runnable/all".
+ * Without it, 1. */
 static int idle_processor(int n)
 {
     char b[128];
@@ -671,7 +674,7 @@ static int idle_processor(int n)
     const char *p = b;
     for (int field = 0; field < 3 && p; field++)
         p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
-    return !p || atoi(p) < n;
+    return !p || atoi(p) <= n;
 }
 
 int thread_beside(pthread_t *t, void *(*fn)(void *), void *arg)
