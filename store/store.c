@@ -205,8 +205,13 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
      * single pages write(2) leaves (a search at 100,000 posts: 143 page
      * faults instead of 188). The file's length is then the map's size,
      * its blocks only the pages in use (a sparse file). */
+#ifdef BS_NO_WRITEMAP
+    unsigned writable = 0;          /* a ThreadSanitizer build: CMakeLists.txt */
+#else
+    unsigned writable = MDB_WRITEMAP;
+#endif
     if (rc == 0)
-        rc = mdb_env_open(st->env, dir, st->rdonly ? MDB_RDONLY : MDB_WRITEMAP, 0666);
+        rc = mdb_env_open(st->env, dir, st->rdonly ? MDB_RDONLY : writable, 0666);
     if (rc != 0) {
         set_err(errbuf, errlen, "cannot open the index %s: %s", dir, mdb_strerror(rc));
         store_close(st);
