@@ -4,7 +4,8 @@
  * engine (with --any, no more-words factor) must give the same posts in the
  * same order with the same scores. A prefix (вирту*) counts as one word whose
  * occurrences are those of every term it begins, a phrase as one whose
- * occurrences are the places its words follow one another. */
+ * occurrences are the places its words follow one another, a word limited
+ * to a field (title:docker) as one found in that field only. */
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -87,6 +88,11 @@ static void build_model(an_analyzer *an)
  * phrase: the places where they follow one another in the field. */
 static uint32_t tf_of(const bag *b, const char *term, int field)
 {
+    if (term[0] == '@') {          /* "@0docker": title:docker, the one field counts */
+        if (term[1] - '0' != field)
+            return 0;
+        term += 2;
+    }
     uint32_t n = 0;
     size_t len = strlen(term);
     int prefix = len && term[len - 1] == '*';
@@ -191,7 +197,8 @@ int main(void)
                                      "вирту*", "вирту* docker", "по*", "конт* ядро",
                                      "\"виртуальная машина\"", "\"запускает ядро\" docker",
                                      "\"контейнеры без демона\"", "\"ядро docker\"",
-                                     "\"docker docker\"" };
+                                     "\"docker docker\"", "title:docker",
+                                     "title:docker контейнер" };
     for (size_t qi = 0; qi < sizeof queries / sizeof queries[0]; qi++) {
         qry q;
         results r;
@@ -210,6 +217,11 @@ int main(void)
                     snprintf(stars[nterms] + strlen(stars[nterms]),
                              sizeof stars[0] - strlen(stars[nterms]), "%s%s", t ? " " : "",
                              q.c[c].terms[t]);
+                terms[nterms] = stars[nterms];
+                nterms++;
+            } else if (q.c[c].field >= 0) {
+                snprintf(stars[nterms], sizeof stars[0], "@%d%s", q.c[c].field,
+                         q.c[c].terms[0]);
                 terms[nterms] = stars[nterms];
                 nterms++;
             } else if (!q.c[c].all_stop) {
