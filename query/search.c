@@ -72,66 +72,6 @@ static int corrupt(ctx *c, const char *term, const char *why)
     return BS_ECORRUPT;
 }
 
-/* All postings of one term, frequencies only, appended to out: the blocks
- * are counted first, so the list is made once at its size, and then
- * decoded straight into it. */
-static int read_term_freqs(ctx *c, const char *term, size_t tlen, dtf_list *out)
-{
-    MDB_cursor *cur;
-    key_term(&c->kb, term, tlen, 0);
-    MDB_val start = { c->kb.len, c->kb.p }, k, v;
-    int rc = mdb_cursor_open(c->txn, c->st->terms, &cur);
-    if (rc != 0)
-        return store_fail(c->st, rc, "reading postings");
-    int st = BS_OK;
-    size_t total = 0;
-    for (int pass = 0; pass < 2 && st == BS_OK; pass++) {
-        if (pass == 1) {
-            if (total == 0)
-                break;
-            if (out->n + total > out->cap) {
-                dtf *nv = realloc(out->v, (out->n + total) * sizeof *nv);
-                if (!nv) {
-                    st = BS_ENOMEM;
-                    break;
-                }
-                out->v = nv;
-                out->cap = out->n + total;
-            }
-        }
-        k = start;
-        for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-             rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-            size_t ktl, n;
-            uint32_t first, cnt;
-            if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
-                || memcmp(k.mv_data, term, tlen) != 0)
-                break;
-            const char *why = "bad posting count";
-            if (pass == 0) {
-                if (codec_block_count(v.mv_data, v.mv_size, &cnt) != BS_OK) {
-                    st = corrupt(c, term, why);
-                    break;
-                }
-                total += cnt;
-                continue;
-            }
-            dtf blk[BLK_MAX_POSTINGS];
-            if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, blk, &n, &why) != BS_OK
-                || n > out->cap - out->n) {
-                st = corrupt(c, term, why);
-                break;
-            }
-            memcpy(out->v + out->n, blk, n * sizeof *blk);
-            out->n += n;
-        }
-        if (st == BS_OK && rc != 0 && rc != MDB_NOTFOUND)
-            st = store_fail(c->st, rc, "reading postings");
-    }
-    mdb_cursor_close(cur);
-    return st;
-}
-
 /* ---- clause streams ----------------------------------------------------------- */
 
 /* A clause's postings in docid order, one at a time. A word's are read from
@@ -266,6 +206,39 @@ static void it_close(clause_it *it)
     plist_free(&it->pos);
     if (it->cur)
         mdb_cursor_close(it->cur);
+}
+
+/* All postings of one term, frequencies only, appended to out (a word
+ * restricted to one field, whose frequency is counted after): its stream
+ * copied into a list made once at the size its blocks give. */
+static int read_term_freqs(ctx *c, const char *term, size_t tlen, dtf_list *out)
+{
+    clause_it it = { 0 };
+    uint64_t df = 0;
+    int rc = it_stream(c, &it, term, 0);
+    if (rc == BS_OK)
+        rc = term_df(c, term, tlen, it.cur, &df);
+    if (rc == BS_OK && out->n + df > out->cap) {
+        dtf *nv = realloc(out->v, (out->n + df) * sizeof *nv);
+        if (nv) {
+            out->v = nv;
+            out->cap = out->n + df;
+        } else {
+            rc = BS_ENOMEM;
+        }
+    }
+    if (rc == BS_OK)
+        rc = it_load(c, &it, MDB_SET_RANGE, 0);
+    while (rc == BS_OK && it.bi < it.bn) {
+        if (out->n == out->cap) {
+            rc = corrupt(c, term, "more postings than its blocks count");
+            break;
+        }
+        out->v[out->n++] = it.blk[it.bi];
+        rc = it_skip_to(c, &it, it.blk[it.bi].docid + 1);
+    }
+    it_close(&it);
+    return rc;
 }
 
 /* Positions of posting i, field f. */
