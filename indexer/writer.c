@@ -396,34 +396,55 @@ static int lens_set(writer *w, uint32_t docid, const lens_entry *e)
     return BS_OK;
 }
 
+/* Chunk values (lens, doctags) put in ascending key order: past the
+ * table's last key a value is appended, leaving full pages behind. */
+typedef struct {
+    MDB_cursor *c;
+    uint32_t last;
+    int any;
+} chunk_writer;
+
+static int chunks_open(writer *w, MDB_dbi dbi, chunk_writer *cw, const char *what)
+{
+    MDB_val k, v;
+    cw->c = NULL;
+    int rc = mdb_cursor_open(w->txn, dbi, &cw->c);
+    if (rc != 0) {
+        cw->c = NULL;
+        return fail(w, rc, what);
+    }
+    cw->any = mdb_cursor_get(cw->c, &k, &v, MDB_LAST) == 0 && k.mv_size == 4;
+    cw->last = cw->any ? codec_get_u32be(k.mv_data) : 0;
+    return BS_OK;
+}
+
+static int chunk_put(writer *w, chunk_writer *cw, uint32_t chunk, const void *p, size_t len,
+                     const char *what)
+{
+    uint8_t k4[4];
+    key_docid(k4, chunk);
+    MDB_val key = { 4, k4 }, val = { len, (void *)p };
+    int append = !cw->any || chunk > cw->last;
+    int rc = mdb_cursor_put(cw->c, &key, &val, append ? MDB_APPEND : 0);
+    if (rc != 0)
+        return fail(w, rc, what);
+    if (append) {
+        cw->any = 1;
+        cw->last = chunk;
+    }
+    w->dirty = 1;
+    return BS_OK;
+}
+
 static int lens_write_all(writer *w)
 {
-    MDB_cursor *c;
-    MDB_val k, v;
-    int rc = mdb_cursor_open(w->txn, w->st->lens, &c);
-    if (rc != 0)
-        return fail(w, rc, "writing post lengths");
-    uint32_t last = 0;
-    int any = mdb_cursor_get(c, &k, &v, MDB_LAST) == 0 && k.mv_size == 4;
-    if (any)
-        last = codec_get_u32be(k.mv_data);
-    int st = BS_OK;
-    for (size_t i = 0; i < w->nld && st == BS_OK; i++) {
-        uint8_t k4[4];
-        key_docid(k4, w->ld[i].chunk);
-        MDB_val key = { 4, k4 }, val = { sizeof w->ld[i].buf, w->ld[i].buf };
-        /* past the last key: appended, leaving full pages behind */
-        int append = !any || w->ld[i].chunk > last;
-        rc = mdb_cursor_put(c, &key, &val, append ? MDB_APPEND : 0);
-        if (rc != 0)
-            st = fail(w, rc, "writing post lengths");
-        if (append) {
-            any = 1;
-            last = w->ld[i].chunk;
-        }
-        w->dirty = 1;
-    }
-    mdb_cursor_close(c);
+    chunk_writer cw;
+    int st = chunks_open(w, w->st->lens, &cw, "writing post lengths");
+    for (size_t i = 0; i < w->nld && st == BS_OK; i++)
+        st = chunk_put(w, &cw, w->ld[i].chunk, w->ld[i].buf, sizeof w->ld[i].buf,
+                       "writing post lengths");
+    if (cw.c)
+        mdb_cursor_close(cw.c);
     w->nld = 0;
     return st;
 }
@@ -468,21 +489,13 @@ static int tag_id(writer *w, const char *key, size_t len, uint32_t *id)
     if (mrc != MDB_NOTFOUND)
         return fail(w, mrc, "reading tag ids");
     if (w->next_tagid < 0) {
-        /* after the last TAGID_BY_ID key */
-        MDB_cursor *c;
-        if ((mrc = mdb_cursor_open(w->txn, w->st->tagids, &c)) != 0)
-            return fail(w, mrc, "reading tag ids");
-        uint8_t past = TAGID_BY_ID + 1;
-        MDB_val pk = { 1, &past }, pv;
-        mrc = mdb_cursor_get(c, &pk, &pv, MDB_SET_RANGE);
-        mrc = mrc == 0 ? mdb_cursor_get(c, &pk, &pv, MDB_PREV)
-                       : mdb_cursor_get(c, &pk, &pv, MDB_LAST);
-        w->next_tagid = 0;
-        if (mrc == 0 && pk.mv_size == 5 && *(const uint8_t *)pk.mv_data == TAGID_BY_ID)
-            w->next_tagid = (int64_t)codec_get_u32be((const uint8_t *)pk.mv_data + 1) + 1;
-        mdb_cursor_close(c);
-        if (mrc != 0 && mrc != MDB_NOTFOUND)
-            return fail(w, mrc, "reading tag ids");
+        uint64_t given;
+        int rc = store_tag_ids(w->st, w->txn, &given);
+        if (rc != BS_OK) {
+            snprintf(w->err, w->errlen, "%s", store_err());
+            return rc;
+        }
+        w->next_tagid = (int64_t)given;
     }
     if (w->next_tagid > (int64_t)UINT32_MAX)
         return corrupt(w, "tagids", "no tag id left");
@@ -534,17 +547,11 @@ static int doctags_write_all(writer *w)
     if (w->nts == 0)
         return BS_OK;
     qsort(w->ts, w->nts, sizeof *w->ts, by_tags_set);
-    MDB_cursor *c;
-    int mrc = mdb_cursor_open(w->txn, w->st->doctags, &c);
-    if (mrc != 0)
-        return fail(w, mrc, "writing posts' tags");
-    uint32_t last = 0;
-    MDB_val k, v;
-    int any = mdb_cursor_get(c, &k, &v, MDB_LAST) == 0 && k.mv_size == 4;
-    if (any)
-        last = codec_get_u32be(k.mv_data);
+    chunk_writer cw;
+    int mrc, st = chunks_open(w, w->st->doctags, &cw, "writing posts' tags");
+    if (st != BS_OK)
+        return st;
     doctags_chunk old = { { 0 }, NULL, 0, 0 }, nc = { { 0 }, NULL, 0, 0 };
-    int st = BS_OK;
     for (size_t i = 0; i < w->nts && st == BS_OK;) {
         uint32_t chunk = w->ts[i].docid / LENS_PER_CHUNK;
         size_t j = i;
@@ -602,20 +609,11 @@ static int doctags_write_all(writer *w)
                 st = oom(w);
                 break;
             }
-            /* past the last key: appended, leaving full pages behind */
-            int append = !any || chunk > last;
-            MDB_val nv = { w->vb.len, w->vb.p };
-            if ((mrc = mdb_cursor_put(c, &key, &nv, append ? MDB_APPEND : 0)) != 0)
-                st = fail(w, mrc, "writing posts' tags");
-            if (append) {
-                any = 1;
-                last = chunk;
-            }
-            w->dirty = 1;
+            st = chunk_put(w, &cw, chunk, w->vb.p, w->vb.len, "writing posts' tags");
         }
         i = j;
     }
-    mdb_cursor_close(c);
+    mdb_cursor_close(cw.c);
     codec_doctags_free(&old);
     codec_doctags_free(&nc);
     w->nts = 0;

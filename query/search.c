@@ -72,6 +72,19 @@ static int corrupt(ctx *c, const char *term, const char *why)
     return BS_ECORRUPT;
 }
 
+/* Appends a copy of len bytes of s to the highlighted terms. */
+static int hl_add(char ***hl, size_t *nhl, const char *s, size_t len)
+{
+    char **nv = realloc(*hl, (*nhl + 1) * sizeof *nv);
+    if (!nv)
+        return BS_ENOMEM;
+    *hl = nv;
+    if (!(nv[*nhl] = strndup(s, len)))
+        return BS_ENOMEM;
+    (*nhl)++;
+    return BS_OK;
+}
+
 /* ---- clause streams ----------------------------------------------------------- */
 
 /* A clause's postings in docid order, one at a time. A word's are read from
@@ -343,15 +356,8 @@ static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
             runs[nruns++] = out->n;
             buf_reset(&last);
             buf_put(&last, k.mv_data, tl);
-            char **nv = realloc(*hl, (*nhl + 1) * sizeof *nv);
-            if (!nv || !(nv[*nhl] = strndup(k.mv_data, tl))) {
-                if (nv)
-                    *hl = nv;
-                st = BS_ENOMEM;
+            if ((st = hl_add(hl, nhl, k.mv_data, tl)) != BS_OK)
                 break;
-            }
-            *hl = nv;
-            (*nhl)++;
         }
         const char *why;
         dtf blk[BLK_MAX_POSTINGS];
@@ -450,15 +456,8 @@ static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
         out->n = w;
     }
     if (rc == BS_OK && !cl->prefix) {
-        for (size_t t = 0; t < cl->nterms && rc == BS_OK; t++) {
-            char **nv = realloc(*hl, (*nhl + 1) * sizeof *nv);
-            if (!nv || !(nv[*nhl] = strdup(cl->terms[t])))
-                rc = BS_ENOMEM;
-            if (nv)
-                *hl = nv;
-            if (rc == BS_OK)
-                (*nhl)++;
-        }
+        for (size_t t = 0; t < cl->nterms && rc == BS_OK; t++)
+            rc = hl_add(hl, nhl, cl->terms[t], strlen(cl->terms[t]));
     }
     return rc;
 }
@@ -476,12 +475,8 @@ static int it_open(ctx *c, const qclause *cl, clause_it *it, char ***hl, size_t 
     int rc = it_stream(c, it, cl->terms[0], 0);
     if (rc != BS_OK)
         return rc;
-    char **nv = realloc(*hl, (*nhl + 1) * sizeof *nv);
-    if (nv)
-        *hl = nv;
-    if (!nv || !(nv[*nhl] = strdup(it->term)))
-        return BS_ENOMEM;
-    (*nhl)++;
+    if ((rc = hl_add(hl, nhl, it->term, it->tlen)) != BS_OK)
+        return rc;
     rc = term_df(c, it->term, it->tlen, it->cur, df);
     return rc == BS_OK ? it_load(c, it, MDB_SET_RANGE, 0) : rc;
 }
@@ -736,20 +731,13 @@ static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, r
     int rc;
     size_t nw = (size_t)(nbits / 64), w = 0;
     /* a count for every tag id: they run from 0 to the last one given */
-    size_t ncnt = 0;
-    uint8_t past = TAGID_BY_ID + 1;
-    MDB_val k = { 1, &past }, v;
-    rc = mdb_cursor_open(c->txn, c->st->tagids, &cur);
-    if (rc == 0) {
-        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-        rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
-        if (rc == 0 && k.mv_size == 5 && *(const uint8_t *)k.mv_data == TAGID_BY_ID)
-            ncnt = (size_t)codec_get_u32be((const uint8_t *)k.mv_data + 1) + 1;
-        mdb_cursor_close(cur);
-        rc = rc == MDB_NOTFOUND ? 0 : rc;
-    }
-    if (rc == 0)
-        rc = mdb_cursor_open(c->txn, c->st->doctags, &cur);
+    uint64_t given;
+    rc = store_tag_ids(c->st, c->txn, &given);
+    if (rc != BS_OK)
+        return rc;
+    size_t ncnt = (size_t)given;
+    MDB_val k, v;
+    rc = mdb_cursor_open(c->txn, c->st->doctags, &cur);
     if (rc != 0)
         return store_fail(c->st, rc, "reading tags");
     uint64_t *cnt = calloc(ncnt ? ncnt : 1, sizeof *cnt);

@@ -412,3 +412,20 @@ int store_lens_get(store *st, MDB_txn *txn, lens_cache *c, uint32_t docid, lens_
     lens_decode(c->p + off, e);
     return BS_OK;
 }
+
+int store_tag_ids(store *st, MDB_txn *txn, uint64_t *n)
+{
+    MDB_cursor *cur;
+    *n = 0;
+    int rc = mdb_cursor_open(txn, st->tagids, &cur);
+    if (rc != 0)
+        return store_fail(st, rc, "reading tag ids");
+    uint8_t past = TAGID_BY_ID + 1;         /* the first key after the ids */
+    MDB_val k = { 1, &past }, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    if (rc == 0 && k.mv_size == 5 && *(const uint8_t *)k.mv_data == TAGID_BY_ID)
+        *n = (uint64_t)codec_get_u32be((const uint8_t *)k.mv_data + 1) + 1;
+    mdb_cursor_close(cur);
+    return rc == 0 || rc == MDB_NOTFOUND ? BS_OK : store_fail(st, rc, "reading tag ids");
+}

@@ -257,6 +257,10 @@ void store_lens_done(lens_cache *c);
  * the writer, which keeps the chunk it fills in memory. */
 void store_lens_encode(uint8_t *p, const lens_entry *e);
 
+/* The number of tag ids given (tagids: the last TAGID_BY_ID key's id + 1;
+ * ids run from 0 and are never reused). */
+int store_tag_ids(store *st, MDB_txn *txn, uint64_t *n);
+
 /* Index statistics kept in meta "stats". */
 typedef struct {
     uint64_t ndocs;
