@@ -23,6 +23,12 @@ typedef struct {
     const post_opts *o;
     post *p;
     unsigned seen;        /* K_* keys already set */
+    /* the tags so far, an open-addressing set of their offsets in p->tags
+     * plus 1 (0: empty), so a tag given twice is found at once however
+     * many there are */
+    uint32_t *tag_slot;
+    size_t tag_nslots, tag_used;
+    int oom;
 } ctx;
 
 /* A line of the cleaned text: [s, s + len), no '\n'. */
@@ -188,6 +194,39 @@ static int ieq(const char *s, size_t len, const char *word)
     return 1;
 }
 
+/* Slot of tag s in c's set: where it is, or the empty slot it would take. */
+static size_t tag_slot_of(const ctx *c, const char *s, size_t len, uint64_t h)
+{
+    size_t m = c->tag_nslots - 1, i = (size_t)h & m;
+    for (; c->tag_slot[i]; i = (i + 1) & m) {
+        const char *t = c->p->tags.p + c->tag_slot[i] - 1;
+        if (memcmp(t, s, len) == 0 && t[len] == '\0')
+            return i;
+    }
+    return i;
+}
+
+/* Doubles the set of c's tags (from 16 slots), keeping it under half full. */
+static int tag_set_grow(ctx *c)
+{
+    size_t n = c->tag_nslots ? c->tag_nslots * 2 : 16;
+    uint32_t *old = c->tag_slot, *slot = calloc(n, sizeof *slot);
+    size_t oldn = c->tag_nslots;
+    if (!slot)
+        return -1;
+    c->tag_slot = slot;
+    c->tag_nslots = n;
+    for (size_t i = 0; i < oldn; i++) {
+        if (!old[i])
+            continue;
+        const char *t = c->p->tags.p + old[i] - 1;
+        size_t len = strlen(t);
+        slot[tag_slot_of(c, t, len, codec_hash64(t, len, 0))] = old[i];
+    }
+    free(old);
+    return 0;
+}
+
 static void add_tag(ctx *c, const char *s, size_t len)
 {
     unquote(&s, &len);
@@ -195,10 +234,21 @@ static void add_tag(ctx *c, const char *s, size_t len)
         return;
     if (ieq(s, len, "draft"))
         c->p->draft = 1;
+    if (c->p->tags.len >= UINT32_MAX - len - 1) {
+        c->oom = 1;
+        return;
+    }
+    if ((c->tag_used + 1) * 2 > c->tag_nslots && tag_set_grow(c) != 0) {
+        c->oom = 1;
+        return;
+    }
     /* the same tag twice in one post counts once */
-    for (const char *t = c->p->tags.p, *end = t + c->p->tags.len; t && t < end; t += strlen(t) + 1)
-        if (strlen(t) == len && memcmp(t, s, len) == 0)
-            return;
+    uint64_t h = codec_hash64(s, len, 0);
+    size_t i = tag_slot_of(c, s, len, h);
+    if (c->tag_slot[i])
+        return;
+    c->tag_slot[i] = (uint32_t)c->p->tags.len + 1;
+    c->tag_used++;
     buf_put(&c->p->tags, s, len);
     buf_putc(&c->p->tags, '\0');
     c->p->ntags++;
@@ -572,19 +622,30 @@ static void title_from_path(post *p, const char *path)
 
 /* ---- the whole post ------------------------------------------------------- */
 
+static int parse(ctx *c, const char *data, size_t len, const char *meta, size_t meta_len);
+
 int post_parse(post *p, const char *path, const char *data, size_t len, const char *meta,
                size_t meta_len, const post_opts *o)
 {
-    ctx c = { path, o, p, 0 };
+    ctx c = { .path = path, .o = o, .p = p };
+    int rc = parse(&c, data, len, meta, meta_len);
+    free(c.tag_slot);
+    return rc == 0 && !c.oom ? 0 : -1;
+}
+
+static int parse(ctx *c, const char *data, size_t len, const char *meta, size_t meta_len)
+{
+    post *p = c->p;
+    const char *path = c->path;
     txt_buf text = { 0 };
     int kind = post_kind_of(path);
     p->kind = kind < 0 ? MARKUP_TEXT : (markup_kind)kind;
 
     if (meta) {
-        parse_sidecar(&c, meta, meta_len);
+        parse_sidecar(c, meta, meta_len);
         p->has_header = 1;
     }
-    clean_text(&c, data, len, &text);
+    clean_text(c, data, len, &text);
     line_iter it = { text.p ? text.p : "", (text.p ? text.p : "") + text.len, 0 };
     line l;
     const char *body = it.p;
@@ -599,10 +660,10 @@ int post_parse(post *p, const char *path, const char *data, size_t len, const ch
             while (!closed && next_line(&ahead, &m))
                 closed = line_is(&m, "---") || line_is(&m, "...");
             if (!closed) {
-                diag(&c, l.no, DIAG_WARNING, "front matter opened here is never closed with "
+                diag(c, l.no, DIAG_WARNING, "front matter opened here is never closed with "
                      "\"---\"; read as the body");
             } else {
-                parse_yaml(&c, &it);
+                parse_yaml(c, &it);
                 p->has_header = 1;
                 body = it.p;
             }
@@ -619,7 +680,7 @@ int post_parse(post *p, const char *path, const char *data, size_t len, const ch
                     first.len--;
                 }
                 if (nikola_line(&first, &k, &klen, &v, &vlen)) {
-                    set_key(&c, k, klen, v, vlen, l.no);
+                    set_key(c, k, klen, v, vlen, l.no);
                     found = 1;
                 }
             }
@@ -631,7 +692,7 @@ int post_parse(post *p, const char *path, const char *data, size_t len, const ch
                 trim(&s, &n);
                 line t = { s, n, l.no };
                 if (nikola_line(&t, &k, &klen, &v, &vlen)) {
-                    set_key(&c, k, klen, v, vlen, l.no);
+                    set_key(c, k, klen, v, vlen, l.no);
                     found = 1;
                 }
             }
@@ -639,13 +700,13 @@ int post_parse(post *p, const char *path, const char *data, size_t len, const ch
                 p->has_header = 1;
                 body = it.p;
             } else if (found) {
-                diag(&c, 1, DIAG_WARNING, "metadata comment opened here is never closed "
+                diag(c, 1, DIAG_WARNING, "metadata comment opened here is never closed "
                      "with \"-->\"");
                 p->has_header = 1;
                 body = it.p;
             }
         } else if (nikola_line(&l, &k, &klen, &v, &vlen)) {
-            parse_nikola(&c, &it, &l);
+            parse_nikola(c, &it, &l);
             p->has_header = 1;
             body = l.s ? l.s : it.p;
         } else if (p->kind == MARKUP_MD && plain_key_line(&l, &k, &klen, &v, &vlen)
@@ -655,11 +716,11 @@ int post_parse(post *p, const char *path, const char *data, size_t len, const ch
                 if (is_blank(&l))
                     break;
                 if (plain_key_line(&l, &k, &klen, &v, &vlen))
-                    set_key(&c, k, klen, v, vlen, l.no);
+                    set_key(c, k, klen, v, vlen, l.no);
             } while (next_line(&it, &l));
             p->has_header = 1;
             body = it.p;
-        } else if (p->kind == MARKUP_RST && parse_pelican_rst(&c, &it, &l)) {
+        } else if (p->kind == MARKUP_RST && parse_pelican_rst(c, &it, &l)) {
             p->has_header = 1;
             body = it.p;
         }
@@ -673,13 +734,13 @@ int post_parse(post *p, const char *path, const char *data, size_t len, const ch
     buf_free(&text);
 
     if (!p->has_header)
-        diag(&c, 1, DIAG_WARNING, "no metadata header; the title is taken from the %s",
+        diag(c, 1, DIAG_WARNING, "no metadata header; the title is taken from the %s",
              p->body.len ? "first line" : "file name");
     else if (p->title.len == 0)
-        diag(&c, 1, DIAG_WARNING, "no title in the metadata; the title is taken from the %s",
+        diag(c, 1, DIAG_WARNING, "no title in the metadata; the title is taken from the %s",
              p->body.len ? "first line" : "file name");
     if (p->has_header && p->body.len == 0)
-        diag(&c, 0, DIAG_WARNING, "the post has no body text");
+        diag(c, 0, DIAG_WARNING, "the post has no body text");
     if (p->title.len == 0)
         title_from_body(p);
     if (p->title.len == 0)

@@ -267,6 +267,8 @@ typedef struct {
     tags_set *ts;                /* posts' tag ids for doctags, held like tags */
     size_t nts, tscap;
     uint32_t *tids;
+    const char **tagv;           /* the tags of the post being added */
+    size_t *tag_len, tagvcap;
     size_t ntids, tidcap;
     int64_t next_tagid;          /* first tag id not yet given, -1 until read */
     uint64_t flushed_below;      /* posts below this docid have all they hold in
@@ -838,32 +840,26 @@ static int by_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The ids of a new post's tags, for its doctags entry: those that fold to
- * the same facet count once. */
-static int hold_tag_ids(writer *w, uint32_t docid, size_t ntags, const size_t *tag_len,
-                        const char *const *tagv)
+/* The ids of a new post's tags, for its doctags entry, from the facet keys
+ * of its tags just held (w->fa from first on): tags that fold to the same
+ * facet count once. */
+static int hold_tag_ids(writer *w, uint32_t docid, size_t first)
 {
+    size_t ntags = w->nfa - first;
     uint32_t stack[32], *ids = ntags <= 32 ? stack : malloc(ntags * sizeof *ids);
     if (!ids)
         return oom(w);
     size_t n = 0;
     int rc = BS_OK;
-    for (size_t i = 0; i < ntags && rc == BS_OK; i++) {
-        if (tag_len[i] == 0)
-            continue;
-        key_facet(&w->kb, FACET_TAG, tagv[i], tag_len[i]);
-        if (w->kb.err)
-            rc = oom(w);
-        else if (w->kb.len >= 2)
-            rc = tag_id(w, w->kb.p, w->kb.len, &ids[n++]);
-    }
+    for (size_t i = first; i < w->nfa && rc == BS_OK; i++)
+        rc = tag_id(w, w->fkeys.p + w->fa[i].off, w->fa[i].len, &ids[n++]);
     if (rc == BS_OK && n > 1) {
         qsort(ids, n, sizeof *ids, by_u32);
         size_t m = 1;
         for (size_t i = 1; i < n; i++)
             if (ids[i] != ids[m - 1])
                 ids[m++] = ids[i];
-        n = m < DOCTAGS_MAX_TAGS ? m : DOCTAGS_MAX_TAGS;
+        n = m;
     }
     if (rc == BS_OK && n)
         rc = tags_hold(w, docid, ids, n);
@@ -987,9 +983,19 @@ static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_o
         return rc;
 
     /* stored fields */
-    const char *tagv[256];
-    size_t tag_len[256], ntags = 0;
-    for (const char *t = p->tags.p; t && t < p->tags.p + p->tags.len && ntags < 256;
+    if (p->ntags > w->tagvcap) {
+        const char **v = realloc(w->tagv, p->ntags * sizeof *v);
+        if (v)
+            w->tagv = v;
+        size_t *l = v ? realloc(w->tag_len, p->ntags * sizeof *l) : NULL;
+        if (!l)
+            return oom(w);
+        w->tag_len = l;
+        w->tagvcap = p->ntags;
+    }
+    const char **tagv = w->tagv;
+    size_t *tag_len = w->tag_len, ntags = 0;
+    for (const char *t = p->tags.p; t && t < p->tags.p + p->tags.len && ntags < p->ntags;
          t += strlen(t) + 1) {
         tagv[ntags] = t;
         tag_len[ntags++] = strlen(t);
@@ -1046,10 +1052,11 @@ static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_o
         }
         free(z);
     }
+    size_t first_tag = w->nfa;
     for (size_t i = 0; rc == BS_OK && i < ntags; i++)
         rc = put_facet(w, FACET_TAG, tagv[i], tag_len[i], docid);
-    if (rc == BS_OK && ntags)
-        rc = hold_tag_ids(w, docid, ntags, tag_len, tagv);
+    if (rc == BS_OK && w->nfa > first_tag)
+        rc = hold_tag_ids(w, docid, first_tag);
     if (rc == BS_OK)
         rc = put_facet(w, FACET_CATEGORY, d.category, d.category_len, docid);
     if (rc == BS_OK)
@@ -1683,6 +1690,8 @@ out:
     buf_free(&w->fkeys);
     free(w->ts);
     free(w->tids);
+    free(w->tagv);
+    free(w->tag_len);
     buf_free(&w->vb);
     buf_free(&w->tb);
     buf_free(&w->pb);

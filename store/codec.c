@@ -653,6 +653,17 @@ void key_tagid(uint8_t out[5], uint32_t id)
 
 /* ---- doctags chunks ---------------------------------------------------------- */
 
+/* v as width (2 or 4) bytes, big-endian. */
+static void put_uint_be(txt_buf *b, uint32_t v, unsigned width)
+{
+    if (width == 4) {
+        buf_put_u32be(b, v);
+    } else {
+        uint8_t t[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+        buf_put(b, t, 2);
+    }
+}
+
 void codec_doctags_encode(const doctags_chunk *c, txt_buf *out)
 {
     uint64_t mask = 0;
@@ -661,52 +672,54 @@ void codec_doctags_encode(const doctags_chunk *c, txt_buf *out)
         mask |= (uint64_t)(c->n[i] > 0) << i;
     for (size_t i = 0; i < c->nids; i++)
         top = c->ids[i] > top ? c->ids[i] : top;
+    unsigned idw = top > 0xFFFF ? 4 : 2, endw = c->nids > 0xFFFF ? 4 : 2;
     buf_reset(out);
     buf_put_u32be(out, (uint32_t)(mask >> 32));
     buf_put_u32be(out, (uint32_t)mask);
-    buf_putc(out, top > 0xFFFF ? 4 : 2);
+    buf_putc(out, (char)(idw | endw << 4));
     for (int i = 0; i < LENS_PER_CHUNK; i++) {
         if (!c->n[i])
             continue;
         end += c->n[i];
-        uint8_t b[2] = { (uint8_t)(end >> 8), (uint8_t)end };
-        buf_put(out, b, 2);
+        put_uint_be(out, end, endw);
     }
-    for (size_t i = 0; i < c->nids; i++) {
-        if (top > 0xFFFF) {
-            buf_put_u32be(out, c->ids[i]);
-        } else {
-            uint8_t b[2] = { (uint8_t)(c->ids[i] >> 8), (uint8_t)c->ids[i] };
-            buf_put(out, b, 2);
-        }
-    }
+    for (size_t i = 0; i < c->nids; i++)
+        put_uint_be(out, c->ids[i], idw);
 }
 
-/* A chunk's mask, id width, ends and ids; its length checked against them
+/* A chunk's mask, widths, ends and ids; its length checked against them
  * (the ends themselves are checked where they are read). */
 typedef struct {
     uint64_t mask;
-    size_t width, k, total;        /* k: posts with tags; total: ids */
+    size_t width, endw, k, total;  /* k: posts with tags; total: ids */
     const uint8_t *end, *ids;
 } doctags_head;
 
+static size_t get_uint_be(const uint8_t *p, size_t width)
+{
+    return width == 4 ? (size_t)codec_get_u32be(p) : (size_t)p[0] << 8 | p[1];
+}
+
 static int doctags_head_read(const uint8_t *p, size_t len, doctags_head *h, const char **why)
 {
-    if (len < 9 || (p[8] != 2 && p[8] != 4)) {
-        *why = "a tags chunk without its mask and id width";
+    unsigned idw = len >= 9 ? p[8] & 0x0F : 0, endw = len >= 9 ? p[8] >> 4 : 0;
+    if ((idw != 2 && idw != 4) || (endw != 2 && endw != 4)) {
+        *why = "a tags chunk without its mask and widths";
         return BS_ECORRUPT;
     }
     h->mask = codec_get_u64be(p);
-    h->width = p[8];
+    h->width = idw;
+    h->endw = endw;
     h->k = (size_t)__builtin_popcountll(h->mask);
     h->end = p + 9;
-    h->ids = h->end + 2 * h->k;
-    if (len < 9 + 2 * h->k) {
+    h->ids = h->end + endw * h->k;
+    if (len < 9 + endw * h->k) {
         *why = "a tags chunk cut in its ends";
         return BS_ECORRUPT;
     }
-    h->total = h->k ? (size_t)h->end[2 * h->k - 2] << 8 | h->end[2 * h->k - 1] : 0;
-    if (len != 9 + 2 * h->k + h->total * h->width) {
+    h->total = h->k ? get_uint_be(h->end + endw * (h->k - 1), endw) : 0;
+    if ((len - 9 - endw * h->k) / h->width != h->total
+        || (len - 9 - endw * h->k) % h->width != 0) {
         *why = "a tags chunk of the wrong length";
         return BS_ECORRUPT;
     }
@@ -717,9 +730,9 @@ static int doctags_head_read(const uint8_t *p, size_t len, doctags_head *h, cons
 static int doctags_span(const doctags_head *h, size_t j, size_t *from, size_t *to,
                         const char **why)
 {
-    *from = j ? (size_t)h->end[2 * j - 2] << 8 | h->end[2 * j - 1] : 0;
-    *to = (size_t)h->end[2 * j] << 8 | h->end[2 * j + 1];
-    if (*to <= *from || *to > h->total || *to - *from > DOCTAGS_MAX_TAGS) {
+    *from = j ? get_uint_be(h->end + h->endw * (j - 1), h->endw) : 0;
+    *to = get_uint_be(h->end + h->endw * j, h->endw);
+    if (*to <= *from || *to > h->total) {
         *why = "a post's tags out of their chunk";
         return BS_ECORRUPT;
     }
@@ -748,7 +761,7 @@ int codec_doctags_decode(const uint8_t *p, size_t len, uint64_t want, doctags_ch
             return BS_ECORRUPT;
         const uint8_t *q = h.ids + from * h.width;
         for (size_t t = from; t < to; t++, q += h.width) {
-            uint32_t id = h.width == 4 ? codec_get_u32be(q) : (uint32_t)q[0] << 8 | q[1];
+            uint32_t id = (uint32_t)get_uint_be(q, h.width);
             if (t > from && id <= c->ids[c->nids - 1]) {
                 *why = "a post's tag ids out of order";
                 return BS_ECORRUPT;

@@ -4,7 +4,7 @@
 #ifndef BS_FORMAT_H
 #define BS_FORMAT_H
 
-#define BS_FORMAT_VERSION   3u
+#define BS_FORMAT_VERSION   4u
 /* Bumped whenever the analyzer (stemming/) would give different terms for
  * some text: an index made by another analyzer cannot be queried. */
 #define BS_ANALYZER_VERSION 1u
@@ -44,6 +44,6 @@ enum { BS_FIELD_TITLE, BS_FIELD_TAGS, BS_FIELD_DESC, BS_FIELD_BODY, BS_NFIELDS }
  * tag's id (TAGID_BY_VALUE key) and an id's tag (TAGID_BY_ID key). */
 #define TAGID_BY_ID    'n'
 #define TAGID_BY_VALUE 'v'
-#define DOCTAGS_MAX_TAGS 255     /* distinct tags of a post counted in facets */
+
 
 #endif

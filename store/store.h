@@ -158,7 +158,7 @@ void key_facet(txt_buf *b, char kind, const char *value, size_t len);
 /* tagids keys: TAGID_BY_ID and the id; TAGID_BY_VALUE and the folded tag */
 void key_tagid(uint8_t out[5], uint32_t id);
 
-/* A doctags chunk: n[i] tag ids (at most DOCTAGS_MAX_TAGS) for post
+/* A doctags chunk: n[i] tag ids (any number) for post
  * chunk * LENS_PER_CHUNK + i, the ids of all its posts end to end in ids
  * (ascending within a post). */
 typedef struct {

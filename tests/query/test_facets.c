@@ -416,6 +416,106 @@ static void check_problem(void *ctx, const char *msg)
     CHECK(0, "index_check: %s", msg);
 }
 
+/* Posts of many tags, in an index of their own: 300 (more than a byte
+ * counts), 70,000 (more ids in one chunk than two-byte ends hold) and 2,
+ * each found by its every tag, counted in the facets, and replaced. */
+static size_t tag_total(store *s, const char *text, const char *tag, results *keep)
+{
+    qry q;
+    const char *tags[1] = { tag };
+    qry_filters fl = { .tags = tags, .ntags = tag ? 1 : 0 };
+    size_t total = (size_t)-1;
+    if (qparse_with(&q, an, text, &fl, err, sizeof err) != BS_OK)
+        return total;
+    MDB_txn *txn;
+    search_opts so = { .sort = SORT_RELEVANCE, .match = MATCH_ALL, .limit = 10,
+                       .facets = keep ? 1000 : 0 };
+    results r;
+    if (store_txn_begin(s, MDB_RDONLY, &txn) == BS_OK) {
+        if (search_run(s, txn, &q, &so, &r, err, sizeof err) == BS_OK) {
+            total = (size_t)r.total;
+            if (keep)
+                *keep = r;
+            else
+                results_free(&r);
+        }
+        mdb_txn_abort(txn);
+    }
+    qry_free(&q);
+    return total;
+}
+
+static void many_tags_post(writer_op *op, const char *path, const char *prefix, size_t n,
+                           const char *extra)
+{
+    op->path = path;
+    op->del = 0;
+    post_init(&op->p);
+    buf_puts(&op->p.title, "Many");
+    buf_puts(&op->p.body, "common words");
+    char tag[32];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(tag, sizeof tag, "%s%zu", prefix, i);
+        buf_put(&op->p.tags, tag, strlen(tag) + 1);
+    }
+    if (extra)
+        buf_put(&op->p.tags, extra, strlen(extra) + 1);
+    op->p.ntags = n + (extra != NULL);
+}
+
+static void check_many_tags(const char *dir)
+{
+    char ix[300];
+    snprintf(ix, sizeof ix, "%s/many", dir);
+    store *s;
+    int rc = store_open(&s, ix, STORE_CREATE, err, sizeof err);
+    CHECK(rc == BS_OK, "many tags: create: %s", err);
+    if (rc != BS_OK)
+        return;
+    writer_op op[3];
+    many_tags_post(&op[0], "/many/a.md", "t", 300, "shared");
+    many_tags_post(&op[1], "/many/b.md", "u", 70000, NULL);
+    many_tags_post(&op[2], "/many/c.md", "t", 0, "shared");
+    op[2].p.ntags = 2;
+    buf_put(&op[2].p.tags, "t299", 5);
+    writer_opts wo = { .max_file_bytes = 1 << 20, .mem_limit = 1 << 26 };
+    writer_summary sum;
+    CHECK(writer_apply(s, op, 3, &wo, &sum, err, sizeof err) == BS_OK, "many tags: %s", err);
+    for (int i = 0; i < 3; i++)
+        post_free(&op[i].p);
+    static const struct { const char *tag; size_t want; } found[] = {
+        { "t0", 1 }, { "t254", 1 }, { "t255", 1 }, { "t256", 1 }, { "t299", 2 },
+        { "shared", 2 }, { "u0", 1 }, { "u65535", 1 }, { "u69999", 1 }, { "u70000", 0 },
+    };
+    for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
+        size_t got = tag_total(s, "", found[i].tag, NULL);
+        CHECK(got == found[i].want, "many tags: tag:%s finds %zu posts, not %zu", found[i].tag,
+              got, found[i].want);
+    }
+    results r;
+    CHECK(tag_total(s, "common", NULL, &r) == 3, "many tags: all three by a word");
+    /* 1000 facets shown of 70,302: t299 and shared (2 each) first, then
+     * those of one post by their bytes */
+    CHECK(r.nfacets == 1000 && r.facets[0].count == 2 && r.facets[1].count == 2
+          && r.facets[2].count == 1 && r.facets[0].len == 6
+          && memcmp(r.facets[0].tag, "shared", 6) == 0 && r.facets[1].len == 4
+          && memcmp(r.facets[1].tag, "t299", 4) == 0,
+          "many tags: the facets (%zu) begin with shared and t299, twice each", r.nfacets);
+    results_free(&r);
+
+    /* the post of 300 tags now has one: its others go from search and facets */
+    many_tags_post(&op[0], "/many/a.md", "t", 0, "t5");
+    CHECK(writer_apply(s, op, 1, &wo, &sum, err, sizeof err) == BS_OK, "many tags: %s", err);
+    post_free(&op[0].p);
+    CHECK(tag_total(s, "", "t299", NULL) == 1 && tag_total(s, "", "t0", NULL) == 0
+          && tag_total(s, "", "t5", NULL) == 1 && tag_total(s, "", "shared", NULL) == 1,
+          "many tags: a replaced post keeps only its new tag");
+    store_close(s);
+    index_stats is;
+    rc = index_check(ix, check_problem, NULL, &is, err, sizeof err);
+    CHECK(rc == BS_OK, "many tags: index_check: %s", err);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/bs-test-facets-XXXXXX", ix[300];
@@ -477,6 +577,7 @@ int main(void)
     index_stats is;
     rc = index_check(ix, check_problem, NULL, &is, err, sizeof err);
     CHECK(rc == BS_OK, "index_check: %s", err);
+    check_many_tags(dir);
     an_free(an);
     for (size_t i = 0; i < nfold; i++)
         free(fold[i]);

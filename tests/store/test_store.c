@@ -460,7 +460,7 @@ static void test_doctags(void)
     c.nids = 3;
     txt_buf b = { 0 };
     codec_doctags_encode(&c, &b);
-    CHECK(bytes_eq(&b, "00 00 00 00 00 00 10 80 02 00 02 00 03 00 03 00 0c 00 03"), "doctags example");
+    CHECK(bytes_eq(&b, "00 00 00 00 00 00 10 80 22 00 02 00 03 00 03 00 0c 00 03"), "doctags example");
     const char *why;
     const uint8_t *p = (const uint8_t *)b.p;
     CHECK(codec_doctags_decode(p, b.len, UINT64_MAX, &d, &why) == BS_OK && d.n[7] == 2
@@ -475,21 +475,29 @@ static void test_doctags(void)
           "an id past the ids given is damage");
 
     /* random chunks, ids of two and four bytes, decoded and counted for
-     * random subsets of their posts */
-    enum { NID = 80000 };
+     * random subsets of their posts; posts of up to 7 tags, every tenth
+     * round up to 700 (more than 255), and some rounds more than 65,535 ids
+     * in the chunk (ends of four bytes) */
+    enum { NID = 80000, BIG = 6000 };
     uint64_t *want_cnt = calloc(NID, sizeof *want_cnt), *got_cnt = calloc(NID, sizeof *got_cnt);
-    uint32_t *ids = malloc(LENS_PER_CHUNK * 8 * sizeof *ids);
+    uint32_t *ids = malloc(LENS_PER_CHUNK * BIG * sizeof *ids);
     for (int round = 0; round < 300 && want_cnt && got_cnt && ids; round++) {
         uint32_t top = round % 3 == 0 ? NID : 300;
+        uint32_t most = round % 50 == 7 ? BIG : round % 10 == 1 ? 700 : 8;
         memset(&c, 0, sizeof c);
         c.ids = ids;
         for (int i = 0; i < LENS_PER_CHUNK; i++) {
-            uint32_t n = rng() % 3 ? 0 : (uint32_t)(rng() % 8);
+            uint32_t n = most != BIG && rng() % 3 ? 0 : (uint32_t)(rng() % most);
             uint32_t id = (uint32_t)(rng() % (top / 2));
-            for (uint32_t j = 0; j < n; j++, id += 1 + (uint32_t)(rng() % (top / 16)))
+            /* ids stay below NID */
+            uint32_t step = most == BIG ? 1 : most > 8 ? 8 : top / 16;
+            for (uint32_t j = 0; j < n; j++, id += 1 + (uint32_t)(rng() % step))
                 ids[c.nids++] = id;
             c.n[i] = n;
         }
+        if (most == BIG)
+            CHECK(c.nids > 65535, "doctags round %d: %zu ids, more than two-byte ends hold",
+                  round, c.nids);
         codec_doctags_encode(&c, &b);
         p = (const uint8_t *)b.p;
         uint64_t want = rng() & rng();
@@ -513,8 +521,9 @@ static void test_doctags(void)
         CHECK(codec_doctags_count(p, b.len, want, got_cnt, NID, &why) == BS_OK
               && memcmp(got_cnt, want_cnt, NID * sizeof *got_cnt) == 0,
               "doctags round %d: counts", round);
-        /* cut anywhere, or a byte more: damage, never a read past the end */
-        for (size_t cut = 0; cut < b.len; cut++) {
+        /* cut anywhere (in a large chunk: near its ends and at a stride),
+         * or a byte more: damage, never a read past the end */
+        for (size_t cut = 0; cut < b.len; cut += b.len < 4096 || cut < 600 ? 1 : 997) {
             uint8_t *copy = malloc(cut ? cut : 1);
             memcpy(copy, p, cut);
             CHECK(codec_doctags_decode(copy, cut, UINT64_MAX, &d, &why) == BS_ECORRUPT
@@ -533,11 +542,14 @@ static void test_doctags(void)
     /* a post with no ids, an id width of 3, ids repeated or out of order,
      * ends going back */
     static const char *const bad[] = {
-        "00 00 00 00 00 00 00 01 02 00 00",
-        "00 00 00 00 00 00 00 01 03 00 01 00 00 05",
-        "00 00 00 00 00 00 00 01 02 00 02 00 05 00 05",
-        "00 00 00 00 00 00 00 01 02 00 02 00 07 00 05",
-        "00 00 00 00 00 00 00 03 02 00 02 00 01 00 05",
+        "00 00 00 00 00 00 00 01 22 00 00",
+        "00 00 00 00 00 00 00 01 23 00 01 00 00 05",
+        "00 00 00 00 00 00 00 01 32 00 01 00 05",
+        "00 00 00 00 00 00 00 01 02 00 01 00 05",
+        "00 00 00 00 00 00 00 01 22 00 02 00 05 00 05",
+        "00 00 00 00 00 00 00 01 22 00 02 00 07 00 05",
+        "00 00 00 00 00 00 00 03 22 00 02 00 01 00 05",
+        "00 00 00 00 00 00 00 01 42 00 00 00 02 00 05",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t raw[32];
