@@ -189,6 +189,8 @@ static int read_begin(bs_index *ix, MDB_txn **txn)
     for (int tries = 0;; tries++) {
         pthread_rwlock_rdlock(&ix->sh->map_lock);
         int rc = mdb_txn_begin(ix->st->env, NULL, MDB_RDONLY, txn);
+        if (rc == MDB_READERS_FULL && store_reap_readers(ix->st) > 0)
+            rc = mdb_txn_begin(ix->st->env, NULL, MDB_RDONLY, txn);
         if (rc == 0)
             return BS_OK;
         pthread_rwlock_unlock(&ix->sh->map_lock);

@@ -89,9 +89,21 @@ int store_init_meta(store *st, MDB_txn *txn)
     return BS_OK;
 }
 
+int store_reap_readers(store *st)
+{
+    int dead = 0;
+    if (mdb_reader_check(st->env, &dead) != 0)
+        return 0;
+    return dead;
+}
+
 int store_txn_begin(store *st, unsigned flags, MDB_txn **txn)
 {
+    if (!(flags & MDB_RDONLY))
+        store_reap_readers(st);
     int rc = mdb_txn_begin(st->env, NULL, flags, txn);
+    if (rc == MDB_READERS_FULL && store_reap_readers(st) > 0)
+        rc = mdb_txn_begin(st->env, NULL, flags, txn);
     if (rc == MDB_MAP_RESIZED) {
         /* a writer grew the map: adopt its size and try again */
         if (mdb_env_set_mapsize(st->env, 0) == 0)
@@ -104,6 +116,7 @@ static int open_dbs(store *st)
 {
     MDB_txn *txn;
     unsigned create = st->rdonly ? 0 : MDB_CREATE;
+    store_reap_readers(st);
     int rc = store_txn_begin(st, st->rdonly ? MDB_RDONLY : 0, &txn);
     if (rc != BS_OK)
         return rc;

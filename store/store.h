@@ -212,8 +212,19 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
 void store_close(store *st);        /* NULL is a no-op */
 
 /* Begins a transaction; a reader whose map was grown by a writer adopts the
- * new size and retries (MDB_MAP_RESIZED). */
+ * new size and retries (MDB_MAP_RESIZED). A write transaction first frees
+ * the reader slots of processes that are gone (store_reap_readers), so their
+ * old snapshots do not keep the pages they saw from being used again; a
+ * reader that finds every slot taken (MDB_READERS_FULL) frees them and
+ * tries once more. */
 int store_txn_begin(store *st, unsigned mdb_flags, MDB_txn **txn);
+
+/* Frees the reader slots that processes killed in the middle of a search
+ * left behind (LMDB's mdb_reader_check): LMDB itself reclaims them only
+ * when no process has the index open, which with a resident FastCGI or a
+ * search box's stream of requests may be never. Called on every open, on
+ * MDB_READERS_FULL and before every write. Returns the slots freed. */
+int store_reap_readers(store *st);
 
 /* Grows the map to at least bytes (no transaction may be open). */
 int store_set_mapsize(store *st, uint64_t bytes);
