@@ -1017,6 +1017,11 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     int match = o->match;
     if (q->any && match == MATCH_MOST)
         match = MATCH_ANY;
+    /* newest first is a list of the posts that match as a reader means it:
+     * with all the words, unless OR or MATCH_ANY says any will do (posts
+     * with most of them first is an order of relevance) */
+    if (o->sort == SORT_DATE && match == MATCH_MOST)
+        match = MATCH_ALL;
     /* the more-words factor for each number of words matched */
     double coord[QRY_MAX_CLAUSES + 1];
     for (size_t m = 0; m <= QRY_MAX_CLAUSES; m++)

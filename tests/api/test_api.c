@@ -833,6 +833,40 @@ static void test_paging(bs_index *ix)
     }
 }
 
+/* Newest first lists the posts that match as a reader means it: all the
+ * words, unless OR or BS_MATCH_ANY says any will do. */
+static void test_date_sort(bs_index *ix)
+{
+    static const struct {
+        int line;
+        const char *q;
+        int match, sort;
+        const char *paths;     /* sorted */
+    } rows[] = {
+        { R, "docker linux", BS_MATCH_MOST, BS_SORT_DATE, "f.md" },
+        { R, "docker linux", BS_MATCH_ALL, BS_SORT_DATE, "f.md" },
+        { R, "docker linux", BS_MATCH_ANY, BS_SORT_DATE, "a.rst,b.md,c.html,d.txt,f.md" },
+        { R, "docker OR linux", BS_MATCH_MOST, BS_SORT_DATE, "a.rst,b.md,c.html,d.txt,f.md" },
+        { R, "docker linux", BS_MATCH_MOST, BS_SORT_RELEVANCE, "a.rst,b.md,c.html,d.txt,f.md" },
+        { R, "docker", BS_MATCH_MOST, BS_SORT_DATE, "a.rst,d.txt,f.md" },
+        { R, "docker -podman linux", BS_MATCH_MOST, BS_SORT_DATE, "f.md" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        bs_search_opts o = BS_SEARCH_OPTS_INIT;
+        o.match = rows[i].match;
+        o.sort = rows[i].sort;
+        o.snippets = 0;
+        bs_results *r = NULL;
+        char got[1024] = "";
+        CHECK_AT(__FILE__, rows[i].line, bs_search(ix, rows[i].q, &o, &r) == BS_OK, "%s: %s",
+                 rows[i].q, bs_errmsg());
+        join_paths(r, 1, got, sizeof got);
+        CHECK_AT(__FILE__, rows[i].line, strcmp(got, rows[i].paths) == 0, "\"%s\": %s, want %s",
+                 rows[i].q, got, rows[i].paths);
+        bs_results_free(r);
+    }
+}
+
 /* The query's terms, to see that each highlight covers a form of one. */
 static void test_snippets(bs_index *ix, bs_analyzer *an)
 {
@@ -1652,6 +1686,7 @@ int main(void)
         test_search_args(ix);
         test_filters(ix);
         test_paging(ix);
+        test_date_sort(ix);
         test_snippets(ix, an);
         test_facets(ix);
         test_threads(ix);
