@@ -16,6 +16,7 @@ typedef struct {
     const char *text;
     char *err;
     size_t errlen;
+    int lenient;           /* qparse_lenient: what a strict parse rejects is read */
 } parser;
 
 /* Characters, not bytes, before offset: what a reader counts. */
@@ -86,6 +87,8 @@ static int add_clause(parser *p, int mode, int field, int prefix, const char *s,
         free(c.norm);
         return BS_OK;
     }
+    if (prefix && c.n > 1 && p->lenient)
+        prefix = 0;                    /* x86_6*: the words, as typed so far */
     if (prefix) {
         if (c.n > 1) {
             for (size_t i = 0; i < c.n; i++)
@@ -172,15 +175,28 @@ int qparse_date(const char *s, int end, int64_t *out)
 }
 
 /* Reads a quoted string starting at text[i] == '"'; sets [*s, *len) to its
- * inside and returns the offset after the closing quote, or 0 if unclosed. */
-static size_t quoted(const char *text, size_t i, const char **s, size_t *len)
+ * inside and returns the offset after the closing quote, or 0 if unclosed
+ * (leniently, an unclosed quote closes at the end of the text). */
+static size_t quoted(const parser *p, size_t i, const char **s, size_t *len)
 {
-    const char *close = strchr(text + i + 1, '"');
-    if (!close)
+    const char *text = p->text, *close = strchr(text + i + 1, '"');
+    if (!close && !p->lenient)
         return 0;
+    if (!close)
+        close = text + strlen(text);
     *s = text + i + 1;
     *len = (size_t)(close - *s);
-    return (size_t)(close - text) + 1;
+    return (size_t)(close - text) + (*close == '"');
+}
+
+static int is_field(const char *name, size_t nlen)
+{
+    static const char *const fields[] = { "title", "tag", "category", "author", "since",
+                                          "until" };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strlen(fields[i]) == nlen && memcmp(fields[i], name, nlen) == 0)
+            return 1;
+    return 0;
 }
 
 static int field_word(parser *p, const char *name, size_t nlen, size_t off, int mode,
@@ -189,12 +205,12 @@ static int field_word(parser *p, const char *name, size_t nlen, size_t off, int 
     qry *q = p->q;
     char tmp[64];
     if (vlen == 0)
-        return fail(p, off, "%.*s: needs a value", (int)nlen, name);
+        return p->lenient ? BS_OK : fail(p, off, "%.*s: needs a value", (int)nlen, name);
     if (nlen == 5 && memcmp(name, "title", 5) == 0)
         return add_clause(p, mode, BS_FIELD_TITLE, 0, val, vlen, off);
     if (mode == QC_MUST_NOT)
-        return fail(p, off, "excluding by %.*s: is not supported; exclude words instead",
-                    (int)nlen, name);
+        return p->lenient ? BS_OK : fail(p, off, "excluding by %.*s: is not supported; "
+                                         "exclude words instead", (int)nlen, name);
     if (nlen == 3 && memcmp(name, "tag", 3) == 0)
         return add_str(&q->tags, &q->ntags, val, vlen) ? BS_ENOMEM : BS_OK;
     if ((nlen == 8 && memcmp(name, "category", 8) == 0)
@@ -205,28 +221,30 @@ static int field_word(parser *p, const char *name, size_t nlen, size_t off, int 
     }
     if ((nlen == 5 && memcmp(name, "since", 5) == 0) || (nlen == 5 && memcmp(name, "until", 5) == 0)) {
         int end = name[0] == 'u';
-        if (vlen >= sizeof tmp)
-            return fail(p, off, "%.*s: \"%.*s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-                        (int)nlen, name, (int)(vlen > 40 ? 40 : vlen), val);
-        memcpy(tmp, val, vlen);
-        tmp[vlen] = '\0';
         int64_t t;
-        if (qparse_date(tmp, end, &t) != 0)
-            return fail(p, off, "%.*s: \"%s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-                        (int)nlen, name, tmp);
+        if (vlen < sizeof tmp) {
+            memcpy(tmp, val, vlen);
+            tmp[vlen] = '\0';
+        }
+        if (vlen >= sizeof tmp || qparse_date(tmp, end, &t) != 0) {
+            if (p->lenient)            /* a date still being typed: no bound yet */
+                return BS_OK;
+            return fail(p, off, "%.*s: \"%.*s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                        (int)nlen, name, (int)utf8_prefix(val, vlen, 40), val);
+        }
         qry_set_date(q, end, t);
         return BS_OK;
     }
     return fail(p, off, "unknown field \"%.*s:\"; the fields are title:, tag:, category:, "
-                "author:, since: and until:", (int)nlen, name);
+                "author:, since: and until:", (int)utf8_prefix(name, nlen, 40), name);
 }
 
 static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_outside,
-                      char *err, size_t errlen);
+                      int lenient, char *err, size_t errlen);
 
 int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen)
 {
-    return parse_text(q, an, text, 0, err, errlen);
+    return parse_text(q, an, text, 0, 0, err, errlen);
 }
 
 static int given(const char *s)
@@ -234,8 +252,23 @@ static int given(const char *s)
     return s && *s;
 }
 
+static int parse_with(qry *q, an_analyzer *an, const char *text, const qry_filters *f,
+                      int lenient, char *err, size_t errlen);
+
 int qparse_with(qry *q, an_analyzer *an, const char *text, const qry_filters *f, char *err,
                 size_t errlen)
+{
+    return parse_with(q, an, text, f, 0, err, errlen);
+}
+
+int qparse_lenient(qry *q, an_analyzer *an, const char *text, const qry_filters *f, char *err,
+                   size_t errlen)
+{
+    return parse_with(q, an, text, f, 1, err, errlen);
+}
+
+static int parse_with(qry *q, an_analyzer *an, const char *text, const qry_filters *f,
+                      int lenient, char *err, size_t errlen)
 {
     static const qry_filters none;
     if (!f)
@@ -243,7 +276,7 @@ int qparse_with(qry *q, an_analyzer *an, const char *text, const qry_filters *f,
     int outside = given(f->category) || given(f->author) || given(f->since) || given(f->until);
     for (size_t t = 0; t < f->ntags; t++)
         outside |= given(f->tags[t]);
-    int rc = parse_text(q, an, text, outside, err, errlen);
+    int rc = parse_text(q, an, text, outside, lenient, err, errlen);
     for (size_t t = 0; t < f->ntags && rc == BS_OK; t++)
         if (given(f->tags[t]))
             rc = qry_add_tag(q, f->tags[t], strlen(f->tags[t]));
@@ -262,8 +295,8 @@ int qparse_with(qry *q, an_analyzer *an, const char *text, const qry_filters *f,
         if (!given(vals[end]))
             continue;
         if (qparse_date(vals[end], end, &t) != 0) {
-            snprintf(err, errlen, "%s: \"%.40s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-                     names[end], vals[end]);
+            snprintf(err, errlen, "%s: \"%.*s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                     names[end], (int)utf8_prefix(vals[end], strlen(vals[end]), 40), vals[end]);
             rc = BS_EQUERY;
         } else {
             qry_set_date(q, end, t);
@@ -274,10 +307,21 @@ int qparse_with(qry *q, an_analyzer *an, const char *text, const qry_filters *f,
     return rc;
 }
 
-static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_outside,
-                      char *err, size_t errlen)
+/* Frees the clauses of q from keep on. */
+static void drop_clauses(qry *q, size_t keep)
 {
-    parser p = { q, an, text, err, errlen };
+    for (size_t c = keep; c < q->n; c++) {
+        for (size_t t = 0; t < q->c[c].nterms; t++)
+            free(q->c[c].terms[t]);
+        free(q->c[c].terms);
+    }
+    q->n = keep;
+}
+
+static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_outside,
+                      int lenient, char *err, size_t errlen)
+{
+    parser p = { q, an, text, err, errlen, lenient };
     size_t i = 0, len = strlen(text);
     memset(q, 0, sizeof *q);
     if (!utf8_valid(text, len))
@@ -297,7 +341,7 @@ static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_out
         int rc;
         if (text[i] == '"') {
             const char *s;
-            size_t n, next = quoted(text, i, &s, &n);
+            size_t n, next = quoted(&p, i, &s, &n);
             if (!next)
                 return fail(&p, i, "unbalanced quote: the phrase that starts here has no "
                             "closing \"");
@@ -311,11 +355,11 @@ static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_out
             size_t k = i;
             while (k < e && isalpha((unsigned char)text[k]))
                 k++;
-            if (k > i && k < len && text[k] == ':' && k + 1 <= len) {
+            if (k > i && k < len && text[k] == ':' && (!lenient || is_field(text + i, k - i))) {
                 const char *val = text + k + 1;
                 size_t vlen = e - k - 1;
                 if (k + 1 < len && text[k + 1] == '"') {
-                    size_t next = quoted(text, k + 1, &val, &vlen);
+                    size_t next = quoted(&p, k + 1, &val, &vlen);
                     if (!next)
                         return fail(&p, k + 1, "unbalanced quote: the value that starts here "
                                     "has no closing \"");
@@ -325,7 +369,7 @@ static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_out
             } else if (e - i == 2 && memcmp(text + i, "OR", 2) == 0 && mode == QC_SHOULD) {
                 q->any = 1;
                 rc = BS_OK;
-            } else if (e > i && text[e - 1] == '*') {
+            } else if (e > i && text[e - 1] == '*' && (e - 1 > i || !lenient)) {
                 if (e - 1 == i)
                     return fail(&p, i, "a lone * is not a prefix; write the start of a word "
                                 "before it (dock*)");
@@ -341,9 +385,16 @@ static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_out
             return rc;
     }
 
+    if (q->n > QRY_MAX_CLAUSES && lenient)       /* the words past the most are dropped */
+        drop_clauses(q, QRY_MAX_CLAUSES);
     if (q->n > QRY_MAX_CLAUSES)
         return fail(&p, q->c[QRY_MAX_CLAUSES].pos, "too many words: a query holds at most %d",
                     QRY_MAX_CLAUSES);
+    if (q->ntags > QRY_MAX_TAGS && lenient) {
+        for (size_t t = QRY_MAX_TAGS; t < q->ntags; t++)
+            free(q->tags[t]);
+        q->ntags = QRY_MAX_TAGS;
+    }
     if (q->ntags > QRY_MAX_TAGS)
         return fail(&p, 0, "too many tag filters: at most %d", QRY_MAX_TAGS);
 
@@ -357,14 +408,21 @@ static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_out
     }
     int filters = filters_outside || q->ntags || q->category || q->author || q->has_since
                   || q->has_until;
+    /* leniently, a query of nothing to look for (a lone "-", "tag:", only
+     * exclusions) finds nothing: an empty answer, not an error */
+    if (lenient && (positive == 0 || (q->has_since && q->has_until && q->since > q->until)))
+        return BS_OK;
     if (q->n == 0 && !filters)
         return fail(&p, 0, "the query has no words to search for");
     if (positive == 0 && !filters)
         return fail(&p, q->c[0].pos, "the query only excludes; add a word or a filter "
                     "(tag:, since:) to search for");
+    /* stopwords alone ("что", "the"): nothing else is left to look for, so
+     * they are searched themselves, as a phrase's are */
     if (positive > 0 && words == 0 && !filters)
-        return fail(&p, q->c[0].pos, "the query has only stopwords (words such as \"и\", "
-                    "\"в\", \"the\"); add a word, or quote a phrase");
+        for (size_t c = 0; c < q->n; c++)
+            if (q->c[c].mode != QC_MUST_NOT)
+                q->c[c].all_stop = 0;
     if (q->has_since && q->has_until && q->since > q->until)
         return fail(&p, 0, "since: is after until:; nothing can match");
     return BS_OK;
@@ -372,11 +430,7 @@ static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_out
 
 void qry_free(qry *q)
 {
-    for (size_t c = 0; c < q->n; c++) {
-        for (size_t t = 0; t < q->c[c].nterms; t++)
-            free(q->c[c].terms[t]);
-        free(q->c[c].terms);
-    }
+    drop_clauses(q, 0);
     free(q->c);
     for (size_t i = 0; i < q->ntags; i++)
         free(q->tags[i]);

@@ -56,6 +56,16 @@ typedef struct {
  * is no error. A bad date is BS_EQUERY, its message naming since or until. */
 int qparse_with(qry *q, an_analyzer *an, const char *text, const qry_filters *f, char *err,
                 size_t errlen);
+/* qparse_with for text typed into a search box, read as it is being typed:
+ * never BS_EQUERY for the syntax. An unclosed quote closes at the end, a
+ * field with no value or a date not yet whole is no filter, an unknown
+ * field ("https:") is words, a lone * or a -tag: is nothing, words past the
+ * most a query holds are dropped, and a query of nothing to look for (a
+ * lone "-", only exclusions, since: after until:) is no error but matches
+ * no post. Text that is not UTF-8 and a bad date in f are still
+ * BS_EQUERY. */
+int qparse_lenient(qry *q, an_analyzer *an, const char *text, const qry_filters *f, char *err,
+                   size_t errlen);
 void qry_free(qry *q);
 /* Adds a tag filter, as tag:"..." in the text would. BS_OK or BS_ENOMEM. */
 int qry_add_tag(qry *q, const char *tag, size_t len);

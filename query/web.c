@@ -635,7 +635,8 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     int rc = BS_OK;
     if (searched) {            /* a request of nothing gets the empty page */
         qry_filters f = { r->tags, r->ntags, r->category, r->author, r->since, r->until };
-        rc = qparse_with(&q, w->an, r->q, &f, err, sizeof err);
+        /* what a search box sends as it is typed: never a syntax error */
+        rc = qparse_lenient(&q, w->an, r->q, &f, err, sizeof err);
     }
     if (rc == BS_EQUERY) {     /* read_params checked the dates: the query's fault */
         bad(r, 400, "q", "parameter q: %s", err);

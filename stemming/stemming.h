@@ -30,6 +30,10 @@ int utf8_valid(const char *p, size_t len);
  * continue a sequence. What a reader counts, for positions and lengths. */
 size_t utf8_nchars(const char *p, size_t len);
 
+/* Bytes of the first nchars characters of len bytes of UTF-8 (all len when
+ * there are fewer): a cut that never splits a character. */
+size_t utf8_prefix(const char *p, size_t len, size_t nchars);
+
 /* ---- what tokenize.c offers -------------------------------------------- */
 
 #define TOK_MAX_NCHARS 64   /* longer words are skipped, not cut (code points) */

@@ -87,3 +87,12 @@ size_t utf8_nchars(const char *p, size_t len)
         n += ((unsigned char)p[i] & 0xC0) != 0x80;
     return n;
 }
+
+size_t utf8_prefix(const char *p, size_t len, size_t nchars)
+{
+    size_t i = 0;
+    for (; i < len; i++)
+        if (((unsigned char)p[i] & 0xC0) != 0x80 && nchars-- == 0)
+            break;
+    return i;
+}

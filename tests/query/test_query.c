@@ -77,6 +77,10 @@ static const struct { int line; const char *in, *want; } good[] = {
     G("docker, kvm!", "w:docker w:kvm"),
     G("- docker", "w:docker"),                                 /* a lone - is punctuation */
     G("c++", "w:c"),
+    G("и в на", "w:и w:в w:на"),                               /* nothing else left: */
+    G("the and", "w:the w:and"),                               /* stopwords searched */
+    G("что -docker", "w:что -w:docker"),
+    G("что tag:docker", "w:что(stop) tag=docker"),             /* the filter is left */
 #undef G
 };
 
@@ -85,8 +89,6 @@ static const struct { int line; const char *in, *want; } bad[] = {
     B("", "query position 1: the query has no words"),
     B("   ", "no words"),
     B("docker \"виртуальная машина", "query position 8: unbalanced quote"),
-    B("и в на", "only stopwords"),
-    B("the and", "only stopwords"),
     B("-docker", "query position 1: the query only excludes"),
     B("-docker -kvm", "only excludes"),
     B("color:red", "unknown field \"color:\""),
@@ -105,6 +107,101 @@ static const struct { int line; const char *in, *want; } bad[] = {
       "g3 g4 g5 g6 g7 g8 g9 h1 h2", "query position 193: too many words"),
 #undef B
 };
+
+/* qparse_lenient: what a search box sends while one types. Every bad query
+ * above but the one that is not UTF-8 parses, to this; every good one as
+ * qparse reads it. */
+static const struct { int line; const char *in, *want; } lenient[] = {
+#define L(in, want) { __LINE__, in, want }
+    L("", ""),
+    L("   ", ""),
+    L("docker \"виртуальная машина", "w:docker p:виртуальн_машин"),    /* closed at the end */
+    L("\"docker", "w:docker"),
+    L("\"", ""),
+    L("-docker", "-w:docker"),                                   /* matches nothing */
+    L("-docker -kvm", "-w:docker -w:kvm"),
+    L("color:red", "p:color_red"),                               /* not a field: words */
+    L("https://docker.com/", "p:https_docker_com"),
+    L("docker since:2013-13", "w:docker"),                       /* no date yet: no bound */
+    L("until:вчера", ""),
+    L("since:201", ""),
+    L("since:2015 until:2014", " since=2015-01-01T00:00:00Z until=2014-12-31T23:59:59Z"),
+    L("*", ""),
+    L("docker *", "w:docker"),
+    L("tag:", ""),
+    L("title:", ""),
+    L("title: docker", "w:docker"),
+    L("-", ""),
+    L("docker -", "w:docker"),
+    L("-tag:docker kvm", "w:kvm"),
+    L("tag:\"success", " tag=success"),
+    L("tag:\"success story", " tag=success story"),
+    L("x86_64* docker", "p:x86_64 w:docker"),
+    L("dock*", "x:dock"),
+#undef L
+};
+
+/* The row's text, parsed leniently, renders as want. */
+static void lenient_gives(int line, const char *in, const char *want)
+{
+    qry q;
+    char err[512] = "", got[1024];
+    int rc = qparse_lenient(&q, an, in, NULL, err, sizeof err);
+    render(&q, got, sizeof got);
+    CHECK_AT(__FILE__, line, rc == BS_OK && strcmp(got, want) == 0,
+             "lenient: \"%s\" gives %d \"%s\" (%s), want \"%s\"", in, rc, got, err, want);
+    qry_free(&q);
+}
+
+static void test_lenient(void)
+{
+    for (size_t i = 0; i < sizeof lenient / sizeof lenient[0]; i++)
+        lenient_gives(lenient[i].line, lenient[i].in, lenient[i].want);
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        lenient_gives(good[i].line, good[i].in, good[i].want);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        qry q;
+        char err[512] = "";
+        int rc = qparse_lenient(&q, an, bad[i].in, NULL, err, sizeof err);
+        int utf8 = strstr(bad[i].want, "UTF-8") != NULL;
+        CHECK_AT(__FILE__, bad[i].line, utf8 ? rc == BS_EQUERY : rc == BS_OK,
+                 "lenient, bad row %zu: \"%s\" gives %d \"%s\"", i, bad[i].in, rc, err);
+        /* the words past the most a query holds are dropped */
+        if (rc == BS_OK && strstr(bad[i].want, "too many words"))
+            CHECK_AT(__FILE__, bad[i].line, q.n == QRY_MAX_CLAUSES, "%zu words kept", q.n);
+        qry_free(&q);
+    }
+    /* filters beside the text: a bad date there is still the caller's error */
+    qry q;
+    char err[512] = "";
+    qry_filters f = { .since = "2015-13" };
+    CHECK(qparse_lenient(&q, an, "docker", &f, err, sizeof err) == BS_EQUERY
+          && strstr(err, "since"), "a bad since beside the text: %s", err);
+    qry_free(&q);
+}
+
+/* Messages quote what was typed cut on a character, never inside one. */
+static void test_message_cuts(void)
+{
+    static const char *const in[] = {
+        "since:ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ",
+        "docker since:aЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ",
+        "until:bbbЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ",
+    };
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        qry q;
+        char err[512] = "";
+        CHECK(qparse(&q, an, in[i], err, sizeof err) == BS_EQUERY && utf8_valid(err, strlen(err)),
+              "\"%s\": the message is UTF-8: %s", in[i], err);
+        qry_free(&q);
+    }
+    qry q;
+    char err[512] = "";
+    qry_filters f = { .until = "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ" };
+    CHECK(qparse_with(&q, an, "docker", &f, err, sizeof err) == BS_EQUERY
+          && utf8_valid(err, strlen(err)), "a long until beside the text: %s", err);
+    qry_free(&q);
+}
 
 static void test_parse(void)
 {
@@ -165,6 +262,8 @@ int main(void)
     if (an_new(&an, 0) != 0)
         return 1;
     test_parse();
+    test_lenient();
+    test_message_cuts();
     test_snippet();
     an_free(an);
     printf("rows: %zu good, %zu bad\n", sizeof good / sizeof good[0], sizeof bad / sizeof bad[0]);
