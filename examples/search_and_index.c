@@ -28,7 +28,7 @@
 /* Prints what failed and why, and says so to the caller. */
 static int failed(const char *what, int status)
 {
-    fprintf(stderr, "search_and_index: %s: %s (status %d)\n", what, bs_errmsg(), status);
+    fprintf(stderr, "search_and_index: %s: %s (%s)\n", what, bs_errmsg(), bs_errstr(status));
     return 1;
 }
 
@@ -183,7 +183,7 @@ static int search(bs_index *ix, const char *query)
 
     printf("query: %s\n", query);
     printf("total: %" PRIu64 "\n", bs_results_total(res));
-    bs_hit h;
+    bs_hit h = BS_HIT_INIT;
     for (size_t i = 0; bs_results_hit(res, i, &h) == BS_OK; i++) {
         char date[16] = "no date";
         if (h.has_date) {
@@ -236,7 +236,7 @@ int main(int argc, char **argv)
     if (status == 0)
         status = search(ix, "виртуализация");
 
-    bs_index_stats st;
+    bs_index_stats st = BS_INDEX_STATS_INIT;
     if (status == 0) {
         if ((rc = bs_index_stats_get(ix, &st)) != BS_OK)
             status = failed("bs_index_stats_get", rc);

@@ -13,7 +13,7 @@
  *     }
  *     bs_search_opts o = BS_SEARCH_OPTS_INIT;
  *     if (bs_search(ix, "виртуализация docker", &o, &res) == BS_OK) {
- *         bs_hit h;
+ *         bs_hit h = BS_HIT_INIT;
  *         for (size_t i = 0; bs_results_hit(res, i, &h) == BS_OK; i++)
  *             printf("%s  %s\n", h.title, h.url);
  *         bs_results_free(res);
@@ -44,9 +44,17 @@
  * BS_VERSION_MAJOR: a change that breaks a program built against an earlier
  * header (a function removed or changed, a struct member moved, a meaning
  * changed) raises the major version and so the soname; additions raise the
- * minor version; fixes the patch. Structs a caller fills (bs_search_opts,
- * bs_post) only grow at the end and are initialized with their
- * BS_*_INIT macros, so new members start as defaults.
+ * minor version; fixes the patch.
+ *
+ * Structs passed by address (bs_search_opts and bs_post, which the caller
+ * fills; bs_hit and bs_index_stats, which the library fills) begin with a
+ * version, set by their BS_*_INIT macro, as libgit2's options do: a struct
+ * only grows at its end, and each growth raises its BS_*_VERSION, so a
+ * library newer than the program reads and writes only the members the
+ * program's version has, and an older library refuses a version it does
+ * not know (BS_EINVAL) rather than read past the struct. Initialize every
+ * one with its BS_*_INIT; a version of 0 (a struct not initialized) is
+ * BS_EINVAL too.
  */
 #ifndef BLOGSEARCH_H
 #define BLOGSEARCH_H
@@ -65,10 +73,10 @@ extern "C" {
 #define BS_EXTERN
 #endif
 
-#define BS_VERSION_MAJOR 0
-#define BS_VERSION_MINOR 2
+#define BS_VERSION_MAJOR 1
+#define BS_VERSION_MINOR 0
 #define BS_VERSION_PATCH 0
-#define BS_VERSION_STRING "0.2.0"
+#define BS_VERSION_STRING "1.0.0"
 
 /* The library's version, "MAJOR.MINOR.PATCH"; each of major, minor and
  * patch that is not NULL gets its number. */
@@ -92,8 +100,14 @@ enum {
 };
 
 /* The message of this thread's last failed call, or "" when none failed.
- * Lives until this thread's next bs_* call. */
+ * Lives until this thread's next bs_* call. A call that succeeds, and one
+ * that only reports the end of a list (bs_results_hit and bs_results_facet
+ * past the last: BS_ENOTFOUND), leave it as it was. */
 BS_EXTERN const char *bs_errmsg(void);
+
+/* What a status code means, in English ("out of memory"): static text,
+ * never NULL; a code that is not one of these gives "unknown status". */
+BS_EXTERN const char *bs_errstr(int code);
 
 /* ---- an index ---------------------------------------------------------------- */
 
@@ -116,12 +130,19 @@ BS_EXTERN int bs_index_open(bs_index **out, const char *path, unsigned flags);
  * of it must have been closed first. */
 BS_EXTERN void bs_index_close(bs_index *ix);
 
+#define BS_INDEX_STATS_VERSION 1
+
 typedef struct {
+    unsigned int version;     /* BS_INDEX_STATS_VERSION (BS_INDEX_STATS_INIT) */
     uint64_t posts;           /* posts indexed */
     uint64_t bytes;           /* bytes of the index file in use */
 } bs_index_stats;
 
-/* Counts of the index as of now. Errors: BS_EINVAL, BS_ECORRUPT, BS_ERROR. */
+#define BS_INDEX_STATS_INIT { BS_INDEX_STATS_VERSION, 0, 0 }
+
+/* Counts of the index as of now, into *out (initialized with
+ * BS_INDEX_STATS_INIT). Errors: BS_EINVAL (also a version this library does
+ * not know), BS_ECORRUPT, BS_ERROR. */
 BS_EXTERN int bs_index_stats_get(bs_index *ix, bs_index_stats *out);
 
 /* ---- searching --------------------------------------------------------------- */
@@ -133,7 +154,10 @@ BS_EXTERN int bs_index_stats_get(bs_index *ix, bs_index_stats *out);
 #define BS_MATCH_ALL  1       /* only posts with every word */
 #define BS_MATCH_ANY  2       /* any word, ranked together */
 
+#define BS_SEARCH_OPTS_VERSION 1
+
 typedef struct {
+    unsigned int version;     /* BS_SEARCH_OPTS_VERSION (BS_SEARCH_OPTS_INIT) */
     const char *const *tags;  /* only posts with every one of these tags */
     size_t ntags;             /* at most 16 */
     const char *category;     /* only this category; NULL for any */
@@ -147,11 +171,15 @@ typedef struct {
     int snippets;             /* 1: a snippet for each result; 0: none (faster) */
     size_t snippet_chars;     /* about this many characters, 20 to 2000 */
     size_t facets;            /* the most frequent tags of all matches to count, 0 to 1000 */
+    int lenient;              /* 1: read the query as a search box sends it while one
+                                 types, never BS_EQUERY for its syntax (below) */
 } bs_search_opts;
 
-/* Ten results with snippets of about 200 characters, no facets. */
+/* Ten results with snippets of about 200 characters, no facets, the query
+ * read strictly. */
 #define BS_SEARCH_OPTS_INIT \
-    { NULL, 0, NULL, NULL, NULL, NULL, BS_SORT_RELEVANCE, BS_MATCH_MOST, 0, 10, 1, 200, 0 }
+    { BS_SEARCH_OPTS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, BS_SORT_RELEVANCE, \
+      BS_MATCH_MOST, 0, 10, 1, 200, 0, 0 }
 
 typedef struct bs_results bs_results;
 
@@ -160,10 +188,16 @@ typedef struct bs_results bs_results;
  * since:, until:) with opts (NULL: BS_SEARCH_OPTS_INIT) and gives the
  * results in *out, to be freed with bs_results_free(). A query of only
  * filters (in opts or as tag: and the like) lists the newest matching posts;
- * one of no words and no filter is BS_EQUERY.
- * Errors: BS_EINVAL (a NULL argument, an option out of range), BS_EQUERY
- * (the message names the position), BS_ECORRUPT, BS_ENOMEM, BS_ERROR.
- * On error *out is NULL. */
+ * one of no words and no filter is BS_EQUERY. With opts->lenient, what a
+ * strict reading refuses is read as a reader typing it means it: an
+ * unclosed quote closes at the end, a field with no value ("tag:") or a
+ * date not yet whole is no filter, an unknown field ("https:") is words, a
+ * lone * is nothing, words past the 64 a query holds are dropped, and a
+ * query of nothing to look for ("-", only exclusions) matches no post; only
+ * a query that is not UTF-8, or a bad filter in opts, is still BS_EQUERY.
+ * Errors: BS_EINVAL (a NULL argument, an option out of range, an
+ * opts->version this library does not know), BS_EQUERY (the message names
+ * the position), BS_ECORRUPT, BS_ENOMEM, BS_ERROR. On error *out is NULL. */
 BS_EXTERN int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_results **out);
 
 /* Posts that match in all, exact (not only those returned). */
@@ -175,7 +209,10 @@ typedef struct {
     size_t start, len;        /* bytes, within the snippet */
 } bs_range;
 
+#define BS_HIT_VERSION 1
+
 typedef struct {
+    unsigned int version;     /* BS_HIT_VERSION (BS_HIT_INIT), set by the caller */
     size_t rank;              /* 1-based over all pages: offset + index + 1 */
     double score;             /* only comparable within one search */
     const char *path;         /* the post's source file, or the path given to bs_writer_put */
@@ -191,14 +228,20 @@ typedef struct {
     size_t nhighlights;
 } bs_hit;
 
-/* Fills *out with result i (0-based, < bs_results_count). Its strings
- * belong to r. Errors: BS_EINVAL (a NULL argument), BS_ENOTFOUND (i out of
- * range: the end of a loop). */
+#define BS_HIT_INIT { BS_HIT_VERSION, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, \
+                      NULL, NULL, 0 }
+
+/* Fills *out (initialized with BS_HIT_INIT; its version is kept) with
+ * result i (0-based, < bs_results_count). Its strings belong to r.
+ * Errors: BS_EINVAL (a NULL argument, a version this library does not
+ * know), BS_ENOTFOUND (i out of range: the end of a loop, which leaves
+ * bs_errmsg as it was). */
 BS_EXTERN int bs_results_hit(const bs_results *r, size_t i, bs_hit *out);
 
 /* Tag facets (opts->facets > 0): tag i, most frequent first, with the
  * number of matching posts that carry it; tags are case-folded. Errors:
- * BS_EINVAL, BS_ENOTFOUND (i out of range). */
+ * BS_EINVAL, BS_ENOTFOUND (i out of range: the end of a loop, which leaves
+ * bs_errmsg as it was). */
 BS_EXTERN size_t bs_results_facet_count(const bs_results *r);
 BS_EXTERN int bs_results_facet(const bs_results *r, size_t i, const char **tag, uint64_t *count);
 
@@ -245,7 +288,10 @@ typedef struct bs_writer bs_writer;
 #define BS_FORMAT_MARKDOWN 2
 #define BS_FORMAT_HTML     3
 
+#define BS_POST_VERSION 1
+
 typedef struct {
+    unsigned int version;     /* BS_POST_VERSION (BS_POST_INIT) */
     const char *path;         /* the post's identity: putting a path again replaces it */
     const char *title, *slug, *url, *category, *author, *description;  /* NULL: none */
     const char *const *tags;
@@ -257,7 +303,8 @@ typedef struct {
     int format;               /* BS_FORMAT_*: markup is turned into the text a reader sees */
 } bs_post;
 
-#define BS_POST_INIT { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0, BS_FORMAT_TEXT }
+#define BS_POST_INIT { BS_POST_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, \
+                       0, NULL, 0, BS_FORMAT_TEXT }
 
 /* Makes a writer for ix and begins a batch. Errors: BS_EINVAL, BS_ESTATE
  * (ix was opened read-only), BS_ENOMEM. */
@@ -268,8 +315,9 @@ BS_EXTERN int bs_writer_open(bs_writer **out, bs_index *ix);
 BS_EXTERN int bs_writer_begin(bs_writer *w);
 
 /* Adds post to the batch, or replaces the post of the same path. The post's
- * strings are copied. Errors: BS_EINVAL (NULL, no path, text that is not
- * UTF-8, an unknown format), BS_ESTATE (no batch open), BS_ENOMEM. */
+ * strings are copied. Errors: BS_EINVAL (NULL, a version this library does
+ * not know, no path, text that is not UTF-8, an unknown format), BS_ESTATE
+ * (no batch open), BS_ENOMEM. */
 BS_EXTERN int bs_writer_put(bs_writer *w, const bs_post *post);
 
 /* Deletes the post of path in the batch (no error when there is none).

@@ -42,6 +42,39 @@ const char *bs_errmsg(void)
     return last_error;
 }
 
+const char *bs_errstr(int code)
+{
+    switch (code) {
+    case BS_OK: return "no error";
+    case BS_ERROR: return "the index could not be read or written";
+    case BS_ENOTFOUND: return "not found";
+    case BS_EVERSION: return "the index was written by another version; rebuild it";
+    case BS_ECORRUPT: return "the index is damaged; rebuild it";
+    case BS_EQUERY: return "the query is not valid";
+    case BS_ENOMEM: return "out of memory";
+    case BS_EINVAL: return "an invalid argument";
+    case BS_ESTATE: return "the call does not fit the handle's state";
+    default: return "unknown status";
+    }
+}
+
+/* A struct's version: one this library knows (1 to current), else
+ * BS_EINVAL naming the struct and its macros. Bytes of each version's
+ * layout, for the structs the library fills, are in the *_size tables:
+ * a struct that grows gets a new version whose size is its new sizeof,
+ * and the old ones keep theirs (offsetof its first new member). */
+static int version_ok(const char *fn, const char *what, unsigned version, unsigned current)
+{
+    if (version >= 1 && version <= current)
+        return BS_OK;
+    return seterr(BS_EINVAL, "%s: %s version %u: this library (%s) knows versions 1 to %u; "
+                  "initialize it with its BS_*_INIT", fn, what, version, BS_VERSION_STRING,
+                  current);
+}
+
+static const size_t hit_size[BS_HIT_VERSION + 1] = { 0, sizeof(bs_hit) };
+static const size_t index_stats_size[BS_INDEX_STATS_VERSION + 1] = { 0, sizeof(bs_index_stats) };
+
 const char *bs_version(int *major, int *minor, int *patch)
 {
     if (major)
@@ -215,6 +248,10 @@ int bs_index_stats_get(bs_index *ix, bs_index_stats *out)
 {
     if (!ix || !out)
         return seterr(BS_EINVAL, "bs_index_stats_get: %s is NULL", !ix ? "ix" : "out");
+    int vrc = version_ok("bs_index_stats_get", "bs_index_stats", out->version,
+                         BS_INDEX_STATS_VERSION);
+    if (vrc != BS_OK)
+        return vrc;
     MDB_txn *txn;
     int rc = read_begin(ix, &txn);
     if (rc != BS_OK)
@@ -224,8 +261,8 @@ int bs_index_stats_get(bs_index *ix, bs_index_stats *out)
     read_end(ix, txn);
     if (rc != BS_OK)
         return seterr(rc, "%s", store_err());
-    out->posts = ss.ndocs;
-    out->bytes = store_used_bytes(ix->st);
+    bs_index_stats st = { out->version, ss.ndocs, store_used_bytes(ix->st) };
+    memcpy(out, &st, index_stats_size[out->version]);
     return BS_OK;
 }
 
@@ -394,7 +431,9 @@ int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_re
     if (!ix || !query || !out)
         return seterr(BS_EINVAL, "bs_search: %s is NULL", !ix ? "ix" : !query ? "query" : "out");
     const bs_search_opts *o = opts ? opts : &defaults;
-    int rc = check_opts(o);
+    int rc = version_ok("bs_search", "bs_search_opts", o->version, BS_SEARCH_OPTS_VERSION);
+    if (rc == BS_OK)
+        rc = check_opts(o);
     if (rc != BS_OK)
         return rc;
     an_analyzer *an;
@@ -410,7 +449,9 @@ int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_re
         goto done;
     }
     qry_filters f = { o->tags, o->ntags, o->category, o->author, o->since, o->until };
-    if ((rc = qparse_with(&q, an, query, &f, err, sizeof err)) != BS_OK) {
+    rc = o->lenient ? qparse_lenient(&q, an, query, &f, err, sizeof err)
+                    : qparse_with(&q, an, query, &f, err, sizeof err);
+    if (rc != BS_OK) {
         seterr(rc, "%s", err);
         goto done;
     }
@@ -455,9 +496,14 @@ int bs_results_hit(const bs_results *r, size_t i, bs_hit *out)
 {
     if (!r || !out)
         return seterr(BS_EINVAL, "bs_results_hit: %s is NULL", !r ? "r" : "out");
+    unsigned version = out->version;
+    int rc = version_ok("bs_results_hit", "bs_hit", version, BS_HIT_VERSION);
+    if (rc != BS_OK)
+        return rc;
     if (i >= r->n)
-        return seterr(BS_ENOTFOUND, "bs_results_hit: result %zu of %zu", i, r->n);
-    *out = r->hits[i].h;
+        return BS_ENOTFOUND;       /* the end of a loop: no failure to tell */
+    memcpy(out, &r->hits[i].h, hit_size[version]);
+    out->version = version;
     return BS_OK;
 }
 
@@ -471,7 +517,7 @@ int bs_results_facet(const bs_results *r, size_t i, const char **tag, uint64_t *
     if (!r || !tag || !count)
         return seterr(BS_EINVAL, "bs_results_facet: %s is NULL", !r ? "r" : !tag ? "tag" : "count");
     if (i >= r->nfacets)
-        return seterr(BS_ENOTFOUND, "bs_results_facet: facet %zu of %zu", i, r->nfacets);
+        return BS_ENOTFOUND;       /* the end of a loop */
     *tag = r->facet_tags[i];
     *count = r->facet_counts[i];
     return BS_OK;
@@ -612,7 +658,10 @@ int bs_writer_put(bs_writer *w, const bs_post *in)
 {
     if (!w || !in)
         return seterr(BS_EINVAL, "bs_writer_put: %s is NULL", !w ? "w" : "post");
-    int rc = batch_ok(w, "bs_writer_put");
+    int rc = version_ok("bs_writer_put", "bs_post", in->version, BS_POST_VERSION);
+    if (rc != BS_OK)
+        return rc;
+    rc = batch_ok(w, "bs_writer_put");
     if (rc != BS_OK)
         return rc;
     if (!in->path || !*in->path)

@@ -69,7 +69,7 @@ static void join_paths(const bs_results *r, int sorted, char *out, size_t n)
 {
     const char *p[1000];
     size_t k = 0, at = 0;
-    bs_hit h;
+    bs_hit h = BS_HIT_INIT;
     for (size_t i = 0; k < 1000 && bs_results_hit(r, i, &h) == BS_OK; i++)
         p[k++] = h.path;
     if (sorted)
@@ -100,7 +100,7 @@ static uint64_t total_of(bs_index *ix, const char *q, const char *tag)
 
 static uint64_t posts_of(bs_index *ix)
 {
-    bs_index_stats s;
+    bs_index_stats s = BS_INDEX_STATS_INIT;
     return bs_index_stats_get(ix, &s) == BS_OK ? s.posts : UINT64_MAX;
 }
 
@@ -109,7 +109,7 @@ static const char *first_path(bs_index *ix, const char *q)
 {
     static char path[256];
     bs_results *r;
-    bs_hit h;
+    bs_hit h = BS_HIT_INIT;
     path[0] = '\0';
     if (bs_search(ix, q, NULL, &r) == BS_OK) {
         if (bs_results_hit(r, 0, &h) == BS_OK)
@@ -508,7 +508,7 @@ static void build_corpus(const char *dir)
         CHECK(bs_writer_put(w, &p) == BS_OK, "put %s: %s", corpus[i].path, bs_errmsg());
     }
     CHECK(bs_writer_commit(w) == BS_OK, "commit the sample posts: %s", bs_errmsg());
-    bs_index_stats s = { 0, 0 };
+    bs_index_stats s = BS_INDEX_STATS_INIT;
     CHECK(bs_index_stats_get(ix, &s) == BS_OK && s.posts == NCORPUS && s.bytes > 0,
           "stats: %llu posts, %llu bytes", (unsigned long long)s.posts,
           (unsigned long long)s.bytes);
@@ -534,7 +534,7 @@ static void test_search_args(bs_index *ix)
     r = NULL;
     CHECK(bs_search(ix, "docker", NULL, &r) == BS_OK && r, "bs_search with NULL opts: %s",
           bs_errmsg());
-    bs_hit h;
+    bs_hit h = BS_HIT_INIT;
     CHECK(r && bs_results_count(r) == 3 && bs_results_hit(r, 0, &h) == BS_OK && h.snippet,
           "the defaults give the three hits with snippets");
     bs_results_free(r);
@@ -727,7 +727,7 @@ static void test_filters(bs_index *ix)
                  "search \"%s\": total %llu count %zu, want %zu", rows[i].q,
                  (unsigned long long)bs_results_total(r), bs_results_count(r), nwant);
         /* the order a hit list keeps: scores down (relevance), dates down */
-        bs_hit h, prev;
+        bs_hit h = BS_HIT_INIT, prev = BS_HIT_INIT;
         for (size_t k = 0; bs_results_hit(r, k, &h) == BS_OK; k++) {
             CHECK_AT(__FILE__, rows[i].line, h.rank == k + 1, "rank %zu at %zu", h.rank, k);
             if (k && rows[i].q[0] && o.sort == BS_SORT_RELEVANCE)
@@ -744,7 +744,7 @@ static void test_filters(bs_index *ix)
     /* BS_MATCH_MOST: the post with both words first */
     bs_search_opts o = BS_SEARCH_OPTS_INIT;
     bs_results *r = NULL;
-    bs_hit h;
+    bs_hit h = BS_HIT_INIT;
     o.match = BS_MATCH_MOST;
     CHECK(bs_search(ix, "docker linux", &o, &r) == BS_OK && bs_results_hit(r, 0, &h) == BS_OK
               && strcmp(h.path, "f.md") == 0,
@@ -806,7 +806,7 @@ static void test_paging(bs_index *ix)
                              && bs_results_count(r) == want,
                          "limit %zu offset %zu: total %llu count %zu, want %zu", limit, o.offset,
                          (unsigned long long)bs_results_total(r), bs_results_count(r), want);
-                bs_hit h;
+                bs_hit h = BS_HIT_INIT;
                 for (size_t k = 0; bs_results_hit(r, k, &h) == BS_OK; k++)
                     CHECK_AT(__FILE__, rows[i].line, h.rank == o.offset + k + 1,
                              "rank %zu, want %zu", h.rank, o.offset + k + 1);
@@ -867,6 +867,131 @@ static void test_date_sort(bs_index *ix)
     }
 }
 
+/* What a search box sends while one types, with opts.lenient: what the
+ * strict reading refuses is read, never BS_EQUERY; only text that is not
+ * UTF-8 is still refused. */
+static void test_lenient(bs_index *ix)
+{
+    static const struct {
+        int line;
+        const char *q;
+        uint64_t strict_total, lenient_total;  /* UINT64_MAX: BS_EQUERY */
+    } rows[] = {
+        { R, "docker", 3, 3 },
+        { R, "\"docker", UINT64_MAX, 3 },
+        { R, "docker \"виртуальная маш", UINT64_MAX, 3 },   /* docker's, as with a closed quote */
+        { R, "\"виртуальная машина", UINT64_MAX, 2 },
+        { R, "tag:", UINT64_MAX, 0 },
+        { R, "title:", UINT64_MAX, 0 },
+        { R, "docker title:", UINT64_MAX, 3 },
+        { R, "-", UINT64_MAX, 0 },
+        { R, "-docker", UINT64_MAX, 0 },
+        { R, "docker since:20", UINT64_MAX, 3 },
+        { R, "docker since:2021 until:2019", UINT64_MAX, 0 },
+        { R, "*", UINT64_MAX, 0 },
+        { R, "podman:docker", UINT64_MAX, 1 },
+        { R, "и", 3, 3 },                     /* stopwords alone are searched: a, b, c */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        for (int lenient = 0; lenient < 2; lenient++) {
+            bs_search_opts o = BS_SEARCH_OPTS_INIT;
+            o.snippets = 0;
+            o.lenient = lenient;
+            bs_results *r = NULL;
+            uint64_t want = lenient ? rows[i].lenient_total : rows[i].strict_total;
+            int rc = bs_search(ix, rows[i].q, &o, &r);
+            CHECK_AT(__FILE__, rows[i].line, want == UINT64_MAX
+                     ? rc == BS_EQUERY && r == NULL
+                     : rc == BS_OK && bs_results_total(r) == want,
+                     "\"%s\" lenient %d: status %d total %llu, want %llu (%s)", rows[i].q, lenient,
+                     rc, (unsigned long long)bs_results_total(r), (unsigned long long)want,
+                     bs_errmsg());
+            bs_results_free(r);
+        }
+    }
+    bs_search_opts o = BS_SEARCH_OPTS_INIT;
+    o.lenient = 1;
+    bs_results *r = NOT_NULL;
+    CHECK(bs_search(ix, "docker \xFF", &o, &r) == BS_EQUERY && r == NULL
+          && strstr(bs_errmsg(), "UTF-8"), "lenient, not UTF-8: %s", bs_errmsg());
+}
+
+/* Every struct passed by address carries a version: 0 (not initialized) or
+ * one newer than the library's is BS_EINVAL, never a read past the struct;
+ * the caller's version survives a fill. And the end of a loop over results
+ * or facets is no failure: bs_errmsg keeps what it said. */
+static void test_struct_versions(bs_index *ix)
+{
+    bs_search_opts o = BS_SEARCH_OPTS_INIT;
+    bs_results *r = NOT_NULL;
+    CHECK(o.version == BS_SEARCH_OPTS_VERSION && o.limit == 10 && o.snippet_chars == 200
+          && o.lenient == 0, "BS_SEARCH_OPTS_INIT");
+    for (unsigned v = 0; v < 3; v++) {
+        o.version = v ? BS_SEARCH_OPTS_VERSION + v : 0;
+        CHECK(bs_search(ix, "docker", &o, &r) == BS_EINVAL && r == NULL
+              && strstr(bs_errmsg(), "bs_search_opts version"), "opts version %u: %s",
+              o.version, bs_errmsg());
+    }
+    o.version = BS_SEARCH_OPTS_VERSION;
+    o.facets = 5;
+    CHECK(bs_search(ix, "docker", &o, &r) == BS_OK, "opts of this version: %s", bs_errmsg());
+
+    bs_hit h = BS_HIT_INIT;
+    CHECK(h.version == BS_HIT_VERSION && h.path == NULL, "BS_HIT_INIT");
+    h.version = 0;
+    CHECK(bs_results_hit(r, 0, &h) == BS_EINVAL && strstr(bs_errmsg(), "bs_hit version 0"),
+          "a hit not initialized: %s", bs_errmsg());
+    h.version = BS_HIT_VERSION + 1;
+    CHECK(bs_results_hit(r, 0, &h) == BS_EINVAL && h.path == NULL, "a hit of a later version");
+    h.version = BS_HIT_VERSION;
+    CHECK(bs_results_hit(r, 0, &h) == BS_OK && h.version == BS_HIT_VERSION && h.path
+          && h.rank == 1, "a hit filled, its version kept");
+
+    /* the end of a loop */
+    bs_index *bad = NOT_NULL;
+    CHECK(bs_index_open(&bad, "", BS_OPEN_RDONLY) == BS_EINVAL, "a failure to remember");
+    char before[1024];
+    snprintf(before, sizeof before, "%s", bs_errmsg());
+    size_t n = 0;
+    while (bs_results_hit(r, n, &h) == BS_OK)
+        n++;
+    CHECK(n == bs_results_count(r) && bs_results_hit(r, n, &h) == BS_ENOTFOUND,
+          "the loop ends at %zu", n);
+    const char *tag;
+    uint64_t cnt;
+    size_t nf = 0;
+    while (bs_results_facet(r, nf, &tag, &cnt) == BS_OK)
+        nf++;
+    CHECK(nf == bs_results_facet_count(r) && nf > 0, "the facets' loop ends at %zu", nf);
+    CHECK_STR(bs_errmsg(), before, "the end of a loop leaves bs_errmsg as it was");
+    bs_results_free(r);
+
+    bs_index_stats st = BS_INDEX_STATS_INIT;
+    CHECK(st.version == BS_INDEX_STATS_VERSION, "BS_INDEX_STATS_INIT");
+    st.version = 0;
+    CHECK(bs_index_stats_get(ix, &st) == BS_EINVAL && st.posts == 0, "stats not initialized");
+    st.version = BS_INDEX_STATS_VERSION;
+    CHECK(bs_index_stats_get(ix, &st) == BS_OK && st.posts == NCORPUS
+          && st.version == BS_INDEX_STATS_VERSION, "stats of this version");
+}
+
+/* bs_errstr: a text for every status, and for one that is none. */
+static void test_errstr(void)
+{
+    static const struct { int code; const char *has; } rows[] = {
+        { BS_OK, "no error" }, { BS_ERROR, "read or written" }, { BS_ENOTFOUND, "not found" },
+        { BS_EVERSION, "another version" }, { BS_ECORRUPT, "damaged" },
+        { BS_EQUERY, "query" }, { BS_ENOMEM, "out of memory" }, { BS_EINVAL, "argument" },
+        { BS_ESTATE, "state" }, { -7, "unknown status" }, { 1, "unknown status" },
+        { -100, "unknown status" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const char *s = bs_errstr(rows[i].code);
+        CHECK(s && strstr(s, rows[i].has), "bs_errstr(%d) is \"%s\", want \"%s\"", rows[i].code,
+              s ? s : "(null)", rows[i].has);
+    }
+}
+
 /* The query's terms, to see that each highlight covers a form of one. */
 static void test_snippets(bs_index *ix, bs_analyzer *an)
 {
@@ -896,7 +1021,7 @@ static void test_snippets(bs_index *ix, bs_analyzer *an)
         bs_results *r = NULL;
         CHECK_AT(__FILE__, rows[i].line, bs_search(ix, rows[i].q, &o, &r) == BS_OK,
                  "search \"%s\": %s", rows[i].q, bs_errmsg());
-        bs_hit h;
+        bs_hit h = BS_HIT_INIT;
         int found = 0;
         for (size_t k = 0; r && bs_results_hit(r, k, &h) == BS_OK; k++) {
             CHECK_AT(__FILE__, rows[i].line, h.snippet != NULL, "%s has a snippet", h.path);
@@ -941,7 +1066,7 @@ static void test_snippets(bs_index *ix, bs_analyzer *an)
     o.snippets = 0;
     bs_results *r = NULL;
     CHECK(bs_search(ix, "docker", &o, &r) == BS_OK, "search without snippets");
-    bs_hit h;
+    bs_hit h = BS_HIT_INIT;
     size_t k = 0;
     for (; r && bs_results_hit(r, k, &h) == BS_OK; k++)
         CHECK(h.snippet == NULL && h.nhighlights == 0 && h.highlights == NULL,
@@ -1040,7 +1165,7 @@ static void test_results(const char *dir)
     if (!r)
         return;
 
-    bs_hit h;
+    bs_hit h = BS_HIT_INIT;
     const char *tag;
     uint64_t count;
     CHECK(bs_results_hit(NULL, 0, &h) == BS_EINVAL, "bs_results_hit(NULL)");
@@ -1097,7 +1222,7 @@ static void *searcher(void *arg)
     search_job *j = arg;
     for (int i = 0; i < 25; i++) {
         bs_results *r;
-        bs_hit h;
+        bs_hit h = BS_HIT_INIT;
         const char *q = i % 2 ? "docker" : "контейнер";
         if (bs_search(j->ix, q, NULL, &r) != BS_OK) {
             j->bad++;
@@ -1573,7 +1698,7 @@ static void test_many(void)
                 bs_results_free(r);
                 break;
             }
-            bs_hit h;
+            bs_hit h = BS_HIT_INIT;
             for (size_t k = 0; bs_results_hit(r, k, &h) == BS_OK; k++, n++) {
                 char want[64];
                 snprintf(want, sizeof want, "many/%04zu.md", NMANY - 1 - (o.offset + k));
@@ -1598,7 +1723,7 @@ static void test_many(void)
                 bs_results *r = NULL;
                 if (bs_search(ix, "общеслово", &o, &r) != BS_OK)
                     break;
-                bs_hit h;
+                bs_hit h = BS_HIT_INIT;
                 for (size_t k = 0; bs_results_hit(r, k, &h) == BS_OK && *n < NMANY; k++)
                     into[(*n)++] = strdup(h.path);
                 bs_results_free(r);
@@ -1626,7 +1751,7 @@ static void test_many(void)
         bs_search_opts so = BS_SEARCH_OPTS_INIT;
         so.snippet_chars = chars[ci];
         bs_results *sr = NULL;
-        bs_hit h;
+        bs_hit h = BS_HIT_INIT;
         size_t n = 0;
         CHECK(bs_search(ro, "zq0100", &so, &sr) == BS_OK && bs_results_hit(sr, 0, &h) == BS_OK
                   && h.snippet,
@@ -1687,6 +1812,8 @@ int main(void)
         test_filters(ix);
         test_paging(ix);
         test_date_sort(ix);
+        test_lenient(ix);
+        test_struct_versions(ix);
         test_snippets(ix, an);
         test_facets(ix);
         test_threads(ix);
@@ -1694,6 +1821,7 @@ int main(void)
     bs_analyzer_free(an);
     bs_index_close(ix);
     test_results(dir);
+    test_errstr();
     test_analyzer();
     test_writer();
     test_many();

@@ -203,15 +203,16 @@ done
 # again on the same index: opened, not made; the puts replace, the total stays
 check "ex-shared again on its index: the same output" \
   eval './ex-shared "$W/index-ex-shared" >again.out 2>&1 && diff ex-shared.out again.out'
-# an index where none can be made (under a file): bs_errmsg() and exit status 1
+# an index where none can be made (under a file): bs_errmsg(), bs_errstr() and exit
+# status 1
 fails_well() {
   echo x >"$W/file"
   ./ex-shared "$W/file/index" >/dev/null 2>err
   local rc=$?
   cat err
-  is "$rc" 1 && grep -q '^search_and_index: .*: .* (status -[0-9]*)$' err
+  is "$rc" 1 && grep -q '^search_and_index: .*: .* ([a-z][a-z ;,]*)$' err
 }
-check "an error: bs_errmsg() printed, exit status 1" fails_well
+check "an error: bs_errmsg() and bs_errstr() printed, exit status 1" fails_well
 
 # ---- (d) under valgrind --------------------------------------------------------------
 if command -v valgrind >/dev/null 2>&1; then

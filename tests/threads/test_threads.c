@@ -98,7 +98,7 @@ static int answer(bs_index *ix, const probe *p, char *out, size_t cap)
     if (bs_search(ix, p->query, &o, &r) != BS_OK)
         return -1;
     size_t at = (size_t)snprintf(out, cap, "%llu|", (unsigned long long)bs_results_total(r));
-    bs_hit h;
+    bs_hit h = BS_HIT_INIT;
     for (size_t i = 0; bs_results_hit(r, i, &h) == BS_OK && at < cap; i++)
         at += (size_t)snprintf(out + at, cap - at, "%s:%.6f:%zu,", h.path, h.score,
                                h.nhighlights);
