@@ -1,11 +1,13 @@
 /* store.c: the LMDB environment of an index and its named databases, the
  * version check on open, the map size, and the statistics record. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include "store/store.h"
@@ -165,6 +167,67 @@ static int open_dbs(store *st)
     return crc == 0 ? BS_OK : store_fail(st, crc, "opening the index");
 }
 
+/* mkdir -p: DIR and each missing directory above it, 0777 less the umask. */
+static int make_dirs(const char *dir)
+{
+    char path[4096];
+    size_t n = strlen(dir);
+    if (n >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(path, dir, n + 1);
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int made = mkdir(path, 0777) == 0 || errno == EEXIST;
+        *p = '/';
+        if (!made)
+            return -1;
+    }
+    return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* An index directory that is set-group-ID (the web install's: owned by
+ * root, group www-data, mode 2750) is shared with its group: every reader
+ * writes lock.mdb, LMDB's table of readers, and reads data.mdb. So a writer
+ * gives both files the directory's group, lock.mdb group read and write and
+ * data.mdb group read, whatever its umask. A file that is not a regular file
+ * with one link, or whose group cannot be changed, is left as it is.
+ * shared_dir: whether DIR is such a directory, and its group. */
+static int shared_dir(const char *dir, gid_t *group)
+{
+    struct stat ds;
+    if (stat(dir, &ds) != 0 || !(ds.st_mode & S_ISGID))
+        return 0;
+    *group = ds.st_gid;
+    return 1;
+}
+
+static void share_file(int fd, gid_t group, mode_t mode)
+{
+    struct stat fs;
+    if (fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_nlink == 1
+        && (fs.st_gid == group || fchown(fd, (uid_t)-1, group) == 0)
+        && (fs.st_mode & mode) != mode)
+        (void)fchmod(fd, (fs.st_mode & 07777) | mode);
+}
+
+/* lock.mdb before the environment opens it: closing a descriptor of the
+ * file drops the process's locks on it, which LMDB then holds. */
+static void share_lock_file(const char *dir, gid_t group)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/lock.mdb", dir) >= (int)sizeof path)
+        return;
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+        share_file(fd, group, S_IRGRP | S_IWGRP);
+        close(fd);
+    }
+}
+
 int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_t errlen)
 {
     store *st = calloc(1, sizeof *st);
@@ -186,7 +249,7 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
             store_close(st);
             return errno == ENOENT ? BS_ENOTFOUND : BS_ERROR;
         }
-        if (mkdir(dir, 0777) != 0) {
+        if (make_dirs(dir) != 0) {
             set_err(errbuf, errlen, "cannot create the index directory %s: %s", dir,
                     strerror(errno));
             store_close(st);
@@ -223,6 +286,10 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
 #else
     unsigned writable = MDB_WRITEMAP;
 #endif
+    gid_t group = 0;
+    int shared = rc == 0 && !st->rdonly && shared_dir(dir, &group);
+    if (shared)
+        share_lock_file(dir, group);
     if (rc == 0)
         rc = mdb_env_open(st->env, dir, st->rdonly ? MDB_RDONLY : writable, 0666);
     if (rc != 0) {
@@ -230,6 +297,9 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
         store_close(st);
         return rc == ENOMEM ? BS_ENOMEM : BS_ERROR;
     }
+    int data_fd;
+    if (shared && mdb_env_get_fd(st->env, &data_fd) == 0)
+        share_file(data_fd, group, S_IRGRP);
     rc = open_dbs(st);
     if (rc != BS_OK) {
         set_err(errbuf, errlen, "%s", store_err());
