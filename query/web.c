@@ -6,12 +6,15 @@
  * agree. Nothing of the server's own (the index path, file names, error
  * codes) reaches an answer; it goes to the log for the site's owner. */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "query/query.h"
 
@@ -593,6 +596,46 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* The name of a user or group ID in /etc/passwd or /etc/group, else the
+ * number (install -g takes either). The files are read directly: getpwuid
+ * in the statically linked blogsearch.cgi would need glibc's NSS modules. */
+static const char *id_name(const char *file, unsigned long id, char *buf, size_t len)
+{
+    char line[1024];
+    FILE *f = fopen(file, "r");
+    snprintf(buf, len, "%lu", id);
+    while (f && fgets(line, sizeof line, f)) {
+        char *name_end = strchr(line, ':');
+        char *id_at = name_end ? strchr(name_end + 1, ':') : NULL, *id_end;
+        if (!id_at || strtoul(id_at + 1, &id_end, 10) != id || id_end == id_at + 1
+            || *id_end != ':')
+            continue;
+        snprintf(buf, len, "%.*s", (int)(name_end - line), line);
+        break;
+    }
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+/* Whether this process lacks what reading the index DIR takes: to enter it,
+ * read data.mdb and write lock.mdb, LMDB's table of readers (or create it). */
+static int index_denied(const char *dir)
+{
+    char path[4096];
+    if (faccessat(AT_FDCWD, dir, R_OK | X_OK, AT_EACCESS) != 0)
+        return errno == EACCES;
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    if (faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) != 0 && errno == EACCES)
+        return 1;
+    snprintf(path, sizeof path, "%s/lock.mdb", dir);
+    if (faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) == 0)
+        return 0;
+    if (errno == ENOENT)
+        return faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) != 0 && errno == EACCES;
+    return errno == EACCES;
+}
+
 static int open_index(web *w, req *r, txt_buf *log)
 {
     char err[1024];
@@ -602,7 +645,19 @@ static int open_index(web *w, req *r, txt_buf *log)
     if (rc == BS_OK)
         return 0;
     w->st = NULL;
-    logf_line(log, "%s", err);
+    if (rc != BS_ENOTFOUND && index_denied(w->cfg.index)) {
+        /* the usual slip of a web install: the index is root's alone */
+        char user[64], group[64];
+        id_name("/etc/passwd", (unsigned long)geteuid(), user, sizeof user);
+        id_name("/etc/group", (unsigned long)getegid(), group, sizeof group);
+        logf_line(log, "cannot open the index %s: %s; the web server's user (%s) must be "
+                  "able to read data.mdb and write lock.mdb there: make the directory "
+                  "group %s, mode 2750 (install -d -g %s -m 2750 %s), every directory "
+                  "above it open to %s, and run blogsearch-index on it again",
+                  w->cfg.index, strerror(EACCES), user, group, group, w->cfg.index, user);
+    } else {
+        logf_line(log, "%s", err);
+    }
     if (rc == BS_ENOTFOUND)
         return bad(r, 503, NULL, "the search index is not ready yet; try again in a minute");
     return bad(r, 500, NULL, "the search is not working right now; the site's owner "
