@@ -5,22 +5,11 @@
 # a reader checking the index all through a rebuild, and, when ../shared is
 # there, the 1,355 posts of rf-web.
 # Usage: index.sh BLOGSEARCH_INDEX_BINARY SOURCE_DIR
-set -u
+. "$(dirname "$0")/lib.sh" index
 BIN=$(realpath "$1")
 SRC=$(realpath "$2")
 RFWEB=${RFWEB:-$SRC/../shared/corpus/rf-web}
-T=$(mktemp -d /tmp/bs-e2e-index.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() {   # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then ok; else bad "$what"; fi
-}
-has() { grep -qF -- "$2" "$1"; }
 # the summary's count of one outcome ("added", "updated", ...)
 count() { sed -n "s/.* \([0-9]*\) $2[,;].*/\1/p" "$1" | tail -n 1; }
 json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
@@ -325,5 +314,4 @@ else
   echo "rf-web corpus not found at $RFWEB: its checks are skipped"
 fi
 
-echo "index.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish index.sh

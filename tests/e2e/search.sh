@@ -3,17 +3,10 @@
 # exclusions, prefixes, fields, filters, date edges, sorting, pagination,
 # JSON, highlights and every query error with its exit status.
 # Usage: search.sh BLOGSEARCH BLOGSEARCH_INDEX SOURCE_DIR
-set -u
+. "$(dirname "$0")/lib.sh" search
 BS=$(realpath "$1")
 BI=$(realpath "$2")
 SRC=$(realpath "$3")
-T=$(mktemp -d /tmp/bs-e2e-search.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
 export BLOGSEARCH_INDEX=$T/ix
 "$BI" -q "$SRC/data/samples"
 
@@ -134,5 +127,4 @@ BLOGSEARCH_INDEX=$T/none "$BS" docker >/dev/null 2>"$T/err"
 check "missing index: exit 2" test $? -eq 2
 check "missing index: says how to build one" grep -qF "blogsearch-index" "$T/err"
 
-echo "search.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish search.sh
