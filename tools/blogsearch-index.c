@@ -3,9 +3,7 @@
  * the work is in indexer/. Exit status: 0 done (warnings are counted in the
  * summary), 1 the index could not be written or checked, 2 usage. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 
 #include "indexer/indexer.h"
 #include "store/store.h"
+#include "cli.h"
 
 #define DEFAULT_INDEX ".blogsearch"
 #define DEFAULT_MAX_SIZE (16u << 20)
@@ -64,11 +63,11 @@ static void on_diag(void *ctx, const char *path, unsigned line, diag_level level
         c->warnings++;
     clear_progress(c);
     if (line)
-        fprintf(stderr, "%s:%u: %s: %s\n", shown(c, path), line,
-                level == DIAG_ERROR ? "error" : "warning", msg);
+        cli_printf(stderr, "%s:%u: %s: %s\n", shown(c, path), line,
+                   level == DIAG_ERROR ? "error" : "warning", msg);
     else
-        fprintf(stderr, "%s: %s: %s\n", shown(c, path), level == DIAG_ERROR ? "error" : "warning",
-                msg);
+        cli_printf(stderr, "%s: %s: %s\n", shown(c, path),
+                   level == DIAG_ERROR ? "error" : "warning", msg);
 }
 
 static void on_progress(void *ctx, size_t done, size_t total, uint64_t bytes)
@@ -90,7 +89,7 @@ static void on_event(void *ctx, const char *path, const char *what)
 {
     cli *c = ctx;
     clear_progress(c);
-    fprintf(stderr, "%s: %s\n", shown(c, path), what);
+    cli_printf(stderr, "%s: %s\n", shown(c, path), what);
 }
 
 static void usage(FILE *f)
@@ -125,6 +124,10 @@ static void usage(FILE *f)
           "  -h, --help            this help\n"
           "      --version         the version\n"
           "\n"
+          "Options may come before or after the paths, exactly as written above\n"
+          "(-i DIR, -iDIR, --index DIR, --index=DIR); after --, every argument is a\n"
+          "PATH, and a PATH that starts with - needs it: blogsearch-index -- -drafts/.\n"
+          "\n"
           "Exit status: 0 done (warnings are counted in the summary), 1 the index could\n"
           "not be written (or --strict saw a warning, or --check a problem), 2 usage.\n", f);
 }
@@ -155,7 +158,7 @@ static void json_str(const char *s)
 {
     txt_buf b = { 0 };
     buf_put_json(&b, s, strlen(s));
-    fwrite(b.p, 1, b.len, stdout);
+    cli_write(stdout, b.p, b.len, 1);
     buf_free(&b);
 }
 
@@ -166,11 +169,11 @@ static int print_stats(const char *dir, int json)
     char err[1024];
     int rc = index_stats_read(dir, &s, err, sizeof err);
     if (rc != BS_OK) {
-        fprintf(stderr, "blogsearch-index: %s\n", err);
+        cli_printf(stderr, "blogsearch-index: %s\n", err);
         return EXIT_FAIL;
     }
     index_stats_format(&s, dir, json, &out);
-    fwrite(out.p, 1, out.len, stdout);
+    cli_write(stdout, out.p, out.len, json);
     buf_free(&out);
     return EXIT_OK;
 }
@@ -188,7 +191,7 @@ static void print_facet(void *ctx, char kind, const char *value, size_t len, siz
         free(v);
         *json = 2;
     } else {
-        printf("%s\t%zu\t%.*s\n", name, count, (int)len, value);
+        cli_printf(stdout, "%s\t%zu\t%.*s\n", name, count, (int)len, value);
     }
 }
 
@@ -202,7 +205,7 @@ static int print_facets(const char *dir, int json)
     if (json)
         printf("]\n");
     if (rc != BS_OK) {
-        fprintf(stderr, "blogsearch-index: %s\n", err);
+        cli_printf(stderr, "blogsearch-index: %s\n", err);
         return EXIT_FAIL;
     }
     return EXIT_OK;
@@ -211,7 +214,7 @@ static int print_facets(const char *dir, int json)
 static void print_line(void *ctx, const char *json, size_t len)
 {
     (void)ctx;
-    fwrite(json, 1, len, stdout);
+    cli_write(stdout, json, len, 1);
     putchar('\n');
 }
 
@@ -220,7 +223,7 @@ static int print_dump(const char *dir)
     char err[1024];
     int rc = index_dump(dir, print_line, NULL, err, sizeof err);
     if (rc != BS_OK) {
-        fprintf(stderr, "blogsearch-index: %s\n", err);
+        cli_printf(stderr, "blogsearch-index: %s\n", err);
         return EXIT_FAIL;
     }
     return EXIT_OK;
@@ -229,7 +232,7 @@ static int print_dump(const char *dir)
 static void on_problem(void *ctx, const char *msg)
 {
     const char *dir = ctx;
-    fprintf(stderr, "%s: %s\n", dir, msg);
+    cli_printf(stderr, "%s: %s\n", dir, msg);
 }
 
 static int run_check(const char *dir, int quiet)
@@ -238,11 +241,11 @@ static int run_check(const char *dir, int quiet)
     char err[1024];
     int rc = index_check(dir, on_problem, (void *)dir, &s, err, sizeof err);
     if (rc != BS_OK) {
-        fprintf(stderr, "blogsearch-index: %s: %s\n", dir, err);
+        cli_printf(stderr, "blogsearch-index: %s: %s\n", dir, err);
         return EXIT_FAIL;
     }
     if (!quiet)
-        printf("%s: consistent: %llu posts, %llu terms, %llu postings\n", dir,
+        cli_printf(stdout, "%s: consistent: %llu posts, %llu terms, %llu postings\n", dir,
                (unsigned long long)s.posts, (unsigned long long)s.terms,
                (unsigned long long)s.postings);
     return EXIT_OK;
@@ -252,44 +255,48 @@ int main(int argc, char **argv)
 {
     enum { O_FULL = 256, O_DRAFTS, O_URL, O_TZ, O_MAX, O_STRICT, O_STATS, O_JSON, O_CHECK,
            O_VERSION, O_TAGS, O_DUMP, O_MEMORY };
-    static const struct option longopts[] = {
-        { "index", required_argument, NULL, 'i' }, { "full", no_argument, NULL, O_FULL },
-        { "drafts", no_argument, NULL, O_DRAFTS }, { "url-prefix", required_argument, NULL, O_URL },
-        { "timezone", required_argument, NULL, O_TZ }, { "max-size", required_argument, NULL, O_MAX },
-        { "strict", no_argument, NULL, O_STRICT }, { "quiet", no_argument, NULL, 'q' },
-        { "verbose", no_argument, NULL, 'v' }, { "stats", no_argument, NULL, O_STATS },
-        { "json", no_argument, NULL, O_JSON }, { "check", no_argument, NULL, O_CHECK },
-        { "tags", no_argument, NULL, O_TAGS }, { "dump", no_argument, NULL, O_DUMP },
-        { "memory", required_argument, NULL, O_MEMORY },
-        { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, O_VERSION },
-        { NULL, 0, NULL, 0 },
+    static const cli_opt opts[] = {
+        { "index", 'i', CLI_VALUE, "DIR", 'i' }, { "full", 0, CLI_NO_VALUE, NULL, O_FULL },
+        { "drafts", 0, CLI_NO_VALUE, NULL, O_DRAFTS },
+        { "url-prefix", 0, CLI_VALUE, "URL", O_URL }, { "timezone", 0, CLI_VALUE, "ZONE", O_TZ },
+        { "max-size", 0, CLI_VALUE, "SIZE", O_MAX }, { "strict", 0, CLI_NO_VALUE, NULL, O_STRICT },
+        { "quiet", 'q', CLI_NO_VALUE, NULL, 'q' }, { "verbose", 'v', CLI_NO_VALUE, NULL, 'v' },
+        { "stats", 0, CLI_NO_VALUE, NULL, O_STATS }, { "json", 0, CLI_NO_VALUE, NULL, O_JSON },
+        { "check", 0, CLI_NO_VALUE, NULL, O_CHECK }, { "tags", 0, CLI_NO_VALUE, NULL, O_TAGS },
+        { "dump", 0, CLI_NO_VALUE, NULL, O_DUMP }, { "memory", 0, CLI_VALUE, "SIZE", O_MEMORY },
+        { "help", 'h', CLI_NO_VALUE, NULL, 'h' }, { "version", 0, CLI_NO_VALUE, NULL, O_VERSION },
+        { NULL, 0, 0, NULL, 0 },
     };
     cli c = { 0 };
     writer_opts o = { 0 };
     const char *index = NULL;
-    int stats = 0, json = 0, check = 0, tags = 0, dump = 0, opt;
+    int stats = 0, json = 0, check = 0, tags = 0, dump = 0, opt, stop = -1;
     o.max_file_bytes = DEFAULT_MAX_SIZE;
     o.mem_limit = DEFAULT_MEM_LIMIT;
+    cli_args args = { .prog = "blogsearch-index", .word = "PATH", .opts = opts, .argc = argc,
+                      .argv = argv, .next = 1 };
+    /* the paths, moved to the front of argv in their order (the parser has
+     * read past each by the time it is moved: nothing it reads is overwritten) */
+    char **paths = argv + 1;
+    size_t npaths = 0;
 
-    while ((opt = getopt_long(argc, argv, "i:qvh", longopts, NULL)) != -1) {
+    while (stop < 0 && (opt = cli_next(&args)) != CLI_END) {
+        const char *val = args.value;
         switch (opt) {
-        case 'i': index = optarg; break;
+        case CLI_BAD: stop = EXIT_USAGE; break;
+        case CLI_WORD: paths[npaths++] = (char *)val; break;
+        case 'i': index = val; break;
         case O_FULL: o.full = 1; break;
         case O_DRAFTS: o.drafts = 1; break;
-        case O_URL: o.url_prefix = optarg; break;
+        case O_URL: o.url_prefix = val; break;
         case O_TZ:
-            if (date_parse_tz(optarg, &o.tz_min) != 0) {
-                fprintf(stderr, "blogsearch-index: --timezone \"%s\": not a zone such as "
-                        "UTC, +03:00 or -0530\n", optarg);
-                return EXIT_USAGE;
-            }
+            if (date_parse_tz(val, &o.tz_min) != 0)
+                stop = cli_bad_value(&args, "timezone", val,
+                                     "not a zone such as UTC, +03:00 or -0530");
             break;
         case O_MAX:
-            if (parse_size(optarg, &o.max_file_bytes) != 0 || o.max_file_bytes == 0) {
-                fprintf(stderr, "blogsearch-index: --max-size \"%s\": not a size such as "
-                        "16M\n", optarg);
-                return EXIT_USAGE;
-            }
+            if (parse_size(val, &o.max_file_bytes) != 0 || o.max_file_bytes == 0)
+                stop = cli_bad_value(&args, "max-size", val, "not a size such as 16M");
             break;
         case O_STRICT: c.strict = o.strict = 1; break;
         case 'q': c.quiet = 1; break;
@@ -301,27 +308,30 @@ int main(int argc, char **argv)
         case O_DUMP: dump = 1; break;
         case O_MEMORY: {
             uint64_t m;
-            if (parse_size(optarg, &m) != 0 || m < 4096 || m > SIZE_MAX / 2) {
-                fprintf(stderr, "blogsearch-index: --memory \"%s\": not a size such as "
-                        "256M\n", optarg);
-                return EXIT_USAGE;
-            }
-            o.mem_limit = (size_t)m;
+            if (parse_size(val, &m) != 0 || m < 4096 || m > SIZE_MAX / 2)
+                stop = cli_bad_value(&args, "memory", val, "not a size such as 256M");
+            else
+                o.mem_limit = (size_t)m;
             break;
         }
-        case 'h': usage(stdout); return EXIT_OK;
-        case O_VERSION: printf("blogsearch-index %s (index format %u)\n", BS_VERSION_STRING,
-                               BS_FORMAT_VERSION); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        case 'h': usage(stdout); stop = EXIT_OK; break;
+        case O_VERSION:
+            printf("blogsearch-index %s (index format %u)\n", BS_VERSION_STRING,
+                   BS_FORMAT_VERSION);
+            stop = EXIT_OK;
+            break;
         }
     }
+    if (stop >= 0)
+        return stop;
     if (!index)
         index = getenv("BLOGSEARCH_INDEX");
     if (!index || !*index)
         index = DEFAULT_INDEX;
     const char *mapsize = getenv("BLOGSEARCH_MAP_SIZE");
     if (mapsize && parse_size(mapsize, &o.initial_mapsize) != 0) {
-        fprintf(stderr, "blogsearch-index: BLOGSEARCH_MAP_SIZE=\"%s\": not a size\n", mapsize);
+        cli_printf(stderr, "blogsearch-index: BLOGSEARCH_MAP_SIZE=\"%s\": not a size\n",
+                   mapsize);
         return EXIT_USAGE;
     }
     if (json && !stats && !tags) {
@@ -334,7 +344,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (stats || check || tags || dump) {
-        if (optind < argc) {
+        if (npaths) {
             fprintf(stderr, "blogsearch-index: --stats, --tags, --dump and --check take no "
                     "PATH\n");
             return EXIT_USAGE;
@@ -342,7 +352,7 @@ int main(int argc, char **argv)
         return stats ? print_stats(index, json) : tags ? print_facets(index, json)
                : dump ? print_dump(index) : run_check(index, c.quiet);
     }
-    if (optind == argc) {
+    if (npaths == 0) {
         fprintf(stderr, "blogsearch-index: no PATH given; name the folder of your posts, "
                 "e.g. blogsearch-index posts/\n");
         usage(stderr);
@@ -363,7 +373,7 @@ int main(int argc, char **argv)
     }
 
     walk_list list;
-    if (walk_paths(&list, argv + optind, (size_t)(argc - optind), on_diag, &c) != 0) {
+    if (walk_paths(&list, paths, npaths, on_diag, &c) != 0) {
         fprintf(stderr, "blogsearch-index: out of memory\n");
         return EXIT_FAIL;
     }
@@ -388,18 +398,18 @@ int main(int argc, char **argv)
     walk_free(&list);
     double took = now_s() - c.start;
     if (rc != BS_OK) {
-        fprintf(stderr, "blogsearch-index: %s\n", err);
+        cli_printf(stderr, "blogsearch-index: %s\n", err);
         if (!c.strict)
-            fprintf(stderr, "blogsearch-index: the index %s was not changed\n", index);
+            cli_printf(stderr, "blogsearch-index: the index %s was not changed\n", index);
         return EXIT_FAIL;
     }
     if (!c.quiet) {
         size_t w = c.warnings, e = c.errors;
-        fprintf(stderr, "blogsearch-index: %zu post%s in %s: %zu added, %zu updated, %zu "
-                "removed, %zu unchanged, %zu skipped; %zu warning%s, %zu error%s; %.2f s"
-                "%s\n", sum.posts, sum.posts == 1 ? "" : "s", index, sum.added, sum.updated,
-                sum.removed, sum.unchanged, sum.skipped, w, w == 1 ? "" : "s", e,
-                e == 1 ? "" : "s", took, sum.committed ? "" : " (nothing to write)");
+        cli_printf(stderr, "blogsearch-index: %zu post%s in %s: %zu added, %zu updated, %zu "
+                   "removed, %zu unchanged, %zu skipped; %zu warning%s, %zu error%s; %.2f s"
+                   "%s\n", sum.posts, sum.posts == 1 ? "" : "s", index, sum.added, sum.updated,
+                   sum.removed, sum.unchanged, sum.skipped, w, w == 1 ? "" : "s", e,
+                   e == 1 ? "" : "s", took, sum.committed ? "" : " (nothing to write)");
     }
     return EXIT_OK;
 }

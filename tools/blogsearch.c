@@ -3,7 +3,6 @@
  * Exit status: 0 something was found, 1 nothing, 2 an error (a bad query,
  * no index). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include "indexer/indexer.h"
 #include "query/query.h"
+#include "cli.h"
 
 #define DEFAULT_INDEX ".blogsearch"
 #define SNIPPET_CHARS 200
@@ -54,8 +54,11 @@ static void usage(FILE *f)
           "      --stats           the index's statistics (with --json: as JSON)\n"
           "  -h, --help, --version\n"
           "\n"
-          "Options come before the query: `blogsearch docker -podman` excludes podman;\n"
-          "a query that starts with - follows --: `blogsearch -- -podman tag:docker`.\n"
+          "Options may come before or after the query words, exactly as written above\n"
+          "(-n 5, -n5, --limit 5, --limit=5): `blogsearch docker -n 5 --json`. Any other\n"
+          "word that starts with - is a query word: `blogsearch docker -podman` excludes\n"
+          "podman. After --, every word is a query word, and a query that starts with -\n"
+          "needs it: `blogsearch -- -podman tag:docker`.\n"
           "\n"
           "Exit status: 0 found, 1 nothing found, 2 error.\n", f);
 }
@@ -81,12 +84,14 @@ static void print_text(const vnode *list, int tty)
         const vnode *o = vn_at(list, i), *tags = vn_get(o, "tags");
         size_t len;
         const char *title = vn_text(vn_get(o, "title"), &len), *date;
-        printf("%lld. %.*s", (long long)vn_number(vn_get(o, "rank")), (int)len, title);
+        cli_printf(stdout, "%lld. %.*s", (long long)vn_number(vn_get(o, "rank")), (int)len,
+                   title);
         if ((date = vn_text(vn_get(o, "date"), &len)))
-            printf("  (%.10s)", date);
+            cli_printf(stdout, "  (%.10s)", date);
         for (size_t t = 0; t < vn_len(tags); t++) {
             const char *tag = vn_text(vn_at(tags, t), &len);
-            printf("%s%.*s%s", t ? ", " : "  [", (int)len, tag, t + 1 == vn_len(tags) ? "]" : "");
+            cli_printf(stdout, "%s%.*s%s", t ? ", " : "  [", (int)len, tag,
+                       t + 1 == vn_len(tags) ? "]" : "");
         }
         /* the URL, else the path, relative when below the working directory */
         size_t wlen;
@@ -99,7 +104,7 @@ static void print_text(const vnode *list, int tty)
                 wlen -= cwd_len + 1;
             }
         }
-        printf("\n   %.*s\n   ", (int)wlen, where);
+        cli_printf(stdout, "\n   %.*s\n   ", (int)wlen, where);
         const vnode *sn = vn_get(o, "snippet"), *hl = vn_get(sn, "highlights");
         size_t tlen, at = 0;
         const char *text = vn_text(vn_get(sn, "text"), &tlen);
@@ -109,11 +114,12 @@ static void print_text(const vnode *list, int tty)
             size_t to = from + cp_bytes(text + from, tlen - from, (size_t)vn_number(vn_at(pair, 1)));
             if (from < at)
                 continue;
-            printf("%.*s%s%.*s%s", (int)(from - at), text + at, on, (int)(to - from), text + from, off);
+            cli_printf(stdout, "%.*s%s%.*s%s", (int)(from - at), text + at, on, (int)(to - from),
+                       text + from, off);
             at = to;
         }
         if (text)
-            fwrite(text + at, 1, tlen - at, stdout);
+            cli_write(stdout, text + at, tlen - at, 0);
         printf("\n\n");
     }
 }
@@ -133,16 +139,16 @@ int main(int argc, char **argv)
 {
     enum { O_TAG = 256, O_CAT, O_AUTHOR, O_SINCE, O_UNTIL, O_SORT, O_ALL, O_ANY, O_OFFSET,
            O_PAGE, O_JSON, O_VERSION, O_STATS };
-    static const struct option longopts[] = {
-        { "index", required_argument, NULL, 'i' }, { "tag", required_argument, NULL, O_TAG },
-        { "category", required_argument, NULL, O_CAT }, { "author", required_argument, NULL, O_AUTHOR },
-        { "since", required_argument, NULL, O_SINCE }, { "until", required_argument, NULL, O_UNTIL },
-        { "sort", required_argument, NULL, O_SORT }, { "all", no_argument, NULL, O_ALL },
-        { "any", no_argument, NULL, O_ANY }, { "limit", required_argument, NULL, 'n' },
-        { "offset", required_argument, NULL, O_OFFSET }, { "page", required_argument, NULL, O_PAGE },
-        { "json", no_argument, NULL, O_JSON }, { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, O_VERSION }, { "stats", no_argument, NULL, O_STATS },
-        { NULL, 0, NULL, 0 },
+    static const cli_opt opts[] = {
+        { "index", 'i', CLI_VALUE, "DIR", 'i' }, { "tag", 0, CLI_VALUE, "TAG", O_TAG },
+        { "category", 0, CLI_VALUE, "NAME", O_CAT }, { "author", 0, CLI_VALUE, "NAME", O_AUTHOR },
+        { "since", 0, CLI_VALUE, "DATE", O_SINCE }, { "until", 0, CLI_VALUE, "DATE", O_UNTIL },
+        { "sort", 0, CLI_VALUE, "relevance|date", O_SORT }, { "all", 0, CLI_NO_VALUE, NULL, O_ALL },
+        { "any", 0, CLI_NO_VALUE, NULL, O_ANY }, { "limit", 'n', CLI_VALUE, "N", 'n' },
+        { "offset", 0, CLI_VALUE, "N", O_OFFSET }, { "page", 0, CLI_VALUE, "N", O_PAGE },
+        { "json", 0, CLI_NO_VALUE, NULL, O_JSON }, { "help", 'h', CLI_NO_VALUE, NULL, 'h' },
+        { "version", 0, CLI_NO_VALUE, NULL, O_VERSION }, { "stats", 0, CLI_NO_VALUE, NULL, O_STATS },
+        { NULL, 0, 0, NULL, 0 },
     };
     double t0 = now_ms();
     const char *index = NULL;
@@ -151,57 +157,64 @@ int main(int argc, char **argv)
     int json = 0, stats = 0, opt;
     const char *tags[QRY_MAX_TAGS];   /* options that are query filters */
     qry_filters filters = { .tags = tags };
+    txt_buf qtext = { 0 };            /* the query: its words, one space between */
+    cli_args args = { .prog = "blogsearch", .word = "query", .opts = opts, .argc = argc,
+                      .argv = argv, .next = 1 };
 
-    while ((opt = getopt_long(argc, argv, "+i:n:h", longopts, NULL)) != -1) {
+    int stop = -1;                    /* the exit status, once it is known from the options */
+    while (stop < 0 && (opt = cli_next(&args)) != CLI_END) {
+        const char *val = args.value;
         switch (opt) {
-        case 'i': index = optarg; break;
+        case CLI_BAD: stop = EXIT_ERROR; break;
+        case CLI_WORD:
+            if (qtext.len)
+                buf_putc(&qtext, ' ');
+            buf_puts(&qtext, val);
+            break;
+        case 'i': index = val; break;
         case O_TAG:
             if (filters.ntags == QRY_MAX_TAGS) {
                 fprintf(stderr, "blogsearch: --tag: at most %d tags\n", QRY_MAX_TAGS);
-                return EXIT_ERROR;
+                stop = EXIT_ERROR;
+            } else {
+                tags[filters.ntags++] = val;
             }
-            tags[filters.ntags++] = optarg;
             break;
-        case O_CAT: filters.category = optarg; break;
-        case O_AUTHOR: filters.author = optarg; break;
-        case O_SINCE: filters.since = optarg; break;
-        case O_UNTIL: filters.until = optarg; break;
+        case O_CAT: filters.category = val; break;
+        case O_AUTHOR: filters.author = val; break;
+        case O_SINCE: filters.since = val; break;
+        case O_UNTIL: filters.until = val; break;
         case O_SORT:
-            if (strcmp(optarg, "relevance") == 0)
+            if (strcmp(val, "relevance") == 0)
                 so.sort = SORT_RELEVANCE;
-            else if (strcmp(optarg, "date") == 0)
+            else if (strcmp(val, "date") == 0)
                 so.sort = SORT_DATE;
-            else {
-                fprintf(stderr, "blogsearch: --sort \"%s\": relevance or date\n", optarg);
-                return EXIT_ERROR;
-            }
+            else
+                stop = cli_bad_value(&args, "sort", val, "relevance or date");
             break;
         case O_ALL: so.match = MATCH_ALL; break;
         case O_ANY: so.match = MATCH_ANY; break;
         case 'n':
-            if (parse_count(optarg, &so.limit) != 0 || so.limit == 0) {
-                fprintf(stderr, "blogsearch: --limit \"%s\": a number from 1\n", optarg);
-                return EXIT_ERROR;
-            }
+            if (parse_count(val, &so.limit) != 0 || so.limit == 0)
+                stop = cli_bad_value(&args, "limit", val, "a number from 1");
             break;
         case O_OFFSET:
-            if (parse_count(optarg, &so.offset) != 0) {
-                fprintf(stderr, "blogsearch: --offset \"%s\": a number from 0\n", optarg);
-                return EXIT_ERROR;
-            }
+            if (parse_count(val, &so.offset) != 0)
+                stop = cli_bad_value(&args, "offset", val, "a number from 0");
             break;
         case O_PAGE:
-            if (parse_count(optarg, &page) != 0 || page == 0) {
-                fprintf(stderr, "blogsearch: --page \"%s\": a number from 1\n", optarg);
-                return EXIT_ERROR;
-            }
+            if (parse_count(val, &page) != 0 || page == 0)
+                stop = cli_bad_value(&args, "page", val, "a number from 1");
             break;
         case O_JSON: json = 1; break;
         case O_STATS: stats = 1; break;
-        case 'h': usage(stdout); return EXIT_FOUND;
-        case O_VERSION: printf("blogsearch %s\n", BS_VERSION_STRING); return EXIT_FOUND;
-        default: usage(stderr); return EXIT_ERROR;
+        case 'h': usage(stdout); stop = EXIT_FOUND; break;
+        case O_VERSION: printf("blogsearch %s\n", BS_VERSION_STRING); stop = EXIT_FOUND; break;
         }
+    }
+    if (stop >= 0) {
+        buf_free(&qtext);
+        return stop;
     }
     if (page)
         so.offset = (page - 1) * so.limit;
@@ -214,19 +227,15 @@ int main(int argc, char **argv)
         txt_buf out = { 0 };
         char serr[1024];
         if (index_stats_read(index, &is, serr, sizeof serr) != BS_OK) {
-            fprintf(stderr, "blogsearch: %s\n", serr);
+            cli_printf(stderr, "blogsearch: %s\n", serr);
+            buf_free(&qtext);
             return EXIT_ERROR;
         }
         index_stats_format(&is, index, json, &out);
-        fwrite(out.p, 1, out.len, stdout);
+        cli_write(stdout, out.p, out.len, json);
         buf_free(&out);
+        buf_free(&qtext);
         return EXIT_FOUND;
-    }
-    txt_buf qtext = { 0 };
-    for (int i = optind; i < argc; i++) {
-        if (i > optind)
-            buf_putc(&qtext, ' ');
-        buf_puts(&qtext, argv[i]);
     }
     int status = EXIT_ERROR;
     store *st = NULL;
@@ -245,7 +254,7 @@ int main(int argc, char **argv)
     }
     int rc = store_open(&st, index, STORE_RDONLY, err, sizeof err);
     if (rc != BS_OK) {
-        fprintf(stderr, "blogsearch: %s\n", err);
+        cli_printf(stderr, "blogsearch: %s\n", err);
         goto out;
     }
     if (an_new(&an, AN_SMALL_CACHE) != 0) {
@@ -255,16 +264,16 @@ int main(int argc, char **argv)
     err[0] = '\0';
     /* positions in a message count from the start of what was typed */
     if (qparse_with(&q, an, qtext.p ? qtext.p : "", &filters, err, sizeof err) != BS_OK) {
-        fprintf(stderr, "blogsearch: %s\n", err);
+        cli_printf(stderr, "blogsearch: %s\n", err);
         goto out;
     }
     if (store_txn_begin(st, MDB_RDONLY, &txn) != BS_OK) {
-        fprintf(stderr, "blogsearch: %s\n", store_err());
+        cli_printf(stderr, "blogsearch: %s\n", store_err());
         goto out;
     }
     err[0] = '\0';
     if (search_run(st, txn, &q, &so, &r, err, sizeof err) != BS_OK) {
-        fprintf(stderr, "blogsearch: %s\n", err);
+        cli_printf(stderr, "blogsearch: %s\n", err);
         goto out;
     }
 
@@ -276,7 +285,7 @@ int main(int argc, char **argv)
     if (!v)
         rc = BS_ENOMEM;
     if (!pg) {
-        fprintf(stderr, "blogsearch: %s\n", rc == BS_ENOMEM ? "out of memory" : err);
+        cli_printf(stderr, "blogsearch: %s\n", rc == BS_ENOMEM ? "out of memory" : err);
         goto out;
     }
     if (!json)
@@ -290,11 +299,12 @@ int main(int argc, char **argv)
             rc = BS_ENOMEM;
         } else {
             buf_putc(&out, '\n');
-            fwrite(out.p, 1, out.len, stdout);
+            cli_write(stdout, out.p, out.len, 1);
         }
         buf_free(&out);
     } else if (r.total == 0)
-        printf("Nothing found for \"%s\" (%.1f ms).\n", qtext.p ? qtext.p : "", took);
+        cli_printf(stdout, "Nothing found for \"%s\" (%.1f ms).\n", qtext.p ? qtext.p : "",
+                   took);
     else
         printf("%llu post%s found, %zu to %zu shown (%.1f ms).\n", (unsigned long long)r.total,
                r.total == 1 ? "" : "s", r.n ? so.offset + 1 : 0, so.offset + r.n, took);
