@@ -49,7 +49,7 @@ static void usage(FILE *f)
           "      --all, --any      every word required; any word enough (default: posts\n"
           "                        with all the words first, then those with most)\n"
           "  -n, --limit N         results to show (default 10)\n"
-          "      --offset N, --page N\n"
+          "      --offset N, --page N   results from the Nth (from 0); the Nth page (from 1)\n"
           "      --json            results as JSON (docs/json.md)\n"
           "      --stats           the index's statistics (with --json: as JSON)\n"
           "  -h, --help, --version\n"
@@ -60,7 +60,8 @@ static void usage(FILE *f)
           "podman. After --, every word is a query word, and a query that starts with -\n"
           "needs it: `blogsearch -- -podman tag:docker`.\n"
           "\n"
-          "Exit status: 0 found, 1 nothing found, 2 error.\n", f);
+          "Exit status: 0 found, 1 nothing found (or a page past the last one), 2 error.\n",
+          f);
 }
 
 /* Bytes of the first n code points of s. */
@@ -291,6 +292,18 @@ int main(int argc, char **argv)
     if (!json)
         print_text(vn_get(pg, "results"), tty);
     double took = now_ms() - t0;
+    /* posts found, none on this page: the page (or offset) is past the last */
+    char past[256] = "";
+    if (r.total && !r.n) {
+        int n = snprintf(past, sizeof past, "%llu post%s found; ", (unsigned long long)r.total,
+                         r.total == 1 ? "" : "s");
+        if (page)
+            snprintf(past + n, sizeof past - (size_t)n, "page %zu is past the last page, "
+                     "page %llu", page, (unsigned long long)((r.total - 1) / so.limit + 1));
+        else
+            snprintf(past + n, sizeof past - (size_t)n, "offset %zu is past the last post, "
+                     "offset %llu", so.offset, (unsigned long long)r.total - 1);
+    }
     if (json) {
         txt_buf out = { 0 };
         vn_set(v, pg, "took_ms", vn_num(v, (double)(int64_t)(took * 10) / 10));
@@ -302,14 +315,18 @@ int main(int argc, char **argv)
             cli_write(stdout, out.p, out.len, 1);
         }
         buf_free(&out);
+        if (past[0])
+            cli_printf(stderr, "blogsearch: %s\n", past);
     } else if (r.total == 0)
         cli_printf(stdout, "Nothing found for \"%s\" (%.1f ms).\n", qtext.p ? qtext.p : "",
                    took);
+    else if (past[0])
+        printf("%s (%.1f ms).\n", past, took);
     else
         printf("%llu post%s found, %zu to %zu shown (%.1f ms).\n", (unsigned long long)r.total,
-               r.total == 1 ? "" : "s", r.n ? so.offset + 1 : 0, so.offset + r.n, took);
+               r.total == 1 ? "" : "s", so.offset + 1, so.offset + r.n, took);
     if (rc == BS_OK)
-        status = r.total > 0 ? EXIT_FOUND : EXIT_NONE;
+        status = r.n > 0 ? EXIT_FOUND : EXIT_NONE;
 out:
     view_free(v);
     results_free(&r);

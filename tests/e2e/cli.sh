@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of the command line of blogsearch and blogsearch-index:
-# options anywhere before --, a word that only looks like an option, one-line
-# messages for a mistyped option or a missing value, and output that is valid
-# UTF-8 whatever the arguments and file names hold.
+# options anywhere before --, a word that only looks like an option, a page
+# past the last, one-line messages for a mistyped option or a missing value,
+# and output that is valid UTF-8 whatever the arguments and file names hold.
 # Usage: cli.sh BLOGSEARCH BLOGSEARCH_INDEX SOURCE_DIR
 . "$(dirname "$0")/lib.sh" cli
 BS=$(realpath "$1")
@@ -63,6 +63,23 @@ check "blogsearch-index -- -dash: a path after --" has "$T/err" "1 post in $T/ix
 (cd "$T" && "$BI" -i "$T/ix3" -dash) 2>"$T/err"
 check "blogsearch-index -dash before a path: exit 2" test $? -eq 2
 check "blogsearch-index -dash: says to put it after --" has "$T/err" "blogsearch-index -- -dash"
+
+# ---- a page past the last: said, exit 1 -------------------------------------------------------
+run out err "$BS" --page 100 docker
+check "--page 100: exit 1" test "$rc" -eq 1
+check "--page 100: says the page is past the last" has "$T/out" "8 posts found; page 100 is past the last page, page 1"
+run out err "$BS" --page 3 -n 3 docker
+check "the last page: exit 0" test "$rc" -eq 0
+run out err "$BS" --page 4 -n 3 docker
+check "the page after the last: exit 1, with the number of pages" \
+  eval 'test "$rc" -eq 1 && has "$T/out" "page 4 is past the last page, page 3"'
+run out err "$BS" --offset 8 docker
+check "--offset 8 of 8: exit 1" test "$rc" -eq 1
+check "--offset 8 of 8: says so" has "$T/out" "8 posts found; offset 8 is past the last post, offset 7"
+run r.json err "$BS" --json --page 100 docker
+check "--json --page 100: exit 1" test "$rc" -eq 1
+check "--json --page 100: the JSON, results empty" py "r['total'] == 8 and r['results'] == []"
+check "--json --page 100: the reason on stderr" has "$T/err" "page 100 is past the last page, page 1"
 
 # ---- a mistyped option, a missing value: one line, the short name, exit 2 -----------------------
 for prog in "$BS" "$BI"; do
