@@ -17,6 +17,7 @@
 #define SNIPPET_CHARS 200
 
 enum { EXIT_FOUND = 0, EXIT_NONE = 1, EXIT_ERROR = 2 };
+enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 static double now_ms(void)
 {
@@ -51,6 +52,9 @@ static void usage(FILE *f)
           "  -n, --limit N         results to show (default 10)\n"
           "      --offset N, --page N   results from the Nth (from 0); the Nth page (from 1)\n"
           "      --json            results as JSON (docs/json.md)\n"
+          "      --color[=WHEN]    highlight matched words in bold: auto (default: on a\n"
+          "                        terminal, unless NO_COLOR is set or TERM=dumb),\n"
+          "                        always (also --color alone) or never; else *word*\n"
           "      --stats           the index's statistics (with --json: as JSON)\n"
           "  -h, --help, --version\n"
           "\n"
@@ -74,11 +78,24 @@ static size_t cp_bytes(const char *s, size_t len, size_t n)
     return i;
 }
 
-/* Prints each result: rank, title, date, tags; where it is; the snippet
- * with the matched words in bold on a terminal, between * otherwise. */
-static void print_text(const vnode *list, int tty)
+/* 1 if the matched words are to be in bold: --color=always, or auto
+ * (the default) on a terminal unless NO_COLOR is set (not empty,
+ * no-color.org) or TERM is dumb. */
+static int use_color(int when)
 {
-    const char *on = tty ? "\033[1m" : "*", *off = tty ? "\033[0m" : "*";
+    if (when != COLOR_AUTO)
+        return when == COLOR_ALWAYS;
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    if ((no && *no) || (term && strcmp(term, "dumb") == 0))
+        return 0;
+    return isatty(STDOUT_FILENO);
+}
+
+/* Prints each result: rank, title, date, tags; where it is; the snippet
+ * with the matched words in bold (color), between * otherwise. */
+static void print_text(const vnode *list, int color)
+{
+    const char *on = color ? "\033[1m" : "*", *off = color ? "\033[0m" : "*";
     char cwd[4096];
     size_t cwd_len = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
     for (size_t i = 0; i < vn_len(list); i++) {
@@ -139,7 +156,7 @@ static int parse_count(const char *s, size_t *out)
 int main(int argc, char **argv)
 {
     enum { O_TAG = 256, O_CAT, O_AUTHOR, O_SINCE, O_UNTIL, O_SORT, O_ALL, O_ANY, O_OFFSET,
-           O_PAGE, O_JSON, O_VERSION, O_STATS };
+           O_PAGE, O_JSON, O_VERSION, O_STATS, O_COLOR };
     static const cli_opt opts[] = {
         { "index", 'i', CLI_VALUE, "DIR", 'i' }, { "tag", 0, CLI_VALUE, "TAG", O_TAG },
         { "category", 0, CLI_VALUE, "NAME", O_CAT }, { "author", 0, CLI_VALUE, "NAME", O_AUTHOR },
@@ -149,13 +166,14 @@ int main(int argc, char **argv)
         { "offset", 0, CLI_VALUE, "N", O_OFFSET }, { "page", 0, CLI_VALUE, "N", O_PAGE },
         { "json", 0, CLI_NO_VALUE, NULL, O_JSON }, { "help", 'h', CLI_NO_VALUE, NULL, 'h' },
         { "version", 0, CLI_NO_VALUE, NULL, O_VERSION }, { "stats", 0, CLI_NO_VALUE, NULL, O_STATS },
+        { "color", 0, CLI_OPTIONAL_VALUE, "auto|always|never", O_COLOR },
         { NULL, 0, 0, NULL, 0 },
     };
     double t0 = now_ms();
     const char *index = NULL;
     search_opts so = { .sort = SORT_RELEVANCE, .match = MATCH_MOST, .limit = 10 };
     size_t page = 0;
-    int json = 0, stats = 0, opt;
+    int json = 0, stats = 0, color = COLOR_AUTO, opt;
     const char *tags[QRY_MAX_TAGS];   /* options that are query filters */
     qry_filters filters = { .tags = tags };
     txt_buf qtext = { 0 };            /* the query: its words, one space between */
@@ -209,6 +227,16 @@ int main(int argc, char **argv)
             break;
         case O_JSON: json = 1; break;
         case O_STATS: stats = 1; break;
+        case O_COLOR:
+            if (!val || strcmp(val, "always") == 0)
+                color = COLOR_ALWAYS;
+            else if (strcmp(val, "never") == 0)
+                color = COLOR_NEVER;
+            else if (strcmp(val, "auto") == 0)
+                color = COLOR_AUTO;
+            else
+                stop = cli_bad_value(&args, "color", val, "auto, always or never");
+            break;
         case 'h': usage(stdout); stop = EXIT_FOUND; break;
         case O_VERSION: printf("blogsearch %s\n", BS_VERSION_STRING); stop = EXIT_FOUND; break;
         }
@@ -290,7 +318,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (!json)
-        print_text(vn_get(pg, "results"), tty);
+        print_text(vn_get(pg, "results"), use_color(color));
     double took = now_ms() - t0;
     /* posts found, none on this page: the page (or offset) is past the last */
     char past[256] = "";

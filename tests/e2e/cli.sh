@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests of the command line of blogsearch and blogsearch-index:
 # options anywhere before --, a word that only looks like an option, a page
-# past the last, one-line messages for a mistyped option or a missing value,
-# and output that is valid UTF-8 whatever the arguments and file names hold.
+# past the last, colour (--color, NO_COLOR, TERM=dumb), one-line messages for
+# a mistyped option or a missing value, and output that is valid UTF-8
+# whatever the arguments and file names hold.
 # Usage: cli.sh BLOGSEARCH BLOGSEARCH_INDEX SOURCE_DIR
 . "$(dirname "$0")/lib.sh" cli
 BS=$(realpath "$1")
@@ -80,6 +81,32 @@ run r.json err "$BS" --json --page 100 docker
 check "--json --page 100: exit 1" test "$rc" -eq 1
 check "--json --page 100: the JSON, results empty" py "r['total'] == 8 and r['results'] == []"
 check "--json --page 100: the reason on stderr" has "$T/err" "page 100 is past the last page, page 1"
+
+# ---- colour ---------------------------------------------------------------------------------
+esc=$(printf '\033[1m')
+run out err "$BS" docker
+check "into a pipe: no colour, *word*" eval 'hasnt "$T/out" "$esc" && has "$T/out" "*Docker*"'
+run out err "$BS" --color=always docker
+check "--color=always into a pipe: bold" has "$T/out" "$esc"
+run out err "$BS" --color docker
+check "--color alone: always" has "$T/out" "$esc"
+run out err "$BS" docker --color=sometimes
+check "--color=sometimes: exit 2" eval 'test "$rc" -eq 2 && has "$T/err" "auto, always or never"'
+if command -v script >/dev/null; then
+  tty() { script -qec "$*" /dev/null >"$T/tty" 2>&1; }
+  tty env -u NO_COLOR TERM=xterm "$BS" docker
+  check "on a terminal: bold" has "$T/tty" "$esc"
+  tty env NO_COLOR= TERM=xterm "$BS" docker
+  check "on a terminal, NO_COLOR empty: bold" has "$T/tty" "$esc"
+  tty env NO_COLOR=1 TERM=xterm "$BS" docker
+  check "on a terminal, NO_COLOR=1: *word*" eval 'hasnt "$T/tty" "$esc" && has "$T/tty" "*Docker*"'
+  tty env -u NO_COLOR TERM=dumb "$BS" docker
+  check "on a terminal, TERM=dumb: *word*" eval 'hasnt "$T/tty" "$esc" && has "$T/tty" "*Docker*"'
+  tty env -u NO_COLOR TERM=xterm "$BS" --color=never docker
+  check "on a terminal, --color=never: *word*" hasnt "$T/tty" "$esc"
+  tty env NO_COLOR=1 TERM=dumb "$BS" --color=always docker
+  check "--color=always over NO_COLOR and TERM=dumb: bold" has "$T/tty" "$esc"
+fi
 
 # ---- a mistyped option, a missing value: one line, the short name, exit 2 -----------------------
 for prog in "$BS" "$BI"; do
