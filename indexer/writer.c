@@ -1310,8 +1310,11 @@ static int write_path(writer *w, const walk_entry *e, uint32_t docid, uint64_t h
                "writing a path");
 }
 
-static int process(writer *w, const walk_entry *e, int force, int *outcome)
+/* Reads the post of e into the index. *outcome says what became of it and,
+ * when it was skipped, *why says why ("skipped: a draft ..."). */
+static int process(writer *w, const walk_entry *e, int force, int *outcome, const char **why)
 {
+    static const char *const unchanged = "skipped: unchanged since the last run skipped it";
     MDB_val k = { strlen(e->path), e->path }, v;
     path_record old = { 0 };
     int known = 0;
@@ -1327,6 +1330,7 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome)
                     && old.meta_mtime_ns == (e->meta_path ? e->meta_mtime_ns : 0);
     if (known && !force && old.size == e->size && old.mtime_ns == e->mtime_ns && meta_same) {
         *outcome = old.docid ? DONE_UNCHANGED : DONE_SKIPPED;   /* still a draft, say */
+        *why = unchanged;
         return BS_OK;
     }
 
@@ -1336,6 +1340,8 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome)
         diag(w, e->path, DIAG_WARNING, "file is %s, over the size limit (--max-size); skipped",
              msg);
         *outcome = known ? DONE_KEPT : DONE_SKIPPED;
+        *why = old.docid ? "skipped: too large (--max-size); the post as indexed before is kept"
+                         : "skipped: too large (--max-size)";
         return BS_OK;
     }
     txt_buf data = { 0 }, meta = { 0 };
@@ -1346,6 +1352,8 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome)
         if (nomem)
             return oom(w);
         *outcome = known ? DONE_KEPT : DONE_SKIPPED;
+        *why = old.docid ? "skipped: cannot be read; the post as indexed before is kept"
+                         : "skipped: cannot be read";
         return BS_OK;
     }
     w->sum->bytes += data.len;
@@ -1357,6 +1365,7 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome)
         buf_free(&data);
         buf_free(&meta);
         *outcome = old.docid ? DONE_UNCHANGED : DONE_SKIPPED;
+        *why = unchanged;
         return write_path(w, e, old.docid, hash);
     }
 
@@ -1364,9 +1373,11 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome)
     if (data.len == 0) {
         diag(w, e->path, DIAG_WARNING, "empty file; skipped");
         skip = 1;
+        *why = "skipped: empty";
     } else if (memchr(data.p, '\0', data.len < BINARY_PROBE ? data.len : BINARY_PROBE)) {
         diag(w, e->path, DIAG_ERROR, "binary file (it has NUL bytes); skipped");
         skip = 1;
+        *why = "skipped: binary, not a post";
     }
     post p;
     post_init(&p);
@@ -1380,8 +1391,10 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome)
     }
     buf_free(&data);
     buf_free(&meta);
-    if (!skip && p.draft && !w->o->drafts)
+    if (!skip && p.draft && !w->o->drafts) {
         skip = 2;
+        *why = "skipped: a draft (--drafts indexes drafts)";
+    }
 
     rc = BS_OK;
     if (known && old.docid)
@@ -1600,8 +1613,9 @@ static int run_once(writer *w)
 
     for (size_t i = 0; rc == BS_OK && i < w->list->n; i++) {
         int outcome = DONE_UNCHANGED;
-        rc = process(w, &w->list->v[i], force, &outcome);
-        static const char *const what[] = { "added", "updated", NULL, "skipped", "skipped" };
+        const char *why = "skipped";
+        rc = process(w, &w->list->v[i], force, &outcome, &why);
+        const char *const what[] = { "added", "updated", NULL, why, why };
         switch (outcome) {
         case DONE_ADDED: w->sum->added++; break;
         case DONE_UPDATED: w->sum->updated++; break;

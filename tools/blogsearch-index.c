@@ -251,6 +251,26 @@ static int run_check(const char *dir, int quiet)
     return EXIT_OK;
 }
 
+/* The posts in the index in dir as it is now (after the run), in *n. */
+static int posts_in(const char *dir, uint64_t *n, char *err, size_t errlen)
+{
+    store *st;
+    MDB_txn *txn = NULL;
+    store_stats ss;
+    int rc = store_open(&st, dir, STORE_RDONLY, err, errlen);
+    if (rc != BS_OK)
+        return rc;
+    if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) == BS_OK
+        && (rc = store_get_stats(st, txn, &ss)) == BS_OK)
+        *n = ss.ndocs;
+    if (rc != BS_OK)
+        snprintf(err, errlen, "%s", store_err());
+    if (txn)
+        mdb_txn_abort(txn);
+    store_close(st);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     enum { O_FULL = 256, O_DRAFTS, O_URL, O_TZ, O_MAX, O_STRICT, O_STATS, O_JSON, O_CHECK,
@@ -404,12 +424,18 @@ int main(int argc, char **argv)
         return EXIT_FAIL;
     }
     if (!c.quiet) {
+        uint64_t posts;           /* in the index after the run, not the files read */
+        if (posts_in(index, &posts, err, sizeof err) != BS_OK) {
+            cli_printf(stderr, "blogsearch-index: the run was written, but its posts could "
+                       "not be counted: %s\n", err);
+            return EXIT_FAIL;
+        }
         size_t w = c.warnings, e = c.errors;
-        cli_printf(stderr, "blogsearch-index: %zu post%s in %s: %zu added, %zu updated, %zu "
+        cli_printf(stderr, "blogsearch-index: %llu post%s in %s: %zu added, %zu updated, %zu "
                    "removed, %zu unchanged, %zu skipped; %zu warning%s, %zu error%s; %.2f s"
-                   "%s\n", sum.posts, sum.posts == 1 ? "" : "s", index, sum.added, sum.updated,
-                   sum.removed, sum.unchanged, sum.skipped, w, w == 1 ? "" : "s", e,
-                   e == 1 ? "" : "s", took, sum.committed ? "" : " (nothing to write)");
+                   "%s\n", (unsigned long long)posts, posts == 1 ? "" : "s", index, sum.added,
+                   sum.updated, sum.removed, sum.unchanged, sum.skipped, w, w == 1 ? "" : "s",
+                   e, e == 1 ? "" : "s", took, sum.committed ? "" : " (nothing to write)");
     }
     return EXIT_OK;
 }

@@ -2,8 +2,9 @@
 # End-to-end tests of the command line of blogsearch and blogsearch-index:
 # options anywhere before --, a word that only looks like an option, a page
 # past the last, colour (--color, NO_COLOR, TERM=dumb), one-line messages for
-# a mistyped option or a missing value, and output that is valid UTF-8
-# whatever the arguments and file names hold.
+# a mistyped option or a missing value, the summary's post count and the
+# reason for each skipped post, and output that is valid UTF-8 whatever the
+# arguments and file names hold.
 # Usage: cli.sh BLOGSEARCH BLOGSEARCH_INDEX SOURCE_DIR
 . "$(dirname "$0")/lib.sh" cli
 BS=$(realpath "$1")
@@ -141,6 +142,43 @@ run out err "$BS" --sort $'\xff' docker
 check "a bad value of invalid UTF-8 is echoed as valid UTF-8" eval 'test "$rc" -eq 2 && utf8 "$T/err"'
 run out err "$BI" -i "$T/u" --timezone $'Mars\xff' x
 check "blogsearch-index: a bad --timezone of invalid UTF-8, valid UTF-8" eval 'test "$rc" -eq 2 && utf8 "$T/err"'
+
+# ---- blogsearch-index: the summary counts the posts in the index; -v says why a post is skipped --
+run out err "$BI" -v -i "$T/sum" "$samples"
+"$BI" -i "$T/sum" --stats --json >"$T/r.json"
+indexed=$(python3 -c "import json; print(json.load(open('$T/r.json'))['posts'])")
+check "summary: the posts in the index ($indexed), as --stats says" \
+  has "$T/err" "blogsearch-index: $indexed posts in $T/sum:"
+check "-v: the draft is skipped as a draft, on its own line" \
+  grep -qx '.*/restic-bekapy-chernovik\.rst: skipped: a draft (--drafts indexes drafts)' "$T/err"
+check "-v: the summary starts its own line" grep -q '^blogsearch-index: [0-9]* posts in' "$T/err"
+check "-v: every line is a post's outcome or the summary" \
+  eval '! grep -Ev ": (added|updated|removed|skipped: .+)$|^blogsearch-index: [0-9]+ posts in .*s$" "$T/err"'
+run out err "$BI" -v -i "$T/sum" "$samples"
+check "-v, again: the draft is still skipped, and the reason" \
+  grep -qx '.*/restic-bekapy-chernovik\.rst: skipped: unchanged since the last run skipped it' "$T/err"
+check "again: the summary counts the posts in the index" has "$T/err" "$indexed posts in $T/sum: 0 added"
+
+# a second folder into the same index: the summary counts the posts of both
+mkdir -p "$T/more"
+printf '.. title: Ещё один\n\nпост в другой папке\n' >"$T/more/one.rst"
+run out err "$BI" -i "$T/sum" "$T/more"
+check "a run over another folder counts every post in the index" \
+  has "$T/err" "$((indexed + 1)) posts in $T/sum: 1 added"
+
+# each kind of skipped post says why
+mkdir -p "$T/skip"
+: >"$T/skip/empty.rst"
+printf '.. title: bin\n\n\0\1\2' >"$T/skip/binary.rst"
+head -c 3000 /dev/zero | tr '\0' 'a' >"$T/skip/large.rst"
+printf '.. title: Черновик\n.. status: draft\n\nтекст\n' >"$T/skip/draft.rst"
+printf '.. title: Хороший\n\nтекст\n' >"$T/skip/good.rst"
+run out err "$BI" -v -i "$T/skipix" --max-size 2K "$T/skip"
+check "-v: an empty file says empty" grep -qx '.*/empty\.rst: skipped: empty' "$T/err"
+check "-v: a binary file says it is not a post" grep -qx '.*/binary\.rst: skipped: binary, not a post' "$T/err"
+check "-v: a file over --max-size says too large" grep -qx '.*/large\.rst: skipped: too large (--max-size)' "$T/err"
+check "-v: a draft says draft" grep -qx '.*/draft\.rst: skipped: a draft (--drafts indexes drafts)' "$T/err"
+check "-v: 1 post in the index, 4 skipped" has "$T/err" "1 post in $T/skipix: 1 added, 0 updated, 0 removed, 0 unchanged, 4 skipped"
 
 # ---- file names that are not UTF-8: every byte printed is UTF-8 ----------------------------------
 mkdir -p "$T/names"
