@@ -7,7 +7,8 @@
 #   /fcgi/blogsearch                the same program resident, through
 #                                   mod_fastcgi (when built with FastCGI)
 #   /static.txt                     a small static file, the server's ceiling
-# and web_stop stops it by its PID. Needs: BUILD (the build directory), SRC
+# and web_stop stops it by its PID (web_launch starts lighttpd on a
+# configuration of one's own). Needs: BUILD (the build directory), SRC
 # (the source tree), WEB (a scratch directory). Sets PORT, BASE, FASTCGI
 # (1 when /fcgi/ is served). Environment for the CGI: CGI_ENV_EXTRA, lines
 # of lighttpd setenv pairs ("NAME" => "value",) added to the CGI's (both
@@ -76,19 +77,33 @@ mimetype.assign = ( ".html" => "text/html; charset=utf-8", ".js" => "text/javasc
 }
 $fcgi
 EOF
-  lighttpd -tt -f "$WEB/lighttpd.conf" >/dev/null || { echo "web_start: lighttpd refuses $WEB/lighttpd.conf" >&2; return 1; }
-  lighttpd -D -f "$WEB/lighttpd.conf" 2>>"$WEB/log/stderr" &
+  web_launch "$WEB/lighttpd.conf" "$BASE/static.txt" "$WEB/log"
+}
+
+# web_launch CONF URL LOGDIR: lighttpd started on CONF in the foreground
+# (WEB_PID), its standard error in LOGDIR/stderr, and waited for (web_wait).
+web_launch() {
+  local conf=$1 url=$2 logs=$3
+  lighttpd -tt -f "$conf" >/dev/null || { echo "web_launch: lighttpd refuses $conf" >&2; return 1; }
+  lighttpd -D -f "$conf" 2>>"$logs/stderr" &
   WEB_PID=$!
-  local i
-  for i in $(seq 100); do
-    if curl -fs -o /dev/null "$BASE/static.txt"; then
+  web_wait lighttpd "$WEB_PID" "$url" "$logs"
+}
+
+# web_wait NAME PID URL LOGDIR: true once URL answers, false if the server
+# PID ends first or takes over 10 s, with LOGDIR/error.log and LOGDIR/stderr
+# shown.
+web_wait() {
+  local name=$1 pid=$2 url=$3 logs=$4 _
+  for _ in $(seq 100); do
+    if curl -fs -o /dev/null "$url"; then
       return 0
     fi
-    kill -0 "$WEB_PID" 2>/dev/null || break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  echo "web_start: lighttpd did not answer on $BASE; its log:" >&2
-  cat "$WEB/log/error.log" "$WEB/log/stderr" >&2 2>/dev/null
+  echo "web_wait: $name did not answer $url; its log:" >&2
+  cat "$logs/error.log" "$logs/stderr" >&2 2>/dev/null
   return 1
 }
 
