@@ -125,8 +125,9 @@ static void usage(FILE *f)
           "      --version         the version\n"
           "\n"
           "Options may come before or after the paths, exactly as written above\n"
-          "(-i DIR, -iDIR, --index DIR, --index=DIR); after --, every argument is a\n"
-          "PATH, and a PATH that starts with - needs it: blogsearch-index -- -drafts/.\n"
+          "(-i DIR, --index DIR, --index=DIR; before the first PATH also -iDIR, -qv):\n"
+          "blogsearch-index posts/ -i DIR -v. After --, every argument is a PATH, and a\n"
+          "PATH that starts with - needs it: blogsearch-index -- -drafts/.\n"
           "\n"
           "Exit status: 0 done (warnings are counted in the summary), 1 the index could\n"
           "not be written (or --strict saw a warning, or --check a problem), 2 usage.\n", f);
