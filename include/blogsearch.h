@@ -115,7 +115,8 @@ typedef struct bs_index bs_index;
 
 #define BS_OPEN_RDONLY 0u     /* search only */
 #define BS_OPEN_WRITE  1u     /* also write, through bs_writer */
-#define BS_OPEN_CREATE 2u     /* with BS_OPEN_WRITE: make the index if there is none */
+#define BS_OPEN_CREATE 2u     /* with BS_OPEN_WRITE: make the index if there is none,
+                                 and the directories above it that are missing */
 
 /* Opens the index in the directory path. Handles on one directory in one
  * process share one open environment (LMDB allows no other), so the first

@@ -383,7 +383,7 @@ static void test_open(void)
         { R, 0, "a-file", BS_OPEN_RDONLY, ANY_ERROR },
         { R, 0, "a-file", BS_OPEN_WRITE, ANY_ERROR },
         { R, 0, "a-file", BS_OPEN_WRITE | BS_OPEN_CREATE, ANY_ERROR },
-        { R, 0, "missing/deeper/ix", BS_OPEN_WRITE | BS_OPEN_CREATE, BS_ERROR },
+        { R, 0, "a-file/deeper/ix", BS_OPEN_WRITE | BS_OPEN_CREATE, BS_ERROR },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char path[300];
@@ -410,6 +410,13 @@ static void test_open(void)
     char data[400];
     snprintf(data, sizeof data, "%s/data.mdb", empty);
     CHECK(!exists(data), "failed opens did not make an index in %s", empty);
+    /* BS_OPEN_CREATE makes the directories above the index too (mkdir -p) */
+    bs_index *made = NULL;
+    CHECK(bs_index_open(&made, deep, BS_OPEN_WRITE | BS_OPEN_CREATE) == BS_OK,
+          "create %s and the directories above it: %s", deep, bs_errmsg());
+    bs_index_close(made);
+    snprintf(data, sizeof data, "%s/data.mdb", deep);
+    CHECK(exists(data), "an index made at %s", deep);
     bs_index_close(NULL);
 
     /* BS_OPEN_CREATE makes the directory and an empty index; read-only sees it */
