@@ -1,9 +1,14 @@
-/* buf.h: a growable byte buffer with a sticky error, shared by every module
- * that builds bytes: the codec, the post reader, markup conversion. */
-#ifndef BS_BUF_H
-#define BS_BUF_H
+/* base.h: what every room of blogsearch uses and none owns, one section per
+ * file: growable byte buffers (buf.c), UTF-8 (utf8.c), dates (dates.c), and
+ * the tree of values a results page is built as, written out as JSON
+ * (view.c). It includes nothing of blogsearch's own. */
+#ifndef BS_BASE_H
+#define BS_BASE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* ---- what buf.c offers --------------------------------------------------- */
 
 /* p is NUL-terminated whenever cap > 0. After an allocation failure err is
  * set and every later call does nothing, so code appends straight through
@@ -30,5 +35,114 @@ void buf_free(txt_buf *b);
 void *grow_array(void *v, size_t *cap, size_t first, size_t size);
 /* Appends s (len bytes of UTF-8) as a JSON string, quotes included. */
 void buf_put_json(txt_buf *b, const char *s, size_t len);
+
+/* ---- what utf8.c offers -------------------------------------------------- */
+
+#define UTF8_INVALID (-1)
+
+/* Decodes one code point from [p, end), p < end. Returns the number of bytes
+ * consumed (1..4) and stores the code point in *cp, or UTF8_INVALID in *cp
+ * with 1 byte consumed for a byte that does not start a well-formed sequence:
+ * overlong forms, surrogates (U+D800..DFFF), values above U+10FFFF and
+ * truncated sequences are all invalid. Never reads at or past end. */
+size_t utf8_decode(const unsigned char *p, const unsigned char *end, int32_t *cp);
+
+/* Writes the UTF-8 encoding of a valid scalar value into out (4 bytes room).
+ * Returns the byte count. */
+size_t utf8_encode(int32_t cp, unsigned char *out);
+
+/* 1 if [p, p+len) is well-formed UTF-8 without NUL bytes. */
+int utf8_valid(const char *p, size_t len);
+
+/* Characters (code points) in len bytes of UTF-8: the bytes that do not
+ * continue a sequence. What a reader counts, for positions and lengths. */
+size_t utf8_nchars(const char *p, size_t len);
+
+/* Bytes of the first nchars characters of len bytes of UTF-8 (all len when
+ * there are fewer): a cut that never splits a character. */
+size_t utf8_prefix(const char *p, size_t len, size_t nchars);
+
+/* ---- what dates.c offers ------------------------------------------------- */
+
+/* Parses a post's date: "2013-12-16 00:48:01", "2017-02-24 20:01:04
+ * UTC+03:00", "+0300", "Z", ISO 8601 ("2022-11-03T09:15:00+03:00"), date only
+ * ("2019-05-02"), optional seconds and fractions. A date without a zone is in
+ * default_tz_min minutes east of UTC. Returns 0 and seconds since the epoch
+ * (UTC) in *out, or -1 with a static reason in *why ("month 13 out of
+ * range", "February 30 does not exist", "unrecognized date format"). */
+int date_parse(const char *s, size_t len, int default_tz_min, int64_t *out, const char **why);
+
+/* Parses a zone offset such as "+03:00", "-0530", "UTC", "Z" into minutes
+ * east of UTC; 0 on success, -1 if malformed. */
+int date_parse_tz(const char *s, int *minutes);
+
+/* Writes t as ISO 8601 UTC, "2017-02-24T17:01:04Z", into buf. */
+void date_format(int64_t t, char buf[32]);
+
+/* ---- what view.c offers -------------------------------------------------- */
+
+/* A results page as a small tree of values, written out as JSON (blogsearch
+ * --json, blogsearch.cgi) or through an HTML template (web/template.c). One
+ * model, two writers: both formats always show the same things.
+ *
+ * Nodes live in an arena owned by the view; every string is copied in.
+ * Building never fails half-way: on out of memory the view remembers it and
+ * view_failed() says so; the builders then return NULL and ignore NULLs. */
+typedef enum { VN_NULL, VN_BOOL, VN_NUM, VN_STR, VN_ARR, VN_OBJ } vn_kind;
+
+typedef struct vnode vnode;
+typedef struct view view;
+
+/* Node flags */
+#define VN_HTML 1u        /* a string already made safe HTML, for {{{ }}} */
+#define VN_NOJSON 2u      /* a member the JSON writer leaves out (HTML only) */
+
+view *view_new(void);
+void view_free(view *v);
+int view_failed(const view *v);       /* 1 after an allocation failed */
+
+vnode *vn_null(view *v);
+vnode *vn_bool(view *v, int b);
+vnode *vn_num(view *v, double x);
+vnode *vn_int(view *v, int64_t x);     /* printed without decimals */
+vnode *vn_str(view *v, const char *s, size_t len);  /* s may be NULL if len 0 */
+vnode *vn_cstr(view *v, const char *s);  /* NULL gives a null node */
+vnode *vn_arr(view *v);
+vnode *vn_obj(view *v);
+
+/* Appends to an array; sets an object's member (a new name is appended, in
+ * order; an existing one is replaced, keeping its place). Return the
+ * container, or NULL when either is NULL, the container is of the other
+ * kind, or memory ran out (then nothing is changed). */
+vnode *vn_push(view *v, vnode *arr, vnode *item);
+vnode *vn_set(view *v, vnode *obj, const char *name, vnode *val);
+vnode *vn_flag(vnode *n, unsigned flags);   /* ORs flags in; returns n */
+
+vn_kind vn_type(const vnode *n);
+const vnode *vn_get(const vnode *obj, const char *name);  /* member or NULL */
+size_t vn_len(const vnode *n);         /* elements, members or bytes */
+const vnode *vn_at(const vnode *arr, size_t i);
+/* A string's bytes, NUL-terminated; NULL (len 0) for any other node. */
+const char *vn_text(const vnode *n, size_t *len);
+double vn_number(const vnode *n);      /* 0 for anything but a number */
+int vn_boolean(const vnode *n);        /* a true boolean: 1; anything else 0 */
+int vn_is_zero(const vnode *n);        /* a number that is 0 or not finite */
+unsigned vn_flags(const vnode *n);     /* VN_* flags; 0 for NULL */
+/* vn_get for a name of len bytes, not NUL-terminated */
+const vnode *vn_get_n(const vnode *obj, const char *name, size_t len);
+/* A number as both writers write it (integers whole, else up to 4 decimals,
+ * trailing zeros dropped) into s (cap bytes; 32 are enough); returns its
+ * length, 0 for anything but a finite number, which both write as null. */
+size_t vn_format_number(const vnode *n, char *s, size_t cap);
+
+/* Writes n as JSON (UTF-8, not escaped beyond what JSON needs, "/" kept) to
+ * out. indent 0: one line; > 0: objects and arrays broken over lines with
+ * that many spaces a level; no final newline. Members and elements flagged
+ * VN_NOJSON are left out (n itself is always written). Returns 0, or -1
+ * when out of memory. */
+int view_json(txt_buf *out, const vnode *n, int indent);
+
+/* Appends s HTML-escaped (& < > " ' as entities). */
+void html_escape(txt_buf *out, const char *s, size_t len);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/buf.h"
+#include "base/base.h"
 
 static int grow(txt_buf *b, size_t extra)
 {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "indexer.h"
+#include "base/base.h"
 
 /* What the parser accepts, after trimming whitespace and one pair of matching
  * surrounding quotes (YAML front matter writes date: "2022-11-03"):

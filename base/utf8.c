@@ -2,7 +2,7 @@
  * becomes one UTF8_INVALID and the decoder moves on by one byte, so a stray
  * byte never swallows the valid text after it (Unicode's "maximal subpart"
  * practice). It never reads past the end it is given. */
-#include "stemming.h"
+#include "base/base.h"
 
 size_t utf8_decode(const unsigned char *p, const unsigned char *end, int32_t *cp)
 {

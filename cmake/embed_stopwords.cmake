@@ -25,7 +25,7 @@ foreach(w IN LISTS words)
 endforeach()
 file(WRITE "${OUT}.tmp"
   "/* Generated from data/stopwords by cmake/embed_stopwords.cmake; do not edit. */\n"
-  "#include \"stemming.h\"\n\n"
+  "#include \"stemming/stemming.h\"\n\n"
   "const char *const stop_words[] = {\n${body}};\n"
   "const size_t stop_nwords = ${n};\n")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

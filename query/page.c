@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "indexer/indexer.h"
 #include "query/query.h"
 
 /* snippet: {text, highlights: [[start, length]...] in code points}, and

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "indexer/indexer.h"
 #include "query/query.h"
 
 typedef struct {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base.h"
 #include "stemming/stemming.h"
 #include "store/store.h"
 
@@ -156,8 +157,6 @@ void snippet_free(snippet *s);
 
 /* ---- what page.c offers ------------------------------------------------------ */
 
-#include "query/view.h"
-
 typedef struct {
     const char *query;     /* the words as typed, echoed as "query" */
     size_t query_len;
@@ -190,50 +189,5 @@ int page_snippet(snippet *sn, store *st, MDB_txn *txn, an_analyzer *an, uint32_t
 vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const results *r,
                   const search_opts *so, const page_opts *po, int *rc, char *err,
                   size_t errlen);
-
-/* ---- what web.c offers ------------------------------------------------------- */
-
-/* blogsearch.cgi's requests and answers (docs/cgi.md), apart from where they
- * come from: the CGI environment once, or FastCGI again and again. */
-typedef struct web_config {
-    const char *index;        /* the index directory */
-    const char *tpl;          /* the HTML template (view.h's language), tpl_len bytes */
-    size_t tpl_len;
-    const char *tpl_name;     /* its file, for messages to the site's owner */
-    const char *cors;         /* JSON's allowed origins: "*" or origins separated by
-                                 spaces; NULL or "" none */
-    int resident;             /* answers request after request (FastCGI): caches are
-                                 sized for reuse, not for one answer */
-    /* with tpl NULL: called once, when an HTML answer first needs the
-       template, to set tpl, tpl_len and tpl_name (a JSON request never
-       reads it) */
-    void (*tpl_load)(struct web_config *cfg);
-} web_config;
-
-typedef struct {
-    const char *method;       /* REQUEST_METHOD */
-    const char *query;        /* QUERY_STRING */
-    const char *accept;       /* HTTP_ACCEPT, or NULL */
-    const char *origin;       /* HTTP_ORIGIN, or NULL */
-    const char *script;       /* SCRIPT_NAME: where links point, or NULL */
-} web_request;
-
-#define WEB_MAX_QUERY 256     /* bytes of q */
-#define WEB_MAX_PER_PAGE 50
-#define WEB_MAX_PAGE 1000
-#define WEB_FACETS 20         /* tags offered as filters */
-
-typedef struct web web;
-
-/* cfg and its strings must outlive w. Returns BS_OK or BS_ENOMEM. */
-int web_new(web **out, const web_config *cfg);
-void web_free(web *w);
-
-/* Answers one request: out gets the CGI response (header lines, a blank
- * line, and the body unless the method is HEAD). What the site's owner
- * should know (a damaged index, a template error) is appended to log as a
- * line naming the cause, which the answer itself never shows. Returns the
- * HTTP status. */
-int web_handle(web *w, const web_request *rq, txt_buf *out, txt_buf *log);
 
 #endif

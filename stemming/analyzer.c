@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stemming.h"
+#include "stemming/stemming.h"
 
 #define CACHE_SLOTS   (1u << 18)         /* open addressing, power of two */
 #define CACHE_ARENA   (16u << 20)        /* bytes of entries, touched as used */

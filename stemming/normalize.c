@@ -4,7 +4,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "stemming.h"
+#include "stemming/stemming.h"
 
 /* A word is at most TOK_MAX_NCHARS code points and one code point expands to
  * at most 18 under compatibility decomposition (U+FDFA). */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stemming.h"
+#include "stemming/stemming.h"
 
 struct stem_stemmers {
     struct sb_stemmer *ru;

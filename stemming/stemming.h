@@ -8,31 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- what utf8.c offers ------------------------------------------------ */
-
-#define UTF8_INVALID (-1)
-
-/* Decodes one code point from [p, end), p < end. Returns the number of bytes
- * consumed (1..4) and stores the code point in *cp, or UTF8_INVALID in *cp
- * with 1 byte consumed for a byte that does not start a well-formed sequence:
- * overlong forms, surrogates (U+D800..DFFF), values above U+10FFFF and
- * truncated sequences are all invalid. Never reads at or past end. */
-size_t utf8_decode(const unsigned char *p, const unsigned char *end, int32_t *cp);
-
-/* Writes the UTF-8 encoding of a valid scalar value into out (4 bytes room).
- * Returns the byte count. */
-size_t utf8_encode(int32_t cp, unsigned char *out);
-
-/* 1 if [p, p+len) is well-formed UTF-8 without NUL bytes. */
-int utf8_valid(const char *p, size_t len);
-
-/* Characters (code points) in len bytes of UTF-8: the bytes that do not
- * continue a sequence. What a reader counts, for positions and lengths. */
-size_t utf8_nchars(const char *p, size_t len);
-
-/* Bytes of the first nchars characters of len bytes of UTF-8 (all len when
- * there are fewer): a cut that never splits a character. */
-size_t utf8_prefix(const char *p, size_t len, size_t nchars);
+#include "base/base.h"
 
 /* ---- what tokenize.c offers -------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * normalization) and sorted by bytes, so a lookup is a binary search. */
 #include <string.h>
 
-#include "stemming.h"
+#include "stemming/stemming.h"
 
 int stop_is_stopword(const char *norm, size_t len)
 {

@@ -3,7 +3,7 @@
  * stem.c's business. Must stay linear and allocation-free on any input. */
 #include <utf8proc.h>
 
-#include "stemming.h"
+#include "stemming/stemming.h"
 
 enum { C_SPACE, C_PUNCT, C_WORD, C_IDEO, C_MARK, C_FORMAT };
 

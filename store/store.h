@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/buf.h"
+#include "base/base.h"
 #include "store/format.h"
 
 /* Status codes: the public ones (BS_OK, BS_E*) from blogsearch.h, and one

@@ -28,6 +28,7 @@
 #endif
 
 #include "query/query.h"
+#include "web/web.h"
 
 #ifndef BS_CGI_INDEX
 #define BS_CGI_INDEX "/var/lib/blogsearch/index"

@@ -12,7 +12,7 @@
 
 #include "indexer/indexer.h"
 #include "store/store.h"
-#include "cli.h"
+#include "tools/cli.h"
 
 #define DEFAULT_INDEX ".blogsearch"
 #define DEFAULT_MAX_SIZE (16u << 20)

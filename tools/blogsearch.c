@@ -11,7 +11,7 @@
 
 #include "indexer/indexer.h"
 #include "query/query.h"
-#include "cli.h"
+#include "tools/cli.h"
 
 #define DEFAULT_INDEX ".blogsearch"
 #define SNIPPET_CHARS 200

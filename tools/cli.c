@@ -1,64 +1,17 @@
-/* cli.h: the command line that blogsearch and blogsearch-index share.
- *
- * Options: a program's own options are read anywhere before "--", while an
- * argument that only looks like one stays a word (a query word, a path):
- *   - before the first word, arguments are read as getopt reads them: long
- *     options exactly as named (--limit 2, --limit=2), short ones alone or
- *     together with their value attached (-n 2, -n2, -qv); anything else
- *     that starts with - is an unknown option, a usage error;
- *   - after the first word, an argument is an option only when it is
- *     exactly one: --name or --name=value of a long option, -X of a short
- *     one, or -X with a number attached (-n2) for a short one that takes a
- *     value; anything else (-podman, --podman, -ipv6) is a word;
- *   - after "--", everything is a word.
- * An unknown option, a missing value or a value given to an option that
- * takes none is one line on stderr that names it (with the nearest option
- * by edit distance when there is one), and the program exits 2.
- *
- * Output: what the programs print goes through cli_write or cli_printf,
- * which keep it valid UTF-8: a byte that is not part of a well-formed
- * sequence becomes \xNN in text and U+FFFD in JSON.
- *
- * Static functions, included by each tool's one source file. */
-#ifndef BS_TOOLS_CLI_H
-#define BS_TOOLS_CLI_H
-
+/* cli.c: the command line that blogsearch and blogsearch-index share:
+ * options read anywhere before "--", one-line usage errors with the nearest
+ * option, and output kept valid UTF-8 (cli.h says how). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stemming/stemming.h"
-
-enum { CLI_NO_VALUE, CLI_VALUE, CLI_OPTIONAL_VALUE };   /* optional: only as --name=value */
-enum { CLI_WORD = -1, CLI_END = -2, CLI_BAD = -3 };
-
-typedef struct {
-    const char *name;          /* long name, without -- */
-    char short_name;           /* 0 when it has none */
-    int value;                 /* CLI_NO_VALUE, CLI_VALUE or CLI_OPTIONAL_VALUE */
-    const char *metavar;       /* what the value is, for messages: "N", "DIR" */
-    int id;                    /* what cli_next returns for it */
-} cli_opt;
-
-typedef struct {
-    const char *prog;          /* the program's name, for messages */
-    const char *word;          /* what a word is, for messages: "query", "PATH" */
-    const cli_opt *opts;       /* ended by an entry whose name is NULL */
-    int argc;
-    char **argv;
-    int next;                  /* the next argument to read */
-    const char *cluster;       /* the rest of a group of short options (-qv) */
-    int words;                 /* words read so far */
-    int rest;                  /* after "--": only words */
-    const char *value;         /* the option's value (NULL if none), or the word */
-} cli_args;
+#include "base/base.h"
+#include "tools/cli.h"
 
 /* ---- valid UTF-8 out --------------------------------------------------------- */
 
-/* Writes len bytes of s to f, each byte that is not part of well-formed
- * UTF-8 as \xNN (json 0) or U+FFFD (json 1). */
-static void cli_write(FILE *f, const char *s, size_t len, int json)
+void cli_write(FILE *f, const char *s, size_t len, int json)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
     while (p < end) {
@@ -78,11 +31,7 @@ static void cli_write(FILE *f, const char *s, size_t len, int json)
     fwrite(run, 1, (size_t)(p - run), f);
 }
 
-/* printf to f as text that is valid UTF-8 (cli_write). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void cli_printf(FILE *f, const char *fmt, ...)
+void cli_printf(FILE *f, const char *fmt, ...)
 {
     char stack[1024], *p = stack;
     va_list ap;
@@ -187,9 +136,7 @@ static int cli_missing(cli_args *a, const cli_opt *o, const char *typed)
     return CLI_BAD;
 }
 
-/* A value the option does not take: one line on stderr. Returns 2, the
- * exit status of a usage error in both programs. */
-static int cli_bad_value(const cli_args *a, const char *option, const char *value,
+int cli_bad_value(const cli_args *a, const char *option, const char *value,
                          const char *want)
 {
     cli_printf(stderr, "%s: --%s \"%s\": %s\n", a->prog, option, value, want);
@@ -239,10 +186,7 @@ static int cli_short_after_words(const cli_opt *opts, const char *arg)
     return 0;
 }
 
-/* Reads the next argument: an option's id (its value, if any, in a->value),
- * CLI_WORD (the word in a->value), CLI_END, or CLI_BAD (the usage error
- * already said on stderr). */
-static int cli_next(cli_args *a)
+int cli_next(cli_args *a)
 {
     if (a->cluster && *a->cluster)
         return cli_short(a, a->argv[a->next - 1]);
@@ -287,5 +231,3 @@ static int cli_next(cli_args *a)
         return o->id;
     }
 }
-
-#endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "query/query.h"
+#include "web/web.h"
 
 #define SNIPPET_CHARS 200
 #define MAX_PARAMS 64
@@ -541,7 +542,7 @@ static int render(web *w, const req *r, vnode *root, view *v, txt_buf *body, txt
     char err[256];
     if (!w->cfg.tpl && w->cfg.tpl_load)
         w->cfg.tpl_load(&w->cfg);
-    int rc = view_render(body, w->cfg.tpl ? w->cfg.tpl : "", w->cfg.tpl_len, root, err,
+    int rc = tpl_render(body, w->cfg.tpl ? w->cfg.tpl : "", w->cfg.tpl_len, root, err,
                          sizeof err);
     if (rc == -1)
         logf_line(log, "the template %s: %s", w->cfg.tpl_name ? w->cfg.tpl_name : "", err);

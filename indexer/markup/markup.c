@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "indexer.h"
+#include "indexer/indexer.h"
 #include "stemming/stemming.h"
 
 typedef unsigned char uc;

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "indexer/indexer.h"
+#include "base/base.h"
 #include "test.h"
 
 static const char E_FORMAT[] = "unrecognized date format";

@@ -6,7 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "query/view.h"
+#include "base/base.h"
+#include "web/web.h"
 #include "test.h"
 
 static view *v;
@@ -357,7 +358,7 @@ static void template_rows(void)
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         txt_buf out = { 0 };
         char err[256] = "unset";
-        int rc = view_render(&out, good[i].tpl, strlen(good[i].tpl), root, err, sizeof err);
+        int rc = tpl_render(&out, good[i].tpl, strlen(good[i].tpl), root, err, sizeof err);
         const char *got = out.p ? out.p : "";
         CHECK_AT(__FILE__, good[i].line, rc == 0 && strcmp(got, good[i].want) == 0 && !err[0],
                  "template row %zu: rc %d \"%s\", want \"%s\" (%s)", i, rc, got, good[i].want,
@@ -367,7 +368,7 @@ static void template_rows(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         txt_buf out = { 0 };
         char err[256] = "";
-        int rc = view_render(&out, bad[i].tpl, strlen(bad[i].tpl), root, err, sizeof err);
+        int rc = tpl_render(&out, bad[i].tpl, strlen(bad[i].tpl), root, err, sizeof err);
         CHECK_AT(__FILE__, bad[i].line, rc == -1 && strcmp(err, bad[i].want) == 0 && out.len == 0,
                  "error row %zu: rc %d \"%s\", want \"%s\", wrote %zu bytes", i, rc, err,
                  bad[i].want, out.len);
@@ -376,16 +377,16 @@ static void template_rows(void)
 
     /* the length given is what counts, not a NUL */
     txt_buf out = { 0 };
-    CHECK(view_render(&out, "{{total}}{{title}}", 9, root, NULL, 0) == 0
+    CHECK(tpl_render(&out, "{{total}}{{title}}", 9, root, NULL, 0) == 0
           && strcmp(out.p, "15") == 0, "a template of 9 bytes");
     buf_free(&out);
-    CHECK(view_render(&out, "{{yes}}", 7, NULL, NULL, 0) == 0 && out.len == 0, "no root");
+    CHECK(tpl_render(&out, "{{yes}}", 7, NULL, NULL, 0) == 0 && out.len == 0, "no root");
     buf_free(&out);
     char small[8];
-    CHECK(view_render(&out, "\n\n{{/x}}", 8, root, small, sizeof small) == -1
+    CHECK(tpl_render(&out, "\n\n{{/x}}", 8, root, small, sizeof small) == -1
           && strcmp(small, "line 3:") == 0, "a short err is cut: %s", small);
     buf_free(&out);
-    CHECK(view_render(&out, "{{", 2, root, NULL, 0) == -1 && out.len == 0, "no err buffer");
+    CHECK(tpl_render(&out, "{{", 2, root, NULL, 0) == -1 && out.len == 0, "no err buffer");
     buf_free(&out);
 
     /* sections 32 deep are fine, 33 are not */
@@ -396,7 +397,7 @@ static void template_rows(void)
     for (int i = 0; i < 32; i++)
         buf_puts(&tpl, "{{/site}}");
     char err[256] = "";
-    CHECK(view_render(&out, tpl.p, tpl.len, root, err, sizeof err) == 0
+    CHECK(tpl_render(&out, tpl.p, tpl.len, root, err, sizeof err) == 0
           && strcmp(out.p, "Блог") == 0, "32 deep: %s", err);
     buf_free(&out);
     buf_reset(&tpl);
@@ -405,7 +406,7 @@ static void template_rows(void)
         buf_puts(&tpl, "{{#yes}}\n");
     for (int i = 0; i < 33; i++)
         buf_puts(&tpl, "{{/yes}}");
-    CHECK(view_render(&out, tpl.p, tpl.len, root, err, sizeof err) == -1
+    CHECK(tpl_render(&out, tpl.p, tpl.len, root, err, sizeof err) == -1
           && strcmp(err, "line 34: sections nested deeper than 32") == 0 && out.len == 0,
           "33 deep: %s", err);
     buf_free(&out);
@@ -456,7 +457,7 @@ static void large(void)
     txt_buf out = { 0 };
     char err[256] = "";
     const char *tpl = "{{#items}}<li>{{n}} {{t}} {{x}} {{site}}</li>{{/items}}";
-    int rc = view_render(&out, tpl, strlen(tpl), root, err, sizeof err);
+    int rc = tpl_render(&out, tpl, strlen(tpl), root, err, sizeof err);
     size_t want = 0;
     for (int i = 0; i < N; i++)
         want += (size_t)snprintf(name, sizeof name, "<li>%d &lt;&amp;&gt; %d.5 S</li>", i, i);
@@ -474,11 +475,11 @@ static void large(void)
         buf_puts(&t, name);
     }
     buf_puts(&t, "{{#site}}");
-    rc = view_render(&out, t.p, t.len, root, err, sizeof err);
+    rc = tpl_render(&out, t.p, t.len, root, err, sizeof err);
     CHECK(rc == -1 && strcmp(err, "line 10001: {{#site}} is never closed") == 0,
           "large template, unclosed at the end: %s", err);
     buf_truncate(&t, t.len - strlen("{{#site}}"));
-    rc = view_render(&out, t.p, t.len, root, err, sizeof err);
+    rc = tpl_render(&out, t.p, t.len, root, err, sizeof err);
     CHECK(rc == 0 && out.len > 0 && strncmp(out.p, "0\n1\n2\n", 6) == 0,
           "large template renders");
     buf_free(&out);

@@ -12,6 +12,7 @@
 
 #include "indexer/indexer.h"
 #include "query/query.h"
+#include "web/web.h"
 #include "test.h"
 
 typedef struct {
