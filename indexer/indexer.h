@@ -172,14 +172,13 @@ typedef struct {
 /* Reads the statistics of the index in dir (read-only, beside any writer). */
 int index_stats_read(const char *dir, index_stats *s, char *errbuf, size_t errlen);
 
+/* The posts in the index in dir, from its statistics record alone. */
+int index_posts(const char *dir, uint64_t *n, char *errbuf, size_t errlen);
+
 /* Appends the statistics as lines of text, or with json set as one JSON
  * object and a newline, to out: what --stats prints. */
 void index_stats_format(const index_stats *s, const char *dir, int json, txt_buf *out);
 
-/* Checks that the index in dir is consistent: every record decodes, every
- * posting, tag, date and path points at a post that exists, counts and
- * length sums agree. Each problem goes to report (up to a limit); returns
- * BS_OK, BS_ECORRUPT when a problem was found, or another status. */
 /* Calls fn for every tag, category or author (kind 't', 'c', 'a'; the value
  * case-folded) with the number of posts that carry it, in key order. */
 int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *value,
@@ -191,6 +190,10 @@ int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *v
 int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t len), void *ctx,
                char *errbuf, size_t errlen);
 
+/* Checks that the index in dir is consistent: every record decodes, every
+ * posting, tag, date and path points at a post that exists, counts and
+ * length sums agree. Each problem goes to report (up to a limit); returns
+ * BS_OK, BS_ECORRUPT when a problem was found, or another status. */
 int index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
                 index_stats *s, char *errbuf, size_t errlen);
 

@@ -445,6 +445,23 @@ int index_stats_read(const char *dir, index_stats *s, char *errbuf, size_t errle
     return inspect(dir, NULL, s, errbuf, errlen);
 }
 
+int index_posts(const char *dir, uint64_t *n, char *errbuf, size_t errlen)
+{
+    store *st;
+    MDB_txn *txn;
+    store_stats ss;
+    int rc = open_read(dir, &st, &txn, errbuf, errlen);
+    if (rc != BS_OK)
+        return rc;
+    if ((rc = store_get_stats(st, txn, &ss)) == BS_OK)
+        *n = ss.ndocs;
+    else
+        snprintf(errbuf, errlen, "%s", store_err());
+    mdb_txn_abort(txn);
+    store_close(st);
+    return rc;
+}
+
 int index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
                 index_stats *s, char *errbuf, size_t errlen)
 {

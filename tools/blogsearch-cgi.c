@@ -27,7 +27,8 @@
 #define FASTCGI_OR ""
 #endif
 
-#include "query/query.h"
+#include "base/base.h"
+#include "blogsearch.h"
 #include "web/web.h"
 
 #ifndef BS_CGI_INDEX

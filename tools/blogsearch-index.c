@@ -10,8 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "indexer/indexer.h"
-#include "store/store.h"
+#include "lib/lib.h"
 #include "tools/cli.h"
 
 #define DEFAULT_INDEX ".blogsearch"
@@ -54,20 +53,20 @@ static void clear_progress(cli *c)
     }
 }
 
-static void on_diag(void *ctx, const char *path, unsigned line, diag_level level, const char *msg)
+static void on_diag(void *ctx, const char *path, unsigned line, int level, const char *msg)
 {
     cli *c = ctx;
-    if (level == DIAG_ERROR)
+    if (level == LIB_ERROR)
         c->errors++;
     else
         c->warnings++;
     clear_progress(c);
     if (line)
         cli_printf(stderr, "%s:%u: %s: %s\n", shown(c, path), line,
-                   level == DIAG_ERROR ? "error" : "warning", msg);
+                   level == LIB_ERROR ? "error" : "warning", msg);
     else
         cli_printf(stderr, "%s: %s: %s\n", shown(c, path),
-                   level == DIAG_ERROR ? "error" : "warning", msg);
+                   level == LIB_ERROR ? "error" : "warning", msg);
 }
 
 static void on_progress(void *ctx, size_t done, size_t total, uint64_t bytes)
@@ -165,25 +164,22 @@ static void json_str(const char *s)
 
 static int print_stats(const char *dir, int json)
 {
-    index_stats s;
     txt_buf out = { 0 };
     char err[1024];
-    int rc = index_stats_read(dir, &s, err, sizeof err);
-    if (rc != BS_OK) {
+    if (lib_index_stats(dir, json, &out, err, sizeof err) != BS_OK) {
         cli_printf(stderr, "blogsearch-index: %s\n", err);
+        buf_free(&out);
         return EXIT_FAIL;
     }
-    index_stats_format(&s, dir, json, &out);
     cli_write(stdout, out.p, out.len, json);
     buf_free(&out);
     return EXIT_OK;
 }
 
-static void print_facet(void *ctx, char kind, const char *value, size_t len, size_t count)
+static void print_facet(void *ctx, const char *name, const char *value, size_t len,
+                        size_t count)
 {
     int *json = ctx;
-    static const char *const names[] = { "tag", "category", "author" };
-    const char *name = kind == FACET_TAG ? names[0] : kind == FACET_CATEGORY ? names[1] : names[2];
     if (*json) {
         char *v = strndup(value, len);
         printf("%s{\"kind\": \"%s\", \"value\": ", *json == 1 ? "" : ", ", name);
@@ -202,7 +198,7 @@ static int print_facets(const char *dir, int json)
     int state = json ? 1 : 0;
     if (json)
         printf("[");
-    int rc = index_facets(dir, print_facet, &state, err, sizeof err);
+    int rc = lib_index_facets(dir, print_facet, &state, err, sizeof err);
     if (json)
         printf("]\n");
     if (rc != BS_OK) {
@@ -222,7 +218,7 @@ static void print_line(void *ctx, const char *json, size_t len)
 static int print_dump(const char *dir)
 {
     char err[1024];
-    int rc = index_dump(dir, print_line, NULL, err, sizeof err);
+    int rc = lib_index_dump(dir, print_line, NULL, err, sizeof err);
     if (rc != BS_OK) {
         cli_printf(stderr, "blogsearch-index: %s\n", err);
         return EXIT_FAIL;
@@ -238,9 +234,9 @@ static void on_problem(void *ctx, const char *msg)
 
 static int run_check(const char *dir, int quiet)
 {
-    index_stats s;
+    lib_check_counts s;
     char err[1024];
-    int rc = index_check(dir, on_problem, (void *)dir, &s, err, sizeof err);
+    int rc = lib_index_check(dir, on_problem, (void *)dir, &s, err, sizeof err);
     if (rc != BS_OK) {
         cli_printf(stderr, "blogsearch-index: %s: %s\n", dir, err);
         return EXIT_FAIL;
@@ -250,26 +246,6 @@ static int run_check(const char *dir, int quiet)
                (unsigned long long)s.posts, (unsigned long long)s.terms,
                (unsigned long long)s.postings);
     return EXIT_OK;
-}
-
-/* The posts in the index in dir as it is now (after the run), in *n. */
-static int posts_in(const char *dir, uint64_t *n, char *err, size_t errlen)
-{
-    store *st;
-    MDB_txn *txn = NULL;
-    store_stats ss;
-    int rc = store_open(&st, dir, STORE_RDONLY, err, errlen);
-    if (rc != BS_OK)
-        return rc;
-    if ((rc = store_txn_begin(st, MDB_RDONLY, &txn)) == BS_OK
-        && (rc = store_get_stats(st, txn, &ss)) == BS_OK)
-        *n = ss.ndocs;
-    if (rc != BS_OK)
-        snprintf(err, errlen, "%s", store_err());
-    if (txn)
-        mdb_txn_abort(txn);
-    store_close(st);
-    return rc;
 }
 
 int main(int argc, char **argv)
@@ -289,7 +265,7 @@ int main(int argc, char **argv)
         { NULL, 0, 0, NULL, 0 },
     };
     cli c = { 0 };
-    writer_opts o = { 0 };
+    lib_run_opts o = { 0 };
     const char *index = NULL;
     int stats = 0, json = 0, check = 0, tags = 0, dump = 0, opt, stop = -1;
     o.max_file_bytes = DEFAULT_MAX_SIZE;
@@ -338,7 +314,7 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); stop = EXIT_OK; break;
         case O_VERSION:
             printf("blogsearch-index %s (index format %u)\n", BS_VERSION_STRING,
-                   BS_FORMAT_VERSION);
+                   lib_format_version());
             stop = EXIT_OK;
             break;
         }
@@ -393,30 +369,30 @@ int main(int argc, char **argv)
         o.event_ctx = &c;
     }
 
-    walk_list list;
-    if (walk_paths(&list, paths, npaths, on_diag, &c) != 0) {
+    lib_walk *list;
+    if (lib_walk_paths(&list, paths, npaths, on_diag, &c) != BS_OK) {
         fprintf(stderr, "blogsearch-index: out of memory\n");
         return EXIT_FAIL;
     }
-    if (list.nroots == 0) {
+    if (lib_walk_roots(list) == 0) {
         fprintf(stderr, "blogsearch-index: none of the paths could be read; the index was "
                 "not changed\n");
-        walk_free(&list);
+        lib_walk_free(list);
         return EXIT_FAIL;
     }
     size_t walk_warnings = c.warnings + c.errors;
     if (c.strict && walk_warnings) {
         fprintf(stderr, "blogsearch-index: --strict: %zu problem%s while finding the posts; "
                 "the index was not changed\n", walk_warnings, walk_warnings == 1 ? "" : "s");
-        walk_free(&list);
+        lib_walk_free(list);
         return EXIT_FAIL;
     }
 
-    writer_summary sum;
+    lib_run_summary sum;
     char err[2048];
-    int rc = writer_run(index, &list, &o, &sum, err, sizeof err);
+    int rc = lib_index_run(index, list, &o, &sum, err, sizeof err);
     clear_progress(&c);
-    walk_free(&list);
+    lib_walk_free(list);
     double took = now_s() - c.start;
     if (rc != BS_OK) {
         cli_printf(stderr, "blogsearch-index: %s\n", err);
@@ -425,8 +401,8 @@ int main(int argc, char **argv)
         return EXIT_FAIL;
     }
     if (!c.quiet) {
-        uint64_t posts;           /* in the index after the run, not the files read */
-        if (posts_in(index, &posts, err, sizeof err) != BS_OK) {
+        uint64_t posts = sum.posts;   /* in the index after the run, not the files read */
+        if (posts == UINT64_MAX) {
             cli_printf(stderr, "blogsearch-index: the run was written, but its posts could "
                        "not be counted: %s\n", err);
             return EXIT_FAIL;

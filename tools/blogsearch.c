@@ -9,8 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "indexer/indexer.h"
-#include "query/query.h"
+#include "lib/lib.h"
 #include "tools/cli.h"
 
 #define DEFAULT_INDEX ".blogsearch"
@@ -171,11 +170,10 @@ int main(int argc, char **argv)
     };
     double t0 = now_ms();
     const char *index = NULL;
-    search_opts so = { .sort = SORT_RELEVANCE, .match = MATCH_MOST, .limit = 10 };
+    const char *tags[LIB_MAX_TAGS];   /* options that are query filters */
+    lib_query so = { .match = LIB_MATCH_MOST, .limit = 10, .tags = tags };
     size_t page = 0;
     int json = 0, stats = 0, color = COLOR_AUTO, opt;
-    const char *tags[QRY_MAX_TAGS];   /* options that are query filters */
-    qry_filters filters = { .tags = tags };
     txt_buf qtext = { 0 };            /* the query: its words, one space between */
     cli_args args = { .prog = "blogsearch", .word = "query", .opts = opts, .argc = argc,
                       .argv = argv, .next = 1 };
@@ -192,27 +190,27 @@ int main(int argc, char **argv)
             break;
         case 'i': index = val; break;
         case O_TAG:
-            if (filters.ntags == QRY_MAX_TAGS) {
-                fprintf(stderr, "blogsearch: --tag: at most %d tags\n", QRY_MAX_TAGS);
+            if (so.ntags == LIB_MAX_TAGS) {
+                fprintf(stderr, "blogsearch: --tag: at most %d tags\n", LIB_MAX_TAGS);
                 stop = EXIT_ERROR;
             } else {
-                tags[filters.ntags++] = val;
+                tags[so.ntags++] = val;
             }
             break;
-        case O_CAT: filters.category = val; break;
-        case O_AUTHOR: filters.author = val; break;
-        case O_SINCE: filters.since = val; break;
-        case O_UNTIL: filters.until = val; break;
+        case O_CAT: so.category = val; break;
+        case O_AUTHOR: so.author = val; break;
+        case O_SINCE: so.since = val; break;
+        case O_UNTIL: so.until = val; break;
         case O_SORT:
             if (strcmp(val, "relevance") == 0)
-                so.sort = SORT_RELEVANCE;
+                so.by_date = 0;
             else if (strcmp(val, "date") == 0)
-                so.sort = SORT_DATE;
+                so.by_date = 1;
             else
                 stop = cli_bad_value(&args, "sort", val, "relevance or date");
             break;
-        case O_ALL: so.match = MATCH_ALL; break;
-        case O_ANY: so.match = MATCH_ANY; break;
+        case O_ALL: so.match = LIB_MATCH_ALL; break;
+        case O_ANY: so.match = LIB_MATCH_ANY; break;
         case 'n':
             if (parse_count(val, &so.limit) != 0 || so.limit == 0)
                 stop = cli_bad_value(&args, "limit", val, "a number from 1");
@@ -252,65 +250,48 @@ int main(int argc, char **argv)
     if (!index || !*index)
         index = DEFAULT_INDEX;
     if (stats) {
-        index_stats is;
         txt_buf out = { 0 };
         char serr[1024];
-        if (index_stats_read(index, &is, serr, sizeof serr) != BS_OK) {
+        if (lib_index_stats(index, json, &out, serr, sizeof serr) != BS_OK) {
             cli_printf(stderr, "blogsearch: %s\n", serr);
+            buf_free(&out);
             buf_free(&qtext);
             return EXIT_ERROR;
         }
-        index_stats_format(&is, index, json, &out);
         cli_write(stdout, out.p, out.len, json);
         buf_free(&out);
         buf_free(&qtext);
         return EXIT_FOUND;
     }
     int status = EXIT_ERROR;
-    store *st = NULL;
-    an_analyzer *an = NULL;
-    qry q = { 0 };
-    MDB_txn *txn = NULL;
-    results r = { 0 };
+    lib_searcher *st = NULL;
+    lib_search *r = NULL;
     view *v = NULL;
     char err[1024];
-    int any_filter = filters.ntags || filters.category || filters.author || filters.since
-                     || filters.until;
+    int any_filter = so.ntags || so.category || so.author || so.since || so.until;
     if (qtext.len == 0 && !any_filter) {
         fprintf(stderr, "blogsearch: no query; try: blogsearch \"виртуализация docker\"\n");
         usage(stderr);
         goto out;
     }
-    int rc = store_open(&st, index, STORE_RDONLY, err, sizeof err);
+    int rc = lib_searcher_open(&st, index, 0, err, sizeof err);
     if (rc != BS_OK) {
         cli_printf(stderr, "blogsearch: %s\n", err);
         goto out;
     }
-    if (an_new(&an, AN_SMALL_CACHE) != 0) {
-        fprintf(stderr, "blogsearch: out of memory\n");
-        goto out;
-    }
-    err[0] = '\0';
     /* positions in a message count from the start of what was typed */
-    if (qparse_with(&q, an, qtext.p ? qtext.p : "", &filters, err, sizeof err) != BS_OK) {
+    so.text = qtext.p ? qtext.p : "";
+    if (lib_search_run(st, &so, &r, err, sizeof err) != BS_OK) {
         cli_printf(stderr, "blogsearch: %s\n", err);
         goto out;
     }
-    if (store_txn_begin(st, MDB_RDONLY, &txn) != BS_OK) {
-        cli_printf(stderr, "blogsearch: %s\n", store_err());
-        goto out;
-    }
-    err[0] = '\0';
-    if (search_run(st, txn, &q, &so, &r, err, sizeof err) != BS_OK) {
-        cli_printf(stderr, "blogsearch: %s\n", err);
-        goto out;
-    }
+    uint64_t total = lib_search_total(r);
+    size_t shown_n = lib_search_count(r);
 
     int tty = isatty(STDOUT_FILENO);
-    page_opts po = { .query = qtext.p ? qtext.p : "", .query_len = qtext.len,
-                     .snippet_chars = SNIPPET_CHARS, .paths = 1 };
+    lib_page_opts po = { .snippet_chars = SNIPPET_CHARS, .paths = 1 };
     v = view_new();
-    vnode *pg = v ? page_build(v, st, txn, an, &r, &so, &po, &rc, err, sizeof err) : NULL;
+    vnode *pg = v ? lib_search_page(r, &so, &po, v, &rc, err, sizeof err) : NULL;
     if (!v)
         rc = BS_ENOMEM;
     if (!pg) {
@@ -322,15 +303,15 @@ int main(int argc, char **argv)
     double took = now_ms() - t0;
     /* posts found, none on this page: the page (or offset) is past the last */
     char past[256] = "";
-    if (r.total && !r.n) {
-        int n = snprintf(past, sizeof past, "%llu post%s found; ", (unsigned long long)r.total,
-                         r.total == 1 ? "" : "s");
+    if (total && !shown_n) {
+        int n = snprintf(past, sizeof past, "%llu post%s found; ", (unsigned long long)total,
+                         total == 1 ? "" : "s");
         if (page)
             snprintf(past + n, sizeof past - (size_t)n, "page %zu is past the last page, "
-                     "page %llu", page, (unsigned long long)((r.total - 1) / so.limit + 1));
+                     "page %llu", page, (unsigned long long)((total - 1) / so.limit + 1));
         else
             snprintf(past + n, sizeof past - (size_t)n, "offset %zu is past the last post, "
-                     "offset %llu", so.offset, (unsigned long long)r.total - 1);
+                     "offset %llu", so.offset, (unsigned long long)total - 1);
     }
     if (json) {
         txt_buf out = { 0 };
@@ -345,24 +326,20 @@ int main(int argc, char **argv)
         buf_free(&out);
         if (past[0])
             cli_printf(stderr, "blogsearch: %s\n", past);
-    } else if (r.total == 0)
+    } else if (total == 0)
         cli_printf(stdout, "Nothing found for \"%s\" (%.1f ms).\n", qtext.p ? qtext.p : "",
                    took);
     else if (past[0])
         printf("%s (%.1f ms).\n", past, took);
     else
-        printf("%llu post%s found, %zu to %zu shown (%.1f ms).\n", (unsigned long long)r.total,
-               r.total == 1 ? "" : "s", so.offset + 1, so.offset + r.n, took);
+        printf("%llu post%s found, %zu to %zu shown (%.1f ms).\n", (unsigned long long)total,
+               total == 1 ? "" : "s", so.offset + 1, so.offset + shown_n, took);
     if (rc == BS_OK)
-        status = r.n > 0 ? EXIT_FOUND : EXIT_NONE;
+        status = shown_n > 0 ? EXIT_FOUND : EXIT_NONE;
 out:
     view_free(v);
-    results_free(&r);
-    if (txn)
-        mdb_txn_abort(txn);
-    qry_free(&q);
-    an_free(an);
-    store_close(st);
+    lib_search_free(r);
+    lib_searcher_close(st);
     buf_free(&qtext);
     return status;
 }

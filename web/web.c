@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "query/query.h"
+#include "lib/lib.h"
 #include "web/web.h"
 
 #define SNIPPET_CHARS 200
@@ -24,8 +24,7 @@
 
 struct web {
     web_config cfg;
-    store *st;                 /* open from the first search to web_free */
-    an_analyzer *an;
+    lib_searcher *s;           /* open from the first search to web_free */
 };
 
 int web_new(web **out, const web_config *cfg)
@@ -43,8 +42,7 @@ void web_free(web *w)
 {
     if (!w)
         return;
-    store_close(w->st);
-    an_free(w->an);
+    lib_searcher_close(w->s);
     free(w);
 }
 
@@ -62,7 +60,7 @@ typedef struct {
     /* what the parameters ask */
     const char *q;
     size_t qlen;
-    const char *tags[QRY_MAX_TAGS];
+    const char *tags[LIB_MAX_TAGS];
     size_t ntags;
     const char *category, *author, *since, *until;
     const char *format;        /* the first format=, wherever it came */
@@ -272,8 +270,8 @@ static int read_params(req *r)
                 r->qlen = p->vlen;
             }
         } else if (strcmp(n, "tag") == 0) {
-            if (r->ntags == QRY_MAX_TAGS)
-                return bad(r, 400, "tag", "parameter tag: at most %d tags", QRY_MAX_TAGS);
+            if (r->ntags == LIB_MAX_TAGS)
+                return bad(r, 400, "tag", "parameter tag: at most %d tags", LIB_MAX_TAGS);
             if (p->vlen)
                 r->tags[r->ntags++] = p->value;
         } else if (strcmp(n, "category") == 0) {
@@ -311,10 +309,9 @@ static int read_params(req *r)
                      || r->per_page == 0))
         return bad(r, 400, "per_page", "parameter per_page: a number from 1 to %d",
                    WEB_MAX_PER_PAGE);
-    int64_t t;
-    if (r->since && *r->since && qparse_date(r->since, 0, &t) != 0)
+    if (r->since && *r->since && !lib_date_ok(r->since, 0))
         return bad(r, 400, "since", "parameter since: a date as YYYY, YYYY-MM or YYYY-MM-DD");
-    if (r->until && *r->until && qparse_date(r->until, 1, &t) != 0)
+    if (r->until && *r->until && !lib_date_ok(r->until, 1))
         return bad(r, 400, "until", "parameter until: a date as YYYY, YYYY-MM or YYYY-MM-DD");
     return 0;
 }
@@ -640,12 +637,12 @@ static int index_denied(const char *dir)
 static int open_index(web *w, req *r, txt_buf *log)
 {
     char err[1024];
-    if (w->st)
+    if (w->s)
         return 0;
-    int rc = store_open(&w->st, w->cfg.index, STORE_RDONLY, err, sizeof err);
+    int rc = lib_searcher_open(&w->s, w->cfg.index, w->cfg.resident ? LIB_RESIDENT : 0, err,
+                               sizeof err);
     if (rc == BS_OK)
         return 0;
-    w->st = NULL;
     if (rc != BS_ENOTFOUND && index_denied(w->cfg.index)) {
         /* the usual slip of a web install: the index is root's alone */
         char user[64], group[64];
@@ -669,51 +666,37 @@ static int open_index(web *w, req *r, txt_buf *log)
 static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, txt_buf *log)
 {
     double t0 = now_ms();
-    qry q = { 0 };
-    results res = { 0 };
-    MDB_txn *txn = NULL;
+    lib_search *res = NULL;
     view *v = NULL;
     txt_buf body = { 0 };
     char err[1024] = "";
-    search_opts so = { .sort = r->sort_date ? SORT_DATE : SORT_RELEVANCE, .match = MATCH_MOST,
-                       .offset = (r->page - 1) * r->per_page, .limit = r->per_page,
-                       .facets = WEB_FACETS, .parallel = 1 };
+    lib_query q = { .text = r->q, .tags = (const char *const *)r->tags, .ntags = r->ntags,
+                    .category = r->category, .author = r->author, .since = r->since,
+                    .until = r->until, .lenient = 1, .by_date = r->sort_date,
+                    .match = LIB_MATCH_MOST, .offset = (r->page - 1) * r->per_page,
+                    .limit = r->per_page, .facets = WEB_FACETS, .parallel = 1 };
     int searched = *r->q || r->ntags || (r->category && *r->category)
                    || (r->author && *r->author) || (r->since && *r->since) || (r->until && *r->until);
     if (searched && open_index(w, r, log) != 0)
         goto fail;
-    /* a process per request analyzes ten snippets: a big word cache would
-     * cost more in page faults than it saves */
-    if (!w->an && an_new(&w->an, w->cfg.resident ? 0 : AN_SMALL_CACHE) != 0) {
-        bad(r, 500, NULL, "out of memory");
-        goto fail;
-    }
     int rc = BS_OK;
-    if (searched) {            /* a request of nothing gets the empty page */
-        qry_filters f = { r->tags, r->ntags, r->category, r->author, r->since, r->until };
-        /* what a search box sends as it is typed: never a syntax error */
-        rc = qparse_lenient(&q, w->an, r->q, &f, err, sizeof err);
-    }
-    if (rc == BS_EQUERY) {     /* read_params checked the dates: the query's fault */
-        bad(r, 400, "q", "parameter q: %s", err);
-        goto fail;
-    }
-    if (rc != BS_OK) {
-        bad(r, 500, NULL, "out of memory");
-        goto fail;
-    }
-    if (searched) {
-        rc = store_txn_begin(w->st, MDB_RDONLY, &txn);
-        if (rc == BS_OK)
-            rc = search_run(w->st, txn, &q, &so, &res, err, sizeof err);
-        if (rc != BS_OK) {
-            logf_line(log, "%s", err[0] ? err : store_err());
+    /* what a search box sends as it is typed is read leniently, never a
+     * syntax error; a request of nothing gets the empty page */
+    if (searched && (rc = lib_search_run(w->s, &q, &res, err, sizeof err)) != BS_OK) {
+        if (rc == BS_EQUERY) {      /* read_params checked the dates: the query's fault */
+            bad(r, 400, "q", "parameter q: %s", err);
+        } else if (rc == BS_ENOMEM) {
+            bad(r, 500, NULL, "out of memory");
+        } else {
+            logf_line(log, "%s", err);
             bad(r, 500, NULL, "the search failed; the site's owner can see why in the "
                 "server's error log");
-            goto fail;
         }
+        goto fail;
     }
-    size_t pages = res.total ? (size_t)((res.total + r->per_page - 1) / r->per_page) : 1;
+    uint64_t total = lib_search_total(res);
+    size_t shown = lib_search_count(res);
+    size_t pages = total ? (size_t)((total + r->per_page - 1) / r->per_page) : 1;
     if (r->page > pages) {
         bad(r, 400, "page", "parameter page: %zu is past the last page, %zu", r->page, pages);
         goto fail;
@@ -723,20 +706,14 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
         goto fail;
     }
     link_ctx lc = { r, rq->script };
-    page_opts po = { .query = r->q, .query_len = strlen(r->q), .snippet_chars = SNIPPET_CHARS,
-                     .html = !r->json, .tag_link = tag_link, .tag_ctx = &lc, .parallel = 1 };
-    vnode *root;
-    if (searched) {
-        root = page_build(v, w->st, txn, w->an, &res, &so, &po, &rc, err, sizeof err);
-        if (!root) {
-            logf_line(log, "%s", err);
-            bad(r, 500, NULL, "the search failed; the site's owner can see why in the "
-                "server's error log");
-            goto fail;
-        }
-    } else {
-        results none = { 0 };
-        root = page_build(v, NULL, NULL, w->an, &none, &so, &po, &rc, err, sizeof err);
+    lib_page_opts po = { .snippet_chars = SNIPPET_CHARS, .html = !r->json, .tag_link = tag_link,
+                         .tag_ctx = &lc, .parallel = 1 };
+    vnode *root = lib_search_page(res, &q, &po, v, &rc, err, sizeof err);
+    if (!root) {
+        logf_line(log, "%s", err);
+        bad(r, 500, NULL, "the search failed; the site's owner can see why in the "
+            "server's error log");
+        goto fail;
     }
     vn_set(v, root, "page", vn_int(v, (int64_t)r->page));
     vn_set(v, root, "pages", vn_int(v, (int64_t)pages));
@@ -754,26 +731,28 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     /* each facet's link narrows the results to it; one in use is marked */
     const vnode *tags = vn_get(vn_get(root, "facets"), "tags");
     vnode *chips = vn_arr(v);
-    for (size_t i = 0; i < res.nfacets && tags; i++) {
+    for (size_t i = 0; i < vn_len(tags); i++) {
+        const vnode *f = vn_at(tags, i);
+        size_t len;
+        const char *tag = vn_text(vn_get(f, "tag"), &len);
         vnode *c = vn_obj(v);
-        vn_set(v, c, "tag", vn_str(v, res.facets[i].tag, res.facets[i].len));
-        vn_set(v, c, "count", vn_int(v, (int64_t)res.facets[i].count));
+        vn_set(v, c, "tag", vn_str(v, tag, len));
+        vn_set(v, c, "count", vn_int(v, (int64_t)vn_number(vn_get(f, "count"))));
         txt_buf u = { 0 };
-        tag_link(&lc, &u, res.facets[i].tag, res.facets[i].len);
+        tag_link(&lc, &u, tag, len);
         vn_set(v, c, "url", u.err ? NULL : vn_str(v, u.p ? u.p : "", u.len));
         buf_free(&u);
         int active = 0;
         for (size_t t = 0; t < r->ntags; t++)
-            active |= strlen(r->tags[t]) == res.facets[i].len
-                      && strncasecmp(r->tags[t], res.facets[i].tag, res.facets[i].len) == 0;
+            active |= strlen(r->tags[t]) == len && strncasecmp(r->tags[t], tag, len) == 0;
         vn_set(v, c, "active", vn_bool(v, active));
         vn_push(v, chips, c);
     }
     vn_set(v, root, "facet_links", vn_flag(chips, VN_NOJSON));
     vn_set(v, root, "searched", vn_flag(vn_bool(v, searched), VN_NOJSON));
-    vn_set(v, root, "has_results", vn_flag(vn_bool(v, res.n > 0), VN_NOJSON));
-    vn_set(v, root, "first_shown", vn_flag(vn_int(v, (int64_t)(res.n ? so.offset + 1 : 0)), VN_NOJSON));
-    vn_set(v, root, "last_shown", vn_flag(vn_int(v, (int64_t)(so.offset + res.n)), VN_NOJSON));
+    vn_set(v, root, "has_results", vn_flag(vn_bool(v, shown > 0), VN_NOJSON));
+    vn_set(v, root, "first_shown", vn_flag(vn_int(v, (int64_t)(shown ? q.offset + 1 : 0)), VN_NOJSON));
+    vn_set(v, root, "last_shown", vn_flag(vn_int(v, (int64_t)(q.offset + shown)), VN_NOJSON));
     form_view(v, root, r, rq->script);
     vn_set(v, root, "took_ms", vn_num(v, (double)(int64_t)((now_ms() - t0) * 10) / 10));
     if (render(w, r, root, v, &body, log) != 0) {
@@ -784,10 +763,7 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     respond(w, rq, r, 200, &body, out);
     r->status = 200;
 fail:
-    if (txn)
-        mdb_txn_abort(txn);
-    results_free(&res);
-    qry_free(&q);
+    lib_search_free(res);
     view_free(v);
     buf_free(&body);
     return r->status == 200 ? 200 : answer_error(w, rq, r, out, log);

@@ -1,0 +1,166 @@
+/* lib.h: what lib/ offers the programs (tools/) and the web front (web/)
+ * beyond the public API of include/blogsearch.h, one section per file:
+ * searches made into results pages (search.c), and blogsearch-index's work
+ * on a blog's files and an index (index.c). It is the one door from the
+ * programs into the engine: through it they reach query/ and indexer/, whose
+ * own headers they never include. api.c implements include/blogsearch.h and
+ * offers nothing here. Status codes are blogsearch.h's BS_*. */
+#ifndef BS_LIB_H
+#define BS_LIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+#include "blogsearch.h"
+
+/* ---- what search.c offers ---------------------------------------------- */
+
+#define LIB_MAX_TAGS 16          /* tag filters of one query */
+
+/* An index opened for searching, with the analyzer that reads queries and
+ * makes snippets. */
+typedef struct lib_searcher lib_searcher;
+
+#define LIB_RESIDENT 1u          /* the analyzer's cache sized for many searches
+                                    (a resident FastCGI), not for one */
+
+/* Opens the index in dir read-only. BS_OK; BS_ENOTFOUND when there is no
+ * index there (yet); BS_EVERSION, BS_ECORRUPT, BS_ENOMEM, BS_ERROR (such as
+ * permissions), each with its reason in err. */
+int lib_searcher_open(lib_searcher **out, const char *dir, unsigned flags, char *err,
+                      size_t errlen);
+void lib_searcher_close(lib_searcher *s);          /* NULL is a no-op */
+
+enum { LIB_MATCH_MOST, LIB_MATCH_ALL, LIB_MATCH_ANY };
+
+/* One search: the query as typed, the filters given beside it (NULL or ""
+ * is none), and what to return. */
+typedef struct {
+    const char *text;
+    const char *const *tags;     /* ntags, at most LIB_MAX_TAGS */
+    size_t ntags;
+    const char *category, *author;
+    const char *since, *until;   /* YYYY, YYYY-MM or YYYY-MM-DD */
+    int lenient;                 /* the text as a search box sends it while one types */
+    int by_date;                 /* newest first, else by relevance */
+    int match;                   /* LIB_MATCH_* */
+    size_t offset, limit;
+    size_t facets;               /* the most frequent tags of all matches; 0 none */
+    int parallel;                /* use a second processor when one is idle */
+} lib_query;
+
+/* How a page of results is made into the value tree (base.h). */
+typedef struct {
+    size_t snippet_chars;        /* about this long; 0: no snippets */
+    int paths;                   /* give each post's "path", a file on this machine */
+    int html;                    /* the members only the HTML template uses */
+    /* with html: the URL of the results narrowed to one tag, appended to out */
+    void (*tag_link)(void *ctx, txt_buf *out, const char *tag, size_t len);
+    void *tag_ctx;
+    int parallel;                /* make the last snippets in a second thread */
+} lib_page_opts;
+
+/* A search that ran, holding its read transaction until it is freed. */
+typedef struct lib_search lib_search;
+
+/* Runs q. BS_EQUERY with the query's fault in err (positions count from the
+ * start of q->text); else BS_ENOMEM, BS_ECORRUPT, BS_ERROR. */
+int lib_search_run(lib_searcher *s, const lib_query *q, lib_search **out, char *err,
+                   size_t errlen);
+uint64_t lib_search_total(const lib_search *r);    /* posts that match, exact */
+size_t lib_search_count(const lib_search *r);      /* those on this page */
+
+/* The page of r as a value tree in v (docs/json.md): its root, or NULL with
+ * the status in *rc and the reason in err. With r NULL: the page of no
+ * search (the search box before anything was asked), for q. */
+vnode *lib_search_page(lib_search *r, const lib_query *q, const lib_page_opts *po, view *v,
+                       int *rc, char *err, size_t errlen);
+void lib_search_free(lib_search *r);               /* NULL is a no-op */
+
+/* Whether s is a date a query's since or until takes (end: until). */
+int lib_date_ok(const char *s, int end);
+
+/* ---- what index.c offers ----------------------------------------------- */
+
+/* The version of the index format this build reads and writes. */
+unsigned lib_format_version(void);
+
+enum { LIB_WARNING, LIB_ERROR };
+
+/* A problem with a post file: path, 1-based line (0: not about a line),
+ * LIB_WARNING or LIB_ERROR, and the message. */
+typedef void (*lib_diag_fn)(void *ctx, const char *path, unsigned line, int level,
+                            const char *msg);
+
+/* The post files found under the paths given to blogsearch-index. */
+typedef struct lib_walk lib_walk;
+
+/* Finds the posts under paths (files or directories), each problem through
+ * diag. BS_OK or BS_ENOMEM. */
+int lib_walk_paths(lib_walk **out, char *const *paths, size_t npaths, lib_diag_fn diag,
+                   void *ctx);
+size_t lib_walk_roots(const lib_walk *w);           /* paths that could be read */
+void lib_walk_free(lib_walk *w);                    /* NULL is a no-op */
+
+typedef struct {
+    int full;                  /* rebuild from nothing */
+    int drafts;                /* index drafts too */
+    const char *url_prefix;    /* URL of a post without a link: prefix + slug + "/" */
+    int tz_min;                /* zone of dates written without one, minutes east */
+    uint64_t max_file_bytes;   /* larger files are skipped with a warning */
+    size_t mem_limit;          /* bytes of postings held before they are written */
+    uint64_t initial_mapsize;  /* 0: chosen from the corpus size */
+    int strict;                /* a warning makes the run fail; nothing is written */
+    lib_diag_fn diag;
+    void *diag_ctx;
+    /* after each post: done of total posts, bytes read so far */
+    void (*progress)(void *ctx, size_t done, size_t total, uint64_t bytes);
+    void *progress_ctx;
+    /* each post added, updated, removed or skipped, and why (may be NULL) */
+    void (*event)(void *ctx, const char *path, const char *what);
+    void *event_ctx;
+} lib_run_opts;
+
+typedef struct {
+    size_t added, updated, removed, unchanged, skipped;
+    size_t files;              /* post files considered */
+    uint64_t bytes;            /* bytes of post files read */
+    size_t warnings, errors;   /* diagnostics reported */
+    int committed;             /* 0 when nothing changed and nothing was written */
+    uint64_t posts;            /* posts in the index after the run; UINT64_MAX when
+                                  they could not be counted (err says why) */
+} lib_run_summary;
+
+/* Brings the index in dir (made when missing) up to date with the posts of
+ * w, in one LMDB write transaction. BS_OK, or a status with the reason in
+ * err; nothing is written then. */
+int lib_index_run(const char *dir, const lib_walk *w, const lib_run_opts *o,
+                  lib_run_summary *sum, char *err, size_t errlen);
+
+/* The statistics of the index in dir as lines of text, or with json as one
+ * JSON object and a newline, appended to out: what --stats prints. */
+int lib_index_stats(const char *dir, int json, txt_buf *out, char *err, size_t errlen);
+
+/* Calls fn for every tag, category or author (kind "tag", "category" or
+ * "author"; the value case-folded) with the posts that carry it, in key
+ * order. */
+int lib_index_facets(const char *dir,
+                     void (*fn)(void *ctx, const char *kind, const char *value, size_t len,
+                                size_t count),
+                     void *ctx, char *err, size_t errlen);
+
+/* Calls fn with one JSON object (no newline) per post, in docid order. */
+int lib_index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t len),
+                   void *ctx, char *err, size_t errlen);
+
+typedef struct {
+    uint64_t posts, terms, postings;
+} lib_check_counts;
+
+/* Checks the index in dir, each problem through report. BS_OK (and the
+ * counts), BS_ECORRUPT when a problem was found, or another status. */
+int lib_index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
+                    lib_check_counts *counts, char *err, size_t errlen);
+
+#endif

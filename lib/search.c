@@ -1,0 +1,144 @@
+/* search.c: searches made into results pages, for blogsearch and
+ * blogsearch.cgi: an index and an analyzer opened once, then per search the
+ * query parsed (strictly for the command line, leniently for a search box),
+ * run in a read transaction, and its page built as a value tree. The same
+ * steps bs_search takes, kept here so that the programs need nothing of
+ * query/ or store/ themselves. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lib.h"
+#include "query/query.h"
+
+_Static_assert(LIB_MAX_TAGS == QRY_MAX_TAGS, "lib.h's LIB_MAX_TAGS is the parser's");
+
+struct lib_searcher {
+    store *st;
+    an_analyzer *an;
+};
+
+struct lib_search {
+    lib_searcher *s;
+    MDB_txn *txn;
+    qry q;
+    search_opts so;
+    results res;
+};
+
+int lib_searcher_open(lib_searcher **out, const char *dir, unsigned flags, char *err,
+                      size_t errlen)
+{
+    *out = NULL;
+    lib_searcher *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return BS_ENOMEM;
+    }
+    int rc = store_open(&s->st, dir, STORE_RDONLY, err, errlen);
+    /* a process per search analyzes a query and ten snippets: a big word
+     * cache would cost more in page faults than it saves */
+    if (rc == BS_OK && an_new(&s->an, (flags & LIB_RESIDENT) ? 0 : AN_SMALL_CACHE) != 0) {
+        snprintf(err, errlen, "out of memory");
+        rc = BS_ENOMEM;
+    }
+    if (rc != BS_OK) {
+        lib_searcher_close(s);
+        return rc;
+    }
+    *out = s;
+    return BS_OK;
+}
+
+void lib_searcher_close(lib_searcher *s)
+{
+    if (!s)
+        return;
+    store_close(s->st);
+    an_free(s->an);
+    free(s);
+}
+
+static search_opts opts_of(const lib_query *q)
+{
+    return (search_opts){ .sort = q->by_date ? SORT_DATE : SORT_RELEVANCE,
+                          .match = q->match == LIB_MATCH_ALL   ? MATCH_ALL
+                                   : q->match == LIB_MATCH_ANY ? MATCH_ANY
+                                                               : MATCH_MOST,
+                          .offset = q->offset, .limit = q->limit, .facets = q->facets,
+                          .parallel = q->parallel };
+}
+
+int lib_search_run(lib_searcher *s, const lib_query *q, lib_search **out, char *err,
+                   size_t errlen)
+{
+    *out = NULL;
+    lib_search *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return BS_ENOMEM;
+    }
+    r->s = s;
+    r->so = opts_of(q);
+    err[0] = '\0';
+    qry_filters f = { q->tags, q->ntags, q->category, q->author, q->since, q->until };
+    const char *text = q->text ? q->text : "";
+    int rc = q->lenient ? qparse_lenient(&r->q, s->an, text, &f, err, errlen)
+                        : qparse_with(&r->q, s->an, text, &f, err, errlen);
+    if (rc == BS_OK && (rc = store_txn_begin(s->st, MDB_RDONLY, &r->txn)) != BS_OK) {
+        snprintf(err, errlen, "%s", store_err());
+        r->txn = NULL;
+    }
+    if (rc == BS_OK)
+        rc = search_run(s->st, r->txn, &r->q, &r->so, &r->res, err, errlen);
+    if (rc != BS_OK) {
+        if (!err[0])
+            snprintf(err, errlen, "%s", rc == BS_ENOMEM ? "out of memory" : store_err());
+        lib_search_free(r);
+        return rc;
+    }
+    *out = r;
+    return BS_OK;
+}
+
+uint64_t lib_search_total(const lib_search *r)
+{
+    return r ? r->res.total : 0;
+}
+
+size_t lib_search_count(const lib_search *r)
+{
+    return r ? r->res.n : 0;
+}
+
+vnode *lib_search_page(lib_search *r, const lib_query *q, const lib_page_opts *po, view *v,
+                       int *rc, char *err, size_t errlen)
+{
+    const char *text = q->text ? q->text : "";
+    page_opts p = { .query = text, .query_len = strlen(text),
+                    .snippet_chars = po->snippet_chars, .paths = po->paths, .html = po->html,
+                    .tag_link = po->tag_link, .tag_ctx = po->tag_ctx,
+                    .parallel = po->parallel };
+    if (r)
+        return page_build(v, r->s->st, r->txn, r->s->an, &r->res, &r->so, &p, rc, err, errlen);
+    static const results none;
+    search_opts so = opts_of(q);
+    return page_build(v, NULL, NULL, NULL, &none, &so, &p, rc, err, errlen);
+}
+
+void lib_search_free(lib_search *r)
+{
+    if (!r)
+        return;
+    results_free(&r->res);
+    if (r->txn)
+        mdb_txn_abort(r->txn);
+    qry_free(&r->q);
+    free(r);
+}
+
+int lib_date_ok(const char *s, int end)
+{
+    int64_t t;
+    return qparse_date(s, end, &t) == 0;
+}
