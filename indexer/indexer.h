@@ -1,7 +1,8 @@
 /* indexer.h: the indexer's internal contract, one section per file: reading
- * post files into fields (post.c), markup to plain text (markup.c), dates
- * (dates.c), and the index writer (writer.c). The public face is
- * blogsearch-index (tools/) and, later, include/blogsearch.h. */
+ * post files into fields (post.c), markup to plain text (markup/), the
+ * walk of a blog's tree (walk.c), the index writer (writer.c) and the
+ * inspection of an index (inspect.c). lib/ alone calls it, for the library
+ * and for blogsearch-index. */
 #ifndef BS_INDEXER_H
 #define BS_INDEXER_H
 
@@ -11,7 +12,7 @@
 #include "base/base.h"
 #include "store/store.h"
 
-/* ---- what markup.c offers ----------------------------------------------- */
+/* ---- what markup/ offers (markup.c, one file a language) ------------------ */
 
 typedef enum {
     MARKUP_RST,      /* reStructuredText (Nikola, Pelican) */
