@@ -1,6 +1,6 @@
 /* post.c: one post file (and its .meta sidecar) into fields: the metadata
  * header in any of the forms Nikola, Hugo, Jekyll and Pelican write, and the
- * body as plain text (markup.c). Bad input is reported with its line and
+ * body as plain text (markup/). Bad input is reported with its line and
  * read as well as it can be; nothing here touches the index. */
 #include <ctype.h>
 #include <stdarg.h>

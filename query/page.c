@@ -1,4 +1,4 @@
-/* page.c: a page of ranked results as a view (view.h), the one model that
+/* page.c: a page of ranked results as a value tree (base/view.c), the one model that
  * `blogsearch --json`, the command's text output and blogsearch.cgi (JSON
  * and HTML) all write out. For each post shown: its record from `docs`, its
  * text from `texts` and the snippet with the matched words. */

@@ -1,7 +1,7 @@
 /* blogsearch.cgi: the search box's endpoint under a web server, as a CGI/1.1
  * program (RFC 3875), one process per request, or, built with FastCGI
  * (libfcgi) and started by a FastCGI process manager, resident and
- * answering request after request with the index kept open. query/web.c
+ * answering request after request with the index kept open. web/web.c
  * does the work; this file reads the environment and writes the answer.
  *
  * Environment, set in the web server's configuration, never from a request:

@@ -1,4 +1,4 @@
-/* test_web.c: blogsearch.cgi's logic (query/web.c) in-process, one table
+/* test_web.c: blogsearch.cgi's logic (web/web.c) in-process, one table
  * row per request: the status, the format, the headers every answer must
  * carry, what the body must and must not hold. The index is the sample
  * posts of data/ (argv[1]), built by the real writer. Run under the
