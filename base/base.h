@@ -122,6 +122,8 @@ vn_kind vn_type(const vnode *n);
 const vnode *vn_get(const vnode *obj, const char *name);  /* member or NULL */
 size_t vn_len(const vnode *n);         /* elements, members or bytes */
 const vnode *vn_at(const vnode *arr, size_t i);
+/* An object's i-th member, in order, with its name in *name; NULL past the end */
+const vnode *vn_member(const vnode *obj, size_t i, const char **name);
 /* A string's bytes, NUL-terminated; NULL (len 0) for any other node. */
 const char *vn_text(const vnode *n, size_t *len);
 double vn_number(const vnode *n);      /* 0 for anything but a number */

@@ -25,6 +25,8 @@ bs_require_library(Utf8proc::Utf8proc utf8proc.h  utf8proc libutf8proc-dev
                    "utf8proc for Unicode normalization")
 bs_require_library(Lmdb::Lmdb        lmdb.h       lmdb     liblmdb-dev
                    "LMDB for the index")
+bs_require_library(Yaml::Yaml        yaml.h       yaml     libyaml-dev
+                   "libyaml to read YAML front matter")
 bs_require_library(Zstd::Zstd        zstd.h       zstd     libzstd-dev
                    "zstd to compress the stored post text")
 

@@ -101,6 +101,49 @@ static void add_file(walker *w, const char *path, const struct stat *st,
 }
 
 /* The sidecar of a post given by its own path (outside a directory walk). */
+/* ---- what is not a post -------------------------------------------------- */
+
+/* Directories of a generator's own files below a blog's tree: themes and
+ * templates, archetypes, static files, the built site, plugins. */
+static const char *const tool_dirs[] = {
+    "archetypes", "layouts", "_layouts", "_includes", "_sass", "_data", "_plugins", "_site",
+    "themes", "theme", "templates", "static", "public", "output", "resources", "i18n",
+    "node_modules", "vendor", "plugins", "pelican-plugins", "cache", "__pycache__",
+};
+
+static int name_in(const char *name, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t m = strlen(list[i]);
+        if (m != n)
+            continue;
+        size_t j = 0;
+        while (j < n && (name[j] | 0x20) == list[i][j])
+            j++;
+        if (j == n)
+            return 1;
+    }
+    return 0;
+}
+
+static const char *skip_dir_why(const char *name)
+{
+    if (name_in(name, strlen(name), tool_dirs, sizeof tool_dirs / sizeof tool_dirs[0]))
+        return "skipped: a generator's own files (themes, templates, static files, plugins), "
+               "not posts";
+    return NULL;
+}
+
+/* A path the walk leaves out, with why: said with -v, never read. */
+static void add_skipped(walker *w, const char *path, const char *why)
+{
+    struct stat none = { 0 };
+    size_t n = w->out->n;
+    add_file(w, path, &none, NULL);
+    if (w->out->n > n)
+        w->out->v[n].skip = why;
+}
+
 static void add_file_alone(walker *w, const char *path, const struct stat *st)
 {
     char *meta = dup_meta_path(path);
@@ -214,7 +257,11 @@ static void walk_dir(walker *w, const char *dir, const struct stat *dst, int via
             else
                 warn(w, path, "cannot read: %s", strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
-            walk_dir(w, path, &st, is_link);
+            const char *why = skip_dir_why(name);
+            if (why)
+                add_skipped(w, path, why);
+            else
+                walk_dir(w, path, &st, is_link);
         } else if (S_ISREG(st.st_mode) && is_post) {
             /* its sidecar: the same name with .meta, if listed here */
             const char *dot = strrchr(name, '.');

@@ -217,13 +217,7 @@ static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_o
         tag_len[ntags++] = strlen(t);
     }
     txt_buf url = { 0 };
-    if (p->link.len)
-        buf_put(&url, p->link.p, p->link.len);
-    else if (w->o->url_prefix && *w->o->url_prefix) {
-        buf_puts(&url, w->o->url_prefix);
-        buf_put(&url, p->slug.p, p->slug.len);
-        buf_putc(&url, '/');
-    }
+    post_url(&url, w->o->url_prefix, p);
     static const char *const formats[] = { "rst", "md", "html", "txt" };
     doc_record d = {
         .has_date = p->has_date, .date = p->date,
@@ -379,6 +373,14 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome, cons
     } else if (rc != MDB_NOTFOUND) {
         return wr_fail(w, rc, "reading a path");
     }
+    if (e->skip) {
+        *outcome = DONE_SKIPPED;
+        *why = e->skip;
+        if (!known)
+            return BS_OK;
+        rc = old.docid ? delete_doc(w, old.docid) : BS_OK;
+        return rc == BS_OK ? write_path(w, e, 0, 0) : rc;
+    }
     int meta_same = old.meta_size == (e->meta_path ? e->meta_size : 0)
                     && old.meta_mtime_ns == (e->meta_path ? e->meta_mtime_ns : 0);
     if (known && !force && old.size == e->size && old.mtime_ns == e->mtime_ns && meta_same) {
@@ -444,7 +446,10 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome, cons
     }
     buf_free(&data);
     buf_free(&meta);
-    if (!skip && p.draft && !w->o->drafts) {
+    if (!skip && p.skip) {
+        skip = 2;
+        *why = p.skip;
+    } else if (!skip && p.draft && !w->o->drafts) {
         skip = 2;
         *why = "skipped: a draft (--drafts indexes drafts)";
     }

@@ -689,7 +689,7 @@ int bs_writer_put(bs_writer *w, const bs_post *in)
     if (!op)
         return nomem();
     post *p = &op->p;
-    txt_buf *fields[] = { &p->title, &p->slug, &p->link, &p->category, &p->author,
+    txt_buf *fields[] = { &p->title, &p->slug, &p->url, &p->category, &p->author,
                           &p->description };
     for (size_t i = 0; i < 6; i++)
         if (vals[i + 1])
