@@ -18,7 +18,8 @@ typedef enum {
     MARKUP_RST,      /* reStructuredText (Nikola, Pelican) */
     MARKUP_MD,       /* Markdown (CommonMark-ish, with inline HTML) */
     MARKUP_HTML,     /* an HTML fragment or page */
-    MARKUP_TEXT      /* plain text, copied */
+    MARKUP_TEXT,     /* plain text, copied */
+    MARKUP_ORG       /* Org mode (Hugo, Nikola) */
 } markup_kind;
 
 /* Converts a post body to the plain text a reader sees, appended to out.

@@ -98,6 +98,7 @@ int post_kind_of(const char *path)
         { ".rst", MARKUP_RST }, { ".txt", MARKUP_RST }, { ".rest", MARKUP_RST },
         { ".md", MARKUP_MD }, { ".markdown", MARKUP_MD }, { ".mdown", MARKUP_MD },
         { ".mkd", MARKUP_MD }, { ".html", MARKUP_HTML }, { ".htm", MARKUP_HTML },
+        { ".org", MARKUP_ORG },
     };
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
         if (ends_with(path, exts[i].ext))
@@ -607,6 +608,48 @@ static int line_is(const line *l, const char *s)
     return len == n && memcmp(l->s, s, n) == 0;
 }
 
+/* "#+KEY: value" (Org); returns 1 and the parts if l is such a line. */
+static int org_key_line(const line *l, const char **k, size_t *klen, const char **v,
+                        size_t *vlen)
+{
+    size_t i = 2;
+    if (l->len < 4 || l->s[0] != '#' || l->s[1] != '+')
+        return 0;
+    while (i < l->len && (isalnum((unsigned char)l->s[i]) || l->s[i] == '_' || l->s[i] == '-'))
+        i++;
+    if (i == 2 || i >= l->len || l->s[i] != ':')
+        return 0;
+    *k = l->s + 2;
+    *klen = i - 2;
+    *v = l->s + i + 1;
+    *vlen = l->len - i - 1;
+    return 1;
+}
+
+/* An Org keyword: #+TAGS and #+FILETAGS hold tags as ":a:b:" or "a b". */
+static void set_org_key(ctx *c, const char *k, size_t klen, const char *v, size_t vlen,
+                        unsigned lineno)
+{
+    int tags = ieq(k, klen, "tags") || ieq(k, klen, "filetags");
+    if (!tags) {
+        set_key(c, k, klen, v, vlen, lineno);
+        return;
+    }
+    claim(c, F_TAGS, "tags", 4, lineno);
+    trim(&v, &vlen);
+    while (vlen) {
+        size_t n = 0;
+        while (n < vlen && v[n] != ':' && v[n] != ' ' && v[n] != '\t' && v[n] != ',')
+            n++;
+        if (n)
+            add_tag(c, v, n);
+        if (n == vlen)
+            break;
+        v += n + 1;
+        vlen -= n + 1;
+    }
+}
+
 /* ---- header forms --------------------------------------------------------- */
 
 /* Nikola: ".. key: value" lines up to the first line that is not one. */
@@ -902,6 +945,19 @@ static int parse(ctx *c, const char *data, size_t len, const char *meta, size_t 
             } while (next_line(&it, &l));
             p->has_header = 1;
             body = it.p;
+        } else if (p->kind == MARKUP_ORG && org_key_line(&l, &k, &klen, &v, &vlen)) {
+            /* Org: "#+KEY: value" lines, blank and comment lines among them */
+            int more = 1;
+            do {
+                if (org_key_line(&l, &k, &klen, &v, &vlen))
+                    set_org_key(c, k, klen, v, vlen, l.no);
+                else if (!is_blank(&l) && !(l.s[0] == '#' && (l.len == 1 || l.s[1] == ' ')))
+                    break;
+                body = it.p;
+            } while ((more = next_line(&it, &l)) != 0);
+            if (more)
+                body = l.s;
+            p->has_header = 1;
         } else if (p->kind == MARKUP_RST && parse_pelican_rst(c, &it, &l)) {
             p->has_header = 1;
             body = it.p;

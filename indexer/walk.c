@@ -318,7 +318,7 @@ int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, 
             if (post_kind_of(abs) >= 0)
                 add_file_alone(&w, abs, &st);
             else
-                warn(&w, paths[i], "not a post (not .rst, .rest, .txt, .md, .markdown, .mdown, .mkd, .html or .htm); "
+                warn(&w, paths[i], "not a post (not .rst, .rest, .txt, .md, .markdown, .mdown, .mkd, .html, .htm or .org); "
                      "skipped");
         }
     }

@@ -218,7 +218,7 @@ static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_o
     }
     txt_buf url = { 0 };
     post_url(&url, w->o->url_prefix, p);
-    static const char *const formats[] = { "rst", "md", "html", "txt" };
+    static const char *const formats[] = { "rst", "md", "html", "txt", "org" };
     doc_record d = {
         .has_date = p->has_date, .date = p->date,
         .path = path, .path_len = strlen(path),

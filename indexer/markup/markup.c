@@ -382,6 +382,9 @@ int markup_to_text(markup_kind kind, const char *in, size_t len, txt_buf *out)
     case MARKUP_HTML:
         html_run(&c, in ? in : "", len);
         break;
+    case MARKUP_ORG:
+        org_body(&c, in, len);
+        break;
     default:
         text_body(&c, in, len);
         break;

@@ -250,6 +250,10 @@ void rst_body(cx *c, const char *s, size_t n, int nested);
 
 void md_body(cx *c, const char *s, size_t n);
 
+/* ---- what org.c offers -------------------------------------------------- */
+
+void org_body(cx *c, const char *s, size_t n);
+
 /* ---- what text.c offers ------------------------------------------------- */
 
 void text_body(cx *c, const char *s, size_t n);

@@ -124,6 +124,16 @@ static const struct {
       "the header is not a list of \"key: value\" lines"),
     P("a.md", "---\nbase: &b [x, y]\ntitle: Alias\ntags: *b\n---\nb\n", NULL, "Alias", "a", "",
       "x|y", "", "", "", 0, "b", ""),
+    /* Org mode: keywords, or YAML front matter as Hugo allows */
+    P("a.org", "#+TITLE: Заметки об Org\n#+DATE: 2024-02-03\n#+TAGS: :emacs:org:\n# a comment\n"
+      "#+DESCRIPTION: Кратко\n\n* Заголовок\nТекст со [[https://orgmode.org][ссылкой]] и *жирным*.\n"
+      "#+begin_src sh\n  ls -l\n#+end_src\n", NULL, "Заметки об Org", "a", "2024-02-03T00:00:00Z",
+      "emacs|org", "", "", "Кратко", 0, "Текст со ссылкой и жирным.", ""),
+    P("b/index.org", "---\ntitle: \"Org в бандле\"\ntags:\n  - linux\n---\n\n1. Шаг.\n   #+begin_src console\n"
+      "   $ telnet host\n   #+end_src\n- Замените =<ip>= на адрес.\n", NULL, "Org в бандле", "b", "",
+      "linux", "", "", "", 0, "Замените <ip> на адрес.", ""),
+    P("c.org", "#+title: T\n#+filetags: a b\n#+begin_src c\nint x;\n#+end_src\n", NULL, "T", "c", "",
+      "a|b", "", "", "", 0, "int x;", ""),
     /* the file's name and place */
     P("_posts/2009-03-03-lsof-netstat.md", "---\ntitle: L\n---\nb\n", NULL, "L", "lsof-netstat",
       "2009-03-03T00:00:00Z", "", "", "", "", 0, "b", ""),
@@ -213,6 +223,7 @@ static void test_kinds(void)
 {
     static const struct { const char *path; int kind; } kinds[] = {
         { "a.rst", MARKUP_RST }, { "b.txt", MARKUP_RST }, { "c.md", MARKUP_MD },
+        { "d.org", MARKUP_ORG },
         { "D.MARKDOWN", MARKUP_MD }, { "e.html", MARKUP_HTML }, { "f.htm", MARKUP_HTML },
         { "g.meta", -1 }, { "h.png", -1 }, { "rst", -1 }, { "i.rst.bak", -1 },
     };
