@@ -61,6 +61,12 @@ int norm_word(const char *word, size_t len, char out[NORM_MAX_BYTES + 1], int *s
 /* The general path alone, for tests and benchmarks. */
 int norm_word_slow(const char *word, size_t len, char out[NORM_MAX_BYTES + 1], int *script);
 
+/* ---- what wordlist.c offers -------------------------------------------- */
+
+/* 1 if the len bytes at w are one of the nwords words, which are sorted by
+ * bytes (cmake/embed_words.cmake compiles data/ lists so). */
+int wl_has(const char *const *words, size_t nwords, const char *w, size_t len);
+
 /* ---- what stopwords.c offers ------------------------------------------- */
 
 /* 1 if the normalized, unstemmed word is in data/stopwords/{ru,en}.txt. The
@@ -69,7 +75,7 @@ int stop_is_stopword(const char *norm, size_t len);
 
 /* The lists themselves, sorted by bytes (generated at build time). */
 extern const char *const stop_words[];
-extern const size_t stop_nwords;
+extern const size_t stop_words_n;
 
 /* ---- what stem.c offers ------------------------------------------------ */
 

@@ -191,8 +191,8 @@ static void test_stem(void)
 
 static void test_stopwords(void)
 {
-    CHECK(stop_nwords > 250, "%zu stopwords compiled in", stop_nwords);
-    for (size_t i = 0; i < stop_nwords; i++) {
+    CHECK(stop_words_n > 250, "%zu stopwords compiled in", stop_words_n);
+    for (size_t i = 0; i < stop_words_n; i++) {
         const char *w = stop_words[i];
         char out[NORM_MAX_BYTES + 1];
         int script;
@@ -212,6 +212,28 @@ static void test_stopwords(void)
         CHECK(stop_is_stopword(stop[i], strlen(stop[i])), "\"%s\" missing from stopwords", stop[i]);
 }
 
+/* ---- word lists: the lookup ------------------------------ */
+
+static void test_wordlist(void)
+{
+    static const char *const words[] = { "а", "аб", "абв", "б", "кредит" };
+    static const struct { int line; const char *w; int want; } rows[] = {
+#define W(w, want) { __LINE__, w, want }
+        W("а", 1), W("кредит", 1), W("аб", 1), W("абв", 1), W("б", 1),
+        W("", 0),
+        W("абвг", 0),                                 /* a longer word */
+        W("кред", 0),                                 /* a prefix of one */
+        W("кредиты", 0),
+        W("в", 0),                                    /* past the last */
+#undef W
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        CHECK_AT(__FILE__, rows[i].line,
+                 wl_has(words, 5, rows[i].w, strlen(rows[i].w)) == rows[i].want,
+                 "wl_has row %zu: \"%s\" want %d", i, rows[i].w, rows[i].want);
+    CHECK(!wl_has(words, 0, "а", strlen("а")), "an empty list has no word");
+}
+
 int main(void)
 {
     test_decode();
@@ -219,5 +241,6 @@ int main(void)
     test_fast_equals_slow();
     test_stem();
     test_stopwords();
+    test_wordlist();
     return test_report("test_normalize");
 }
