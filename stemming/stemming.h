@@ -87,10 +87,18 @@ int stem_new(stem_stemmers **out);
 void stem_free(stem_stemmers *st);   /* NULL is a no-op */
 
 /* Stems a normalized word by its script: NORM_CYRILLIC with russian,
- * NORM_LATIN with english, anything else copied unchanged. Writes the stem
- * and a NUL to out; returns its length, or -1 when out of memory. */
+ * NORM_LATIN with english, anything else copied unchanged. Two corrections
+ * to Snowball russian keep a noun's nominative with its other cases: nouns
+ * in -ив/-ыв (архив) and in -ит (коммит, кредит) keep those letters. Writes
+ * the stem and a NUL to out; returns its length, or -1 when out of memory. */
 int stem_word(stem_stemmers *st, int script, const char *norm, size_t len,
               char out[NORM_MAX_BYTES + 1]);
+
+/* The nouns in -ит that keep it although their letters do not tell them from
+ * a verb (data/stemming/ru-it-nouns.txt), sorted by bytes (generated at build
+ * time). */
+extern const char *const stem_it_nouns[];
+extern const size_t stem_it_nouns_n;
 
 /* ---- what analyzer.c offers -------------------------------------------- */
 
