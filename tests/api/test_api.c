@@ -475,6 +475,8 @@ static void test_versions(void)
     } rows[] = {
         { R, "format", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
         { R, "analyzer", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
+        /* terms made before nouns in -ит kept it (коммит was комм) */
+        { R, "analyzer", { 0, 0, 0, 1 }, 4, BS_EVERSION, "rebuild" },
         { R, "format", { 0, 0, 2 }, 3, BS_ECORRUPT, "damaged" },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
