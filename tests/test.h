@@ -4,6 +4,7 @@
 #ifndef BS_TEST_H
 #define BS_TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,18 @@ static inline int test_rmtree(const char *dir)
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd);
+}
+
+/* The next of a fixed sequence of random numbers (xorshift64*): tests that
+ * try many inputs give the same ones on every run. *state never 0. */
+static inline uint64_t test_rng(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * 0x2545F4914F6CDD1Du;
 }
 
 static inline int test_report(const char *name)
