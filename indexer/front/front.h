@@ -1,9 +1,9 @@
 /* front.h: a post's front matter (the header of key: value pairs a static
  * site generator reads before the body) parsed into a value tree (base's
  * view), one section per file: YAML (yaml.c, through libyaml), TOML
- * (toml.c), and what they use to say what is wrong (error.c). Private to
- * the indexer: post.c takes a post's fields from the tree; nothing here
- * knows which keys a post has.
+ * (toml.c), JSON (json.c, through jansson), and what they use to say what
+ * is wrong (error.c). Private to the indexer: post.c takes a post's fields
+ * from the tree; nothing here knows which keys a post has.
  *
  * The tree: an object whose members keep the header's order, with strings
  * (valid UTF-8), numbers (64-bit integers as vn_int, others doubles),
@@ -75,5 +75,18 @@ int front_yaml(const char *s, size_t len, view *v, vnode **root, front_error *e)
  * inline tables nested deeper than 64; and as TOML asks, an integer beyond
  * 64 bits. A second 60 is refused, as Python's tomllib does. */
 int front_toml(const char *s, size_t len, view *v, vnode **root, front_error *e);
+
+/* ---- what json.c offers --------------------------------------------------- */
+
+/* Hugo's JSON front matter, an object opening the file and then the body:
+ * parses the object at the start of s (white space before it is skipped);
+ * *used = the bytes of s it took, up to and with its closing brace (the body
+ * starts after it). Returns 0, or -1 with e set: bad JSON (the line and
+ * jansson's reason, its quote cut to a few characters), a member name given
+ * twice, an array or anything but an object, U+0000, an integer beyond 64
+ * bits. After an error *used is 0 and *root an empty object (jansson keeps
+ * nothing of a text it rejects), NULL only when out of memory. */
+int front_json(const char *s, size_t len, view *v, vnode **root, size_t *used,
+               front_error *e);
 
 #endif

@@ -3,8 +3,9 @@
  * booleans, the four kinds of date and time, arrays, inline tables, tables,
  * dotted tables, arrays of tables, comments, CRLF) and each way to get it
  * wrong, with the line, the message and the tree read before the error;
- * the messages' quotes; and mutated headers, on which the parser must hold
- * its promises (a tree, valid UTF-8, a line inside the text). */
+ * JSON objects with the body after them, and bad JSON with its line; the
+ * messages' quotes; and mutated headers, on which the parsers must hold
+ * their promises (a tree, valid UTF-8, a line inside the text). */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,7 +39,7 @@ static int tree_valid(const vnode *n)
     return 1;
 }
 
-/* What a row must give: rc 0, or -1 with the line and a
+/* What a row of either parser must give: rc 0, or -1 with the line and a
  * message that has err_has; an object whose JSON is want; UTF-8 all over. */
 static void check_result(int line, size_t i, int rc, const vnode *root, const front_error *e,
                          const char *want, unsigned err_line, const char *err_has)
@@ -328,6 +329,69 @@ static void test_floats(void)
     view_free(v);
 }
 
+/* ---- JSON ------------------------------------------------------------------ */
+
+static const struct {
+    int line;
+    const char *in;
+    const char *want;       /* the tree as JSON ("{}" after an error) */
+    const char *body;       /* where the body starts: the text after *used */
+    unsigned err_line;      /* 0: it must parse */
+    const char *err_has;
+} json_rows[] = {
+#define OK(in, want, body) { __LINE__, in, want, body, 0, NULL }
+#define BAD(in, line, has) { __LINE__, in, "{}", NULL, line, has }
+    OK("{\"title\": \"Заметка\", \"draft\": false}\n\nТело.\n",
+       "{\"title\": \"Заметка\", \"draft\": false}", "\n\nТело.\n"),
+    OK("{\"z\": 1, \"a\": [1, 2.5, \"x\", null, true], \"o\": {\"k\": {}}}body",
+       "{\"z\": 1, \"a\": [1, 2.5, \"x\", null, true], \"o\": {\"k\": {}}}", "body"),
+    OK("\n  {\"a\": 1}\n{\"b\": 2}", "{\"a\": 1}", "\n{\"b\": 2}"),  /* one object, then body */
+    OK("{}", "{}", ""),
+    OK("{\"s\": \"\\u00e9\\ud83d\\ude80\\n\\\"\"}", "{\"s\": \"é🚀\\n\\\"\"}", ""),
+    OK("{\"big\": 9223372036854775807, \"neg\": -9223372036854775808}",
+       "{\"big\": 9223372036854775807, \"neg\": -9223372036854775808}", ""),
+    OK("{\"date\": \"2023-11-03T09:15:00+03:00\"}", "{\"date\": \"2023-11-03T09:15:00+03:00\"}",
+       ""),                                       /* dates in JSON are strings already */
+    BAD("{\n  \"title\": \"x\",\n  \"draft\": tru\n}\n", 3, "invalid token near \"tru\""),
+    BAD("{\n\"a\": 1,\n\"a\": 2\n}", 3, "duplicate object key"),
+    BAD("\n[1, 2]\n", 2, "JSON front matter is an object, not an array"),
+    BAD("{\"a\": 1,}", 1, "string or '}' expected"),
+    BAD("{\"a\": 1", 1, "'}' expected near end of file"),
+    BAD("", 1, "'[' or '{' expected"),
+    BAD("title: x\n", 1, "'[' or '{' expected"),
+    BAD("{\"a\": \"\\u0000\"}", 1, "U+0000 is not allowed in a string"),
+    BAD("{\n\"a\": \"\xFF\"}", 2, "unable to decode byte 0xff"),
+    BAD("{\"a\": 99999999999999999999}", 1, "too big integer"),
+    BAD("{\"a\": NaN}", 1, "invalid token"),
+    BAD("{\"a\": \"a very long string that goes on\" x}", 1, "'}' expected near \"x\""),
+    BAD("{\"a\": 1, 1234567890123456789}", 1,
+        "string or '}' expected near \"123456789012\"…"),   /* the quote cut short */
+#undef OK
+#undef BAD
+};
+
+static void test_json(void)
+{
+    for (size_t i = 0; i < sizeof json_rows / sizeof json_rows[0]; i++) {
+        const char *in = json_rows[i].in;
+        size_t len = strlen(in), used = 99;
+        view *v = view_new();
+        vnode *root = NULL;
+        front_error e;
+        int rc = front_json(in, len, v, &root, &used, &e);
+        int line = json_rows[i].line;
+        check_result(line, i, rc, root, &e, json_rows[i].want, json_rows[i].err_line,
+                     json_rows[i].err_has);
+        if (rc == 0)
+            CHECK_AT(__FILE__, line, used <= len && strcmp(in + used, json_rows[i].body) == 0,
+                     "row %zu: the body starts at byte %zu: \"%s\", want \"%s\"", i, used,
+                     used <= len ? in + used : "(past the end)", json_rows[i].body);
+        else
+            CHECK_AT(__FILE__, line, used == 0, "row %zu: used %zu after an error", i, used);
+        view_free(v);
+    }
+}
+
 /* ---- the messages' parts --------------------------------------------------- */
 
 static void test_quote(void)
@@ -422,6 +486,13 @@ static void test_mutations(unsigned rounds)
         int rc = front_toml(b.p, b.len, v, &root, &e);
         check_promises(rc, root, &e, b.p, b.len, "toml", r);
         view_free(v);
+
+        v = view_new();
+        size_t used;
+        rc = front_json(b.p, b.len, v, &root, &used, &e);
+        check_promises(rc, root, &e, b.p, b.len, "json", r);
+        CHECK(rc != 0 || used <= b.len, "json %u: used %zu of %zu", r, used, b.len);
+        view_free(v);
     }
     buf_free(&b);
 }
@@ -430,6 +501,7 @@ int main(void)
 {
     test_toml();
     test_floats();
+    test_json();
     test_quote();
     const char *env = getenv("BS_FUZZ_ROUNDS");
     test_mutations(env ? (unsigned)strtoul(env, NULL, 10) : 20000);
