@@ -353,29 +353,6 @@ static void test_buffer(void)
 
 /* ---- the rf-web corpus -------------------------------------------------- */
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *p = malloc(cap);
-    for (size_t got; p && (got = fread(p + n, 1, cap - n, f)) > 0;) {
-        n += got;
-        if (n == cap) {
-            char *q = realloc(p, cap *= 2);
-            if (!q) {
-                free(p);
-                p = NULL;
-            }
-            p = q;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return p;
-}
-
 /* Does the body have a line a reader would see, one that is not a
  * directive (".. youtube:: id") or its option (":align: center")? */
 static int has_text(const char *s, size_t n)
@@ -405,7 +382,7 @@ static void test_corpus_dir(const char *dir, size_t *files, size_t *bytes)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t len;
-        char *text = read_file(path, &len);
+        char *text = test_read_file(path, &len);
         if (!text)
             continue;
         /* the body starts after the ".. key: value" header and a blank line */
