@@ -83,7 +83,8 @@ void date_format(int64_t t, char buf[32]);
 
 /* A results page as a small tree of values, written out as JSON (blogsearch
  * --json, blogsearch.cgi) or through an HTML template (web/template.c). One
- * model, two writers: both formats always show the same things.
+ * model, two writers: both formats always show the same things. A post's
+ * front matter is read into the same kind of tree (indexer/front/).
  *
  * Nodes live in an arena owned by the view; every string is copied in.
  * Building never fails half-way: on out of memory the view remembers it and
