@@ -3,12 +3,15 @@
  * the tests, not installed.
  *
  * Usage: dump_front toml FILE          the TOML between the first two "+++" lines
- *        dump_front toml --whole FILE  the whole file as one TOML document (config.toml)
+ *        dump_front yaml FILE          the YAML between a first "---" line and
+ *                                      the next "---" or "..." line
+ *        dump_front toml|yaml --whole FILE   the whole file as one document
+ *                                      (a config.toml, a _config.yml)
  *        dump_front json FILE          the JSON object opening the file
- *        dump_front yaml FILE          (YAML is not built in yet: exit 2)
  * Prints the tree and a newline on stdout; on a bad header also the tree of
  * what was read before the problem, and "FILE:LINE: error: MSG" (LINE of the
- * file) on stderr. Exit status: 0 read, 1 the header is bad, 2 usage, an
+ * file) on stderr, or "warning" for what the parser read past (a YAML key
+ * given twice). Exit status: 0 read, 1 the header is bad, 2 usage, an
  * unreadable file, or no header of that kind. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,38 +22,42 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: dump_front toml [--whole] FILE | json FILE | yaml FILE\n");
+    fprintf(stderr, "usage: dump_front toml|yaml [--whole] FILE | json FILE\n");
     return 2;
 }
 
-/* The line at p is "+++" (trailing spaces and a CR allowed); *next is the
- * start of the line after it. */
-static int is_fence(const char *p, const char *end, const char **next)
+/* The line at p is one of fences (trailing spaces and a CR allowed); *next
+ * is the start of the line after it. */
+static int is_fence(const char *p, const char *end, const char *const *fences,
+                    const char **next)
 {
-    if (end - p < 3 || memcmp(p, "+++", 3) != 0)
-        return 0;
-    p += 3;
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-        p++;
-    if (p < end && *p != '\n')
-        return 0;
-    *next = p < end ? p + 1 : p;
-    return 1;
+    for (; *fences; fences++) {
+        size_t n = strlen(*fences);
+        if ((size_t)(end - p) < n || memcmp(p, *fences, n) != 0)
+            continue;
+        const char *q = p + n;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (q < end && *q != '\n')
+            continue;
+        *next = q < end ? q + 1 : q;
+        return 1;
+    }
+    return 0;
 }
 
-/* The TOML between the first two fence lines: [*b, *e), and the file's line
- * of its first line in *first_line. */
-static int toml_header(const char *s, size_t len, const char **b, const char **e,
-                       unsigned *first_line)
+/* The header between a first line open and the next line of close: [*b, *e);
+ * it starts on the file's second line. */
+static int fenced(const char *s, size_t len, const char *const *open, const char *const *close,
+                  const char **b, const char **e)
 {
     const char *end = s + len, *p;
-    if (!is_fence(s, end, &p))
+    if (!is_fence(s, end, open, &p))
         return -1;
     *b = p;
-    *first_line = 2;
     while (p < end) {
         const char *next;
-        if (is_fence(p, end, &next)) {
+        if (is_fence(p, end, close, &next)) {
             *e = p;
             return 0;
         }
@@ -62,19 +69,18 @@ static int toml_header(const char *s, size_t len, const char **b, const char **e
 
 int main(int argc, char **argv)
 {
+    static const char *const toml_fence[] = { "+++", NULL };
+    static const char *const yaml_open[] = { "---", NULL };
+    static const char *const yaml_close[] = { "---", "...", NULL };
     if (argc < 3)
         return usage();
     const char *mode = argv[1];
+    int toml = strcmp(mode, "toml") == 0, yaml = strcmp(mode, "yaml") == 0;
     int whole = argc == 4 && strcmp(argv[2], "--whole") == 0;
-    if (argc != 3 + whole || (whole && strcmp(mode, "toml") != 0))
+    if (argc != 3 + whole || (!toml && !yaml && strcmp(mode, "json") != 0) ||
+        (whole && !toml && !yaml))
         return usage();
     const char *path = argv[2 + whole];
-    if (strcmp(mode, "yaml") == 0) {
-        fprintf(stderr, "dump_front: yaml: not built in yet\n");
-        return 2;
-    }
-    if (strcmp(mode, "toml") != 0 && strcmp(mode, "json") != 0)
-        return usage();
 
     size_t len;
     char *data = test_read_file(path, &len);
@@ -87,30 +93,31 @@ int main(int argc, char **argv)
         s += 3;
         len -= 3;
     }
-    view *v = view_new();
-    vnode *root = NULL;
-    front_error e;
+    const char *b = s, *end = s + len;
     unsigned first_line = 1;
-    int rc;
-    if (!v) {
-        fprintf(stderr, "dump_front: out of memory\n");
-        free(data);
-        return 2;
-    }
-    if (strcmp(mode, "json") == 0) {
-        size_t used;
-        rc = front_json(s, len, v, &root, &used, &e);
-    } else if (whole) {
-        rc = front_toml(s, len, v, &root, &e);
-    } else {
-        const char *b, *end;
-        if (toml_header(s, len, &b, &end, &first_line) != 0) {
-            fprintf(stderr, "dump_front: %s: no TOML header between \"+++\" lines\n", path);
-            view_free(v);
+    if ((toml || yaml) && !whole) {
+        if (fenced(s, len, toml ? toml_fence : yaml_open, toml ? toml_fence : yaml_close, &b,
+                   &end) != 0) {
+            fprintf(stderr, "dump_front: %s: no %s header between \"%s\" lines\n", path,
+                    toml ? "TOML" : "YAML", toml ? "+++" : "---");
             free(data);
             return 2;
         }
+        first_line = 2;
+    }
+    view *v = view_new();
+    vnode *root = NULL;
+    front_error e = { 0 };
+    int rc = -1;
+    if (!v) {
+        snprintf(e.msg, sizeof e.msg, "out of memory");
+    } else if (toml) {
         rc = front_toml(b, (size_t)(end - b), v, &root, &e);
+    } else if (yaml) {
+        rc = front_yaml(b, (size_t)(end - b), v, &root, &e);
+    } else {
+        size_t used;
+        rc = front_json(s, len, v, &root, &used, &e);
     }
     txt_buf out = { 0 };
     if (root)
@@ -118,9 +125,10 @@ int main(int argc, char **argv)
     if (out.len)
         printf("%s\n", out.p);
     if (rc != 0)
-        fprintf(stderr, "%s:%u: error: %s\n", path, e.line ? e.line + first_line - 1 : 0, e.msg);
+        fprintf(stderr, "%s:%u: %s: %s\n", path, e.line ? e.line + first_line - 1 : 0,
+                rc > 0 ? "warning" : "error", e.msg);
     buf_free(&out);
     view_free(v);
     free(data);
-    return rc != 0 ? 1 : 0;
+    return rc < 0 ? 1 : 0;
 }
