@@ -694,6 +694,40 @@ static void parse_fenced(ctx *c, line_iter *it, const char *close, int toml)
         ;
 }
 
+/* Hugo's JSON front matter: the file opens with an object, "{" then a name. */
+static int json_opens(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && isspace((unsigned char)s[i]))
+        i++;
+    if (i == n || s[i] != '{')
+        return 0;
+    for (i++; i < n && isspace((unsigned char)s[i]); i++)
+        ;
+    return i < n && (s[i] == '"' || s[i] == '}');
+}
+
+/* The JSON object at it->p, its keys set; it->p then at the body. */
+static void parse_json(ctx *c, line_iter *it)
+{
+    const char *hdr = it->p;
+    size_t used = 0;
+    view *v = view_new();
+    vnode *root = NULL;
+    front_error e;
+    int rc = v ? front_json(hdr, (size_t)(it->end - hdr), v, &root, &used, &e) : -1;
+    if (!root) {
+        c->oom = 1;
+    } else {
+        front_report(c, rc, &e, 1, "JSON");
+        apply_tree(c, root, hdr, used, 1, 0, 0);
+    }
+    view_free(v);
+    for (const char *q = hdr; q < hdr + used; q++)
+        it->no += *q == '\n';
+    it->p = hdr + used;
+}
+
 /* A Nikola .meta sidecar: ".. key: value" lines, or the older form of one
  * value a line: title, slug, date, tags, link, description, type. */
 static void parse_sidecar(ctx *c, const char *meta, size_t meta_len)
@@ -875,7 +909,11 @@ static int parse(ctx *c, const char *data, size_t len, const char *meta, size_t 
     const char *k, *v;
     size_t klen, vlen;
 
-    if (next_line(&it, &l)) {
+    if (json_opens(it.p, (size_t)(it.end - it.p))) {
+        parse_json(c, &it);
+        p->has_header = 1;
+        body = it.p;
+    } else if (next_line(&it, &l)) {
         int toml = line_is(&l, "+++");
         if (toml || line_is(&l, "---")) {
             line_iter ahead = it;

@@ -82,8 +82,7 @@ int front_toml(const char *s, size_t len, view *v, vnode **root, front_error *e)
  * parses the object at the start of s (white space before it is skipped);
  * *used = the bytes of s it took, up to and with its closing brace (the body
  * starts after it). Returns 0, or -1 with e set: bad JSON (the line and
- * jansson's reason, its quote cut to a few characters), a member name given
- * twice, an array or anything but an object, U+0000, an integer beyond 64
+ * jansson's reason, its quote cut to a few characters), an array or anything but an object, U+0000, an integer beyond 64
  * bits. After an error *used is 0 and *root an empty object (jansson keeps
  * nothing of a text it rejects), NULL only when out of memory. */
 int front_json(const char *s, size_t len, view *v, vnode **root, size_t *used,

@@ -7,9 +7,9 @@
 
 #include "indexer/front/front.h"
 
-/* JSON_REJECT_DUPLICATES: a name given twice is an error, as in TOML,
- * rather than the last one silently winning. */
-#define LOAD_FLAGS (JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES)
+/* A name given twice keeps its last value, as Hugo's reader (and YAML's
+ * here) does: no JSON_REJECT_DUPLICATES. */
+#define LOAD_FLAGS JSON_DISABLE_EOF_CHECK
 
 static vnode *convert(view *v, json_t *j)
 {

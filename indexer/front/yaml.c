@@ -231,8 +231,7 @@ static void attach(builder *b, vnode *node, const char *key_text, unsigned line)
     if (!f->key && !f->skip_value) {            /* this node is a key */
         if (!key_text) {
             f->skip_value = 1;
-            set_error(b, 1, line, "a mapping key that is not text; the entry is ignored",
-                      NULL, NULL);
+            set_error(b, -1, line, "a key that is a list or a mapping, not text", NULL, NULL);
         } else if (!(f->key = strdup(key_text))) {
             b->oom = 1;
         }

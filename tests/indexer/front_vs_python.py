@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The front matter parsers against Python's: every TOML header dump_front
-reads must give what tomllib gives, every JSON header what json gives, and
-a header either rejects must be rejected by the other.
+reads must give what tomllib gives, every JSON header what json gives,
+every YAML header what PyYAML (python3-yaml) gives, and a header either
+rejects must be rejected by the other.
 
 Usage: front_vs_python.py DUMP_FRONT --cases DIR
        front_vs_python.py DUMP_FRONT --corpus DIR
@@ -10,19 +11,21 @@ Usage: front_vs_python.py DUMP_FRONT --cases DIR
   valid/*.toml   whole TOML documents          (dump_front toml --whole)
   valid/*.md     posts with a "+++" TOML header (dump_front toml)
   valid/*.json   posts with a JSON header       (dump_front json)
+  valid/*.yaml   posts with a "---" YAML header (dump_front yaml)
   invalid/NAME.LINE.EXT   Python rejects them too; dump_front must say
                  "FILE:LINE: error: ..." and exit 1
   limits/NAME.LINE.EXT    TOML that Python reads and blogsearch rejects on
                  purpose (front.h says which); the same check of the line
---corpus DIR: every file under DIR whose first line is "+++" (its header)
-  and every *.toml file (whole); BLOGSEARCH_CORPUS, when set, names DIR
+--corpus DIR: every file under DIR whose first line is "+++" or "---" (its
+  header) and every *.toml file (whole); BLOGSEARCH_CORPUS, when set, names DIR
   instead. Exit 77 (skipped) when DIR is not there.
 
 How the tree is compared: objects member by member in order, numbers as
 view_json writes them (whole numbers without decimals, others with at most
 four, inf and nan as null), a TOML date or time as the string front.h
 describes, read back with fromisoformat and equal to tomllib's, offset
-included. Exit status: 0 all agree, 1 a difference (the file and the first
+included; a YAML date, a string as written, is read back by PyYAML and
+equal to its value. Exit status: 0 all agree, 1 a difference (the file and the first
 difference are printed), 77 skipped (no corpus, or a Python before 3.11).
 """
 import datetime
@@ -35,14 +38,17 @@ import sys
 
 try:
     import tomllib          # Python 3.11 (Debian 12)
-except ImportError:
-    print("front_vs_python: this Python has no tomllib (3.11 or later); skipped")
+    import yaml             # python3-yaml
+except ImportError as e:
+    print(f"front_vs_python: {e.name} is missing (Python 3.11, python3-yaml); skipped")
     sys.exit(77)
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 TIME = re.compile(r"\d{2}:\d{2}:\d{2}(\.\d+)?\Z")
 DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?\Z")
 FENCE = re.compile(rb"\+\+\+[ \t\r]*\Z")
+YAML_OPEN = re.compile(rb"---[ \t\r]*\Z")
+YAML_CLOSE = re.compile(rb"(---|\.\.\.)[ \t\r]*\Z")
 
 
 def number_text(x):
@@ -110,6 +116,12 @@ def differ(want, got, path="$"):
 
 
 def differ_date(want, got, path):
+    if type(got) is str and yaml_dates:
+        try:
+            ours = yaml.safe_load(got)
+        except yaml.YAMLError:
+            ours = None
+        return None if ours == want else f"{path}: got {got!r}, want {want!r}"
     if type(got) is not str:
         return f"{path}: got {show(got)}, want the date or time {want.isoformat()}"
     if isinstance(want, datetime.datetime):
@@ -146,19 +158,44 @@ def run(dump, args):
         return -1, "", f"dump_front printed bytes that are not UTF-8: {e}"
 
 
-def toml_header(path):
-    """The text between the first two "+++" lines, as dump_front takes it."""
+def fenced_header(path, opens=FENCE, closes=FENCE):
+    """The text between the first two fence lines ("+++", or YAML's "---" and
+    "---" or "..."), as dump_front takes it."""
     with open(path, "rb") as f:
         data = f.read()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     lines = data.split(b"\n")      # the body after the header may be any bytes
-    if not FENCE.match(lines[0]):
+    if not opens.match(lines[0]):
         return None
     for i in range(1, len(lines)):
-        if FENCE.match(lines[i]):
+        if closes.match(lines[i]):
             return b"".join(line + b"\n" for line in lines[1:i]).decode("utf-8")
     return None
+
+
+def python_yaml(path):
+    """PyYAML's reading of a YAML header: an object, its keys as text."""
+    text = fenced_header(path, YAML_OPEN, YAML_CLOSE)
+    if text is None:
+        raise ValueError("no header")
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise ValueError(str(e).splitlines()[0]) from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("not a mapping")
+
+    def keys_as_text(v):
+        if isinstance(v, dict):
+            return {(k if isinstance(k, str) else yaml.safe_dump(k).strip().removesuffix("\n...")):
+                    keys_as_text(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [keys_as_text(x) for x in v]
+        return v
+    return keys_as_text(value)
 
 
 def python_json(path):
@@ -166,17 +203,11 @@ def python_json(path):
     with open(path, "rb") as f:          # the body after the object may be any bytes
         text = f.read().decode("utf-8", "surrogateescape")
 
-    def no_twice(pairs):
-        names = [k for k, _ in pairs]
-        if len(set(names)) != len(names):
-            raise ValueError("a name given twice")
-        return dict(pairs)
-
     def no_constant(name):
         raise ValueError(f"{name} is not JSON")
 
     start = len(text) - len(text.lstrip(" \t\r\n"))
-    value, end = json.JSONDecoder(object_pairs_hook=no_twice, parse_constant=no_constant) \
+    value, end = json.JSONDecoder(parse_constant=no_constant) \
         .raw_decode(text, start)
     text[:end].encode("utf-8")            # the object itself must be UTF-8
     if not isinstance(value, dict):
@@ -189,10 +220,12 @@ def python_value(path, mode):
     try:
         if mode == "json":
             return python_json(path), None
+        if mode == "yaml":
+            return python_yaml(path), None
         if mode == "whole":
             with open(path, "rb") as f:
                 return tomllib.load(f), None
-        text = toml_header(path)
+        text = fenced_header(path)
         if text is None:
             return None, "no header"
         return tomllib.loads(text), None
@@ -202,17 +235,24 @@ def python_value(path, mode):
 
 def dump_args(path, mode):
     return {"json": ["json", path], "whole": ["toml", "--whole", path],
-            "header": ["toml", path]}[mode]
+            "header": ["toml", path], "yaml": ["yaml", path]}[mode]
 
 
 def mode_of(path):
     if path.endswith(".json"):
         return "json"
+    if path.endswith(".yaml"):
+        return "yaml"
     return "whole" if path.endswith(".toml") else "header"
+
+
+yaml_dates = False
 
 
 def compare(dump, path, mode):
     """None when both read the file alike (or both reject it), else why not."""
+    global yaml_dates
+    yaml_dates = mode == "yaml"
     want, why = python_value(path, mode)
     rc, out, err = run(dump, dump_args(path, mode))
     if rc == -1:
@@ -265,7 +305,7 @@ def cases(dump, top):
 
 
 def corpus(dump, top):
-    failures, counts = [], {"header": 0, "whole": 0, "rejected": 0}
+    failures, counts = [], {"header": 0, "whole": 0, "yaml": 0, "rejected": 0}
     for dirpath, dirs, files in os.walk(top):
         dirs.sort()
         for name in sorted(files):
@@ -275,9 +315,13 @@ def corpus(dump, top):
             else:
                 with open(path, "rb") as f:
                     head = f.readline()
-                if not FENCE.match(head.removeprefix(b"\xef\xbb\xbf").rstrip(b"\n")):
+                head = head.removeprefix(b"\xef\xbb\xbf").rstrip(b"\n")
+                if FENCE.match(head):
+                    mode = "header"
+                elif YAML_OPEN.match(head) and fenced_header(path, YAML_OPEN, YAML_CLOSE):
+                    mode = "yaml"
+                else:
                     continue
-                mode = "header"
             counts[mode] += 1
             if python_value(path, mode)[0] is None:
                 counts["rejected"] += 1
@@ -298,8 +342,9 @@ def main(argv):
             print(f"front_vs_python: {top} is not there; skipped")
             return 77
         counts, failures = corpus(dump, top)
-        summary = (f"{counts['header']} '+++' headers and {counts['whole']} .toml files "
-                   f"({counts['rejected']} of them rejected by Python)")
+        summary = (f"{counts['header']} '+++' headers, {counts['yaml']} '---' headers and "
+                   f"{counts['whole']} .toml files ({counts['rejected']} of them rejected by "
+                   f"Python)")
     else:
         n, failures = cases(dump, top)
         summary = f"{n} cases"

@@ -353,7 +353,7 @@ static const struct {
     OK("{\"date\": \"2023-11-03T09:15:00+03:00\"}", "{\"date\": \"2023-11-03T09:15:00+03:00\"}",
        ""),                                       /* dates in JSON are strings already */
     BAD("{\n  \"title\": \"x\",\n  \"draft\": tru\n}\n", 3, "invalid token near \"tru\""),
-    BAD("{\n\"a\": 1,\n\"a\": 2\n}", 3, "duplicate object key"),
+    OK("{\n\"a\": 1,\n\"a\": 2\n}", "{\"a\": 2}", ""),    /* the last value, as Hugo's */
     BAD("\n[1, 2]\n", 2, "JSON front matter is an object, not an array"),
     BAD("{\"a\": 1,}", 1, "string or '}' expected"),
     BAD("{\"a\": 1", 1, "'}' expected near end of file"),

@@ -124,6 +124,22 @@ static const struct {
       "the header is not a list of \"key: value\" lines"),
     P("a.md", "---\nbase: &b [x, y]\ntitle: Alias\ntags: *b\n---\nb\n", NULL, "Alias", "a", "",
       "x|y", "", "", "", 0, "b", ""),
+    /* Hugo's JSON front matter */
+    P("a.md", "{\n  \"title\": \"JSON: пост\",\n  \"tags\": [\"json\", \"hugo\"],\n  \"date\": "
+      "\"2021-03-04T05:06:07+03:00\",\n  \"categories\": [\"web\"],\n  \"draft\": false\n}\n\nТекст "
+      "**поста**.\n", NULL, "JSON: пост", "a", "2021-03-04T02:06:07Z", "json|hugo", "web", "", "", 0,
+      "Текст поста.", ""),
+    P("a.md", "{ \"title\": \"A\", \"title\": \"B\" }\nbody\n", NULL, "B", "a", "", "", "", "", "",
+      0, "body", ""),                                /* the last value, as Hugo */
+    P("a.md", "{{< youtube x >}}\nText\n", NULL, "{{< youtube x >}}", "a", "", "", "", "", "", 0,
+      "Text", "no metadata header"),                 /* a shortcode is no JSON */
+    /* TOML front matter (Hugo, Zola) */
+    P("a.md", "+++\ntitle = \"Zola\"\ndate = 2024-01-07T16:00:00+03:00\npath = \"2024/01/07/z\"\n"
+      "[taxonomies]\ntags = [\"rust\", \"zola\"]\ncategories = [\"news\"]\n[extra]\nauthor = \"Ann\"\n"
+      "+++\nbody\n", NULL, "Zola", "a", "2024-01-07T13:00:00Z", "rust|zola", "news", "Ann", "", 0,
+      "body", ""),
+    P("a.md", "+++\ntitle = \"T\"\ntitle = \"U\"\n+++\nbody\n", NULL, "T", "a", "", "", "", "", "", 0,
+      "body", "a.md:3: warning: TOML front matter:"),  /* TOML forbids a key twice */
     /* Org mode: keywords, or YAML front matter as Hugo allows */
     P("a.org", "#+TITLE: Заметки об Org\n#+DATE: 2024-02-03\n#+TAGS: :emacs:org:\n# a comment\n"
       "#+DESCRIPTION: Кратко\n\n* Заголовок\nТекст со [[https://orgmode.org][ссылкой]] и *жирным*.\n"
