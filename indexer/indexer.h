@@ -57,6 +57,7 @@ typedef struct {
     int default_tz_min;    /* zone of dates written without one */
     diag_fn diag;          /* may be NULL */
     void *diag_ctx;
+    const char *permalink; /* URL pattern of a post without a url or permalink, or NULL */
 } post_opts;
 
 void post_init(post *p);
@@ -110,6 +111,13 @@ typedef struct {
  * out; returns 0 and appends nothing when pat has no placeholder. */
 int post_permalink(txt_buf *out, const char *pat, size_t len, const permalink_vars *pv);
 
+/* ---- what site.c offers ------------------------------------------------- */
+
+/* The permalink pattern of the Jekyll site whose root is root (its
+ * _config.yml), malloc'd; NULL when there is none. A bad configuration is
+ * reported through diag. */
+char *site_permalink(const char *root, diag_fn diag, void *ctx);
+
 /* ---- what walk.c offers ------------------------------------------------- */
 
 /* A post file found under the paths given to blogsearch-index. */
@@ -121,12 +129,14 @@ typedef struct {
     uint64_t meta_size;
     int64_t meta_mtime_ns;
     const char *skip;      /* not posts (a theme's directory): why */
+    const char *permalink; /* a Jekyll post's URL pattern from its site's _config.yml */
 } walk_entry;
 
 typedef struct {
     walk_entry *v;
     size_t n, cap;
     char **roots;          /* the absolute paths walked, for removals */
+    char **permalinks;     /* each root's site permalink pattern, or NULL */
     size_t nroots;
 } walk_list;
 

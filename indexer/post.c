@@ -861,6 +861,8 @@ static void from_path(ctx *c)
     }
     if (p->slug.len == 0)
         buf_put(&p->slug, f.slug, f.slug_len);
+    if (!p->url.len && c->o->permalink)
+        buf_puts(&p->url, c->o->permalink);      /* the site's pattern */
     if (p->url.len) {
         txt_buf url = { 0 };
         buf_putc(&c->cats, '\0');

@@ -3,6 +3,7 @@
  * slug of a Hugo or Zola page bundle (ssh-tunnels/index.md), a list page
  * (_index.md) that is no post; and the post's URL from its header's url or
  * permalink, Jekyll's :placeholders expanded. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -45,7 +46,7 @@ static int is_repo_doc(const char *name, size_t n)
         size_t j = 0;
         if (strlen(repo_docs[i]) != n)
             continue;
-        while (j < n && (name[j] | 0x20) == repo_docs[i][j])
+        while (j < n && tolower((unsigned char)name[j]) == repo_docs[i][j])
             j++;
         if (j == n)
             return 1;

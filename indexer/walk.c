@@ -4,7 +4,9 @@
 
 /* walk.c: finds the post files under the paths given on the command line.
  * Follows symlinks but never loops; skips hidden names; pairs each post with
- * its Nikola .meta sidecar. Reads no file contents. */
+ * its Nikola .meta sidecar. Reads no post's contents; of a Jekyll site's
+ * root, its _config.yml permalink (site.c), for the posts under _posts/. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@ typedef struct {
     size_t depth, stack_cap;
     dir_id *seen;              /* every directory walked, to visit each once */
     size_t nseen, seen_cap;
+    const char *permalink;     /* the root's site permalink pattern, or NULL */
     int oom;
 } walker;
 
@@ -88,6 +91,8 @@ static void add_file(walker *w, const char *path, const struct stat *st,
     }
     e->size = (uint64_t)st->st_size;
     e->mtime_ns = mtime_ns(st);
+    if (w->permalink && strstr(path, "/_posts/"))
+        e->permalink = w->permalink;      /* Jekyll's pattern is for posts, not pages */
     if (meta_stat) {
         if (!(e->meta_path = dup_meta_path(path))) {
             free(e->path);
@@ -118,7 +123,7 @@ static int name_in(const char *name, size_t n, const char *const *list, size_t c
         if (m != n)
             continue;
         size_t j = 0;
-        while (j < n && (name[j] | 0x20) == list[i][j])
+        while (j < n && tolower((unsigned char)name[j]) == list[i][j])
             j++;
         if (j == n)
             return 1;
@@ -298,11 +303,15 @@ static int by_path(const void *a, const void *b)
 
 int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, void *ctx)
 {
-    walker w = { out, diag, ctx, NULL, 0, 0, NULL, 0, 0, 0 };
+    walker w = { .out = out, .diag = diag, .ctx = ctx };
     memset(out, 0, sizeof *out);
     out->roots = calloc(npaths ? npaths : 1, sizeof *out->roots);
-    if (!out->roots)
+    out->permalinks = calloc(npaths ? npaths : 1, sizeof *out->permalinks);
+    if (!out->roots || !out->permalinks) {
+        free(out->roots);
+        free(out->permalinks);
         return -1;
+    }
     for (size_t i = 0; i < npaths && !w.oom; i++) {
         char *abs = realpath(paths[i], NULL);
         struct stat st;
@@ -311,7 +320,11 @@ int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, 
             free(abs);
             continue;
         }
-        out->roots[out->nroots++] = abs;
+        out->roots[out->nroots] = abs;
+        w.permalink = NULL;
+        if (S_ISDIR(st.st_mode))
+            w.permalink = out->permalinks[out->nroots] = site_permalink(abs, diag, ctx);
+        out->nroots++;
         if (S_ISDIR(st.st_mode)) {
             walk_dir(&w, abs, &st, 1);
         } else if (S_ISREG(st.st_mode)) {
@@ -347,9 +360,12 @@ void walk_free(walk_list *l)
         free(l->v[i].path);
         free(l->v[i].meta_path);
     }
-    for (size_t i = 0; i < l->nroots; i++)
+    for (size_t i = 0; i < l->nroots; i++) {
         free(l->roots[i]);
+        free(l->permalinks[i]);
+    }
     free(l->roots);
+    free(l->permalinks);
     free(l->v);
     memset(l, 0, sizeof *l);
 }

@@ -436,7 +436,7 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome, cons
     }
     post p;
     post_init(&p);
-    post_opts po = { w->o->tz_min, w->o->diag, w->o->diag_ctx };
+    post_opts po = { w->o->tz_min, w->o->diag, w->o->diag_ctx, e->permalink };
     if (!skip && post_parse(&p, e->path, data.p, data.len, e->meta_path ? meta.p : NULL,
                             meta.len, &po) != 0) {
         post_free(&p);

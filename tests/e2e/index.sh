@@ -314,4 +314,25 @@ else
   echo "rf-web corpus not found at $RFWEB: its checks are skipped"
 fi
 
+# A Jekyll site: its _config.yml permalink gives the URL of posts under _posts/
+# that have none; a page keeps its own; the generator's own directories and a
+# README are left out, said with -v
+J="$T/jekyll"
+mkdir -p "$J/_posts" "$J/_layouts" "$J/about"
+printf 'title: Сайт\npermalink: /:year/:month/:day/:title/\n' >"$J/_config.yml"
+printf -- '---\ntitle: Первый\ndate: 2012-09-14 18:23 +04:00\n---\nтекст\n' >"$J/_posts/2012-09-14-first.md"
+printf -- '---\ntitle: Свой\npermalink: /own/\n---\nтекст\n' >"$J/_posts/2013-01-02-own.md"
+printf -- '---\ntitle: Обо мне\n---\nтекст\n' >"$J/about/index.md"
+printf '<html>{{ content }}</html>\n' >"$J/_layouts/default.html"
+printf '# Репозиторий\n' >"$J/README.md"
+"$BIN" --index "$T/jx" -v "$J" >"$T/jout" 2>&1
+"$BIN" --index "$T/jx" --dump >"$T/jdump"
+check "jekyll: _config.yml's permalink for a post without one" has "$T/jdump" '"url": "/2012/09/14/first/"'
+check "jekyll: a post's own permalink" has "$T/jdump" '"url": "/own/"'
+check "jekyll: the date and slug from the file name" has "$T/jdump" '"slug": "first", "date": "2012-09-14T14:23:00Z"'
+check "jekyll: a page has no post permalink" python3 -c "import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; p=[x for x in d if x['path'].endswith('about/index.md')][0]; assert p['url']=='' and p['slug']=='about', p" "$T/jdump"
+check "jekyll: _layouts/ left out, said with -v" has "$T/jout" "_layouts: skipped: a generator's own files"
+check "jekyll: README left out, said with -v" has "$T/jout" "README.md: skipped: a repository's document"
+check "jekyll: three posts" test "$(wc -l <"$T/jdump")" = 3
+
 finish index.sh

@@ -196,7 +196,7 @@ static void test_rows(void)
         post p;
         diags d = { .len = 0 };
         d.text[0] = '\0';
-        post_opts o = { 0, on_diag, &d };
+        post_opts o = { 0, on_diag, &d, NULL };
         post_init(&p);
         size_t len = rows[i].in_len ? rows[i].in_len : strlen(rows[i].in);
         int rc = post_parse(&p, rows[i].path, rows[i].in, len, rows[i].meta,
@@ -267,7 +267,7 @@ static void test_random(void)
             len += n;
         }
         post p;
-        post_opts o = { 0, NULL, NULL };
+        post_opts o = { 0, NULL, NULL, NULL };
         post_init(&p);
         const char *path = round % 3 == 0 ? "r.md" : round % 3 == 1 ? "r.rst" : "r.html";
         CHECK(post_parse(&p, path, buf, len, round % 5 == 0 ? buf : NULL, len / 2, &o) == 0,
@@ -314,7 +314,7 @@ static void test_paths_urls(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         post p;
         post_init(&p);
-        post_opts o = { 0, NULL, NULL };
+        post_opts o = { 0, NULL, NULL, NULL };
         CHECK(post_parse(&p, cases[i].path, cases[i].in, strlen(cases[i].in), NULL, 0, &o) == 0,
               "line %d: parse", cases[i].line);
         if (cases[i].skip)
