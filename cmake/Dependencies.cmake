@@ -1,4 +1,4 @@
-# Finds the three Debian-packaged libraries blogsearch is built on and fails at
+# Finds the Debian-packaged libraries blogsearch is built on and fails at
 # configure time with the name of the package to install when one is missing.
 # libstemmer-dev ships no pkg-config file, so header and library are searched
 # for directly; utf8proc and LMDB are looked up the same way for uniformity.
@@ -27,6 +27,8 @@ bs_require_library(Lmdb::Lmdb        lmdb.h       lmdb     liblmdb-dev
                    "LMDB for the index")
 bs_require_library(Zstd::Zstd        zstd.h       zstd     libzstd-dev
                    "zstd to compress the stored post text")
+bs_require_library(Md4c::Md4c        md4c.h       md4c     libmd4c-dev
+                   "md4c to parse Markdown posts")
 
 # utf8proc 2.5 added the Unicode 13 tables and utf8proc_category used here.
 get_target_property(_u8p_inc Utf8proc::Utf8proc INTERFACE_INCLUDE_DIRECTORIES)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages blogsearch needs, only those missing.
 # Usage: tools/install-deps.sh [build|test|bench]...   (default: build)
-#   build  compiler, CMake and the three libraries blogsearch links
+#   build  compiler, CMake and the libraries blogsearch links
 #   test   what the test suite runs besides: python3 for the end-to-end checks,
 #          lighttpd and curl for the CGI, FastCGI's library, and Chromium with
 #          Node.js (npm) for the browser test of the search box
@@ -10,7 +10,7 @@
 # Run as root (or with sudo available) on Debian 12 or a derivative.
 set -eu
 
-build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev libzstd-dev"
+build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev libzstd-dev libmd4c-dev"
 want=""
 [ $# -eq 0 ] && set -- build
 for group in "$@"; do

@@ -266,7 +266,7 @@ static slot *lab_find(cx *c, uint32_t h)
 }
 
 /* Adds a label with its value; a label already there keeps its first value,
- * as both Markdown and docutils take the first definition. */
+ * as docutils takes the first definition. */
 void lab_add(cx *c, const char *k, size_t kn, const char *v, size_t vn)
 {
     labels *l = &c->lab;
@@ -397,10 +397,7 @@ int markup_to_text(markup_kind kind, const char *in, size_t len, txt_buf *out)
     buf_free(&c.lab.keys);
     buf_free(&c.lab.vals);
     free(c.lab.tab);
-    free(c.mk);
     free(c.gl);
-    free(c.dl);
-    free(c.br);
     if (oom)
         out->err = 1;
     return out->err ? -1 : 0;
