@@ -23,6 +23,12 @@ static int is_mark(uc ch)
     return ch >= MK_IMG_END;
 }
 
+/* What ends a run of plain text in md_flush: 1 always, 2 in a table's rows. */
+static const uc md_stop[256] = {
+    ['\n'] = 1, ['['] = 1, ['|'] = 2, [MK_IMG_END] = 1, [MK_IMG] = 1,
+    [MK_CODE_END] = 1, [MK_CODE] = 1, [MK_SPAN] = 1, [MK_BREAK] = 1,
+};
+
 typedef struct {
     cx *c;
     const char *src;     /* the body: every text is read from here */
@@ -312,7 +318,8 @@ static void md_flush(md_walk *w)
                 i++;
         } else {
             size_t e = i + 1;
-            while (e < n && p[e] != '\n' && p[e] != '[' && !(table && p[e] == '|') && !is_mark(p[e]))
+            uc stop = table ? 3 : 1;
+            while (e < n && !(md_stop[p[e]] & stop))
                 e++;
             em_text(c, (const char *)p + i, e - i);
             i = e;
