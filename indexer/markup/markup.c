@@ -1,9 +1,10 @@
 /* markup.c: a post body in reStructuredText, Markdown, HTML or plain text
  * becomes the plain text a reader sees, for the tokenizer: the entry point
  * and what the languages (rst.c, markdown.c, html.c, text.c) share, the
- * output with its owed breaks, lines, entities and labels. Line by line, no
- * recursion on the input's nesting, linear time; markup it cannot place stays
- * as text, never dropped blindly. Never prints; fails only when out of memory. */
+ * output with its owed breaks, lines, entities and labels. Line by line (the
+ * Markdown is md4c's parse), no recursion on the input's nesting, linear time;
+ * markup it cannot place stays as text, never dropped blindly. Never prints;
+ * fails only when out of memory. */
 #include "indexer/markup/markup.h"
 
 size_t mk_find_pat(finder *f, const char *s, size_t n, size_t from)
