@@ -31,6 +31,8 @@ bs_require_library(Zstd::Zstd        zstd.h       zstd     libzstd-dev
                    "zstd to compress the stored post text")
 bs_require_library(Jansson::Jansson  jansson.h    jansson  libjansson-dev
                    "jansson to read JSON front matter")
+bs_require_library(Md4c::Md4c        md4c.h       md4c     libmd4c-dev
+                   "md4c to parse Markdown posts")
 
 # utf8proc 2.5 added the Unicode 13 tables and utf8proc_category used here.
 get_target_property(_u8p_inc Utf8proc::Utf8proc INTERFACE_INCLUDE_DIRECTORIES)

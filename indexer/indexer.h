@@ -16,7 +16,7 @@
 
 typedef enum {
     MARKUP_RST,      /* reStructuredText (Nikola, Pelican) */
-    MARKUP_MD,       /* Markdown (CommonMark-ish, with inline HTML) */
+    MARKUP_MD,       /* Markdown (CommonMark and GitHub's tables, through md4c) */
     MARKUP_HTML,     /* an HTML fragment or page */
     MARKUP_TEXT,     /* plain text, copied */
     MARKUP_ORG       /* Org mode (Hugo, Nikola) */

@@ -11,7 +11,7 @@
 # Run as root (or with sudo available) on Debian 12 or a derivative.
 set -eu
 
-build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev libzstd-dev libyaml-dev libjansson-dev"
+build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev libzstd-dev libyaml-dev libjansson-dev libmd4c-dev"
 want=""
 [ $# -eq 0 ] && set -- build
 for group in "$@"; do
