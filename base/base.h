@@ -49,7 +49,7 @@ size_t utf8_decode(const unsigned char *p, const unsigned char *end, int32_t *cp
 
 /* Writes the UTF-8 encoding of a valid scalar value into out (4 bytes room).
  * Returns the byte count. */
-size_t utf8_encode(int32_t cp, unsigned char *out);
+size_t utf8_put_cp(int32_t cp, unsigned char *out);
 
 /* 1 if [p, p+len) is well-formed UTF-8 without NUL bytes. */
 int utf8_valid(const char *p, size_t len);

@@ -43,7 +43,7 @@ size_t utf8_decode(const unsigned char *p, const unsigned char *end, int32_t *cp
     return n;
 }
 
-size_t utf8_encode(int32_t cp, unsigned char *out)
+size_t utf8_put_cp(int32_t cp, unsigned char *out)
 {
     uint32_t u = (uint32_t)cp;
     if (u < 0x80) {

@@ -141,7 +141,7 @@ int norm_word_slow(const char *word, size_t len, char out[NORM_MAX_BYTES + 1], i
     for (utf8proc_ssize_t i = 0; i < n; i++) {
         if (olen + 4 > NORM_MAX_BYTES)
             return -1;
-        olen += utf8_encode(buf[i], (unsigned char *)out + olen);
+        olen += utf8_put_cp(buf[i], (unsigned char *)out + olen);
     }
     out[olen] = '\0';
     return (int)olen;
@@ -183,7 +183,7 @@ int norm_word(const char *word, size_t len, char out[NORM_MAX_BYTES + 1], int *s
             cp += 0x20;                      /* А..Я → а..я */
         else if (cp < 0x0430 || cp > 0x044F)
             return norm_word_slow(word, len, out, script);
-        o += utf8_encode(cp, o);
+        o += utf8_put_cp(cp, o);
         ncyr++;
         p += 2;
     }

@@ -685,10 +685,9 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     if (searched && (rc = lib_search_run(w->s, &q, &res, err, sizeof err)) != BS_OK) {
         if (rc == BS_EQUERY) {      /* read_params checked the dates: the query's fault */
             bad(r, 400, "q", "parameter q: %s", err);
-        } else if (rc == BS_ENOMEM) {
-            bad(r, 500, NULL, "out of memory");
         } else {
-            logf_line(log, "%s", err);
+            /* out of memory too: the owner's log says so */
+            logf_line(log, "%s", *err ? err : rc == BS_ENOMEM ? "out of memory" : "the search failed");
             bad(r, 500, NULL, "the search failed; the site's owner can see why in the "
                 "server's error log");
         }

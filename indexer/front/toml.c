@@ -295,7 +295,7 @@ static int unicode_escape(toml *t, int digits, const char *esc)
     if (cp == 0)
         return fail(t, esc, "U+0000 is not allowed in a string");
     unsigned char u[4];
-    buf_put(&t->str, u, utf8_encode(cp, u));
+    buf_put(&t->str, u, utf8_put_cp(cp, u));
     t->p += digits;
     return 0;
 }

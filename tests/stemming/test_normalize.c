@@ -50,7 +50,7 @@ static void test_decode(void)
         if (cp >= 0xD800 && cp <= 0xDFFF)
             continue;
         unsigned char b[4];
-        size_t n = utf8_encode(cp, b);
+        size_t n = utf8_put_cp(cp, b);
         int32_t back;
         if (utf8_decode(b, b + n, &back) != n || back != cp)
             bad++;
@@ -133,9 +133,9 @@ static void test_fast_equals_slow(void)
         for (size_t j = 0; j < n; j++) {
             for (size_t k = 0; k < n; k += (i + j) % 7 + 1) {
                 unsigned char w[16];
-                size_t len = utf8_encode(cps[i], w);
-                len += utf8_encode(cps[j], w + len);
-                len += utf8_encode(cps[k], w + len);
+                size_t len = utf8_put_cp(cps[i], w);
+                len += utf8_put_cp(cps[j], w + len);
+                len += utf8_put_cp(cps[k], w + len);
                 char fast[NORM_MAX_BYTES + 1], slow[NORM_MAX_BYTES + 1];
                 int sf = 0, ss = 0;
                 int nf = norm_word((char *)w, len, fast, &sf);
