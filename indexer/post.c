@@ -77,7 +77,7 @@ void post_init(post *p)
 
 void post_free(post *p)
 {
-    txt_buf *bufs[] = { &p->title, &p->slug, &p->category, &p->author, &p->description,
+    txt_buf *bufs[] = { &p->title, &p->slug, &p->categories, &p->author, &p->description,
                         &p->link, &p->body, &p->tags };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         buf_free(bufs[i]);
@@ -254,8 +254,19 @@ static void add_tag(ctx *c, const char *s, size_t len)
     c->p->ntags++;
 }
 
-/* "a, b, c" or "[a, 'b c', d]". */
-static void add_tag_list(ctx *c, const char *s, size_t len)
+/* A category as written; one given twice is kept once by the writer. */
+static void add_category(ctx *c, const char *s, size_t len)
+{
+    unquote(&s, &len);
+    if (!len)
+        return;
+    buf_put(&c->p->categories, s, len);
+    buf_putc(&c->p->categories, '\0');
+    c->p->ncategories++;
+}
+
+/* "a, b, c" or "[a, 'b c', d]": each item to add (a tag or a category). */
+static void add_list(ctx *c, const char *s, size_t len, void (*add)(ctx *, const char *, size_t))
 {
     trim(&s, &len);
     if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
@@ -265,7 +276,7 @@ static void add_tag_list(ctx *c, const char *s, size_t len)
     while (len) {
         const char *comma = memchr(s, ',', len);
         size_t n = comma ? (size_t)(comma - s) : len;
-        add_tag(c, s, n);
+        add(c, s, n);
         if (!comma)
             break;
         len -= n + 1;
@@ -324,24 +335,16 @@ static void set_key(ctx *c, const char *k, size_t klen, const char *v, size_t vl
         }
         set_text(c, &p->author, K_AUTHOR, "author", v, vlen, lineno);
     } else if (ieq(k, klen, "category") || ieq(k, klen, "categories")) {
-        /* a list of categories (YAML) keeps its first as the category */
-        if (vlen >= 2 && v[0] == '[' && v[vlen - 1] == ']') {
-            v++;
-            vlen -= 2;
-            const char *comma = memchr(v, ',', vlen);
-            if (comma)
-                vlen = (size_t)(comma - v);
-            unquote(&v, &vlen);
-        }
-        set_text(c, &p->category, K_CATEGORY, "category", v, vlen, lineno);
+        if (claim(c, K_CATEGORY, "category", lineno))   /* one, or a list of them */
+            add_list(c, v, vlen, add_category);
     } else if (ieq(k, klen, "tags") || ieq(k, klen, "tag") || ieq(k, klen, "keywords")) {
         if (claim(c, K_TAGS, "tags", lineno))
-            add_tag_list(c, v, vlen);
+            add_list(c, v, vlen, add_tag);
     } else if (ieq(k, klen, "date")) {
         if (!claim(c, K_DATE, "date", lineno) || vlen == 0)
             return;
         const char *why;
-        if (date_parse(v, vlen, c->o->default_tz_min, &p->date, &why) == 0)
+        if (date_parse_in(v, vlen, c->o->zone, &p->date, &p->tz_min, &why) == 0)
             p->has_date = 1;
         else
             diag(c, lineno, DIAG_WARNING, "date \"%.*s\": %s; the post is indexed without a "
@@ -479,8 +482,9 @@ static void parse_yaml(ctx *c, line_iter *it)
             size_t ilen = len - 1;
             if (ieq(k, klen, "tags") || ieq(k, klen, "tag") || ieq(k, klen, "keywords"))
                 add_tag(c, item, ilen);
-            else if (ieq(k, klen, "categories") || ieq(k, klen, "category")
-                     || ieq(k, klen, "authors") || ieq(k, klen, "author")) {
+            else if (ieq(k, klen, "categories") || ieq(k, klen, "category"))
+                add_category(c, item, ilen);
+            else if (ieq(k, klen, "authors") || ieq(k, klen, "author")) {
                 set_key(c, k, klen, item, ilen, l.no);
                 in_list = 2;     /* later items of these lists are ignored */
                 k = "";
@@ -502,6 +506,8 @@ static void parse_yaml(ctx *c, line_iter *it)
             in_list = 1;         /* a block list or a nested map may follow */
             if (ieq(k, klen, "tags") || ieq(k, klen, "tag") || ieq(k, klen, "keywords"))
                 claim(c, K_TAGS, "tags", l.no);
+            else if (ieq(k, klen, "categories") || ieq(k, klen, "category"))
+                claim(c, K_CATEGORY, "category", l.no);
         } else if ((vlen == 1 || vlen == 2) && (v[0] == '|' || v[0] == '>')) {
             in_block = 1;
         } else {
@@ -751,7 +757,7 @@ static int parse(ctx *c, const char *data, size_t len, const char *meta, size_t 
         const char *dot = strrchr(base, '.');
         buf_put(&p->slug, base, dot && dot > base ? (size_t)(dot - base) : strlen(base));
     }
-    txt_buf *all[] = { &p->title, &p->slug, &p->category, &p->author, &p->description,
+    txt_buf *all[] = { &p->title, &p->slug, &p->categories, &p->author, &p->description,
                        &p->link, &p->body, &p->tags };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i]->err)
