@@ -138,7 +138,8 @@ int64_t tz_from_local(const tz_zone *z, int64_t local, int *offset);
 
 /* A results page as a small tree of values, written out as JSON (blogsearch
  * --json, blogsearch.cgi) or through an HTML template (web/template.c). One
- * model, two writers: both formats always show the same things.
+ * model, two writers: both formats always show the same things. A post's
+ * front matter is read into the same kind of tree (indexer/front/).
  *
  * Nodes live in an arena owned by the view; every string is copied in.
  * Building never fails half-way: on out of memory the view remembers it and
@@ -177,6 +178,8 @@ vn_kind vn_type(const vnode *n);
 const vnode *vn_get(const vnode *obj, const char *name);  /* member or NULL */
 size_t vn_len(const vnode *n);         /* elements, members or bytes */
 const vnode *vn_at(const vnode *arr, size_t i);
+/* An object's i-th member, in order, with its name in *name; NULL past the end */
+const vnode *vn_member(const vnode *obj, size_t i, const char **name);
 /* A string's bytes, NUL-terminated; NULL (len 0) for any other node. */
 const char *vn_text(const vnode *n, size_t *len);
 double vn_number(const vnode *n);      /* 0 for anything but a number */

@@ -294,6 +294,15 @@ const vnode *vn_at(const vnode *arr, size_t i)
     return arr->u.c.v[i].val;
 }
 
+const vnode *vn_member(const vnode *obj, size_t i, const char **name)
+{
+    if (!obj || obj->kind != VN_OBJ || i >= obj->u.c.n)
+        return NULL;
+    if (name)
+        *name = obj->u.c.v[i].name;
+    return obj->u.c.v[i].val;
+}
+
 const char *vn_text(const vnode *n, size_t *len)
 {
     if (!n || n->kind != VN_STR) {

@@ -1,4 +1,4 @@
-# Finds the three Debian-packaged libraries blogsearch is built on and fails at
+# Finds the Debian-packaged libraries blogsearch is built on and fails at
 # configure time with the name of the package to install when one is missing.
 # libstemmer-dev ships no pkg-config file, so header and library are searched
 # for directly; utf8proc and LMDB are looked up the same way for uniformity.
@@ -25,8 +25,14 @@ bs_require_library(Utf8proc::Utf8proc utf8proc.h  utf8proc libutf8proc-dev
                    "utf8proc for Unicode normalization")
 bs_require_library(Lmdb::Lmdb        lmdb.h       lmdb     liblmdb-dev
                    "LMDB for the index")
+bs_require_library(Yaml::Yaml        yaml.h       yaml     libyaml-dev
+                   "libyaml to read YAML front matter")
 bs_require_library(Zstd::Zstd        zstd.h       zstd     libzstd-dev
                    "zstd to compress the stored post text")
+bs_require_library(Jansson::Jansson  jansson.h    jansson  libjansson-dev
+                   "jansson to read JSON front matter")
+bs_require_library(Md4c::Md4c        md4c.h       md4c     libmd4c-dev
+                   "md4c to parse Markdown posts")
 
 # utf8proc 2.5 added the Unicode 13 tables and utf8proc_category used here.
 get_target_property(_u8p_inc Utf8proc::Utf8proc INTERFACE_INCLUDE_DIRECTORIES)

@@ -293,7 +293,7 @@ typedef struct bs_writer bs_writer;
 
 #define BS_FORMAT_TEXT     0  /* plain text */
 #define BS_FORMAT_RST      1  /* reStructuredText */
-#define BS_FORMAT_MARKDOWN 2
+#define BS_FORMAT_MARKDOWN 2  /* CommonMark with GitHub's tables, strikethrough, task lists */
 #define BS_FORMAT_HTML     3
 
 #define BS_POST_VERSION 2     /* 2 added categories, ncategories and utc_offset */

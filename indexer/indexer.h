@@ -16,9 +16,10 @@
 
 typedef enum {
     MARKUP_RST,      /* reStructuredText (Nikola, Pelican) */
-    MARKUP_MD,       /* Markdown (CommonMark-ish, with inline HTML) */
+    MARKUP_MD,       /* Markdown (CommonMark and GitHub's tables, through md4c) */
     MARKUP_HTML,     /* an HTML fragment or page */
-    MARKUP_TEXT      /* plain text, copied */
+    MARKUP_TEXT,     /* plain text, copied */
+    MARKUP_ORG       /* Org mode (Hugo, Nikola) */
 } markup_kind;
 
 /* Converts a post body to the plain text a reader sees, appended to out.
@@ -41,7 +42,7 @@ typedef void (*diag_fn)(void *ctx, const char *path, unsigned line, diag_level l
 
 /* The fields of one post, as read from its file (and .meta sidecar). */
 typedef struct {
-    txt_buf title, slug, author, description, link, body;
+    txt_buf title, slug, author, description, url, body;
     txt_buf categories;    /* the categories, each followed by a NUL, in the order
                               written ("categories: [a, b]", "- a" items, "a, b") */
     size_t ncategories;
@@ -54,12 +55,14 @@ typedef struct {
     markup_kind kind;
     int draft;             /* status: draft, draft: true, published: false, tag "draft" */
     int has_header;        /* a metadata header or sidecar was found */
+    const char *skip;      /* not a post: why ("skipped: a list page ..."), else NULL */
 } post;
 
 typedef struct {
     const tz_zone *zone;   /* zone of dates written without one; NULL: UTC */
     diag_fn diag;          /* may be NULL */
     void *diag_ctx;
+    const char *permalink; /* URL pattern of a post without a url or permalink, or NULL */
 } post_opts;
 
 void post_init(post *p);
@@ -79,6 +82,47 @@ int post_kind_of(const char *path);
 int post_parse(post *p, const char *path, const char *data, size_t len, const char *meta,
                size_t meta_len, const post_opts *o);
 
+/* ---- what postpath.c offers ---------------------------------------------- */
+
+/* What a post's path says of it. */
+typedef struct {
+    int list_page;         /* _index.md (Hugo, Zola): a section's list, not a post */
+    int bundle;            /* index.md in a directory named for the post */
+    int repo_doc;          /* README, LICENSE ...: a repository's document if headerless */
+    const char *slug;      /* into the path: the file or bundle name, date cut */
+    size_t slug_len;
+    int has_date;
+    char date[11];         /* YYYY-MM-DD of a Jekyll or Zola name */
+} post_path;
+
+void post_path_facts(const char *path, post_path *f);
+
+/* Appends the URL stored for post p: its header's url or permalink, an
+ * absolute URL ("https:", "//") as it is and one below the site ("/a/b/" or
+ * "a/b/") joined to prefix (--url-prefix), else from "/"; without one,
+ * prefix + slug + "/" when there is a prefix, else nothing. */
+void post_url(txt_buf *out, const char *prefix, const post *p);
+
+typedef struct {
+    int has_date;
+    int64_t local_date;    /* the post's date as wall-clock seconds of its zone */
+    const char *slug;
+    size_t slug_len;
+    const char *categories;   /* each followed by a NUL, an empty one last */
+} permalink_vars;
+
+/* A Jekyll permalink (a style: date, pretty, ordinal, weekdate, none; or a
+ * pattern with :year, :month, :day, :title, :categories ...) expanded to
+ * out; returns 0 and appends nothing when pat has no placeholder. */
+int post_permalink(txt_buf *out, const char *pat, size_t len, const permalink_vars *pv);
+
+/* ---- what site.c offers ------------------------------------------------- */
+
+/* The permalink pattern of the Jekyll site whose root is root (its
+ * _config.yml), malloc'd; NULL when there is none. A bad configuration is
+ * reported through diag. */
+char *site_permalink(const char *root, diag_fn diag, void *ctx);
+
 /* ---- what walk.c offers ------------------------------------------------- */
 
 /* A post file found under the paths given to blogsearch-index. */
@@ -89,18 +133,24 @@ typedef struct {
     char *meta_path;       /* the .meta sidecar, or NULL */
     uint64_t meta_size;
     int64_t meta_mtime_ns;
+    const char *skip;      /* not posts (a theme's directory): why */
+    const char *permalink; /* a Jekyll post's URL pattern from its site's _config.yml */
 } walk_entry;
 
 typedef struct {
     walk_entry *v;
     size_t n, cap;
     char **roots;          /* the absolute paths walked, for removals */
+    char **permalinks;     /* each root's site permalink pattern, or NULL */
     size_t nroots;
 } walk_list;
 
 /* Collects the post files under each path (files are taken as given,
  * directories recursively; names starting with '.' are skipped; symlinks are
- * followed and directory loops reported). Sorted by path. Problems go to
+ * followed and directory loops reported). Below a path, a generator's own
+ * directories (themes, layouts, static ...) are entries with skip set, not
+ * walked or read.
+ * Sorted by path. Problems go to
  * diag and the walk goes on. Returns 0, or -1 when out of memory. */
 int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, void *ctx);
 void walk_free(walk_list *l);

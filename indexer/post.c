@@ -8,21 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "indexer/front/front.h"
 #include "indexer/indexer.h"
 #include "stemming/stemming.h"
 
 #define TITLE_FALLBACK_MAX 200   /* bytes of a first line taken as a title */
 
-enum {
-    K_TITLE = 1 << 0, K_SLUG = 1 << 1, K_DATE = 1 << 2, K_TAGS = 1 << 3, K_CATEGORY = 1 << 4,
-    K_LINK = 1 << 5, K_DESC = 1 << 6, K_AUTHOR = 1 << 7, K_STATUS = 1 << 8
-};
-
 typedef struct {
     const char *path;
     const post_opts *o;
     post *p;
-    unsigned seen;        /* K_* keys already set */
+    unsigned seen;        /* 1 << field for the fields already set */
     /* the tags so far, an open-addressing set of their offsets in p->tags
      * plus 1 (0: empty), so a tag given twice is found at once however
      * many there are */
@@ -78,7 +74,7 @@ void post_init(post *p)
 void post_free(post *p)
 {
     txt_buf *bufs[] = { &p->title, &p->slug, &p->categories, &p->author, &p->description,
-                        &p->link, &p->body, &p->tags };
+                        &p->url, &p->body, &p->tags };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         buf_free(bufs[i]);
     post_init(p);
@@ -101,6 +97,7 @@ int post_kind_of(const char *path)
         { ".rst", MARKUP_RST }, { ".txt", MARKUP_RST }, { ".rest", MARKUP_RST },
         { ".md", MARKUP_MD }, { ".markdown", MARKUP_MD }, { ".mdown", MARKUP_MD },
         { ".mkd", MARKUP_MD }, { ".html", MARKUP_HTML }, { ".htm", MARKUP_HTML },
+        { ".org", MARKUP_ORG },
     };
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
         if (ends_with(path, exts[i].ext))
@@ -254,6 +251,86 @@ static void add_tag(ctx *c, const char *s, size_t len)
     c->p->ntags++;
 }
 
+static int is_true(const char *s, size_t len)
+{
+    return ieq(s, len, "true") || ieq(s, len, "yes") || ieq(s, len, "on") || ieq(s, len, "1");
+}
+
+static int is_false(const char *s, size_t len)
+{
+    return ieq(s, len, "false") || ieq(s, len, "no") || ieq(s, len, "off") || ieq(s, len, "0");
+}
+
+/* The fields a header key can set. */
+typedef enum {
+    F_NONE, F_TITLE, F_SLUG, F_URL, F_DESC, F_AUTHOR, F_CATEGORY, F_TAGS, F_DATE, F_STATUS,
+    F_DRAFT, F_PUBLISHED
+} field;
+
+static const struct {
+    const char *key;
+    field f;
+} field_keys[] = {
+    { "title", F_TITLE }, { "slug", F_SLUG },
+    /* the post's own address; Nikola's "link" is a link to a source
+     * elsewhere, not the post's URL, so it is not read */
+    { "url", F_URL }, { "permalink", F_URL },
+    { "description", F_DESC }, { "summary", F_DESC },
+    { "author", F_AUTHOR }, { "authors", F_AUTHOR },
+    { "category", F_CATEGORY }, { "categories", F_CATEGORY },
+    { "tags", F_TAGS }, { "tag", F_TAGS },
+    { "date", F_DATE }, { "status", F_STATUS }, { "draft", F_DRAFT },
+    { "published", F_PUBLISHED },
+};
+
+static field field_of(const char *k, size_t klen)
+{
+    for (size_t i = 0; i < sizeof field_keys / sizeof field_keys[0]; i++)
+        if (ieq(k, klen, field_keys[i].key))
+            return field_keys[i].f;
+    return F_NONE;
+}
+
+static void tags_clear(ctx *c)
+{
+    buf_reset(&c->p->tags);
+    c->p->ntags = 0;
+    c->tag_used = 0;
+    if (c->tag_slot)
+        memset(c->tag_slot, 0, c->tag_nslots * sizeof *c->tag_slot);
+}
+
+/* Marks field f as set. A field given again (two "tags" lines, "tag" and
+ * "tags") takes the last value, as Nikola and the YAML and TOML readers of
+ * the generators do: the earlier one is cleared, with a warning. */
+static void claim(ctx *c, field f, const char *name, size_t nlen, unsigned lineno)
+{
+    unsigned bit = 1u << f;
+    if (!(c->seen & bit)) {
+        c->seen |= bit;
+        return;
+    }
+    post *p = c->p;
+    int was_empty = f == F_TITLE ? !p->title.len : f == F_SLUG ? !p->slug.len
+                  : f == F_URL ? !p->url.len : f == F_DESC ? !p->description.len
+                  : f == F_AUTHOR ? !p->author.len : f == F_CATEGORY ? !p->ncategories
+                  : f == F_TAGS ? !p->ntags : f == F_DATE ? !p->has_date : 0;
+    if (!was_empty)                      /* an empty first value is no conflict */
+        diag(c, lineno, DIAG_WARNING, "key \"%.*s\" given again; the last value is kept",
+             (int)utf8_prefix(name, nlen, 40), name);
+    switch (f) {
+    case F_TITLE: buf_reset(&p->title); break;
+    case F_SLUG: buf_reset(&p->slug); break;
+    case F_URL: buf_reset(&p->url); break;
+    case F_DESC: buf_reset(&p->description); break;
+    case F_AUTHOR: buf_reset(&p->author); break;
+    case F_CATEGORY: buf_reset(&p->categories); p->ncategories = 0; break;
+    case F_TAGS: tags_clear(c); break;
+    case F_DATE: p->has_date = 0; p->date = 0; break;
+    default: break;
+    }
+}
+
 /* A category as written; one given twice is kept once by the writer. */
 static void add_category(ctx *c, const char *s, size_t len)
 {
@@ -265,7 +342,14 @@ static void add_category(ctx *c, const char *s, size_t len)
     c->p->ncategories++;
 }
 
-/* "a, b, c" or "[a, 'b c', d]": each item to add (a tag or a category). */
+static void add_author(ctx *c, const char *s, size_t len)
+{
+    unquote(&s, &len);
+    if (len && c->p->author.len == 0)
+        buf_put(&c->p->author, s, len);     /* the first author is the post's */
+}
+
+/* "a, b, c" or "[a, 'b c', d]": each item to add. */
 static void add_list(ctx *c, const char *s, size_t len, void (*add)(ctx *, const char *, size_t))
 {
     trim(&s, &len);
@@ -284,81 +368,182 @@ static void add_list(ctx *c, const char *s, size_t len, void (*add)(ctx *, const
     }
 }
 
-static int is_true(const char *s, size_t len)
-{
-    return ieq(s, len, "true") || ieq(s, len, "yes") || ieq(s, len, "on") || ieq(s, len, "1");
-}
-
-static int is_false(const char *s, size_t len)
-{
-    return ieq(s, len, "false") || ieq(s, len, "no") || ieq(s, len, "off") || ieq(s, len, "0");
-}
-
-static int claim(ctx *c, unsigned key, const char *name, unsigned lineno)
-{
-    if (c->seen & key) {
-        diag(c, lineno, DIAG_WARNING, "duplicate key \"%s\"; the first value is kept", name);
-        return 0;
-    }
-    c->seen |= key;
-    return 1;
-}
-
-static void set_text(ctx *c, txt_buf *b, unsigned key, const char *name, const char *v,
-                     size_t vlen, unsigned lineno)
-{
-    if (claim(c, key, name, lineno))
-        buf_put(b, v, vlen);
-}
-
-/* One metadata key and its value from any header form. Unknown keys are
- * ignored without complaint: every generator has its own. */
-static void set_key(ctx *c, const char *k, size_t klen, const char *v, size_t vlen,
-                    unsigned lineno)
+/* One value of field f, already unquoted. A list field takes list says
+ * whether v is one item (0) or a list written on one line (1). */
+static void set_value(ctx *c, field f, const char *v, size_t vlen, int list, unsigned lineno)
 {
     post *p = c->p;
-    unquote(&v, &vlen);
-    trim(&k, &klen);
-    if (ieq(k, klen, "title")) {
-        set_text(c, &p->title, K_TITLE, "title", v, vlen, lineno);
-    } else if (ieq(k, klen, "slug")) {
-        set_text(c, &p->slug, K_SLUG, "slug", v, vlen, lineno);
-    } else if (ieq(k, klen, "link") || ieq(k, klen, "url")) {
-        set_text(c, &p->link, K_LINK, "link", v, vlen, lineno);
-    } else if (ieq(k, klen, "description") || ieq(k, klen, "summary")) {
-        set_text(c, &p->description, K_DESC, "description", v, vlen, lineno);
-    } else if (ieq(k, klen, "author") || ieq(k, klen, "authors")) {
-        if (vlen >= 2 && v[0] == '[' && v[vlen - 1] == ']') {
-            v++;
-            vlen -= 2;
-            unquote(&v, &vlen);
-        }
-        set_text(c, &p->author, K_AUTHOR, "author", v, vlen, lineno);
-    } else if (ieq(k, klen, "category") || ieq(k, klen, "categories")) {
-        if (claim(c, K_CATEGORY, "category", lineno))   /* one, or a list of them */
-            add_list(c, v, vlen, add_category);
-    } else if (ieq(k, klen, "tags") || ieq(k, klen, "tag") || ieq(k, klen, "keywords")) {
-        if (claim(c, K_TAGS, "tags", lineno))
-            add_list(c, v, vlen, add_tag);
-    } else if (ieq(k, klen, "date")) {
-        if (!claim(c, K_DATE, "date", lineno) || vlen == 0)
-            return;
+    txt_buf *text = f == F_TITLE ? &p->title : f == F_SLUG ? &p->slug : f == F_URL ? &p->url
+                  : f == F_DESC ? &p->description : NULL;
+    if (text) {
+        trim(&v, &vlen);                 /* a YAML block keeps its last newline */
+        buf_reset(text);
+        buf_put(text, v, vlen);
+        return;
+    }
+    void (*add)(ctx *, const char *, size_t) = f == F_TAGS ? add_tag
+                                             : f == F_CATEGORY ? add_category
+                                             : f == F_AUTHOR ? add_author : NULL;
+    if (add) {
+        if (list)
+            add_list(c, v, vlen, add);
+        else
+            add(c, v, vlen);
+        return;
+    }
+    switch (f) {
+    case F_DATE: {
+        if (vlen == 0)
+            break;
         const char *why;
         if (date_parse_in(v, vlen, c->o->zone, &p->date, &p->tz_min, &why) == 0)
             p->has_date = 1;
         else
             diag(c, lineno, DIAG_WARNING, "date \"%.*s\": %s; the post is indexed without a "
-                 "date", (int)(vlen > 80 ? 80 : vlen), v, why);
-    } else if (ieq(k, klen, "status")) {
-        if (claim(c, K_STATUS, "status", lineno) && (ieq(v, vlen, "draft") || ieq(v, vlen, "hidden")))
+                 "date", (int)utf8_prefix(v, vlen, 80), v, why);
+        break;
+    }
+    case F_STATUS:
+        if (ieq(v, vlen, "draft") || ieq(v, vlen, "hidden") || ieq(v, vlen, "private"))
             p->draft = 1;
-    } else if (ieq(k, klen, "draft")) {
+        break;
+    case F_DRAFT:
         if (is_true(v, vlen))
             p->draft = 1;
-    } else if (ieq(k, klen, "published")) {
+        break;
+    case F_PUBLISHED:
         if (is_false(v, vlen))
             p->draft = 1;
+        break;
+    default:
+        break;
     }
+}
+
+/* One "key: value" of a line-based header (Nikola, Pelican, sidecars, Org).
+ * Unknown keys are ignored without complaint: every generator has its own. */
+static void set_key(ctx *c, const char *k, size_t klen, const char *v, size_t vlen,
+                    unsigned lineno)
+{
+    trim(&k, &klen);
+    field f = field_of(k, klen);
+    if (f == F_NONE)
+        return;
+    unquote(&v, &vlen);
+    claim(c, f, k, klen, lineno);
+    set_value(c, f, v, vlen, 1, lineno);
+}
+
+/* ---- a header parsed into a value tree (YAML, TOML, JSON) ------------------ */
+
+/* The line of hdr (whose first line is line first) where key name is given,
+ * or first: warnings about a value point at its key. */
+static unsigned key_line(const char *hdr, size_t len, const char *name, unsigned first)
+{
+    size_t n = strlen(name);
+    const char *p = hdr, *end = hdr + len;
+    for (unsigned no = first; p < end; no++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end, *s = p;
+        while (s < e && (*s == ' ' || *s == '\t' || *s == '"' || *s == '\''))
+            s++;
+        if ((size_t)(e - s) > n && strncmp(s, name, n) == 0 && strchr("\"': =", s[n]))
+            return no;
+        p = nl ? nl + 1 : end;
+    }
+    return first;
+}
+
+/* A scalar node's text: strings as they are, numbers and booleans as
+ * written in a header; 0 for arrays, objects and nulls. */
+static int scalar_text(const vnode *n, char buf[32], const char **s, size_t *len)
+{
+    switch (vn_type(n)) {
+    case VN_STR:
+        *s = vn_text(n, len);
+        return 1;
+    case VN_NUM:
+        *len = vn_format_number(n, buf, 32);
+        *s = buf;
+        return *len > 0;
+    case VN_BOOL:
+        *s = vn_boolean(n) ? "true" : "false";
+        *len = strlen(*s);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void tree_value(ctx *c, field f, const char *name, const vnode *val, unsigned lineno)
+{
+    char num[32];
+    const char *s;
+    size_t len;
+    if (vn_type(val) == VN_ARR) {
+        if (f != F_TAGS && f != F_CATEGORY && f != F_AUTHOR) {
+            diag(c, lineno, DIAG_WARNING, "\"%s\" is a list; only its first item is read",
+                 name);
+            if (scalar_text(vn_at(val, 0), num, &s, &len))
+                set_value(c, f, s, len, 0, lineno);
+            return;
+        }
+        for (size_t i = 0; i < vn_len(val); i++)
+            if (scalar_text(vn_at(val, i), num, &s, &len))
+                set_value(c, f, s, len, 0, lineno);
+        return;
+    }
+    if (!scalar_text(val, num, &s, &len)) {
+        if (vn_type(val) == VN_OBJ)
+            diag(c, lineno, DIAG_WARNING, "\"%s\" is a table of keys, not a value; ignored",
+                 name);
+        return;
+    }
+    /* a list field given as one string: "a, b" is two tags, as in a Nikola header */
+    set_value(c, f, s, len, f == F_TAGS || f == F_CATEGORY, lineno);
+}
+
+/* The members of obj as header keys. nested: obj is a table below the top
+ * (Zola's [taxonomies], [extra], Hugo's params), whose keys only fill
+ * fields the top level left empty. */
+static void apply_tree(ctx *c, const vnode *obj, const char *hdr, size_t hlen, unsigned first,
+                       int nested, int toml)
+{
+    const char *name;
+    const vnode *val;
+    for (size_t i = 0; (val = vn_member(obj, i, &name)) != NULL; i++) {
+        size_t nlen = strlen(name);
+        field f = field_of(name, nlen);
+        if (f == F_NONE && toml && ieq(name, nlen, "path"))
+            f = F_URL;                   /* Zola: the page's path below the site */
+        if (f == F_NONE) {
+            if (!nested && vn_type(val) == VN_OBJ
+                && (ieq(name, nlen, "taxonomies") || ieq(name, nlen, "extra")
+                    || ieq(name, nlen, "params")))
+                apply_tree(c, val, hdr, hlen, first, 1, toml);
+            continue;
+        }
+        unsigned bit = 1u << f;
+        if (nested && (c->seen & bit))
+            continue;
+        unsigned lineno = key_line(hdr, hlen, name, first);
+        claim(c, f, name, nlen, lineno);
+        tree_value(c, f, name, val, lineno);
+    }
+}
+
+/* Reports a front-matter parser's problem: rc 1 a warning, -1 an error after
+ * which the header is read only up to there. */
+static void front_report(ctx *c, int rc, const front_error *e, unsigned first, const char *lang)
+{
+    if (rc == 0)
+        return;
+    unsigned lineno = e->line ? first + e->line - 1 : first;
+    if (rc > 0)
+        diag(c, lineno, DIAG_WARNING, "%s", e->msg);
+    else
+        diag(c, lineno, DIAG_WARNING, "%s front matter: %s; the keys before it are read",
+             lang, e->msg);
 }
 
 /* ".. key: value" (Nikola); returns 1 and the parts if l is such a line. */
@@ -422,6 +607,48 @@ static int line_is(const line *l, const char *s)
     return len == n && memcmp(l->s, s, n) == 0;
 }
 
+/* "#+KEY: value" (Org); returns 1 and the parts if l is such a line. */
+static int org_key_line(const line *l, const char **k, size_t *klen, const char **v,
+                        size_t *vlen)
+{
+    size_t i = 2;
+    if (l->len < 4 || l->s[0] != '#' || l->s[1] != '+')
+        return 0;
+    while (i < l->len && (isalnum((unsigned char)l->s[i]) || l->s[i] == '_' || l->s[i] == '-'))
+        i++;
+    if (i == 2 || i >= l->len || l->s[i] != ':')
+        return 0;
+    *k = l->s + 2;
+    *klen = i - 2;
+    *v = l->s + i + 1;
+    *vlen = l->len - i - 1;
+    return 1;
+}
+
+/* An Org keyword: #+TAGS and #+FILETAGS hold tags as ":a:b:" or "a b". */
+static void set_org_key(ctx *c, const char *k, size_t klen, const char *v, size_t vlen,
+                        unsigned lineno)
+{
+    int tags = ieq(k, klen, "tags") || ieq(k, klen, "filetags");
+    if (!tags) {
+        set_key(c, k, klen, v, vlen, lineno);
+        return;
+    }
+    claim(c, F_TAGS, "tags", 4, lineno);
+    trim(&v, &vlen);
+    while (vlen) {
+        size_t n = 0;
+        while (n < vlen && v[n] != ':' && v[n] != ' ' && v[n] != '\t' && v[n] != ',')
+            n++;
+        if (n)
+            add_tag(c, v, n);
+        if (n == vlen)
+            break;
+        v += n + 1;
+        vlen -= n + 1;
+    }
+}
+
 /* ---- header forms --------------------------------------------------------- */
 
 /* Nikola: ".. key: value" lines up to the first line that is not one. */
@@ -441,80 +668,63 @@ static void parse_nikola(ctx *c, line_iter *it, line *l)
     l->s = NULL;
 }
 
-/* YAML front matter between "---" lines (the caller found the closing one):
- * scalars, flow lists, block lists and folded or literal blocks; nested maps
- * are skipped. */
-static void parse_yaml(ctx *c, line_iter *it)
+/* Front matter between fence lines ("---" YAML, "+++" TOML): it lies in
+ * [it->p, close) with close the closing line; parsed, its keys set. */
+static void parse_fenced(ctx *c, line_iter *it, const char *close, int toml)
 {
-    line l;
-    const char *k = NULL, *v;
-    size_t klen = 0, vlen;
-    unsigned key_line = 0;
-    txt_buf block = { 0 };
-    int in_block = 0, in_list = 0;
-
-    while (next_line(it, &l)) {
-        if (line_is(&l, "---") || line_is(&l, "...")) {
-            if (in_block)
-                set_key(c, k, klen, block.p ? block.p : "", block.len, key_line);
-            buf_free(&block);
-            return;
-        }
-        int indented = l.len && (l.s[0] == ' ' || l.s[0] == '\t');
-        const char *s = l.s;
-        size_t len = l.len;
-        trim(&s, &len);
-        if (len == 0 || s[0] == '#')
-            continue;
-        if (indented && in_block) {
-            if (block.len)
-                buf_putc(&block, ' ');
-            buf_put(&block, s, len);
-            continue;
-        }
-        if (in_block) {
-            set_key(c, k, klen, block.p ? block.p : "", block.len, key_line);
-            buf_reset(&block);
-            in_block = 0;
-        }
-        if (s[0] == '-' && (len == 1 || s[1] == ' ') && in_list) {
-            const char *item = s + 1;
-            size_t ilen = len - 1;
-            if (ieq(k, klen, "tags") || ieq(k, klen, "tag") || ieq(k, klen, "keywords"))
-                add_tag(c, item, ilen);
-            else if (ieq(k, klen, "categories") || ieq(k, klen, "category"))
-                add_category(c, item, ilen);
-            else if (ieq(k, klen, "authors") || ieq(k, klen, "author")) {
-                set_key(c, k, klen, item, ilen, l.no);
-                in_list = 2;     /* later items of these lists are ignored */
-                k = "";
-                klen = 0;
-            }
-            continue;
-        }
-        if (indented)
-            continue;            /* a nested map under a key we do not read */
-        if (!plain_key_line(&l, &k, &klen, &v, &vlen)) {
-            diag(c, l.no, DIAG_WARNING, "front matter line is not \"key: value\"; ignored");
-            in_list = 0;
-            continue;
-        }
-        trim(&v, &vlen);
-        key_line = l.no;
-        in_list = 0;
-        if (vlen == 0) {
-            in_list = 1;         /* a block list or a nested map may follow */
-            if (ieq(k, klen, "tags") || ieq(k, klen, "tag") || ieq(k, klen, "keywords"))
-                claim(c, K_TAGS, "tags", l.no);
-            else if (ieq(k, klen, "categories") || ieq(k, klen, "category"))
-                claim(c, K_CATEGORY, "category", l.no);
-        } else if ((vlen == 1 || vlen == 2) && (v[0] == '|' || v[0] == '>')) {
-            in_block = 1;
-        } else {
-            set_key(c, k, klen, v, vlen, l.no);
-        }
+    const char *hdr = it->p;
+    size_t hlen = (size_t)(close - hdr);
+    unsigned first = it->no + 1;
+    view *v = view_new();
+    vnode *root = NULL;
+    front_error e;
+    int rc = v ? (toml ? front_toml(hdr, hlen, v, &root, &e) : front_yaml(hdr, hlen, v, &root, &e))
+               : -1;
+    if (!root) {
+        c->oom = 1;
+    } else {
+        front_report(c, rc, &e, first, toml ? "TOML" : "YAML");
+        apply_tree(c, root, hdr, hlen, first, 0, toml);
     }
-    buf_free(&block);
+    view_free(v);
+    /* past the closing line */
+    line l;
+    while (it->p <= close && next_line(it, &l))
+        ;
+}
+
+/* Hugo's JSON front matter: the file opens with an object, "{" then a name. */
+static int json_opens(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && isspace((unsigned char)s[i]))
+        i++;
+    if (i == n || s[i] != '{')
+        return 0;
+    for (i++; i < n && isspace((unsigned char)s[i]); i++)
+        ;
+    return i < n && (s[i] == '"' || s[i] == '}');
+}
+
+/* The JSON object at it->p, its keys set; it->p then at the body. */
+static void parse_json(ctx *c, line_iter *it)
+{
+    const char *hdr = it->p;
+    size_t used = 0;
+    view *v = view_new();
+    vnode *root = NULL;
+    front_error e;
+    int rc = v ? front_json(hdr, (size_t)(it->end - hdr), v, &root, &used, &e) : -1;
+    if (!root) {
+        c->oom = 1;
+    } else {
+        front_report(c, rc, &e, 1, "JSON");
+        apply_tree(c, root, hdr, used, 1, 0, 0);
+    }
+    view_free(v);
+    for (const char *q = hdr; q < hdr + used; q++)
+        it->no += *q == '\n';
+    it->p = hdr + used;
 }
 
 /* A Nikola .meta sidecar: ".. key: value" lines, or the older form of one
@@ -597,7 +807,7 @@ static int parse_pelican_rst(ctx *c, line_iter *it, const line *title)
     }
     if (!fields)
         return 0;
-    if (!(c->seen & K_TITLE))
+    if (!(c->seen & (1u << F_TITLE)))
         set_key(c, "title", 5, title->s, title->len, title->no);
     *it = after;
     return 1;
@@ -624,6 +834,47 @@ static void title_from_path(post *p, const char *path)
     base = base ? base + 1 : path;
     const char *dot = strrchr(base, '.');
     buf_put(&p->title, base, dot && dot > base ? (size_t)(dot - base) : strlen(base));
+}
+
+/* ---- what the file's name and place say ------------------------------------ */
+
+/* The slug and date a Jekyll or Zola file name or a page bundle gives when
+ * the header does not; the URL a Jekyll permalink pattern makes; and what
+ * is no post (a list page, a .txt file with no header). */
+static void from_path(ctx *c)
+{
+    post *p = c->p;
+    post_path f;
+    post_path_facts(c->path, &f);
+    if (f.list_page)
+        p->skip = "skipped: a list page (_index), not a post";
+    else if (!p->has_header && f.repo_doc)
+        p->skip = "skipped: a repository's document (README, LICENSE ...) with no metadata "
+                  "header, not a post";
+    else if (!p->has_header && ends_with(c->path, ".txt"))
+        p->skip = "skipped: a .txt file with no metadata header, not a post";
+    if (!p->has_date && f.has_date) {
+        const char *why;
+        if (date_parse_in(f.date, 10, c->o->zone, &p->date, &p->tz_min, &why) == 0)
+            p->has_date = 1;
+    }
+    if (p->slug.len == 0)
+        buf_put(&p->slug, f.slug, f.slug_len);
+    if (!p->url.len && c->o->permalink)
+        buf_puts(&p->url, c->o->permalink);      /* the site's pattern */
+    if (p->url.len) {
+        txt_buf url = { 0 };
+        /* the list's own NUL (a txt_buf's) is the empty category that ends it */
+        permalink_vars pv = { p->has_date, p->date + (int64_t)p->tz_min * 60, p->slug.p,
+                              p->slug.len, p->categories.p ? p->categories.p : "" };
+        if (post_permalink(&url, p->url.p, p->url.len, &pv)) {
+            buf_reset(&p->url);
+            buf_put(&p->url, url.p, url.len);
+        }
+        if (url.err)
+            c->oom = 1;
+        buf_free(&url);
+    }
 }
 
 /* ---- the whole post ------------------------------------------------------- */
@@ -658,18 +909,24 @@ static int parse(ctx *c, const char *data, size_t len, const char *meta, size_t 
     const char *k, *v;
     size_t klen, vlen;
 
-    if (next_line(&it, &l)) {
-        if (line_is(&l, "---")) {
+    if (json_opens(it.p, (size_t)(it.end - it.p))) {
+        parse_json(c, &it);
+        p->has_header = 1;
+        body = it.p;
+    } else if (next_line(&it, &l)) {
+        int toml = line_is(&l, "+++");
+        if (toml || line_is(&l, "---")) {
             line_iter ahead = it;
             line m;
-            int closed = 0;
-            while (!closed && next_line(&ahead, &m))
-                closed = line_is(&m, "---") || line_is(&m, "...");
-            if (!closed) {
+            const char *close = NULL;
+            while (!close && next_line(&ahead, &m))
+                if (toml ? line_is(&m, "+++") : line_is(&m, "---") || line_is(&m, "..."))
+                    close = m.s;
+            if (!close) {
                 diag(c, l.no, DIAG_WARNING, "front matter opened here is never closed with "
-                     "\"---\"; read as the body");
+                     "\"%s\"; read as the body", toml ? "+++" : "---");
             } else {
-                parse_yaml(c, &it);
+                parse_fenced(c, &it, close, toml);
                 p->has_header = 1;
                 body = it.p;
             }
@@ -726,6 +983,19 @@ static int parse(ctx *c, const char *data, size_t len, const char *meta, size_t 
             } while (next_line(&it, &l));
             p->has_header = 1;
             body = it.p;
+        } else if (p->kind == MARKUP_ORG && org_key_line(&l, &k, &klen, &v, &vlen)) {
+            /* Org: "#+KEY: value" lines, blank and comment lines among them */
+            int more = 1;
+            do {
+                if (org_key_line(&l, &k, &klen, &v, &vlen))
+                    set_org_key(c, k, klen, v, vlen, l.no);
+                else if (!is_blank(&l) && !(l.s[0] == '#' && (l.len == 1 || l.s[1] == ' ')))
+                    break;
+                body = it.p;
+            } while ((more = next_line(&it, &l)) != 0);
+            if (more)
+                body = l.s;
+            p->has_header = 1;
         } else if (p->kind == MARKUP_RST && parse_pelican_rst(c, &it, &l)) {
             p->has_header = 1;
             body = it.p;
@@ -739,26 +1009,23 @@ static int parse(ctx *c, const char *data, size_t len, const char *meta, size_t 
     }
     buf_free(&text);
 
-    if (!p->has_header)
+    from_path(c);
+    if (p->skip)
+        ;                                /* said with -v, not warned about */
+    else if (!p->has_header)
         diag(c, 1, DIAG_WARNING, "no metadata header; the title is taken from the %s",
              p->body.len ? "first line" : "file name");
     else if (p->title.len == 0)
         diag(c, 1, DIAG_WARNING, "no title in the metadata; the title is taken from the %s",
              p->body.len ? "first line" : "file name");
-    if (p->has_header && p->body.len == 0)
+    if (!p->skip && p->has_header && p->body.len == 0)
         diag(c, 0, DIAG_WARNING, "the post has no body text");
     if (p->title.len == 0)
         title_from_body(p);
     if (p->title.len == 0)
         title_from_path(p, path);
-    if (p->slug.len == 0) {
-        const char *base = strrchr(path, '/');
-        base = base ? base + 1 : path;
-        const char *dot = strrchr(base, '.');
-        buf_put(&p->slug, base, dot && dot > base ? (size_t)(dot - base) : strlen(base));
-    }
     txt_buf *all[] = { &p->title, &p->slug, &p->categories, &p->author, &p->description,
-                       &p->link, &p->body, &p->tags };
+                       &p->url, &p->body, &p->tags };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i]->err)
             return -1;

@@ -4,7 +4,9 @@
 
 /* walk.c: finds the post files under the paths given on the command line.
  * Follows symlinks but never loops; skips hidden names; pairs each post with
- * its Nikola .meta sidecar. Reads no file contents. */
+ * its Nikola .meta sidecar. Reads no post's contents; of a Jekyll site's
+ * root, its _config.yml permalink (site.c), for the posts under _posts/. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@ typedef struct {
     size_t depth, stack_cap;
     dir_id *seen;              /* every directory walked, to visit each once */
     size_t nseen, seen_cap;
+    const char *permalink;     /* the root's site permalink pattern, or NULL */
     int oom;
 } walker;
 
@@ -88,6 +91,8 @@ static void add_file(walker *w, const char *path, const struct stat *st,
     }
     e->size = (uint64_t)st->st_size;
     e->mtime_ns = mtime_ns(st);
+    if (w->permalink && strstr(path, "/_posts/"))
+        e->permalink = w->permalink;      /* Jekyll's pattern is for posts, not pages */
     if (meta_stat) {
         if (!(e->meta_path = dup_meta_path(path))) {
             free(e->path);
@@ -101,6 +106,49 @@ static void add_file(walker *w, const char *path, const struct stat *st,
 }
 
 /* The sidecar of a post given by its own path (outside a directory walk). */
+/* ---- what is not a post -------------------------------------------------- */
+
+/* Directories of a generator's own files below a blog's tree: themes and
+ * templates, archetypes, static files, the built site, plugins. */
+static const char *const tool_dirs[] = {
+    "archetypes", "layouts", "_layouts", "_includes", "_sass", "_data", "_plugins", "_site",
+    "themes", "theme", "templates", "static", "public", "output", "resources", "i18n",
+    "node_modules", "vendor", "plugins", "pelican-plugins", "cache", "__pycache__",
+};
+
+static int name_in(const char *name, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t m = strlen(list[i]);
+        if (m != n)
+            continue;
+        size_t j = 0;
+        while (j < n && tolower((unsigned char)name[j]) == list[i][j])
+            j++;
+        if (j == n)
+            return 1;
+    }
+    return 0;
+}
+
+static const char *skip_dir_why(const char *name)
+{
+    if (name_in(name, strlen(name), tool_dirs, sizeof tool_dirs / sizeof tool_dirs[0]))
+        return "skipped: a generator's own files (themes, templates, static files, plugins), "
+               "not posts";
+    return NULL;
+}
+
+/* A path the walk leaves out, with why: said with -v, never read. */
+static void add_skipped(walker *w, const char *path, const char *why)
+{
+    struct stat none = { 0 };
+    size_t n = w->out->n;
+    add_file(w, path, &none, NULL);
+    if (w->out->n > n)
+        w->out->v[n].skip = why;
+}
+
 static void add_file_alone(walker *w, const char *path, const struct stat *st)
 {
     char *meta = dup_meta_path(path);
@@ -214,7 +262,11 @@ static void walk_dir(walker *w, const char *dir, const struct stat *dst, int via
             else
                 warn(w, path, "cannot read: %s", strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
-            walk_dir(w, path, &st, is_link);
+            const char *why = skip_dir_why(name);
+            if (why)
+                add_skipped(w, path, why);
+            else
+                walk_dir(w, path, &st, is_link);
         } else if (S_ISREG(st.st_mode) && is_post) {
             /* its sidecar: the same name with .meta, if listed here */
             const char *dot = strrchr(name, '.');
@@ -251,11 +303,15 @@ static int by_path(const void *a, const void *b)
 
 int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, void *ctx)
 {
-    walker w = { out, diag, ctx, NULL, 0, 0, NULL, 0, 0, 0 };
+    walker w = { .out = out, .diag = diag, .ctx = ctx };
     memset(out, 0, sizeof *out);
     out->roots = calloc(npaths ? npaths : 1, sizeof *out->roots);
-    if (!out->roots)
+    out->permalinks = calloc(npaths ? npaths : 1, sizeof *out->permalinks);
+    if (!out->roots || !out->permalinks) {
+        free(out->roots);
+        free(out->permalinks);
         return -1;
+    }
     for (size_t i = 0; i < npaths && !w.oom; i++) {
         char *abs = realpath(paths[i], NULL);
         struct stat st;
@@ -264,14 +320,18 @@ int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, 
             free(abs);
             continue;
         }
-        out->roots[out->nroots++] = abs;
+        out->roots[out->nroots] = abs;
+        w.permalink = NULL;
+        if (S_ISDIR(st.st_mode))
+            w.permalink = out->permalinks[out->nroots] = site_permalink(abs, diag, ctx);
+        out->nroots++;
         if (S_ISDIR(st.st_mode)) {
             walk_dir(&w, abs, &st, 1);
         } else if (S_ISREG(st.st_mode)) {
             if (post_kind_of(abs) >= 0)
                 add_file_alone(&w, abs, &st);
             else
-                warn(&w, paths[i], "not a post (not .rst, .rest, .txt, .md, .markdown, .mdown, .mkd, .html or .htm); "
+                warn(&w, paths[i], "not a post (not .rst, .rest, .txt, .md, .markdown, .mdown, .mkd, .html, .htm or .org); "
                      "skipped");
         }
     }
@@ -300,9 +360,12 @@ void walk_free(walk_list *l)
         free(l->v[i].path);
         free(l->v[i].meta_path);
     }
-    for (size_t i = 0; i < l->nroots; i++)
+    for (size_t i = 0; i < l->nroots; i++) {
         free(l->roots[i]);
+        free(l->permalinks[i]);
+    }
     free(l->roots);
+    free(l->permalinks);
     free(l->v);
     memset(l, 0, sizeof *l);
 }

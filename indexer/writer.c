@@ -278,14 +278,8 @@ static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_o
 
     /* stored fields */
     txt_buf url = { 0 };
-    if (p->link.len)
-        buf_put(&url, p->link.p, p->link.len);
-    else if (w->o->url_prefix && *w->o->url_prefix) {
-        buf_puts(&url, w->o->url_prefix);
-        buf_put(&url, p->slug.p, p->slug.len);
-        buf_putc(&url, '/');
-    }
-    static const char *const formats[] = { "rst", "md", "html", "txt" };
+    post_url(&url, w->o->url_prefix, p);
+    static const char *const formats[] = { "rst", "md", "html", "txt", "org" };
     doc_record d = {
         .has_date = p->has_date, .date = p->date, .tz_min = p->has_date ? p->tz_min : 0,
         .path = path, .path_len = strlen(path),
@@ -440,6 +434,14 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome, cons
     } else if (rc != MDB_NOTFOUND) {
         return wr_fail(w, rc, "reading a path");
     }
+    if (e->skip) {
+        *outcome = DONE_SKIPPED;
+        *why = e->skip;
+        if (!known)
+            return BS_OK;
+        rc = old.docid ? delete_doc(w, old.docid) : BS_OK;
+        return rc == BS_OK ? write_path(w, e, 0, 0) : rc;
+    }
     int meta_same = old.meta_size == (e->meta_path ? e->meta_size : 0)
                     && old.meta_mtime_ns == (e->meta_path ? e->meta_mtime_ns : 0);
     if (known && !force && old.size == e->size && old.mtime_ns == e->mtime_ns && meta_same) {
@@ -495,7 +497,7 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome, cons
     }
     post p;
     post_init(&p);
-    post_opts po = { w->zone, w->o->diag, w->o->diag_ctx };
+    post_opts po = { w->zone, w->o->diag, w->o->diag_ctx, e->permalink };
     if (!skip && post_parse(&p, e->path, data.p, data.len, e->meta_path ? meta.p : NULL,
                             meta.len, &po) != 0) {
         post_free(&p);
@@ -505,7 +507,10 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome, cons
     }
     buf_free(&data);
     buf_free(&meta);
-    if (!skip && p.draft && !w->o->drafts) {
+    if (!skip && p.skip) {
+        skip = 2;
+        *why = p.skip;
+    } else if (!skip && p.draft && !w->o->drafts) {
         skip = 2;
         *why = "skipped: a draft (--drafts indexes drafts)";
     }

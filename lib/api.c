@@ -739,7 +739,7 @@ int bs_writer_put(bs_writer *w, const bs_post *given)
     if (!op)
         return nomem();
     post *p = &op->p;
-    txt_buf *fields[] = { &p->title, &p->slug, &p->link, &p->author, &p->description };
+    txt_buf *fields[] = { &p->title, &p->slug, &p->url, &p->author, &p->description };
     for (size_t i = 0; i < 5; i++)
         if (vals[i + 1])
             buf_puts(fields[i], vals[i + 1]);

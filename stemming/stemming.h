@@ -61,6 +61,12 @@ int norm_word(const char *word, size_t len, char out[NORM_MAX_BYTES + 1], int *s
 /* The general path alone, for tests and benchmarks. */
 int norm_word_slow(const char *word, size_t len, char out[NORM_MAX_BYTES + 1], int *script);
 
+/* ---- what wordlist.c offers -------------------------------------------- */
+
+/* 1 if the len bytes at w are one of the nwords words, which are sorted by
+ * bytes (cmake/embed_words.cmake compiles data/ lists so). */
+int wl_has(const char *const *words, size_t nwords, const char *w, size_t len);
+
 /* ---- what stopwords.c offers ------------------------------------------- */
 
 /* 1 if the normalized, unstemmed word is in data/stopwords/{ru,en}.txt. The
@@ -69,7 +75,7 @@ int stop_is_stopword(const char *norm, size_t len);
 
 /* The lists themselves, sorted by bytes (generated at build time). */
 extern const char *const stop_words[];
-extern const size_t stop_nwords;
+extern const size_t stop_words_n;
 
 /* ---- what stem.c offers ------------------------------------------------ */
 
@@ -81,10 +87,18 @@ int stem_new(stem_stemmers **out);
 void stem_free(stem_stemmers *st);   /* NULL is a no-op */
 
 /* Stems a normalized word by its script: NORM_CYRILLIC with russian,
- * NORM_LATIN with english, anything else copied unchanged. Writes the stem
- * and a NUL to out; returns its length, or -1 when out of memory. */
+ * NORM_LATIN with english, anything else copied unchanged. Two corrections
+ * to Snowball russian keep a noun's nominative with its other cases: nouns
+ * in -ив/-ыв (архив) and in -ит (коммит, кредит) keep those letters. Writes
+ * the stem and a NUL to out; returns its length, or -1 when out of memory. */
 int stem_word(stem_stemmers *st, int script, const char *norm, size_t len,
               char out[NORM_MAX_BYTES + 1]);
+
+/* The nouns in -ит that keep it although their letters do not tell them from
+ * a verb (data/stemming/ru-it-nouns.txt), sorted by bytes (generated at build
+ * time). */
+extern const char *const stem_it_nouns[];
+extern const size_t stem_it_nouns_n;
 
 /* ---- what analyzer.c offers -------------------------------------------- */
 

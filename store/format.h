@@ -6,8 +6,9 @@
 
 #define BS_FORMAT_VERSION   5u
 /* Bumped whenever the analyzer (stemming/) would give different terms for
- * some text: an index made by another analyzer cannot be queried. */
-#define BS_ANALYZER_VERSION 1u
+ * some text: an index made by another analyzer cannot be queried. 2: nouns
+ * in -ит keep it (коммит, кредит; docs/analyzer.md). */
+#define BS_ANALYZER_VERSION 2u
 
 enum { BS_FIELD_TITLE, BS_FIELD_TAGS, BS_FIELD_DESC, BS_FIELD_BODY, BS_NFIELDS };
 

@@ -4,6 +4,7 @@
 #ifndef BS_TEST_H
 #define BS_TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,48 @@ static inline int test_rmtree(const char *dir)
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd);
+}
+
+/* The next of a fixed sequence of random numbers (xorshift64*): tests that
+ * try many inputs give the same ones on every run. *state never 0. */
+static inline uint64_t test_rng(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * 0x2545F4914F6CDD1Du;
+}
+
+/* The whole of a file, NUL-terminated, in memory the caller frees, and its
+ * length in bytes in *len; NULL when it cannot be read. */
+static inline char *test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *p = malloc(cap);
+    for (size_t got; p && (got = fread(p + n, 1, cap - n - 1, f)) > 0;) {
+        n += got;
+        if (n + 1 == cap) {
+            char *q = realloc(p, cap *= 2);
+            if (!q)
+                free(p);
+            p = q;
+        }
+    }
+    if (p && ferror(f)) {
+        free(p);
+        p = NULL;
+    }
+    fclose(f);
+    if (p) {
+        p[n] = '\0';
+        *len = n;
+    }
+    return p;
 }
 
 static inline int test_report(const char *name)

@@ -98,7 +98,7 @@ static void usage(FILE *f)
           "       blogsearch-index --check | --tags | --dump [--index DIR]\n"
           "\n"
           "Reads the blog posts under each PATH (files, or directories searched\n"
-          "recursively: .rst .rest .txt .md .markdown .mdown .mkd .html .htm with\n"
+          "recursively: .rst .rest .txt .md .markdown .mdown .mkd .html .htm .org with\n"
           "Nikola, Hugo, Jekyll or Pelican metadata) and brings the search index up\n"
           "to date: new posts are added, changed ones re-indexed, deleted ones\n"
           "removed, unchanged ones left.\n"

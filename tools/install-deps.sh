@@ -3,7 +3,8 @@
 # Usage: tools/install-deps.sh [build|test|bench]...   (default: build)
 #   build  compiler, CMake, the libraries blogsearch links, and tzdata (the
 #          zones blogsearch-index --timezone names, such as Europe/Moscow)
-#   test   what the test suite runs besides: python3 for the end-to-end checks,
+#   test   what the test suite runs besides: python3 (and python3-yaml, to hold
+#          the YAML reader to PyYAML) for the end-to-end checks,
 #          lighttpd and curl for the CGI, FastCGI's library, and Chromium with
 #          Node.js (npm) for the browser test of the search box
 #   bench  the peers measured beside blogsearch (Xapian, SQLite FTS5) and the
@@ -11,13 +12,13 @@
 # Run as root (or with sudo available) on Debian 12 or a derivative.
 set -eu
 
-build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev libzstd-dev tzdata"
+build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev libzstd-dev libyaml-dev libjansson-dev libmd4c-dev tzdata"
 want=""
 [ $# -eq 0 ] && set -- build
 for group in "$@"; do
   case "$group" in
     build) want="$want $build" ;;
-    test)  want="$want $build python3 lighttpd curl libfcgi-dev chromium"
+    test)  want="$want $build python3 python3-yaml lighttpd curl libfcgi-dev chromium"
            # Node.js from Debian only when the machine has none of its own
            command -v npm >/dev/null 2>&1 || want="$want nodejs npm" ;;
     bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian time hyperfine wrk lighttpd curl libfcgi-dev" ;;

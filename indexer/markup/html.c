@@ -96,10 +96,9 @@ const char *const html_blocks[] = {
     "tfoot", "thead", "ul", "option", "select", "textarea", "embed", NULL
 };
 
-/* An attribute value as text: entities decoded, whitespace runs as one space. */
 /* Finders for the closing tag of each element whose content is hidden
  * ("</script", ...); pats holds their patterns. Returns how many. */
-size_t html_hidden_finders(finder fhid[16], char pats[16][16])
+static size_t html_hidden_finders(finder fhid[16], char pats[16][16])
 {
     size_t n = 0;
     for (; html_hidden[n]; n++) {
@@ -111,27 +110,39 @@ size_t html_hidden_finders(finder fhid[16], char pats[16][16])
     return n;
 }
 
-static void html_attr_text(cx *c, const char *s, size_t n)
+void html_attr_put(txt_buf *b, const char *s, size_t n)
 {
     size_t i = 0, run = 0;
     while (i < n) {
         uint32_t cp;
         size_t el;
         if (s[i] == '&' && (el = mk_entity(s, n, i, &cp)) != 0) {
-            em_text(c, s + run, i - run);
-            em_cp(c, cp);
+            char u[4];
+            buf_put(b, s + run, i - run);
+            buf_put(b, u, utf8_enc(cp, u));
             i += el;
             run = i;
         } else if (is_ws((uc)s[i])) {
-            em_text(c, s + run, i - run);
-            em_text(c, " ", 1);
+            buf_put(b, s + run, i - run);
+            if (b->len && b->p[b->len - 1] != ' ')
+                buf_putc(b, ' ');
             i++;
             run = i;
         } else {
             i++;
         }
     }
-    em_text(c, s + run, n - run);
+    buf_put(b, s + run, n - run);
+}
+
+static void html_attr_text(cx *c, const char *s, size_t n)
+{
+    txt_buf t = { 0 };
+    html_attr_put(&t, s, n);
+    em_text(c, t.p ? t.p : "", t.len);
+    if (t.err)
+        c->oom = 1;
+    buf_free(&t);
 }
 
 /* Converts an HTML fragment or page. */

@@ -1,928 +1,612 @@
-/* markdown.c: Markdown (CommonMark blocks and inlines, pipe tables, HTML
- * blocks through html.c) to the text a reader sees. */
+/* markdown.c: Markdown to the text a reader sees. md4c parses (CommonMark
+ * with GitHub's tables, strikethrough and task lists); its callbacks
+ * gather each block's text here, which is written out without the kramdown
+ * and Pandoc attribute lists ({#id}, {: .class}) and the footnote marks md4c
+ * does not know. HTML blocks and inline tags go through html.c. */
+#include <md4c.h>
+
 #include "indexer/markup/markup.h"
 
-/* ---- Markdown: inline --------------------------------------------------- */
-
-enum { M_KEEP, M_DROP, M_NL, M_PARA, M_ENT, M_SP };
-
-struct delim {
-    size_t pos, len, olen;  /* remaining run at pos, its original length */
-    char ch;
-    uc open, close;
-    int prev, next;         /* live delimiters while emphasis is processed */
+/* Places in a block's gathered text, as bytes UTF-8 never uses (the text
+ * md4c hands over is the post's, valid UTF-8). */
+enum {
+    MK_BREAK = 0xFF,     /* a paragraph break: a block tag inside a paragraph */
+    MK_SPAN = 0xFE,      /* a span ended: an attribute list may follow */
+    MK_CODE = 0xFD,      /* code span text, taken as it is up to MK_CODE_END */
+    MK_CODE_END = 0xFC,
+    MK_IMG = 0xFB,       /* an image that starts a line, up to MK_IMG_END: */
+    MK_IMG_END = 0xFA,   /* alone on its line, it is a paragraph of its own */
 };
 
-struct bracket {
-    size_t pos;
-    int img;
-    int dbot;               /* delimiters before this opener */
-    int line_start;         /* the opener starts its line */
+static int is_mark(uc ch)
+{
+    return ch >= MK_IMG_END;
+}
+
+/* What ends a run of plain text in md_flush: 1 always, 2 in a table's rows. */
+static const uc md_stop[256] = {
+    ['\n'] = 1, ['['] = 1, ['|'] = 2, [MK_IMG_END] = 1, [MK_IMG] = 1,
+    [MK_CODE_END] = 1, [MK_CODE] = 1, [MK_SPAN] = 1, [MK_BREAK] = 1,
 };
-
-static void md_mark(cx *c, size_t a, size_t b, uc m)
-{
-    if (b > a)
-        memset(c->mk + a, m, b - a);
-}
-
-static int md_char_class(const char *t, size_t n, size_t i, int before)
-{
-    /* 0 whitespace, 1 punctuation, 2 other */
-    uint32_t cp;
-    if (before) {
-        if (i == 0)
-            return 0;
-        cp = cp_before(t, 0, i);
-    } else {
-        if (i >= n)
-            return 0;
-        cp = cp_at(t, n, i);
-    }
-    if (cp_space(cp))
-        return 0;
-    return cp_punct(cp) ? 1 : 2;
-}
-
-/* CommonMark's emphasis pass over the delimiters from bot on: matched
- * delimiter characters are dropped, the rest stay text. openers_bottom
- * keeps it linear, as in cmark. */
-static void md_emphasis(cx *c, int bot, int top)
-{
-    struct delim *d = c->dl;
-    if (top <= bot)
-        return;
-    for (int i = bot; i < top; i++) {
-        d[i].prev = i - 1;
-        d[i].next = i + 1 < top ? i + 1 : -1;
-    }
-    int obot[3][2][3];
-    for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 2; b++)
-            for (int m = 0; m < 3; m++)
-                obot[a][b][m] = bot - 1;
-    int cl = bot;
-    while (cl >= 0) {
-        struct delim *x = &d[cl];
-        if (!x->close) {
-            cl = x->next;
-            continue;
-        }
-        int ci = x->ch == '*' ? 0 : x->ch == '_' ? 1 : 2;
-        int lim = obot[ci][x->open][x->olen % 3];
-        int op = x->prev, found = 0;
-        while (op >= bot && op > lim) {
-            struct delim *o = &d[op];
-            if (o->ch == x->ch && o->open && o->len) {
-                int odd = x->ch != '~' && (x->open || o->close) && (o->olen + x->olen) % 3 == 0 &&
-                          !(o->olen % 3 == 0 && x->olen % 3 == 0);
-                if (!odd && (x->ch != '~' || o->len == x->len)) {
-                    found = 1;
-                    break;
-                }
-            }
-            op = o->prev;
-        }
-        if (!found) {
-            obot[ci][x->open][x->olen % 3] = x->prev;
-            int nx = x->next;
-            if (!x->open) {  /* it can neither close nor open: unlink it */
-                if (x->prev >= bot)
-                    d[x->prev].next = x->next;
-                if (x->next >= 0)
-                    d[x->next].prev = x->prev;
-            }
-            cl = nx;
-            continue;
-        }
-        struct delim *o = &d[op];
-        size_t use = x->ch == '~' ? x->len : (x->len >= 2 && o->len >= 2) ? 2 : 1;
-        md_mark(c, o->pos + o->len - use, o->pos + o->len, M_DROP);
-        o->len -= use;
-        md_mark(c, x->pos, x->pos + use, M_DROP);
-        x->pos += use;
-        x->len -= use;
-        o->next = cl;  /* the delimiters between them are text now */
-        x->prev = op;
-        if (!o->len) {
-            if (o->prev >= bot)
-                d[o->prev].next = cl;
-            x->prev = o->prev;
-        }
-        if (!x->len) {
-            int nx = x->next;
-            if (x->prev >= bot)
-                d[x->prev].next = nx;
-            if (nx >= 0)
-                d[nx].prev = x->prev;
-            cl = nx;
-        }
-    }
-}
-
-/* <scheme:...> or <user@host>: the end just past '>', 0 if neither. */
-static size_t md_autolink(const char *t, size_t n, size_t i)
-{
-    size_t k = i + 1, j;
-    if (k < n && is_alpha((uc)t[k])) {
-        j = k + 1;
-        while (j < n && j - k < 32 && (is_alnum((uc)t[j]) || t[j] == '+' || t[j] == '.' || t[j] == '-'))
-            j++;
-        if (j < n && t[j] == ':' && j - k >= 2) {
-            j++;
-            while (j < n && t[j] != '>' && t[j] != '<' && !is_ws((uc)t[j]) && (uc)t[j] >= 0x20)
-                j++;
-            if (j < n && t[j] == '>')
-                return j + 1;
-        }
-    }
-    j = k;
-    while (j < n && (is_alnum((uc)t[j]) || in_set(".!#$%&'*+/=?^_`{|}~-", t[j])))
-        j++;
-    if (j > k && j < n && t[j] == '@') {
-        size_t d = ++j;
-        while (j < n && (is_alnum((uc)t[j]) || t[j] == '-' || t[j] == '.'))
-            j++;
-        if (j > d && j < n && t[j] == '>')
-            return j + 1;
-    }
-    return 0;
-}
-
-/* "(dest "title")" at t[k]: the end just past ')', 0 if it is not one. Long
- * destinations and titles (over 4 KB) are refused to bound the work. */
-static size_t md_link_tail(const char *t, size_t n, size_t k)
-{
-    size_t p = k + 1, lim;
-    while (p < n && is_ws((uc)t[p]))
-        p++;
-    if (p < n && t[p] == '<') {
-        p++;
-        while (p < n && t[p] != '>' && t[p] != '<' && t[p] != '\n') {
-            if (t[p] == '\\' && p + 1 < n)
-                p++;
-            p++;
-        }
-        if (p >= n || t[p] != '>')
-            return 0;
-        p++;
-    } else {
-        int depth = 0;
-        lim = p + 4096;
-        while (p < n && p < lim && !is_ws((uc)t[p]) && (uc)t[p] >= 0x20) {
-            if (t[p] == '\\' && p + 1 < n) {
-                p += 2;
-                continue;
-            }
-            if (t[p] == '(' && ++depth > 32)
-                return 0;
-            if (t[p] == ')') {
-                if (!depth)
-                    break;
-                depth--;
-            }
-            p++;
-        }
-        if (p >= lim || depth)
-            return 0;
-    }
-    size_t sp = p;
-    while (p < n && is_ws((uc)t[p]))
-        p++;
-    if (p < n && p > sp && (t[p] == '"' || t[p] == '\'' || t[p] == '(')) {
-        char q = t[p] == '(' ? ')' : t[p];
-        lim = p + 4096;
-        p++;
-        while (p < n && p < lim && t[p] != q) {
-            if (t[p] == '\\' && p + 1 < n)
-                p++;
-            p++;
-        }
-        if (p >= n || p >= lim)
-            return 0;
-        p++;
-        while (p < n && is_ws((uc)t[p]))
-            p++;
-    }
-    return p < n && t[p] == ')' ? p + 1 : 0;
-}
-
-/* "[label]" at t[k]: the end just past ']', 0 if none. */
-static size_t md_label(const char *t, size_t n, size_t k)
-{
-    size_t p = k + 1;
-    while (p < n && p - k <= 1000 && t[p] != ']' && t[p] != '[') {
-        if (t[p] == '\\' && p + 1 < n)
-            p++;
-        p++;
-    }
-    return p < n && t[p] == ']' ? p + 1 : 0;
-}
-
-/* Marks entities inside a range that is otherwise kept (an alt text). */
-static void md_mark_entities(cx *c, const char *t, size_t a, size_t b)
-{
-    for (size_t i = a; i < b; i++) {
-        uint32_t cp;
-        size_t el;
-        if (t[i] == '&' && (el = mk_entity(t, b, i, &cp)) != 0) {
-            c->mk[i] = M_ENT;
-            md_mark(c, i + 1, i + el, M_DROP);
-            i += el - 1;
-        }
-    }
-}
-
-static void md_inline(cx *c, const char *t, size_t n)
-{
-    uc *mk = n ? mk_grow(c, c->mk, &c->mk_cap, n, 1) : NULL;
-    if (!mk)
-        return;
-    c->mk = mk;
-    memset(c->mk, M_KEEP, n);
-    int ndl = 0, nbr = 0, no_links_below = 0;
-    int bt_fail[33] = { 0 };
-    finder fq = { "\"", 1, 0, 0, 0 }, fa = { "'", 1, 0, 0, 0 }, fcom = { "-->", 3, 0, 0, 0 };
-    finder fgt = { ">", 1, 0, 0, 0 };
-    finder fhid[16];
-    char pats[16][16];
-    size_t nhid = html_hidden_finders(fhid, pats);
-    size_t i = 0;
-    while (i < n && !c->oom) {
-        uc ch = (uc)t[i];
-        if (ch == '\\') {
-            if (i + 1 < n && (is_apunct((uc)t[i + 1]) || t[i + 1] == '\n')) {
-                c->mk[i] = M_DROP;
-                i += t[i + 1] == '\n' ? 1 : 2;
-            } else {
-                i++;
-            }
-        } else if (ch == '`') {
-            size_t r = 1;
-            while (i + r < n && t[i + r] == '`')
-                r++;
-            size_t q = n;
-            if (r <= 32 && !bt_fail[r]) {
-                for (size_t k = i + r; k < n;) {
-                    const char *b = memchr(t + k, '`', n - k);
-                    if (!b)
-                        break;
-                    size_t s = (size_t)(b - t), e = s;
-                    while (e < n && t[e] == '`')
-                        e++;
-                    if (e - s == r) {
-                        q = s;
-                        break;
-                    }
-                    k = e;
-                }
-                if (q == n)
-                    bt_fail[r] = 1;
-            }
-            if (q < n) {
-                size_t a = i + r, b = q;
-                md_mark(c, i, a, M_DROP);
-                md_mark(c, q, q + r, M_DROP);
-                if (b - a >= 2 && (t[a] == ' ' || t[a] == '\n') && (t[b - 1] == ' ' || t[b - 1] == '\n')) {
-                    size_t k = a;
-                    while (k < b && (t[k] == ' ' || t[k] == '\n'))
-                        k++;
-                    if (k < b) {
-                        c->mk[a] = M_DROP;
-                        c->mk[b - 1] = M_DROP;
-                    }
-                }
-                i = q + r;
-            } else {
-                i += r;
-            }
-        } else if (ch == '<') {
-            size_t e = md_autolink(t, n, i);
-            tag tg;
-            if (e) {
-                c->mk[i] = M_DROP;
-                c->mk[e - 1] = M_DROP;
-                i = e;
-            } else if (i + 3 < n && t[i + 1] == '!' && t[i + 2] == '-' && t[i + 3] == '-' &&
-                       (e = mk_find_pat(&fcom, t, n, i + 4)) < n) {
-                md_mark(c, i, e + 3, M_DROP);
-                i = e + 3;
-            } else if (i + 1 < n && (t[i + 1] == '/' || is_alpha((uc)t[i + 1])) &&
-                       html_parse_tag(t, n, i, &tg, &fq, &fa)) {
-                size_t end = tg.end;
-                md_mark(c, i, end, M_DROP);
-                if (strcmp(tg.name, "img") == 0 && tg.has_alt && !tg.close) {
-                    md_mark(c, tg.alt, tg.alt + tg.alt_n, M_KEEP);
-                    md_mark_entities(c, t, tg.alt, tg.alt + tg.alt_n);
-                    c->mk[i] = M_SP;
-                    c->mk[end - 1] = M_SP;
-                } else if (strcmp(tg.name, "br") == 0 || strcmp(tg.name, "tr") == 0) {
-                    c->mk[i] = M_NL;
-                } else if (strcmp(tg.name, "td") == 0 || strcmp(tg.name, "th") == 0) {
-                    c->mk[i] = M_SP;
-                } else if (html_name_in(tg.name, html_blocks)) {
-                    c->mk[i] = M_PARA;
-                } else if (!tg.close && !tg.self) {
-                    for (size_t h = 0; h < nhid; h++)
-                        if (strcmp(tg.name, html_hidden[h]) == 0) {
-                            size_t q = mk_find_pat(&fhid[h], t, n, end);
-                            if (q < n) {
-                                size_t g = mk_find_pat(&fgt, t, n, q);
-                                end = g < n ? g + 1 : n;
-                                md_mark(c, i, end, M_DROP);
-                            }
-                            break;
-                        }
-                }
-                i = end;
-            } else {
-                i++;
-            }
-        } else if (ch == '&') {
-            uint32_t cp;
-            size_t el = mk_entity(t, n, i, &cp);
-            if (el) {
-                c->mk[i] = M_ENT;
-                md_mark(c, i + 1, i + el, M_DROP);
-                i += el;
-            } else {
-                i++;
-            }
-        } else if (ch == '*' || ch == '_' || ch == '~') {
-            size_t r = 1;
-            while (i + r < n && t[i + r] == (char)ch)
-                r++;
-            if (ch == '~' && r != 2) {
-                i += r;
-                continue;
-            }
-            int bc = md_char_class(t, n, i, 1), ac = md_char_class(t, n, i + r, 0);
-            int left = ac != 0 && (ac != 1 || bc != 2);
-            int right = bc != 0 && (bc != 1 || ac != 2);
-            int op = left, cl = right;
-            if (ch == '_') {
-                op = left && (!right || bc == 1);
-                cl = right && (!left || ac == 1);
-            }
-            struct delim *dl = op || cl ? mk_grow(c, c->dl, &c->dl_cap, (size_t)ndl + 1, sizeof *dl) : NULL;
-            if (dl) {
-                c->dl = dl;
-                c->dl[ndl] = (struct delim){ i, r, r, (char)ch, (uc)op, (uc)cl, 0, 0 };
-                ndl++;
-            }
-            i += r;
-        } else if ((ch == '!' && i + 1 < n && t[i + 1] == '[') || (ch == '[' && !(i + 1 < n && t[i + 1] == '^'))) {
-            struct bracket *br = mk_grow(c, c->br, &c->br_cap, (size_t)nbr + 1, sizeof *br);
-            if (br) {
-                c->br = br;
-                if (nbr < no_links_below)
-                    no_links_below = nbr;  /* a new opener may hold a link again */
-                c->br[nbr] = (struct bracket){ i, ch == '!', ndl, i == 0 || t[i - 1] == '\n' };
-                nbr++;
-            }
-            i += ch == '!' ? 2 : 1;
-        } else if (ch == '[') {
-            /* [^note] footnote references vanish */
-            size_t k = i + 2;
-            while (k < n && k - i <= 64 && t[k] != ']' && !is_ws((uc)t[k]) && t[k] != '[')
-                k++;
-            if (k < n && t[k] == ']' && k > i + 2) {
-                md_mark(c, i, k + 1, M_DROP);
-                i = k + 1;
-            } else {
-                i++;
-            }
-        } else if (ch == ']') {
-            if (!nbr) {
-                i++;
-                continue;
-            }
-            struct bracket b = c->br[--nbr];
-            if (!b.img && nbr < no_links_below) {
-                i++;  /* no link inside a link: this opener is text */
-                continue;
-            }
-            size_t tb = b.pos + (b.img ? 2 : 1), e = 0, k = i + 1;
-            if (k < n && t[k] == '(')
-                e = md_link_tail(t, n, k);
-            if (!e && k < n && t[k] == '[' && (e = md_label(t, n, k)) != 0) {
-                if (e == k + 2 && !(i - tb <= 999 && lab_get(c, t + tb, i - tb)))
-                    e = 0;  /* [text][] needs text defined */
-            }
-            if (!e && i - tb <= 999 && lab_get(c, t + tb, i - tb))
-                e = i + 1;
-            if (!e) {
-                i++;
-                continue;
-            }
-            md_mark(c, b.pos, tb, M_DROP);
-            md_mark(c, i, e, M_DROP);
-            if (b.img && b.line_start && (e == n || t[e] == '\n')) {
-                c->mk[b.pos] = M_PARA;
-                c->mk[e - 1] = M_PARA;
-            }
-            md_emphasis(c, b.dbot, ndl);
-            ndl = b.dbot;
-            if (!b.img)
-                no_links_below = nbr;
-            i = e;
-        } else {
-            i++;
-        }
-    }
-    if (!c->oom)
-        md_emphasis(c, 0, ndl);
-    size_t run = 0;
-    for (i = 0; i < n; i++) {
-        uc m = c->mk[i];
-        if (m == M_KEEP)
-            continue;
-        em_span(c, t + run, i - run);
-        run = i + 1;
-        if (m == M_NL) {
-            em_nl(c);
-        } else if (m == M_PARA) {
-            em_para(c);
-        } else if (m == M_SP) {
-            em_text(c, " ", 1);
-        } else if (m == M_ENT) {
-            uint32_t cp;
-            if (mk_entity(t, n, i, &cp))
-                em_cp(c, cp);
-        }
-    }
-    em_span(c, t + run, n - run);
-}
-
-/* ---- Markdown: blocks --------------------------------------------------- */
 
 typedef struct {
-    size_t list_ind;    /* content column of the innermost list item, 0 outside */
-    int fence;          /* the open fence's character, 0 if none */
-    size_t fence_len, fence_ind, fence_bq;
-    int html;           /* the HTML block being gathered: its CommonMark type */
-    size_t html_bq;
-    int table;          /* para holds table rows */
-    size_t para_bq;     /* block quote depth where the paragraph started */
-    int prev_blank;
-    int code;           /* inside an indented code block */
-} md_st;
+    cx *c;
+    const char *src;     /* the body: every text is read from here */
+    const char *doc;     /* what md4c parses: src, or a copy with each "[^" hidden */
+    size_t n;            /* bytes of both */
+    txt_buf *blk;        /* &c->para: the block being read, with its MK_ places */
+    int code;            /* in a code block: its text gathers in c->row */
+    int html;            /* in an HTML block: it gathers in c->html */
+    int tags;            /* inline HTML gathering in c->html, read at the next other event */
+    int heading;         /* in a heading */
+    int cell;            /* in a table cell */
+    int img;             /* images open: an image's alt text may hold images */
+    int img_line;        /* the outermost open image is marked MK_IMG */
+    int hid;             /* the hidden element open inline (html_hidden index), or -1 */
+    size_t hid_at;       /* where its content starts in blk */
+} md_walk;
 
-static void md_flush(cx *c, md_st *st)
+static int md_failed(const md_walk *w)
 {
-    if (c->para.len) {
-        em_para(c);
-        md_inline(c, c->para.p, c->para.len);
-        em_para(c);
-        buf_reset(&c->para);
-    }
-    st->table = 0;
+    const cx *c = w->c;
+    return c->oom || c->para.err || c->row.err || c->html.err || c->out->err;
 }
 
-static void md_html_end(cx *c, md_st *st)
+/* md4c's text lies in what it parses (or, for a few spaces and line ends, in
+ * its own constants); the same bytes of the body are read instead. */
+static const char *md_src(const md_walk *w, const char *t)
 {
-    em_para(c);
-    html_run(c, c->html.p ? c->html.p : "", c->html.len);
-    em_para(c);
-    buf_reset(&c->html);
-    st->html = 0;
+    uintptr_t a = (uintptr_t)t, d = (uintptr_t)w->doc;
+    return a >= d && a - d < w->n ? w->src + (a - d) : t;
 }
 
-/* A thematic break: three or more of one of - * _, spaces between. */
-static int md_hr(const char *s, size_t k, size_t e)
+/* ---- attribute lists and footnotes -------------------------------------- */
+
+static int attr_name_start(uc ch)
 {
-    char m = 0;
-    int cnt = 0;
-    for (; k < e; k++) {
-        if (is_sp((uc)s[k]))
-            continue;
-        if (!m && in_set("-*_", s[k]))
-            m = s[k];
-        if (s[k] != m)
+    return is_alpha(ch) || ch == '_';
+}
+
+static int attr_name_char(uc ch)
+{
+    return is_alnum(ch) || ch == '_' || ch == '-' || ch == ':' || ch == '.';
+}
+
+/* A kramdown or Pandoc attribute list at p[i]: its length, 0 if none.
+ * "{#id .class key=val key="v a l"}", or kramdown's "{: ...}", whose items
+ * may also be bare names ({:toc}). One item at least, on one line; names
+ * start with a letter, so Rust's "{:?}" and "{.0}" in prose stay text. */
+static size_t md_attr(const uc *p, size_t n, size_t i)
+{
+    size_t k = i + 1;
+    if (i >= n || p[i] != '{')
+        return 0;
+    int kram = k < n && p[k] == ':';
+    k += (size_t)kram;
+    int items = 0;
+    for (;;) {
+        while (k < n && (p[k] == ' ' || p[k] == '\t'))
+            k++;
+        if (k >= n)
             return 0;
-        cnt++;
-    }
-    return cnt >= 3;
-}
-
-/* A list marker at s[k]: its length, 0 if none. */
-static size_t md_marker(const char *s, size_t k, size_t e, int *ordered, long *num)
-{
-    *ordered = 0;
-    if (k >= e)
-        return 0;
-    if (s[k] == '-' || s[k] == '*' || s[k] == '+')
-        return k + 1 == e || is_sp((uc)s[k + 1]) ? 1 : 0;
-    size_t j = k;
-    long v = 0;
-    while (j < e && j - k < 9 && is_digit((uc)s[j]))
-        v = v * 10 + (s[j++] - '0');
-    if (j == k || j >= e || (s[j] != '.' && s[j] != ')'))
-        return 0;
-    j++;
-    if (j < e && !is_sp((uc)s[j]))
-        return 0;
-    *ordered = 1;
-    *num = v;
-    return j - k;
-}
-
-/* The CommonMark HTML block starting at s[k], 0 if none: 1 raw (script, pre,
- * style, textarea), 2 comment, 3 <?, 4 <!X, 5 CDATA, 6 block tag, 7 any
- * lone tag (which cannot interrupt a paragraph). */
-static int md_html_start(const char *s, size_t k, size_t e, int in_para)
-{
-    static const char *const raw[] = { "script", "pre", "style", "textarea", NULL };
-    static const char *const blocks[] = {
-        "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption",
-        "center", "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt",
-        "fieldset", "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2",
-        "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe", "legend", "li",
-        "link", "main", "menu", "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p",
-        "param", "search", "section", "summary", "table", "tbody", "td", "tfoot", "th",
-        "thead", "title", "tr", "track", "ul", NULL
-    };
-    if (k >= e || s[k] != '<')
-        return 0;
-    if (e - k >= 4 && memcmp(s + k, "<!--", 4) == 0)
-        return 2;
-    if (e - k >= 2 && s[k + 1] == '?')
-        return 3;
-    if (e - k >= 9 && memcmp(s + k, "<![CDATA[", 9) == 0)
-        return 5;
-    if (e - k >= 3 && s[k + 1] == '!' && is_alpha((uc)s[k + 2]))
-        return 4;
-    size_t j = k + 1;
-    int close = j < e && s[j] == '/';
-    j += (size_t)close;
-    size_t nb = j;
-    char name[16];
-    while (j < e && j - nb < 15 && is_alnum((uc)s[j])) {
-        name[j - nb] = (char)lower((uc)s[j]);
-        j++;
-    }
-    if (j == nb || (j < e && is_alnum((uc)s[j])))
-        return 0;
-    name[j - nb] = '\0';
-    int endok = j == e || is_sp((uc)s[j]) || s[j] == '>' || (s[j] == '/' && j + 1 < e && s[j + 1] == '>');
-    if (!close && html_name_in(name, raw) && (j == e || is_sp((uc)s[j]) || s[j] == '>'))
-        return 1;
-    if (html_name_in(name, blocks) && endok)
-        return 6;
-    if (in_para)
-        return 0;
-    finder fq = { "\"", 1, 0, 0, 0 }, fa = { "'", 1, 0, 0, 0 };
-    tag t;
-    if (!html_parse_tag(s, e, k, &t, &fq, &fa))
-        return 0;
-    for (j = t.end; j < e; j++)
-        if (!is_sp((uc)s[j]))
-            return 0;
-    return 7;
-}
-
-static int md_html_ends(int type, const char *s, size_t a, size_t e)
-{
-    static const char *const ends[] = { "</script>", "</pre>", "</style>", "</textarea>" };
-    for (size_t k = a; k < e; k++) {
-        if (type == 1) {
-            for (size_t x = 0; x < 4; x++) {
-                size_t l = strlen(ends[x]);
-                if (e - k >= l && ci_eq(s + k, ends[x], l))
-                    return 1;
+        if (p[k] == '}')
+            return items ? k + 1 - i : 0;
+        if (items && p[k - 1] != ' ' && p[k - 1] != '\t')
+            return 0;  /* items stand apart */
+        if (p[k] == '#' || p[k] == '.') {
+            k++;
+            if (k >= n || !attr_name_start(p[k]))
+                return 0;
+            while (k < n && attr_name_char(p[k]))
+                k++;
+        } else if (attr_name_start(p[k])) {
+            while (k < n && attr_name_char(p[k]))
+                k++;
+            if (k < n && p[k] == '=') {
+                k++;
+                if (k < n && (p[k] == '"' || p[k] == '\'')) {
+                    uc q = p[k++];
+                    while (k < n && p[k] != q && p[k] != '\n' && !is_mark(p[k]))
+                        k++;
+                    if (k >= n || p[k] != q)
+                        return 0;
+                    k++;
+                } else {
+                    size_t v = k;
+                    while (k < n && !is_ws(p[k]) && p[k] != '}' && p[k] != '{' && p[k] != '"' &&
+                           p[k] != '\'' && !is_mark(p[k]))
+                        k++;
+                    if (k == v)
+                        return 0;
+                }
+            } else if (!kram) {
+                return 0;  /* a bare name is kramdown's only */
             }
-        } else if ((type == 2 && e - k >= 3 && memcmp(s + k, "-->", 3) == 0) ||
-                   (type == 3 && e - k >= 2 && memcmp(s + k, "?>", 2) == 0) ||
-                   (type == 4 && s[k] == '>') ||
-                   (type == 5 && e - k >= 3 && memcmp(s + k, "]]>", 3) == 0)) {
-            return 1;
+        } else {
+            return 0;
         }
+        items++;
     }
-    return 0;
 }
 
-/* A table's delimiter row: |---|:---:| and the like. */
-static int md_delim_row(const char *s, size_t k, size_t e)
+/* An attribute list that is a whole line from p[i]: where the line ends,
+ * 0 if it is not one. */
+static size_t md_attr_line(const uc *p, size_t n, size_t i)
+{
+    size_t a = md_attr(p, n, i);
+    if (!a)
+        return 0;
+    size_t k = i + a;
+    while (k < n && (p[k] == ' ' || p[k] == '\t'))
+        k++;
+    return k == n || p[k] == '\n' || p[k] == MK_BREAK ? k : 0;
+}
+
+/* A heading's text without the attribute list that ends it ("Title {#id}"):
+ * its new length. */
+static size_t md_heading_end(const uc *p, size_t n)
+{
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    if (!n || p[n - 1] != '}')
+        return n;
+    size_t k = n - 1;
+    while (k > 0 && p[k] != '{' && p[k] != '\n' && !is_mark(p[k]))
+        k--;
+    return p[k] == '{' && md_attr(p, n, k) == n - k ? k : n;
+}
+
+/* A footnote mark "[^label]" at p[i] (def: a definition's "[^label]:" and
+ * the spaces after): its length, 0 if none. md4c has no footnotes: the
+ * marks go, a definition's text stays. */
+static size_t md_footnote(const uc *p, size_t n, size_t i, int def)
+{
+    if (i + 2 >= n || p[i] != '[' || p[i + 1] != '^')
+        return 0;
+    size_t k = i + 2;
+    while (k < n && k - i <= 66 && p[k] != ']' && p[k] != '[' && !is_ws(p[k]) && !is_mark(p[k]))
+        k++;
+    if (k >= n || p[k] != ']' || k == i + 2)
+        return 0;
+    k++;
+    if (!def)
+        return k - i;
+    if (k >= n || p[k] != ':')
+        return 0;
+    k++;
+    while (k < n && (p[k] == ' ' || p[k] == '\t'))
+        k++;
+    return k - i;
+}
+
+/* Is the image marked at p[i] (MK_IMG) alone on its line: nothing but
+ * spans' ends, attribute lists and spaces after its MK_IMG_END? */
+static int md_img_alone(const uc *p, size_t n, size_t i)
+{
+    const uc *e = memchr(p + i, MK_IMG_END, n - i);
+    if (!e)
+        return 0;
+    size_t k = (size_t)(e - p) + 1, a;
+    while (k < n) {
+        if (p[k] == MK_SPAN || p[k] == ' ' || p[k] == '\t')
+            k++;
+        else if ((a = md_attr(p, n, k)) != 0)
+            k += a;
+        else
+            break;
+    }
+    return k == n || p[k] == '\n' || p[k] == MK_BREAK;
+}
+
+/* A line of only '|', '-', ':' and blanks, with a '|' and a '-': the
+ * delimiter row under a table's header. */
+static int md_delim_row(const uc *p, size_t b, size_t e)
 {
     int dash = 0, pipe = 0;
-    for (; k < e; k++) {
-        if (s[k] == '-')
+    for (; b < e; b++) {
+        if (p[b] == '-')
             dash = 1;
-        else if (s[k] == '|')
+        else if (p[b] == '|')
             pipe = 1;
-        else if (s[k] != ':' && !is_sp((uc)s[k]))
+        else if (p[b] != ':' && p[b] != ' ' && p[b] != '\t')
             return 0;
     }
     return dash && pipe;
 }
 
-/* A table row into the paragraph: unescaped '|' become spaces. */
-static void md_row(cx *c, const char *s, size_t a, size_t b)
+/* md4c 0.4.8 takes a table only at a paragraph's start and only when each
+ * cell of its delimiter row has three characters or more ("|---|");
+ * GitHub also takes "|-|", "-|-" and a table right under a paragraph's
+ * lines. Such a table reaches here as the lines of a paragraph: where its
+ * header line starts (*rows) and its delimiter row [*db, *de). 0 if the
+ * block holds none. */
+static int md_loose_table(const uc *p, size_t n, size_t *rows, size_t *db, size_t *de)
 {
-    if (c->para.len)
-        buf_putc(&c->para, '\n');
-    for (size_t k = a; k < b; k++)
-        buf_putc(&c->para, s[k] == '|' && (k == a || s[k - 1] != '\\') ? ' ' : s[k]);
-}
-
-/* Strips block quote markers from s[k...e), at most max of them. */
-static size_t md_quotes(const char *s, size_t k, size_t e, size_t max, size_t *depth)
-{
-    *depth = 0;
-    while (*depth < max) {
-        size_t j = k, sp = 0;
-        while (j < e && s[j] == ' ' && sp < 4) {
-            j++;
-            sp++;
+    if (!n || !memchr(p, '|', n))
+        return 0;
+    size_t prev = 0;
+    int prev_pipe = 0;
+    for (size_t b = 0; b < n;) {
+        const uc *nl = memchr(p + b, '\n', n - b);
+        size_t e = nl ? (size_t)(nl - p) : n;
+        if (prev_pipe && md_delim_row(p, b, e)) {
+            *rows = prev;
+            *db = b;
+            *de = e;
+            return 1;
         }
-        if (sp > 3 || j >= e || s[j] != '>')
-            break;
-        k = j + 1;
-        if (k < e && is_sp((uc)s[k]))
-            k++;
-        (*depth)++;
+        int code = 0;
+        prev_pipe = 0;
+        for (size_t k = b; k < e && !prev_pipe; k++) {
+            code = p[k] == MK_CODE ? 1 : p[k] == MK_CODE_END ? 0 : code;
+            prev_pipe = p[k] == '|' && !code;
+        }
+        prev = b;
+        b = e + 1;
     }
-    return k;
+    return 0;
 }
 
-/* Collects reference definition labels, so "[text]" is a link only when
- * text is defined and stays as written otherwise. */
-static void md_labels(cx *c, const char *s, size_t n)
+/* ---- a block's text out ------------------------------------------------- */
+
+static void md_flush(md_walk *w)
 {
-    size_t pos = 0;
-    while (pos < n) {
-        ln l;
-        size_t d;
-        ln_get(s, n, pos, &l);
-        pos = l.next;
-        size_t k = md_quotes(s, l.b, l.e, (size_t)-1, &d);
-        while (k < l.e && s[k] == ' ')
-            k++;
-        if (k >= l.e || s[k] != '[' || (k + 1 < l.e && s[k + 1] == '^'))
+    cx *c = w->c;
+    const uc *p = (const uc *)w->blk->p;
+    size_t n = w->blk->len, i = 0, f;
+    int line = 1, img_para = 0, table = 0;
+    w->hid = -1;  /* a hidden element left open hides nothing */
+    if (w->heading)
+        n = md_heading_end(p, n);
+    size_t rows = 0, db = 0, de = 0;
+    int loose = !w->heading && md_loose_table(p, n, &rows, &db, &de);
+    while (i < n) {
+        if (loose && i == rows && !table) {  /* the table's rows: cells a space apart */
+            em_para(c);
+            table = 1;
+        }
+        if (loose && i == db) {
+            i = de;
             continue;
-        size_t e = md_label(s, l.e, k);
-        if (e && e < l.e && s[e] == ':' && e > k + 2)
-            lab_add(c, s + k + 1, e - k - 2, "", 0);
+        }
+        if (line) {
+            line = 0;
+            if ((f = md_attr_line(p, n, i)) != 0) {
+                i = f;
+                continue;
+            }
+            if ((f = md_footnote(p, n, i, 1)) != 0) {
+                em_para(c);
+                i += f;
+                continue;
+            }
+        }
+        uc ch = p[i];
+        if (ch == '\n' || ch == MK_BREAK) {
+            if (ch == '\n')
+                em_nl(c);
+            else
+                em_para(c);
+            line = 1;
+            i++;
+        } else if (ch == MK_SPAN) {
+            i++;
+            i += md_attr(p, n, i);
+        } else if (ch == MK_CODE) {
+            const uc *e = memchr(p + i, MK_CODE_END, n - i);
+            size_t end = e ? (size_t)(e - p) : n;
+            em_text(c, (const char *)p + i + 1, end - i - 1);
+            i = end + 1;
+        } else if (ch == MK_IMG) {
+            img_para = md_img_alone(p, n, i);
+            if (img_para)
+                em_para(c);
+            i++;
+        } else if (ch == MK_IMG_END || ch == MK_CODE_END) {
+            if (ch == MK_IMG_END && img_para)
+                em_para(c);
+            img_para = 0;
+            i++;
+        } else if (ch == '[' && (f = md_footnote(p, n, i, 0)) != 0) {
+            i += f;
+        } else if (ch == '|' && table) {
+            if (c->col) {
+                mk_trim_tail(c);
+                em_text(c, " ", 1);
+            }
+            for (i++; i < n && (p[i] == ' ' || p[i] == '\t');)
+                i++;
+        } else {
+            size_t e = i + 1;
+            uc stop = table ? 3 : 1;
+            while (e < n && !(md_stop[p[e]] & stop))
+                e++;
+            em_text(c, (const char *)p + i, e - i);
+            i = e;
+        }
+    }
+    buf_reset(w->blk);
+}
+
+/* Is the block's text at a line's start, where an image may stand alone
+ * (in a table cell it never does)? */
+static int md_line_start(const md_walk *w)
+{
+    const txt_buf *b = w->blk;
+    return !w->cell && (!b->len || b->p[b->len - 1] == '\n' || (uc)b->p[b->len - 1] == MK_BREAK);
+}
+
+/* ---- inline HTML -------------------------------------------------------- */
+
+static void md_tag(md_walk *w, const char *s, const tag *t)
+{
+    txt_buf *b = w->blk;
+    if (w->hid >= 0) {  /* inside a hidden element only its end counts */
+        if (t->close && strcmp(t->name, html_hidden[w->hid]) == 0) {
+            b->len = w->hid_at;
+            w->hid = -1;
+        }
+        return;
+    }
+    if ((strcmp(t->name, "img") == 0 || strcmp(t->name, "area") == 0) && t->has_alt && !t->close) {
+        buf_putc(b, ' ');
+        html_attr_put(b, s + t->alt, t->alt_n);
+        buf_putc(b, ' ');
+    } else if (strcmp(t->name, "br") == 0 || strcmp(t->name, "tr") == 0) {
+        buf_putc(b, '\n');
+    } else if (strcmp(t->name, "td") == 0 || strcmp(t->name, "th") == 0) {
+        buf_putc(b, ' ');
+    } else if (html_name_in(t->name, html_blocks)) {
+        buf_putc(b, (char)MK_BREAK);
+    } else if (!t->close && !t->self) {
+        for (int h = 0; html_hidden[h]; h++)
+            if (strcmp(t->name, html_hidden[h]) == 0) {
+                w->hid = h;
+                w->hid_at = b->len;
+                break;
+            }
     }
 }
 
-static size_t cols_skip(const char *s, size_t k, size_t e, size_t want)
+/* The inline HTML gathered since the last text: tags, comments and
+ * declarations (md4c hands over nothing else as inline HTML), none of them
+ * text; what each tag means for the text is md_tag's. */
+static void md_tags_end(md_walk *w)
 {
-    size_t col = 0;
-    while (k < e && col < want && (s[k] == ' ' || s[k] == '\t')) {
-        col = s[k] == '\t' ? (col / 4 + 1) * 4 : col + 1;
-        k++;
+    if (!w->tags)
+        return;
+    w->tags = 0;
+    txt_buf *h = &w->c->html;
+    const char *s = h->p ? h->p : "";
+    size_t n = h->len, i = 0;
+    finder fq = { "\"", 1, 0, 0, 0 }, fa = { "'", 1, 0, 0, 0 }, fcom = { "-->", 3, 0, 0, 0 };
+    finder fgt = { ">", 1, 0, 0, 0 };
+    while (i < n) {
+        tag t;
+        if (s[i] != '<') {
+            i++;
+        } else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+            size_t q = mk_find_pat(&fcom, s, n, i + 4);
+            i = q < n ? q + 3 : n;
+        } else if (i + 1 < n && (s[i + 1] == '!' || s[i + 1] == '?')) {
+            size_t q = mk_find_pat(&fgt, s, n, i + 2);
+            i = q < n ? q + 1 : n;
+        } else if (html_parse_tag(s, n, i, &t, &fq, &fa)) {
+            md_tag(w, s, &t);
+            i = t.end;
+        } else {
+            i++;
+        }
     }
-    return k;
+    buf_reset(h);
 }
+
+/* ---- md4c's callbacks --------------------------------------------------- */
+
+/* A code block's lines, verbatim; a blank line inside is a paragraph break. */
+static void md_code_end(md_walk *w)
+{
+    cx *c = w->c;
+    const char *s = c->row.p ? c->row.p : "";
+    size_t n = c->row.len;
+    for (size_t pos = 0; pos < n;) {
+        const char *nl = memchr(s + pos, '\n', n - pos);
+        size_t e = nl ? (size_t)(nl - s) : n;
+        mk_verbatim_line(c, s, pos, e);
+        pos = e + 1;
+    }
+    buf_reset(&c->row);
+    w->code = 0;
+}
+
+/* Blocks that only hold others, with nothing to write of their own. */
+static int md_frame(MD_BLOCKTYPE type)
+{
+    return type == MD_BLOCK_DOC || type == MD_BLOCK_THEAD || type == MD_BLOCK_TBODY;
+}
+
+static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    md_walk *w = ud;
+    (void)detail;
+    md_tags_end(w);
+    if (md_frame(type) || type == MD_BLOCK_TR)
+        return md_failed(w);
+    switch (type) {
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+        md_flush(w);
+        w->cell = 1;
+        break;
+    case MD_BLOCK_CODE:
+        md_flush(w);
+        em_para(w->c);
+        buf_reset(&w->c->row);
+        w->code = 1;
+        break;
+    case MD_BLOCK_HTML:
+        md_flush(w);
+        buf_reset(&w->c->html);
+        w->html = 1;
+        break;
+    default:
+        md_flush(w);
+        em_para(w->c);
+        w->heading = type == MD_BLOCK_H;
+        break;
+    }
+    return md_failed(w);
+}
+
+static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    md_walk *w = ud;
+    cx *c = w->c;
+    (void)detail;
+    md_tags_end(w);
+    if (md_frame(type))
+        return md_failed(w);
+    switch (type) {
+    case MD_BLOCK_TR:
+        md_flush(w);
+        em_nl(c);
+        break;
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+        /* the cells of a row on one line, a space apart */
+        if (c->col && w->blk->len && c->out->len && c->out->p[c->out->len - 1] != ' ')
+            em_text(c, " ", 1);
+        md_flush(w);
+        w->cell = 0;
+        break;
+    case MD_BLOCK_CODE:
+        md_code_end(w);
+        em_para(c);
+        break;
+    case MD_BLOCK_HTML:
+        em_para(c);
+        html_run(c, c->html.p ? c->html.p : "", c->html.len);
+        em_para(c);
+        buf_reset(&c->html);
+        w->html = 0;
+        break;
+    default:
+        md_flush(w);
+        em_para(c);
+        w->heading = 0;
+        break;
+    }
+    return md_failed(w);
+}
+
+static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+    md_walk *w = ud;
+    (void)detail;
+    md_tags_end(w);
+    if (type == MD_SPAN_IMG && w->img++ == 0 && md_line_start(w)) {
+        buf_putc(w->blk, (char)MK_IMG);
+        w->img_line = 1;
+    }
+    return md_failed(w);
+}
+
+static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+    md_walk *w = ud;
+    (void)detail;
+    md_tags_end(w);
+    if (type == MD_SPAN_IMG && w->img > 0 && --w->img == 0 && w->img_line) {
+        buf_putc(w->blk, (char)MK_IMG_END);
+        w->img_line = 0;
+    }
+    buf_putc(w->blk, (char)MK_SPAN);
+    return md_failed(w);
+}
+
+static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
+{
+    md_walk *w = ud;
+    cx *c = w->c;
+    const char *s = md_src(w, text);
+    if (w->code || w->html) {
+        buf_put(w->code ? &c->row : &c->html, s, size);
+        return md_failed(w);
+    }
+    if (type == MD_TEXT_HTML) {
+        buf_put(&c->html, s, size);
+        w->tags = 1;
+        return md_failed(w);
+    }
+    md_tags_end(w);
+    txt_buf *b = w->blk;
+    uint32_t cp;
+    char u[4];
+    switch (type) {
+    case MD_TEXT_NULLCHAR:
+        buf_put(b, u, utf8_enc(0xFFFD, u));
+        break;
+    case MD_TEXT_BR:
+    case MD_TEXT_SOFTBR:
+        buf_putc(b, '\n');
+        break;
+    case MD_TEXT_ENTITY:
+        /* md4c knows entities by their form; an unknown name stays as written */
+        if (mk_entity(s, size, 0, &cp) == size)
+            buf_put(b, u, utf8_enc(cp, u));
+        else
+            buf_put(b, s, size);
+        break;
+    case MD_TEXT_CODE:
+        buf_putc(b, (char)MK_CODE);
+        buf_put(b, s, size);
+        buf_putc(b, (char)MK_CODE_END);
+        break;
+    default:
+        buf_put(b, s, size);
+        break;
+    }
+    return md_failed(w);
+}
+
+/* GitHub's tables, ~~strikethrough~~ and task lists. Not its bare links
+ * (MD_FLAG_PERMISSIVE*AUTOLINKS): a bare URL is text either way, and md4c
+ * 0.4.8 with them loses the opener of an emphasis right after a link whose
+ * destination is a URL ("[a](http://x/)_b_" gives "_b"). */
+#define MD_FLAGS (MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS)
 
 void md_body(cx *c, const char *s, size_t n)
 {
-    md_st st;
-    memset(&st, 0, sizeof st);
-    md_labels(c, s, n);
-    size_t pos = 0;
-    while (pos < n && !c->oom && !c->out->err) {
-        ln l;
-        ln_get(s, n, pos, &l);
-        pos = l.next;
-        size_t bq;
-        size_t maxq = st.fence ? st.fence_bq : st.html ? st.html_bq : (size_t)-1;
-        size_t k = md_quotes(s, l.b, l.e, maxq, &bq);
-        size_t te = l.e;
-        while (te > k && is_sp((uc)s[te - 1]))
-            te--;
-        int blank = te == k;
-        if (st.fence) {
-            if (bq < st.fence_bq && !blank) {
-                st.fence = 0;
-                em_para(c);
-            } else {
-                size_t j = cols_skip(s, k, te, (size_t)-1), r = 0;
-                while (j + r < te && s[j + r] == st.fence)
-                    r++;
-                if (r >= st.fence_len && j + r == te) {
-                    st.fence = 0;
-                    em_para(c);
-                } else {
-                    mk_verbatim_line(c, s, cols_skip(s, k, l.e, st.fence_ind), l.e);
-                }
-                continue;
-            }
-        }
-        if (st.html) {
-            if (st.html >= 6 && blank) {
-                md_html_end(c, &st);
-            } else {
-                buf_put(&c->html, s + k, l.e - k);
-                buf_putc(&c->html, '\n');
-                if (st.html < 6 && md_html_ends(st.html, s, k, l.e))
-                    md_html_end(c, &st);
-                continue;
-            }
-        }
-        if (blank) {
-            md_flush(c, &st);
-            em_para(c);
-            st.prev_blank = 1;
+    md_walk w;
+    memset(&w, 0, sizeof w);
+    w.c = c;
+    w.src = w.doc = s ? s : "";
+    w.n = n;
+    w.blk = &c->para;
+    w.hid = -1;
+    if (n > (MD_SIZE)-1)
+        n = w.n = (MD_SIZE)-1;  /* md4c's sizes are 32 bits; posts are far smaller */
+    /* md4c would read "[^1]: text" as a link definition and "[^1]" as its
+     * link: it parses a copy where the '[' of each "[^" is a byte that means
+     * nothing to it, while the text is read from the body itself. */
+    char *copy = NULL;
+    for (const char *q = w.src; (q = memchr(q, '[', n - (size_t)(q - w.src))) != NULL; q++) {
+        if ((size_t)(q - w.src) + 1 >= n || q[1] != '^')
             continue;
-        }
-        int para = c->para.len && !st.table;
-        /* list item markers, possibly nested on one line: "- 1. text" */
-        size_t col = 0, j, ind;
-        int item = 0;
-        for (;;) {
-            j = k;
-            ind = col;
-            while (j < te && (s[j] == ' ' || s[j] == '\t')) {
-                ind = s[j] == '\t' ? (ind / 4 + 1) * 4 : ind + 1;
-                j++;
+        if (!copy) {
+            copy = malloc(n);
+            if (!copy) {
+                c->oom = 1;
+                return;
             }
-            if (!item && st.prev_blank && ind < st.list_ind)
-                st.list_ind = ind;  /* back out to an enclosing item, roughly */
-            if (ind >= st.list_ind + 4 && !item)
-                break;
-            int ordered;
-            long num = 0;
-            size_t ml = md_marker(s, j, te, &ordered, &num);
-            if (!ml || md_hr(s, j, te))
-                break;
-            size_t q = j + ml, wc = ind + ml;
-            while (q < te && (s[q] == ' ' || s[q] == '\t')) {
-                wc = s[q] == '\t' ? (wc / 4 + 1) * 4 : wc + 1;
-                q++;
-            }
-            /* only a non-empty item, numbered 1 if numbered, interrupts a
-             * paragraph; a line left of the open item's content starts a
-             * new list rather than continuing its paragraph */
-            if (para && !item && !(st.list_ind && ind < st.list_ind) &&
-                (q == te || (ordered && num != 1)))
-                break;
-            item = 1;
-            if (q == te || wc - (ind + ml) > 4) {
-                st.list_ind = ind + ml + 1;
-                k = q == te ? q : j + ml + 1;
-                col = ind + ml + 1;
-            } else {
-                st.list_ind = wc;
-                k = q;
-                col = wc;
-            }
-            if (te - k >= 3 && s[k] == '[' && in_set(" xX", s[k + 1]) && s[k + 2] == ']' &&
-                (te - k == 3 || is_sp((uc)s[k + 3]))) {
-                k += 3;
-                while (k < te && is_sp((uc)s[k]))
-                    k++;
-            }
-            size_t d2;
-            size_t k2 = md_quotes(s, k, te, (size_t)-1, &d2);
-            if (d2) {  /* "- > quote" */
-                k = k2;
-                bq += d2;
-            }
+            memcpy(copy, w.src, n);
+            w.doc = copy;
         }
-        st.prev_blank = 0;
-        if (item) {
-            md_flush(c, &st);
-            em_para(c);
-            st.code = 0;
-            ind = 0;
-            j = k;
-            while (j < te && is_sp((uc)s[j]))
-                j++;
-            para = 0;
-            if (j == te)
-                continue;
-        }
-        if (!para && !item && ind >= st.list_ind + 4) {
-            if (st.table)
-                md_flush(c, &st);
-            if (!st.code)
-                em_para(c);
-            st.code = 1;
-            mk_verbatim_line(c, s, cols_skip(s, k, l.e, st.list_ind + 4), l.e);
-            continue;
-        }
-        if (st.code) {
-            st.code = 0;
-            em_para(c);
-        }
-        int deep = ind > st.list_ind + 3 && !item;
-        /* fenced code */
-        if (!deep && te - j >= 3 && (s[j] == '`' || s[j] == '~') && s[j + 1] == s[j] && s[j + 2] == s[j]) {
-            size_t r = 3;
-            while (j + r < te && s[j + r] == s[j])
-                r++;
-            int ok = 1;
-            if (s[j] == '`')
-                for (size_t x = j + r; x < te; x++)
-                    ok &= s[x] != '`';
-            if (ok) {
-                md_flush(c, &st);
-                em_para(c);
-                st.fence = s[j];
-                st.fence_len = r;
-                st.fence_ind = item ? col : ind;
-                st.fence_bq = bq;
-                continue;
-            }
-        }
-        int ht;
-        if (!deep && (ht = md_html_start(s, j, te, para)) != 0) {
-            md_flush(c, &st);
-            st.html = ht;
-            st.html_bq = bq;
-            buf_reset(&c->html);
-            buf_put(&c->html, s + j, l.e - j);
-            buf_putc(&c->html, '\n');
-            size_t from = j + (ht == 5 ? 9 : ht == 2 ? 4 : ht == 1 ? 1 : 2);
-            if (ht < 6 && from <= l.e && md_html_ends(ht, s, from, l.e))
-                md_html_end(c, &st);
-            continue;
-        }
-        if (!deep && para && (s[j] == '=' || s[j] == '-')) {
-            size_t x = j;
-            while (x < te && s[x] == s[j])
-                x++;
-            if (x == te) {  /* a setext underline: the paragraph was a heading */
-                md_flush(c, &st);
-                continue;
-            }
-        }
-        if (!deep && md_hr(s, j, te)) {
-            md_flush(c, &st);
-            em_para(c);
-            continue;
-        }
-        if (!deep && s[j] == '#') {
-            size_t h = j;
-            while (h < te && s[h] == '#')
-                h++;
-            if (h - j <= 6 && (h == te || is_sp((uc)s[h]))) {
-                size_t e = te;
-                size_t x = e;
-                while (x > h && s[x - 1] == '#')
-                    x--;
-                if (x == h || is_sp((uc)s[x - 1]))
-                    e = x;
-                while (e > h && is_sp((uc)s[e - 1]))
-                    e--;
-                while (h < e && is_sp((uc)s[h]))
-                    h++;
-                md_flush(c, &st);
-                buf_put(&c->para, s + h, e - h);
-                md_flush(c, &st);
-                continue;
-            }
-        }
-        if (!deep && s[j] == '[') {
-            size_t e = md_label(s, te, j);
-            if (e && e < te && s[e] == ':' && e > j + 2 && s[j + 1] == '^') {
-                /* a footnote definition: its text stays */
-                md_flush(c, &st);
-                e++;
-                while (e < te && is_sp((uc)s[e]))
-                    e++;
-                st.para_bq = bq;
-                if (e < te)
-                    buf_put(&c->para, s + e, te - e);
-                continue;
-            }
-            if (e && e < te && s[e] == ':' && e > j + 2 && !para)
-                continue;  /* a reference definition */
-        }
-        if (st.table) {
-            if (memchr(s + j, '|', te - j)) {
-                md_row(c, s, j, te);
-                continue;
-            }
-            md_flush(c, &st);
-            para = 0;
-        }
-        if (memchr(s + j, '|', te - j) && pos < n) {
-            ln nl;
-            size_t d2;
-            ln_get(s, n, pos, &nl);
-            size_t k2 = md_quotes(s, nl.b, nl.e, (size_t)-1, &d2);
-            while (k2 < nl.e && is_sp((uc)s[k2]))
-                k2++;
-            if (md_delim_row(s, k2, nl.te)) {
-                md_flush(c, &st);
-                em_para(c);
-                st.table = 1;
-                md_row(c, s, j, te);
-                pos = nl.next;
-                continue;
-            }
-        }
-        if (para && bq > st.para_bq)
-            md_flush(c, &st);
-        if (!c->para.len)
-            st.para_bq = bq;
-        mk_para_add(c, s, j, te);
+        copy[q - w.src] = '\x01';
     }
-    if (st.html)
-        md_html_end(c, &st);
-    md_flush(c, &st);
+    MD_PARSER parser = { 0, MD_FLAGS, md_enter_block, md_leave_block, md_enter_span,
+                         md_leave_span, md_text, NULL, NULL };
+    if (md_parse(w.doc, (MD_SIZE)n, &parser, &w) == -1)
+        c->oom = 1;
+    free(copy);
 }
-

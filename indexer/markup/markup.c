@@ -1,9 +1,10 @@
 /* markup.c: a post body in reStructuredText, Markdown, HTML or plain text
  * becomes the plain text a reader sees, for the tokenizer: the entry point
  * and what the languages (rst.c, markdown.c, html.c, text.c) share, the
- * output with its owed breaks, lines, entities and labels. Line by line, no
- * recursion on the input's nesting, linear time; markup it cannot place stays
- * as text, never dropped blindly. Never prints; fails only when out of memory. */
+ * output with its owed breaks, lines, entities and labels. Line by line (the
+ * Markdown is md4c's parse), no recursion on the input's nesting, linear time;
+ * markup it cannot place stays as text, never dropped blindly. Never prints;
+ * fails only when out of memory. */
 #include "indexer/markup/markup.h"
 
 size_t mk_find_pat(finder *f, const char *s, size_t n, size_t from)
@@ -266,7 +267,7 @@ static slot *lab_find(cx *c, uint32_t h)
 }
 
 /* Adds a label with its value; a label already there keeps its first value,
- * as both Markdown and docutils take the first definition. */
+ * as docutils takes the first definition. */
 void lab_add(cx *c, const char *k, size_t kn, const char *v, size_t vn)
 {
     labels *l = &c->lab;
@@ -382,6 +383,9 @@ int markup_to_text(markup_kind kind, const char *in, size_t len, txt_buf *out)
     case MARKUP_HTML:
         html_run(&c, in ? in : "", len);
         break;
+    case MARKUP_ORG:
+        org_body(&c, in, len);
+        break;
     default:
         text_body(&c, in, len);
         break;
@@ -397,10 +401,7 @@ int markup_to_text(markup_kind kind, const char *in, size_t len, txt_buf *out)
     buf_free(&c.lab.keys);
     buf_free(&c.lab.vals);
     free(c.lab.tab);
-    free(c.mk);
     free(c.gl);
-    free(c.dl);
-    free(c.br);
     if (oom)
         out->err = 1;
     return out->err ? -1 : 0;

@@ -159,8 +159,8 @@ typedef struct {
     int used;
 } slot;
 
-/* Markdown reference labels and reStructuredText substitutions: a set of
- * labels, case-folded (ASCII and Cyrillic) with whitespace runs as one space. */
+/* reStructuredText substitutions: a set of labels, case-folded (ASCII and
+ * Cyrillic) with whitespace runs as one space. */
 typedef struct {
     txt_buf keys, vals;
     slot *tab;
@@ -175,20 +175,14 @@ typedef struct {
     int any;            /* 1 once this call has written text */
     int verbatim;       /* code: keep a line's leading whitespace */
     int oom;            /* an allocation of our own failed */
-    txt_buf para;       /* the paragraph (or table) being gathered */
-    txt_buf html;       /* a Markdown HTML block being gathered */
-    txt_buf row;        /* scratch: a table row, an :alt: value */
+    txt_buf para;       /* the paragraph (or table, or Markdown block) being gathered */
+    txt_buf html;       /* Markdown: an HTML block, or inline tags, being gathered */
+    txt_buf row;        /* scratch: a table row, an :alt: value, a Markdown code block */
     txt_buf norm;       /* scratch: a normalized label */
     txt_buf cols;       /* grid table: 1 at each column with a '+' in the last border */
     size_t *gl;         /* grid table: (start, end) bytes of the current row's lines */
     size_t gl_n, gl_cap;
     labels lab;
-    uc *mk;             /* Markdown: what becomes of each byte of a paragraph */
-    size_t mk_cap;
-    struct delim *dl;   /* Markdown emphasis delimiters */
-    size_t dl_cap;
-    struct bracket *br; /* Markdown link openers */
-    size_t br_cap;
 } cx;
 
 /* ---- lines -------------------------------------------------------------- */
@@ -238,7 +232,9 @@ extern const char *const html_blocks[];   /* elements that break lines */
  * broken tags linear. */
 int html_parse_tag(const char *s, size_t n, size_t i, tag *t, finder *fq, finder *fa);
 int html_name_in(const char *name, const char *const *list);
-size_t html_hidden_finders(finder fhid[16], char pats[16][16]);
+/* An attribute value (an alt text) appended to b as text: entities
+ * decoded, each run of whitespace one space. */
+void html_attr_put(txt_buf *b, const char *s, size_t n);
 /* HTML to text: tags go, entities are decoded, script and style vanish. */
 void html_run(cx *c, const char *s, size_t n);
 
@@ -249,6 +245,10 @@ void rst_body(cx *c, const char *s, size_t n, int nested);
 /* ---- what markdown.c offers --------------------------------------------- */
 
 void md_body(cx *c, const char *s, size_t n);
+
+/* ---- what org.c offers -------------------------------------------------- */
+
+void org_body(cx *c, const char *s, size_t n);
 
 /* ---- what text.c offers ------------------------------------------------- */
 

@@ -168,7 +168,7 @@ check "bad input: binary file" has "$T/out" "bad/binary.md: error: binary file"
 check "bad input: invalid UTF-8, with its line" has "$T/out" "bad/invalid-utf8.rst:3: warning: 2 invalid UTF-8 bytes"
 check "bad input: no header" has "$T/out" "bad/no-header.md:1: warning: no metadata header"
 check "bad input: header without body" has "$T/out" "bad/header-only.rst: warning: the post has no body"
-check "bad input: duplicate key, with its line" has "$T/out" "bad/dup-keys.rst:2: warning: duplicate key \"title\""
+check "bad input: duplicate key, with its line" has "$T/out" "bad/dup-keys.rst:2: warning: key \"title\" given again; the last value is kept"
 check "bad input: bad date, with its line" has "$T/out" "bad/bad-date.rst:2: warning: date \"31.02.2019\""
 check "bad input: unclosed front matter" has "$T/out" "bad/unclosed-yaml.md:1: warning: front matter opened here is never closed"
 check "bad input: 3 MB file over --max-size" has "$T/out" "bad/huge.rst: warning: file is 3.0 MB"
@@ -313,5 +313,26 @@ EOF
 else
   echo "rf-web corpus not found at $RFWEB: its checks are skipped"
 fi
+
+# A Jekyll site: its _config.yml permalink gives the URL of posts under _posts/
+# that have none; a page keeps its own; the generator's own directories and a
+# README are left out, said with -v
+J="$T/jekyll"
+mkdir -p "$J/_posts" "$J/_layouts" "$J/about"
+printf 'title: Сайт\npermalink: /:year/:month/:day/:title/\n' >"$J/_config.yml"
+printf -- '---\ntitle: Первый\ndate: 2012-09-14 18:23 +04:00\n---\nтекст\n' >"$J/_posts/2012-09-14-first.md"
+printf -- '---\ntitle: Свой\npermalink: /own/\n---\nтекст\n' >"$J/_posts/2013-01-02-own.md"
+printf -- '---\ntitle: Обо мне\n---\nтекст\n' >"$J/about/index.md"
+printf '<html>{{ content }}</html>\n' >"$J/_layouts/default.html"
+printf '# Репозиторий\n' >"$J/README.md"
+"$BIN" --index "$T/jx" -v "$J" >"$T/jout" 2>&1
+"$BIN" --index "$T/jx" --dump >"$T/jdump"
+check "jekyll: _config.yml's permalink for a post without one" has "$T/jdump" '"url": "/2012/09/14/first/"'
+check "jekyll: a post's own permalink" has "$T/jdump" '"url": "/own/"'
+check "jekyll: the date and slug from the file name" has "$T/jdump" '"slug": "first", "date": "2012-09-14T18:23:00+04:00"'
+check "jekyll: a page has no post permalink" python3 -c "import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; p=[x for x in d if x['path'].endswith('about/index.md')][0]; assert p['url']=='' and p['slug']=='about', p" "$T/jdump"
+check "jekyll: _layouts/ left out, said with -v" has "$T/jout" "_layouts: skipped: a generator's own files"
+check "jekyll: README left out, said with -v" has "$T/jout" "README.md: skipped: a repository's document"
+check "jekyll: three posts" test "$(wc -l <"$T/jdump")" = 3
 
 finish index.sh

@@ -1,7 +1,9 @@
 /* test_markup.c: table-driven tests of markup_to_text for reStructuredText,
  * Markdown, HTML and plain text, each row with its reason; then every rf-web
- * post (when the corpus is there) and adversarial inputs under the sanitizers. */
+ * post and every Markdown post of the real blogs (when the corpora are
+ * there) and adversarial inputs under the sanitizers. */
 #include <dirent.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
@@ -174,9 +176,15 @@ static const struct {
     MD("- пункт\n\n  ```\n  код\n  ```", "пункт\n\nкод"),         /* a fence in a list item */
     MD("Текст\n2. не пункт", "Текст\n2. не пункт"),              /* only 1. interrupts a paragraph */
     MD("| Имя | Роль |\n|-----|:----:|\n| Иван | admin |\n\nПосле",
-       "Имя   Роль\nИван   admin\n\nПосле"),  /* table: pipes become spaces, alignment row gone */
+       "Имя Роль\nИван admin\n\nПосле"),  /* table: a row's cells a space apart, alignment row gone */
+    MD("Имя | Роль\n-|:-\nИван | `a|b`\n\nПосле", "Имя Роль\nИван a|b\n\nПосле"),  /* GitHub's one-dash delimiters; a '|' in code stays */
+    MD("Таблица:\n| a | b |\n| - | - |\n| 1 | 2 |", "Таблица:\n\na b\n1 2"),  /* a table right under a paragraph's line */
+    MD("| a | b |\n|---|---|\n| x<br>y | ![икона](i.png) |", "a b\nx\ny икона"),  /* <br> and an image in cells */
     MD("a | b без таблицы", "a | b без таблицы"),  /* a pipe without a delimiter row is text */
     MD("Факт[^1] тут.\n\n[^1]: Источник.", "Факт тут.\n\nИсточник."),  /* footnote reference goes, definition text stays */
+    MD("Раз[^a], два[^b].\n\n[^a]: https://x.org/a\n[^b]: Книга, с. 5", "Раз, два.\n\nhttps://x.org/a\n\nКнига, с. 5"),  /* definitions that would be link definitions */
+    MD("`[^1]` и\n\n    [^1]: код", "[^1] и\n\n[^1]: код"),  /* footnote syntax in code stays */
+    MD("[a]:\n  https://x.org/a\n\n- [a]: [два слова](https://y.org)", "a: два слова"),  /* a definition whose URL is on the next line; an item that only starts like one */
     MD("[ref]: https://x.org \"T\"\n\nТекст", "Текст"),          /* a reference definition goes */
     MD("<!--\n.. title: x\n-->\n\nТекст", "Текст"),              /* Nikola header comment */
     MD("<div class=\"note\">\n<p>Внутри</p>\n</div>\n\nСнаружи", "Внутри\n\nСнаружи"),  /* an HTML block is read as HTML */
@@ -186,7 +194,8 @@ static const struct {
     MD("*курсив*, _курсив_, **жирный**, __жирный__, ~~зачёркнутый~~",
        "курсив, курсив, жирный, жирный, зачёркнутый"),  /* every emphasis kind */
     MD("snake_case_name и x_y", "snake_case_name и x_y"),       /* intraword _ is no emphasis */
-    MD("2 * 3 * 4 и ~5 минут~", "2 * 3 * 4 и ~5 минут~"),  /* spaced stars and single tildes are text */
+    MD("2 * 3 * 4 и около ~5 минут", "2 * 3 * 4 и около ~5 минут"),  /* spaced stars and a lone tilde are text */
+    MD("~одна~ и ~~две~~", "одна и две"),  /* GitHub strikes with one tilde or two */
     MD("**жирный *и курсив* вместе** и ***оба***", "жирный и курсив вместе и оба"),  /* nested emphasis and both at once */
     MD("foo*bar*baz", "foobarbaz"),  /* stars may emphasise inside a word */
     MD("Команда `ls *.txt` и ``код с ` внутри``", "Команда ls *.txt и код с ` внутри"),  /* code spans, with a backtick inside */
@@ -206,6 +215,21 @@ static const struct {
     MD("AT&amp;T &copy; 2020 и &nosuch;", "AT&T © 2020 и &nosuch;"),  /* entities decoded, unknown ones kept */
     MD("a < b и c > d", "a < b и c > d"),  /* angle brackets that are no tags */
     MD("Текст <https://ru.wikipedia.org/wiki/Ядро_Linux>", "Текст https://ru.wikipedia.org/wiki/Ядро_Linux"),  /* an autolink with Cyrillic and '_' */
+    MD("<https://x.org/a>\n\nТекст", "https://x.org/a\n\nТекст"),  /* an autolink alone is no HTML block */
+    MD("Сайт https://x.org/a_b_c и www.y.org", "Сайт https://x.org/a_b_c и www.y.org"),  /* bare addresses stay as written */
+    MD("[ссылка](https://x.org/)_курсив_ и ![](a.png)*ещё*", "ссылкакурсив и ещё"),  /* emphasis right after a link or an image */
+    MD("Текст\n[![Схема](a.png)](b.png)\nЕщё", "Текст\n\nСхема\n\nЕщё"),  /* a linked image alone on its line is a paragraph */
+    MD("до <script>alert(1)</script> после <style>p{}</style>!", "до  после !"),  /* inline script and style are invisible */
+    MD("до <script>без конца", "до без конца"),  /* ...unless never closed */
+    MD("Текст <img src=\"a.png\" alt=\"A &amp; B\"> тут", "Текст  A & B  тут"),  /* an inline <img> gives its alt */
+    /* ---- Markdown: kramdown and Pandoc attribute lists ---- */
+    MD("## Заголовок {#id}\n\nТекст", "Заголовок\n\nТекст"),  /* after a heading */
+    MD("# Заголовок `код` {#id .class}\nЗаголовок два {: #x}\n---", "Заголовок код\n\nЗаголовок два"),  /* after code; kramdown's form; setext */
+    MD("Абзац\n{: .note}\n\n{:toc}\n\nЕщё", "Абзац\n\nЕщё"),  /* on their own lines */
+    MD("![Схема](a.png){: .center width=\"50%\"}\nТекст", "Схема\n\nТекст"),  /* after an image */
+    MD("*курсив*{.red} и [ссылка](u){:target=\"_blank\"} и `код`{.rust}", "курсив и ссылка и код"),  /* after inline spans */
+    MD("формат {:?} и {.0} и {x} и *a*{:?} и {#id}", "формат {:?} и {.0} и {x} и a{:?} и {#id}"),  /* not lists: Rust format strings, braces in text */
+    MD("```\n## код {#id}\n{: .x}\n```", "## код {#id}\n{: .x}"),  /* code keeps them */
     /* ---- HTML ---- */
     HTML("<p>Привет</p><p>Мир</p>", "Привет\n\nМир"),  /* paragraphs */
     HTML("<script>var a = '<p>x</p>';</script>Текст", "Текст"),  /* script content is invisible */
@@ -353,27 +377,20 @@ static void test_buffer(void)
 
 /* ---- the rf-web corpus -------------------------------------------------- */
 
-static char *read_file(const char *path, size_t *len)
+/* A real post's text: converted (rc 0), in the output format, with none of
+ * leftovers (a NULL-ended list of markup that must not be left). */
+static void check_post_text(const char *path, int rc, const txt_buf *out,
+                            const char *const *leftovers)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *p = malloc(cap);
-    for (size_t got; p && (got = fread(p + n, 1, cap - n, f)) > 0;) {
-        n += got;
-        if (n == cap) {
-            char *q = realloc(p, cap *= 2);
-            if (!q) {
-                free(p);
-                p = NULL;
-            }
-            p = q;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return p;
+    const char *got = out->p ? out->p : "";
+    const char *why = format_problem(got, out->len);
+    const char *left = NULL;
+    for (; *leftovers; leftovers++)
+        if (strstr(got, *leftovers))
+            left = *leftovers;
+    CHECK(rc == 0, "%s: rc %d", path, rc);
+    CHECK(why == NULL, "%s: %s", path, why ? why : "");
+    CHECK(left == NULL, "%s: \"%s\" left in the text", path, left ? left : "");
 }
 
 /* Does the body have a line a reader would see, one that is not a
@@ -405,7 +422,7 @@ static void test_corpus_dir(const char *dir, size_t *files, size_t *bytes)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t len;
-        char *text = read_file(path, &len);
+        char *text = test_read_file(path, &len);
         if (!text)
             continue;
         /* the body starts after the ".. key: value" header and a blank line */
@@ -419,16 +436,9 @@ static void test_corpus_dir(const char *dir, size_t *files, size_t *bytes)
             body = len;
         buf_reset(&out);
         int rc = convert(MARKUP_RST, text + body, len - body, &out);
-        const char *got = out.p ? out.p : "";
-        const char *why = format_problem(got, out.len);
-        static const char *const leftovers[] = { "<http", "`__", ".. image::", ".. raw::", ":alt:" };
-        const char *left = NULL;
-        for (size_t k = 0; k < sizeof leftovers / sizeof leftovers[0]; k++)
-            if (strstr(got, leftovers[k]))
-                left = leftovers[k];
-        CHECK(rc == 0, "%s: rc %d", path, rc);
-        CHECK(why == NULL, "%s: %s", path, why ? why : "");
-        CHECK(left == NULL, "%s: \"%s\" left in the text", path, left ? left : "");
+        static const char *const leftovers[] = { "<http", "`__", ".. image::", ".. raw::", ":alt:",
+                                                  NULL };
+        check_post_text(path, rc, &out, leftovers);
         CHECK(!has_text(text + body, len - body) || out.len > 0, "%s: a body but no text", path);
         (*files)++;
         *bytes += len;
@@ -451,6 +461,53 @@ static void test_corpus(void)
     test_corpus_dir(CORPUS "/posts", &files, &bytes);
     test_corpus_dir(CORPUS "/stories", &files, &bytes);
     CHECK(files >= 1355, "only %zu rf-web posts read", files);
+}
+
+/* ---- the real blogs' Markdown posts -------------------------------------- */
+
+static size_t blog_posts;
+
+static int ends_with(const char *s, const char *end)
+{
+    size_t n = strlen(s), k = strlen(end);
+    return n >= k && strcmp(s + n - k, end) == 0;
+}
+
+/* Each Markdown post through post_parse, as the indexer reads it: valid
+ * output, and no heading id or footnote mark left (the corpora have none in
+ * code either). */
+static int visit_blog_post(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (type != FTW_F || !(ends_with(path, ".md") || ends_with(path, ".markdown")))
+        return 0;
+    size_t len;
+    char *data = test_read_file(path, &len);
+    CHECK(data != NULL, "%s: cannot read", path);
+    if (!data)
+        return 0;
+    post p;
+    post_init(&p);
+    post_opts o = { 0, NULL, NULL, NULL };
+    int rc = post_parse(&p, path, data, len, NULL, 0, &o);
+    static const char *const leftovers[] = { "{#", "[^", "\n{:", NULL };
+    check_post_text(path, rc, &p.body, leftovers);
+    blog_posts++;
+    post_free(&p);
+    free(data);
+    return 0;
+}
+
+static void test_blogs(const char *dir)
+{
+    struct stat st;
+    if (!dir || stat(dir, &st) != 0) {
+        printf("test_markup: %s not found, blogs test skipped\n", dir ? dir : "(no directory)");
+        return;
+    }
+    CHECK(nftw(dir, visit_blog_post, 16, FTW_PHYS) == 0, "%s: cannot walk", dir);
+    CHECK(blog_posts >= 950, "only %zu Markdown posts read under %s", blog_posts, dir);
 }
 
 /* ---- adversarial inputs ------------------------------------------------- */
@@ -584,11 +641,14 @@ static void test_adversarial(void)
     }
 }
 
-int main(void)
+/* argv[1]: the real blogs' directory (../shared/corpus/blogs beside the
+ * checkout), skipped when it is not there. */
+int main(int argc, char **argv)
 {
     test_rows();
     test_buffer();
     test_corpus();
+    test_blogs(argc > 1 ? argv[1] : NULL);
     test_adversarial();
     return test_report("test_markup");
 }

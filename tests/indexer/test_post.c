@@ -43,7 +43,8 @@ static const struct {
     P("a.rst", ".. title: T\n.. date: 2019-05-02\n.. unknown_key: x\n.. x-custom: y\n\nbody\n",
       NULL, "T", "a", "2019-05-02T00:00:00Z", "", "", "", "", 0, "body", ""),  /* unknown keys: silent */
     P("a.rst", ".. title: First\n.. title: Second\n\nb\n", NULL,
-      "First", "a", "", "", "", "", "", 0, "b", "a.rst:2: warning: duplicate key \"title\""),
+      "Second", "a", "", "", "", "", "", 0, "b",
+      "a.rst:2: warning: key \"title\" given again; the last value is kept"),
     P("a.rst", ".. title: T\n.. date: 31.02.2019\n\nb\n", NULL, "T", "a", "", "", "", "", "",
       0, "b", "a.rst:2: warning: date \"31.02.2019\""),
     P("a.rst", ".. title: T\n.. date: 2019-02-30\n\nb\n", NULL, "T", "a", "", "", "", "", "",
@@ -94,7 +95,8 @@ static const struct {
     P("a.md", "---\ntitle: O\ncategory: Один\n---\nb\n", NULL, "O", "a", "", "", "Один", "", "",
       0, "b", ""),
     P("a.md", "---\ntitle: T\ncategories:\n- a\ncategories: [b]\n---\nb\n", NULL, "T", "a", "",
-      "", "a", "", "", 0, "b", "a.md:5: warning: duplicate key \"category\""),
+      "", "b", "", "", 0, "b", "a.md:5: warning: key \"categories\" given again; the last value "
+      "is kept"),
     P("a.md", "---\ntitle: D\ndraft: true\n---\nb\n", NULL, "D", "a", "", "", "", "", "", 1, "b",
       ""),
     P("a.md", "---\ntitle: J\npublished: false\n---\nb\n", NULL, "J", "a", "", "", "", "", "",
@@ -104,7 +106,70 @@ static const struct {
     P("a.md", "---\ntitle: Open\nno end\n", NULL, "title: Open", "a", "", "", "", "", "", 0,
       "no end", "a.md:1: warning: front matter opened here is never closed"),  /* body text */
     P("a.md", "---\ntitle: X\n: bad\n---\nb\n", NULL, "X", "a", "", "", "", "", "", 0, "b",
-      "a.md:3: warning: front matter line is not"),
+      "a.md:3: warning: YAML front matter: did not find expected key"),
+    /* YAML read as YAML: quotes, wrapped scalars, block scalars, lists */
+    P("a.md", "---\ntitle: 'Euclid''s algorithm'\n---\nb\n", NULL, "Euclid's algorithm", "a",
+      "", "", "", "", "", 0, "b", ""),
+    P("a.md", "---\ntitle: A title wrapped\n  over two lines\ndescription: \"quoted and\n  wrapped\"\n"
+      "---\nb\n", NULL, "A title wrapped over two lines", "a", "", "", "", "", "quoted and wrapped",
+      0, "b", ""),
+    P("a.md", "---\ntitle: \"'Кавычка' в начале\"\n---\nb\n", NULL, "'Кавычка' в начале", "a", "",
+      "", "", "", "", 0, "b", ""),
+    P("a.md", "---\ntitle: T\ndescription: |\n  line one\n  line two\n---\nb\n", NULL, "T", "a", "",
+      "", "", "", "line one\nline two", 0, "b", ""),
+    P("a.md", "---\ntitle: K\ntags: [a, b]\nkeywords: [seo, words]\n---\nb\n", NULL, "K", "a", "",
+      "a|b", "", "", "", 0, "b", ""),                /* keywords are not tags */
+    P("a.md", "---\ntitle: C\ncategories: [linux, 'kvm', backup]\n---\nb\n", NULL, "C", "a", "",
+      "", "linux|kvm|backup", "", "", 0, "b", ""),   /* every one */
+    P("a.md", "---\ntitle: 2024\ndraft: yes\n---\nb\n", NULL, "2024", "a", "", "", "", "", "", 1,
+      "b", ""),                                      /* a number as a title; YAML 1.1 yes */
+    P("a.md", "---\ntitle: T\ntags: one, two\n---\nb\n", NULL, "T", "a", "", "one|two", "", "", "",
+      0, "b", ""),                                   /* a comma list in one string */
+    P("a.md", "---\ntitle: A\ntitle: B\n---\nb\n", NULL, "B", "a", "", "", "", "", "", 0, "b",
+      "a.md:3: warning: key \"title\" given again; the last value is kept"),
+    P("a.rst", ".. title: T\n.. tags:\n.. tags: x, y\n\nb\n", NULL, "T", "a", "", "x|y", "", "",
+      "", 0, "b", ""),                               /* an empty first value: no warning */
+    P("a.md", "---\ntitle: [unclosed\n---\nb\n", NULL, "b", "a", "", "", "", "", "", 0, "b",
+      "a.md:3: warning: YAML front matter:"),
+    P("a.md", "---\n- just\n- a list\n---\nb\n", NULL, "b", "a", "", "", "", "", "", 0, "b",
+      "the header is not a list of \"key: value\" lines"),
+    P("a.md", "---\nbase: &b [x, y]\ntitle: Alias\ntags: *b\n---\nb\n", NULL, "Alias", "a", "",
+      "x|y", "", "", "", 0, "b", ""),
+    /* Hugo's JSON front matter */
+    P("a.md", "{\n  \"title\": \"JSON: пост\",\n  \"tags\": [\"json\", \"hugo\"],\n  \"date\": "
+      "\"2021-03-04T05:06:07+03:00\",\n  \"categories\": [\"web\"],\n  \"draft\": false\n}\n\nТекст "
+      "**поста**.\n", NULL, "JSON: пост", "a", "2021-03-04T05:06:07+03:00", "json|hugo", "web", "", "", 0,
+      "Текст поста.", ""),
+    P("a.md", "{ \"title\": \"A\", \"title\": \"B\" }\nbody\n", NULL, "B", "a", "", "", "", "", "",
+      0, "body", ""),                                /* the last value, as Hugo */
+    P("a.md", "{{< youtube x >}}\nText\n", NULL, "{{< youtube x >}}", "a", "", "", "", "", "", 0,
+      "Text", "no metadata header"),                 /* a shortcode is no JSON */
+    /* TOML front matter (Hugo, Zola) */
+    P("a.md", "+++\ntitle = \"Zola\"\ndate = 2024-01-07T16:00:00+03:00\npath = \"2024/01/07/z\"\n"
+      "[taxonomies]\ntags = [\"rust\", \"zola\"]\ncategories = [\"news\"]\n[extra]\nauthor = \"Ann\"\n"
+      "+++\nbody\n", NULL, "Zola", "a", "2024-01-07T16:00:00+03:00", "rust|zola", "news", "Ann", "", 0,
+      "body", ""),
+    P("a.md", "+++\ntitle = \"T\"\ntitle = \"U\"\n+++\nbody\n", NULL, "T", "a", "", "", "", "", "", 0,
+      "body", "a.md:3: warning: TOML front matter:"),  /* TOML forbids a key twice */
+    /* Org mode: keywords, or YAML front matter as Hugo allows */
+    P("a.org", "#+TITLE: Заметки об Org\n#+DATE: 2024-02-03\n#+TAGS: :emacs:org:\n# a comment\n"
+      "#+DESCRIPTION: Кратко\n\n* Заголовок\nТекст со [[https://orgmode.org][ссылкой]] и *жирным*.\n"
+      "#+begin_src sh\n  ls -l\n#+end_src\n", NULL, "Заметки об Org", "a", "2024-02-03T00:00:00Z",
+      "emacs|org", "", "", "Кратко", 0, "Текст со ссылкой и жирным.", ""),
+    P("b/index.org", "---\ntitle: \"Org в бандле\"\ntags:\n  - linux\n---\n\n1. Шаг.\n   #+begin_src console\n"
+      "   $ telnet host\n   #+end_src\n- Замените =<ip>= на адрес.\n", NULL, "Org в бандле", "b", "",
+      "linux", "", "", "", 0, "Замените <ip> на адрес.", ""),
+    P("c.org", "#+title: T\n#+filetags: a b\n#+begin_src c\nint x;\n#+end_src\n", NULL, "T", "c", "",
+      "a|b", "", "", "", 0, "int x;", ""),
+    /* the file's name and place */
+    P("_posts/2009-03-03-lsof-netstat.md", "---\ntitle: L\n---\nb\n", NULL, "L", "lsof-netstat",
+      "2009-03-03T00:00:00Z", "", "", "", "", 0, "b", ""),
+    P("_posts/2009-03-03-x.md", "---\ntitle: L\ndate: 2010-01-02\nslug: own\n---\nb\n", NULL, "L",
+      "own", "2010-01-02T00:00:00Z", "", "", "", "", 0, "b", ""),   /* the header wins */
+    P("posts/ssh-tunnels/index.md", "---\ntitle: S\n---\nb\n", NULL, "S", "ssh-tunnels", "", "",
+      "", "", "", 0, "b", ""),
+    P("posts/2024-01-07-bundle/index.ru.md", "---\ntitle: S\n---\nb\n", NULL, "S", "bundle",
+      "2024-01-07T00:00:00Z", "", "", "", "", 0, "b", ""),
     /* Pelican */
     P("a.rst", "Мой пост\n########\n\n:date: 2010-10-03 10:20\n:tags: thats, awesome\n"
       ":category: yeah\n:slug: my-post\n:summary: Short\n\nТело поста\n", NULL, "Мой пост",
@@ -117,8 +182,8 @@ static const struct {
     /* Nikola's other forms */
     P("a.rst", ".. title: T\n.. date: 05/05/2014 03:00:00 PM UTC\n.. category: Новости, Linux\n\nb\n",
       NULL, "T", "a", "2014-05-05T15:00:00Z", "", "Новости|Linux", "", "", 0, "b", ""),
-    P("a.rst", ".. title: T\n.. category: A\n.. category: B\n\nb\n", NULL, "T", "a", "", "", "A",
-      "", "", 0, "b", "a.rst:3: warning: duplicate key \"category\""),
+    P("a.rst", ".. title: T\n.. category: A\n.. category: B\n\nb\n", NULL, "T", "a", "", "", "B",
+      "", "", 0, "b", "a.rst:3: warning: key \"category\" given again; the last value is kept"),
     /* .meta sidecars */
     P("p/post.rst", "Текст поста\n", ".. title: Из sidecar\n.. date: 2014-06-05\n"
       ".. tags: btrfs\n", "Из sidecar", "post", "2014-06-05T00:00:00Z", "btrfs", "", "", "", 0,
@@ -158,7 +223,7 @@ static void test_rows(void)
         post p;
         diags d = { .len = 0 };
         d.text[0] = '\0';
-        post_opts o = { 0, on_diag, &d };
+        post_opts o = { 0, on_diag, &d, NULL };
         post_init(&p);
         size_t len = rows[i].in_len ? rows[i].in_len : strlen(rows[i].in);
         int rc = post_parse(&p, rows[i].path, rows[i].in, len, rows[i].meta,
@@ -220,7 +285,7 @@ static void test_zone(void)
         char in[128], date[DATE_FORMAT_BYTES] = "";
         snprintf(in, sizeof in, ".. title: T\n.. date: %s\n\nb\n", zoned[i].date);
         post p;
-        post_opts o = { z, NULL, NULL };
+        post_opts o = { z, NULL, NULL, NULL };
         post_init(&p);
         int rc = post_parse(&p, "a.rst", in, strlen(in), NULL, 0, &o);
         if (p.has_date)
@@ -237,6 +302,7 @@ static void test_kinds(void)
 {
     static const struct { const char *path; int kind; } kinds[] = {
         { "a.rst", MARKUP_RST }, { "b.txt", MARKUP_RST }, { "c.md", MARKUP_MD },
+        { "d.org", MARKUP_ORG },
         { "D.MARKDOWN", MARKUP_MD }, { "e.html", MARKUP_HTML }, { "f.htm", MARKUP_HTML },
         { "g.meta", -1 }, { "h.png", -1 }, { "rst", -1 }, { "i.rst.bak", -1 },
     };
@@ -264,7 +330,7 @@ static void test_random(void)
             len += n;
         }
         post p;
-        post_opts o = { 0, NULL, NULL };
+        post_opts o = { 0, NULL, NULL, NULL };
         post_init(&p);
         const char *path = round % 3 == 0 ? "r.md" : round % 3 == 1 ? "r.rst" : "r.html";
         CHECK(post_parse(&p, path, buf, len, round % 5 == 0 ? buf : NULL, len / 2, &o) == 0,
@@ -274,8 +340,63 @@ static void test_random(void)
     }
 }
 
+/* What is no post, and the URL a header's url or permalink gives. */
+static void test_paths_urls(void)
+{
+    static const struct {
+        int line;
+        const char *path, *in, *prefix;
+        const char *skip;       /* a substring of the skip reason, NULL: a post */
+        const char *url;        /* the URL stored, with prefix */
+    } cases[] = {
+#define U(path, in, prefix, skip, url) { __LINE__, path, in, prefix, skip, url }
+        U("content/_index.md", "---\ntitle: Posts\n---\nlist\n", "", "a list page", ""),
+        U("content/posts/_index.ru.md", "---\ntitle: P\n---\nb\n", "", "a list page", ""),
+        U("README.md", "# A repository\n\ntext\n", "", "a repository's document", ""),
+        U("stories/license.rst", ".. title: License\n\ntext\n", "", NULL, ""),  /* a page */
+        U("extra/robots.txt", "User-agent: *\nDisallow:\n", "", "a .txt file with no", ""),
+        U("a.md", "---\ntitle: T\nurl: posts/why\n---\nb\n", "", NULL, "/posts/why"),
+        U("a.md", "---\ntitle: T\nurl: /posts/why/\n---\nb\n", "https://x.org/", NULL,
+          "https://x.org/posts/why/"),
+        U("a.md", "---\ntitle: T\nurl: posts/why/\n---\nb\n", "https://x.org", NULL,
+          "https://x.org/posts/why/"),
+        U("a.md", "---\ntitle: T\nurl: https://elsewhere.org/p\n---\nb\n", "/blog/", NULL,
+          "https://elsewhere.org/p"),
+        U("a.rst", ".. title: T\n.. link: https://source.example/x\n\nb\n", "/posts/", NULL,
+          "/posts/a/"),                          /* Nikola's link is not the URL */
+        U("_posts/2009-01-28-varicad.md", "---\ntitle: V\npermalink: /:year/:month/:title/\n---\nb\n",
+          "", NULL, "/2009/01/varicad/"),
+        U("_posts/2016-06-28-merge.md", "---\ntitle: M\ncategories: [blog, java]\n"
+          "permalink: /:categories/:year/:month/:day/:title.html\n---\nb\n", "", NULL,
+          "/blog/java/2016/06/28/merge.html"),
+        U("_posts/2016-06-28-merge.md", "---\ntitle: M\npermalink: pretty\n---\nb\n", "", NULL,
+          "/2016/06/28/merge/"),
+        U("a.md", "+++\ntitle = \"Z\"\n+++\nb\n", "", NULL, ""),
+#undef U
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        post p;
+        post_init(&p);
+        post_opts o = { 0, NULL, NULL, NULL };
+        CHECK(post_parse(&p, cases[i].path, cases[i].in, strlen(cases[i].in), NULL, 0, &o) == 0,
+              "line %d: parse", cases[i].line);
+        if (cases[i].skip)
+            CHECK(p.skip && strstr(p.skip, cases[i].skip), "line %d: skip \"%s\", want \"%s\"",
+                  cases[i].line, p.skip ? p.skip : "(a post)", cases[i].skip);
+        else
+            CHECK(!p.skip, "line %d: skipped: %s", cases[i].line, p.skip);
+        txt_buf url = { 0 };
+        post_url(&url, cases[i].prefix, &p);
+        CHECK(strcmp(url.p ? url.p : "", cases[i].url) == 0, "line %d: url \"%s\", want \"%s\"",
+              cases[i].line, url.p ? url.p : "", cases[i].url);
+        buf_free(&url);
+        post_free(&p);
+    }
+}
+
 int main(void)
 {
+    test_paths_urls();
     test_rows();
     test_zone();
     test_kinds();

@@ -128,7 +128,7 @@ echo "# pkg-config --static --libs: $LIBS_STATIC"
 echo " $LIBS_BS " >"$T/libs"
 echo " $LIBS_STATIC " >"$T/libs-static"
 check "pkg-config --libs has -lblogsearch" has "$T/libs" " -lblogsearch "
-for lib in -lstemmer -lutf8proc -llmdb -lzstd -lpthread -lm; do
+for lib in -lstemmer -lutf8proc -llmdb -lzstd -lyaml -ljansson -lmd4c -lpthread -lm; do
   check "pkg-config --static --libs has $lib" has "$T/libs-static" " $lib "
 done
 check "pkg-config --libs (not --static) lacks the private libraries" lacks "$T/libs" "-llmdb"
@@ -154,9 +154,10 @@ check "build against libblogsearch.a: -Wl,-Bstatic -lblogsearch -Wl,-Bdynamic + 
         -Wl,-Bstatic -lblogsearch -Wl,-Bdynamic ${LIBS_STATIC//-lblogsearch/} -o ex-static
 check "ex-static does not need libblogsearch.so" eval '! needed ex-static | grep -F libblogsearch'
 # fully static, when the static libraries it needs are there (Debian's -dev
-# packages ship them)
+# packages ship them, but for libmd4c-dev's: a program that indexes links
+# md4c as a shared library there)
 full_static=1
-for lib in stemmer utf8proc lmdb zstd c m pthread; do
+for lib in stemmer utf8proc lmdb zstd md4c c m pthread; do
   a=$("$CC" -print-file-name="lib$lib.a")
   [ "$a" != "lib$lib.a" ] || full_static=0
 done
@@ -166,7 +167,7 @@ if [ $full_static = 1 ]; then
     "$CC" -static "${STRICT[@]}" search_and_index.c $CFLAGS_BS $LIBS_STATIC -o ex-full-static
   check "ex-full-static needs no shared library" eval '! needed ex-full-static | grep .'
 else
-  echo "# no static libstemmer, libutf8proc, liblmdb, libzstd or libc: not built fully static"
+  echo "# no static libstemmer, libutf8proc, liblmdb, libzstd, libmd4c or libc: not built fully static"
 fi
 
 # ---- (c) run them, with the installed libblogsearch.so.0 ---------------------------

@@ -63,7 +63,7 @@ static void build_model(an_analyzer *an)
 {
     for (size_t i = 0; i < NPOSTS; i++) {
         post p;
-        post_opts o = { 0, NULL, NULL };
+        post_opts o = { 0, NULL, NULL, NULL };
         post_init(&p);
         post_parse(&p, posts[i].name, posts[i].text, strlen(posts[i].text), NULL, 0, &o);
         txt_buf tags = { 0 };

@@ -13,12 +13,7 @@ static uint64_t rng_state;
 
 static uint64_t rng(void)
 {
-    uint64_t x = rng_state;      /* xorshift64* */
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1Du;
+    return test_rng(&rng_state);
 }
 
 static size_t run(an_analyzer *an, const char *text, size_t len, const char *what)

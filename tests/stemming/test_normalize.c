@@ -162,6 +162,25 @@ static const struct { int line; int script; const char *in, *want; } stems[] = {
     S(NORM_CYRILLIC, "контейнеров", "контейнер"),
     S(NORM_CYRILLIC, "дистрибутив", "дистрибутив"),   /* -ив kept whole */
     S(NORM_CYRILLIC, "жив", "жив"),                   /* too short for the rule */
+    S(NORM_CYRILLIC, "коммит", "коммит"),             /* -ит kept: no verb has мм there */
+    S(NORM_CYRILLIC, "коммите", "коммит"),            /* ...and -ите less its е */
+    S(NORM_CYRILLIC, "тулкит", "тулкит"),             /* nor к */
+    S(NORM_CYRILLIC, "дефиците", "дефицит"),          /* nor ц */
+    S(NORM_CYRILLIC, "бронхит", "бронхит"),           /* nor х */
+    S(NORM_CYRILLIC, "менингит", "менингит"),         /* nor г */
+    S(NORM_CYRILLIC, "артериит", "артериит"),         /* nor и */
+    S(NORM_CYRILLIC, "кредит", "кредит"),             /* a listed noun */
+    S(NORM_CYRILLIC, "кредите", "кредит"),
+    S(NORM_CYRILLIC, "утилит", "утилит"),             /* genitive plural of утилита */
+    S(NORM_CYRILLIC, "кредиты", "кредит"),            /* Snowball keeps -ит itself here */
+    S(NORM_CYRILLIC, "вредит", "вред"),               /* a verb: Snowball's stem */
+    S(NORM_CYRILLIC, "вредите", "вред"),
+    S(NORM_CYRILLIC, "говорит", "говор"),
+    S(NORM_CYRILLIC, "жужжит", "жужж"),               /* жж doubles in a verb */
+    S(NORM_CYRILLIC, "стоит", "сто"),                 /* a vowel before -ит: a verb */
+    S(NORM_CYRILLIC, "кредитор", "кредитор"),         /* not -ит */
+    S(NORM_CYRILLIC, "ит", "ит"),                     /* no letter before -ит */
+    S(NORM_CYRILLIC, "ите", "ит"),
     S(NORM_LATIN, "running", "run"),
     S(NORM_LATIN, "virtualization", "virtual"),
     S(NORM_NUMERIC, "x86", "x86"),                    /* not stemmed */
@@ -191,8 +210,8 @@ static void test_stem(void)
 
 static void test_stopwords(void)
 {
-    CHECK(stop_nwords > 250, "%zu stopwords compiled in", stop_nwords);
-    for (size_t i = 0; i < stop_nwords; i++) {
+    CHECK(stop_words_n > 250, "%zu stopwords compiled in", stop_words_n);
+    for (size_t i = 0; i < stop_words_n; i++) {
         const char *w = stop_words[i];
         char out[NORM_MAX_BYTES + 1];
         int script;
@@ -212,6 +231,57 @@ static void test_stopwords(void)
         CHECK(stop_is_stopword(stop[i], strlen(stop[i])), "\"%s\" missing from stopwords", stop[i]);
 }
 
+/* ---- word lists: the lookup, and the nouns in -ит ------------------------------ */
+
+static void test_wordlist(void)
+{
+    static const char *const words[] = { "а", "аб", "абв", "б", "кредит" };
+    static const struct { int line; const char *w; int want; } rows[] = {
+#define W(w, want) { __LINE__, w, want }
+        W("а", 1), W("кредит", 1), W("аб", 1), W("абв", 1), W("б", 1),
+        W("", 0),
+        W("абвг", 0),                                 /* a longer word */
+        W("кред", 0),                                 /* a prefix of one */
+        W("кредиты", 0),
+        W("в", 0),                                    /* past the last */
+#undef W
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        CHECK_AT(__FILE__, rows[i].line,
+                 wl_has(words, 5, rows[i].w, strlen(rows[i].w)) == rows[i].want,
+                 "wl_has row %zu: \"%s\" want %d", i, rows[i].w, rows[i].want);
+    CHECK(!wl_has(words, 0, "а", strlen("а")), "an empty list has no word");
+}
+
+/* Every listed noun is normalized Cyrillic in -ит, sorted, found, and every
+ * one of its cases stems to the noun itself. */
+static void test_it_nouns(void)
+{
+    static const char *const ends[] = { "", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах", "ой" };
+    stem_stemmers *st;
+    CHECK(stem_new(&st) == 0, "stem_new");
+    CHECK(stem_it_nouns_n > 50, "%zu nouns in -ит compiled in", stem_it_nouns_n);
+    for (size_t i = 0; i < stem_it_nouns_n; i++) {
+        const char *w = stem_it_nouns[i];
+        size_t len = strlen(w);
+        char out[NORM_MAX_BYTES + 1], form[NORM_MAX_BYTES + 1];
+        int script;
+        int n = norm_word(w, len, out, &script);
+        CHECK(n >= 0 && strcmp(out, w) == 0 && script == NORM_CYRILLIC,
+              "noun \"%s\" is not normalized Cyrillic (\"%s\")", w, n >= 0 ? out : "");
+        CHECK(len > 4 && strcmp(w + len - 4, "ит") == 0, "noun \"%s\" does not end in -ит", w);
+        CHECK(i == 0 || strcmp(stem_it_nouns[i - 1], w) < 0, "nouns unsorted at \"%s\"", w);
+        CHECK(wl_has(stem_it_nouns, stem_it_nouns_n, w, len), "noun \"%s\" not found", w);
+        for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
+            snprintf(form, sizeof form, "%s%s", w, ends[e]);
+            n = stem_word(st, NORM_CYRILLIC, form, strlen(form), out);
+            CHECK(n >= 0 && strcmp(out, w) == 0, "\"%s\" gives \"%s\", want \"%s\"", form,
+                  n >= 0 ? out : "(error)", w);
+        }
+    }
+    stem_free(st);
+}
+
 int main(void)
 {
     test_decode();
@@ -219,5 +289,7 @@ int main(void)
     test_fast_equals_slow();
     test_stem();
     test_stopwords();
+    test_wordlist();
+    test_it_nouns();
     return test_report("test_normalize");
 }

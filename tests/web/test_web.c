@@ -257,14 +257,14 @@ static void unsafe_link(const char *dir)
     char posts[128], ix[128], path[256], err[1024];
     snprintf(posts, sizeof posts, "%s/posts", dir);
     snprintf(ix, sizeof ix, "%s/index-links", dir);
-    snprintf(path, sizeof path, "%s/evil.rst", posts);
+    snprintf(path, sizeof path, "%s/evil.md", posts);
     CHECK(mkdir(posts, 0777) == 0, "mkdir");
     FILE *f = fopen(path, "w");
     CHECK(f != NULL, "write %s", path);
     if (!f)
         return;
-    fputs(".. title: Ссылка <b>с подвохом</b>\n.. slug: evil\n.. link: javascript:alert(1)\n"
-          ".. date: 2020-01-01\n\nТекст про docker.\n", f);
+    fputs("---\ntitle: Ссылка <b>с подвохом</b>\nslug: evil\nurl: javascript:alert(1)\n"
+          "date: 2020-01-01\n---\n\nТекст про docker.\n", f);
     fclose(f);
     char *roots[] = { posts };
     walk_list list;
