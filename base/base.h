@@ -1,7 +1,7 @@
 /* base.h: what every room of blogsearch uses and none owns, one section per
- * file: growable byte buffers (buf.c), UTF-8 (utf8.c), dates (dates.c), and
- * the tree of values a results page is built as, written out as JSON
- * (view.c). It includes nothing of blogsearch's own. */
+ * file: growable byte buffers (buf.c), UTF-8 (utf8.c), dates (dates.c), time
+ * zones (tz.c), and the tree of values a results page is built as, written
+ * out as JSON (view.c). It includes nothing of blogsearch's own. */
 #ifndef BS_BASE_H
 #define BS_BASE_H
 
@@ -65,12 +65,23 @@ size_t utf8_prefix(const char *p, size_t len, size_t nchars);
 /* ---- what dates.c offers ------------------------------------------------- */
 
 /* Parses a post's date: "2013-12-16 00:48:01", "2017-02-24 20:01:04
- * UTC+03:00", "+0300", "Z", ISO 8601 ("2022-11-03T09:15:00+03:00"), date only
- * ("2019-05-02"), optional seconds and fractions. A date without a zone is in
- * default_tz_min minutes east of UTC. Returns 0 and seconds since the epoch
- * (UTC) in *out, or -1 with a static reason in *why ("month 13 out of
+ * UTC+03:00", "+0300", "Z", ISO 8601 and RFC 3339 ("2022-11-03T09:15:00+03:00"),
+ * date only ("2019-05-02"), optional seconds and fractions, day first with
+ * dots ("27.10.2024 21:12", Pelican) and month first with slashes with a
+ * 12-hour clock ("05/05/2014 03:00:00 PM UTC", Nikola). A date without a zone
+ * is in default_tz_min minutes east of UTC. Returns 0 and seconds since the
+ * epoch (UTC) in *out, or -1 with a static reason in *why ("month 13 out of
  * range", "February 30 does not exist", "unrecognized date format"). */
 int date_parse(const char *s, size_t len, int default_tz_min, int64_t *out, const char **why);
+
+typedef struct tz_zone tz_zone;
+
+/* date_parse with a zone for dates written without one: their wall-clock
+ * time is read in zone (NULL: UTC) at that date (tz_from_local), and a date
+ * that states its zone keeps it. *offset_min (may be NULL) gets the offset
+ * of the post's date, minutes east of UTC: the stated one, or the zone's. */
+int date_parse_in(const char *s, size_t len, const tz_zone *zone, int64_t *out,
+                  int *offset_min, const char **why);
 
 /* Parses a zone offset such as "+03:00", "-0530", "UTC", "Z" into minutes
  * east of UTC; 0 on success, -1 if malformed. */
@@ -78,6 +89,50 @@ int date_parse_tz(const char *s, int *minutes);
 
 /* Writes t as ISO 8601 UTC, "2017-02-24T17:01:04Z", into buf. */
 void date_format(int64_t t, char buf[32]);
+
+/* Writes t as ISO 8601 in the offset offset_min minutes east of UTC: the
+ * wall clock there and the offset, "2017-02-24T20:01:04+03:00"; with offset
+ * 0, "2017-02-24T17:01:04Z" as date_format. */
+#define DATE_FORMAT_BYTES 40
+void date_format_at(int64_t t, int offset_min, char buf[DATE_FORMAT_BYTES]);
+
+/* The proleptic Gregorian calendar: days since 1970-01-01 of a date, the
+ * date of such a day, and the days of a month (1..12). */
+int64_t date_days_from_civil(int64_t y, int m, int d);
+void date_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+int date_days_in_month(int64_t y, int m);
+
+/* ---- what tz.c offers ---------------------------------------------------- */
+
+/* A time zone: a fixed offset ("UTC", "+03:00") or a zone of the tz
+ * database ("Europe/Moscow"), read from its TZif file, whose offset depends
+ * on the date (summer time; Moscow's +03:00, +04:00 from March 2011, +03:00
+ * again from October 2014). Offsets are minutes east of UTC (a local mean
+ * time of the 19th century, +02:30:17, is rounded to the minute). A zone is
+ * not changed once made: any number of threads may read one. */
+
+/* Makes the zone of name: "UTC" or an offset as date_parse_tz reads them, or
+ * a tz database name, whose file is read from $TZDIR, else
+ * /usr/share/zoneinfo. Returns 0, or -1 with *out NULL and the reason in err
+ * (errlen bytes), naming the zone ("no time zone \"Europe/Mosco\" ..."). */
+int tz_open(tz_zone **out, const char *name, char *err, size_t errlen);
+/* The zone of len bytes of a TZif file (RFC 8536, versions 1 to 4), named
+ * name; as tz_open. A zone with leap seconds (right/) is refused. */
+int tz_from_tzif(tz_zone **out, const char *name, const void *data, size_t len, char *err,
+                 size_t errlen);
+void tz_free(tz_zone *z);                     /* NULL is a no-op */
+/* The name the zone was made with: "UTC", "+03:00" (offsets in this one
+ * form) or "Europe/Moscow". NULL is UTC. */
+const char *tz_name(const tz_zone *z);
+/* The offset at instant t (seconds since the epoch, UTC). NULL is UTC. */
+int tz_offset_at(const tz_zone *z, int64_t t);
+/* The instant at which the clocks of z show local (a wall-clock time as
+ * seconds since the epoch, as if it were UTC), with the offset in effect
+ * then in *offset (may be NULL). A time the clocks show twice (set back)
+ * is the earlier; one they skip (set forward) is read with the offset before
+ * the change, so 02:30 of a night that skips from 02:00 to 03:00 is 03:30 in
+ * the new offset. */
+int64_t tz_from_local(const tz_zone *z, int64_t local, int *offset);
 
 /* ---- what view.c offers -------------------------------------------------- */
 

@@ -1,7 +1,9 @@
 /* dates.c: post dates as bloggers write them in front matter ("2013-12-16
- * 00:48:01", ISO 8601, with or without a zone) to seconds since the epoch, and
- * back to ISO 8601 UTC. Pure arithmetic on purpose: no mktime, timegm, strptime
- * or TZ, so neither the locale nor the host's zone can change an index. */
+ * 00:48:01", ISO 8601, "27.10.2024 21:12", "05/05/2014 03:00:00 PM UTC", with
+ * or without a zone) to seconds since the epoch, and back to ISO 8601 in a
+ * given offset. Pure arithmetic on purpose: no mktime, timegm, strptime or
+ * TZ, so neither the locale nor the host's zone can change an index; a
+ * named zone comes from tz.c. */
 #include <stdint.h>
 #include <string.h>
 
@@ -11,19 +13,29 @@
  * surrounding quotes (YAML front matter writes date: "2022-11-03"):
  *
  *   date  = YYYY sep M[M] sep D[D]         sep is '-' or '/', the same twice
+ *         | D[D] '.' M[M] '.' YYYY         day first with dots (Pelican)
+ *         | M[M] '/' D[D] '/' YYYY         month first with slashes (Nikola)
  *   full  = date [ (blanks | 'T') time [ blanks ] [ zone ] ]
- *   time  = H[H] ':' MM [ ':' SS [ ('.' | ',') digits ] ]
+ *   time  = H[H] ':' MM [ ':' SS [ ('.' | ',') digits ] ] [ [blanks] ("AM" | "PM") ]
  *   zone  = 'Z' | ( "UTC" | "GMT" ) [ offset ] | offset
  *   offset = ('+' | '-') H[H] [ [':'] MM ]   (no colon only after two hour digits)
  *
+ * A date that starts with its year is year, month, day. One that ends with
+ * it is read by its separator, as the generators that write them mean it:
+ * dots put the day first (27.10.2024, as Russian and German write dates and
+ * Pelican's Russian blogs keep them), slashes the month (05/05/2014, as
+ * American use and Nikola's own site do). So 03/04/2014 is March 4 and
+ * 03.04.2014 is April 3; a two-digit year is refused as too ambiguous.
+ *
  * Single-digit month, day and hour ("2013-1-5 9:05") are accepted because
  * Nikola and hand-written YAML have them and nothing else reads them
- * differently. Letters T, Z, UTC and GMT are case-insensitive. A date without
- * a time is midnight; a date without a zone is in the caller's default zone,
- * and a zone needs a time before it ("2013-12-16 +03:00" is refused, as a
- * midnight in a stated zone is more likely a typo than a meaning). A fraction
- * of a second is read and dropped. Second 60 (a leap second) is accepted and
- * simply counted, so 23:59:60 equals the next 00:00:00; hour 24 is refused. */
+ * differently. With AM or PM the hour is 1 to 12 (12 AM is midnight). Letters
+ * T, Z, AM, PM, UTC and GMT are case-insensitive. A date without a time is
+ * midnight; a date without a zone is in the caller's default zone, and a zone
+ * needs a time before it ("2013-12-16 +03:00" is refused, as a midnight in a
+ * stated zone is more likely a typo than a meaning). A fraction of a second
+ * is read and dropped. Second 60 (a leap second) is accepted and simply
+ * counted, so 23:59:60 equals the next 00:00:00; hour 24 is refused. */
 
 #define MAX_OFFSET_MIN (14 * 60)   /* UTC+14:00, Kiribati, is the widest zone in use */
 
@@ -105,12 +117,12 @@ static int read_digits(cursor *c, int max, int *v)
     return n;
 }
 
-static int is_leap(int y)
+static int is_leap(int64_t y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(int y, int m)
+int date_days_in_month(int64_t y, int m)
 {
     static const unsigned char dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
@@ -119,7 +131,7 @@ static int days_in_month(int y, int m)
 /* Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic
  * Gregorian calendar. Eras of 400 years make it exact with no table and no
  * loop; valid far beyond years 1..9999. */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t date_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -130,7 +142,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 }
 
 /* The inverse, civil_from_days, from the same paper. */
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void date_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -212,7 +224,50 @@ static int fail(const char **why, const char *msg)
     return -1;
 }
 
-int date_parse(const char *s, size_t len, int default_tz_min, int64_t *out, const char **why)
+/* A date as written: its wall-clock time as seconds since the epoch (as if
+ * it were UTC), and the zone it states, if any. */
+typedef struct {
+    int64_t local;
+    int has_zone;
+    int zone_min;            /* minutes east of UTC, with has_zone */
+} written;
+
+/* The day, month and year of the three orders (YYYY-MM-DD, DD.MM.YYYY,
+ * MM/DD/YYYY), or 0 for a shape that is none of them. */
+static int parse_day(cursor *c, int *y, int *mo, int *d)
+{
+    int first, n1 = read_digits(c, 4, &first);
+    int sep = peek(c);
+    if (n1 >= 4) {
+        *y = n1 > 4 ? 0 : first;    /* "10000-01-01": shaped like a date, year too big */
+        if (sep != '-' && sep != '/')
+            return 0;
+        c->p++;
+        int nm = read_digits(c, 2, mo);
+        if (nm < 1 || nm > 2 || !eat(c, sep))
+            return 0;
+        int nd = read_digits(c, 2, d);
+        return nd >= 1 && nd <= 2;
+    }
+    /* day first with dots (Pelican, Russian and German use), month first
+     * with slashes (Nikola, American use) */
+    if (n1 < 1 || n1 > 2 || (sep != '.' && sep != '/'))
+        return 0;
+    c->p++;
+    int second, n2 = read_digits(c, 2, &second);
+    if (n2 < 1 || n2 > 2 || !eat(c, sep))
+        return 0;
+    int ny = read_digits(c, 4, y);
+    if (ny < 4)
+        return 0;                /* "16.12.13": a two-digit year is too ambiguous */
+    if (ny > 4)
+        *y = 0;
+    *d = sep == '.' ? first : second;
+    *mo = sep == '.' ? second : first;
+    return 1;
+}
+
+static int parse_written(const char *s, size_t len, written *out, const char **why)
 {
     if (!s)
         return fail(why, E_FORMAT);
@@ -220,24 +275,11 @@ int date_parse(const char *s, size_t len, int default_tz_min, int64_t *out, cons
 
     /* Syntax first, ranges after: a date that has the right shape is
      * reported by its wrong field, anything else as unrecognized. */
-    int y, mo, d, h = 0, mi = 0, sec = 0;
-    int ny = read_digits(&c, 4, &y);
-    if (ny < 4)
-        return fail(why, E_FORMAT);
-    if (ny > 4)
-        y = 0;                   /* "10000-01-01": shaped like a date, year too big */
-    int sep = peek(&c);
-    if (sep != '-' && sep != '/')
-        return fail(why, E_FORMAT);
-    c.p++;
-    int nm = read_digits(&c, 2, &mo);
-    if (nm < 1 || nm > 2 || !eat(&c, sep))
-        return fail(why, E_FORMAT);
-    int nd = read_digits(&c, 2, &d);
-    if (nd < 1 || nd > 2)
+    int y, mo, d, h = 0, mi = 0, sec = 0, ampm = 0;
+    if (!parse_day(&c, &y, &mo, &d))
         return fail(why, E_FORMAT);
 
-    int tz = default_tz_min, tz_bad = 0;
+    int tz = 0, has_zone = 0, tz_bad = 0;
     cursor after_date = c;
     skip_blanks(&c);
     int t_sep = c.p > after_date.p;
@@ -263,10 +305,16 @@ int date_parse(const char *s, size_t len, int default_tz_min, int64_t *out, cons
                 sec = 0;
             }
         }
+        cursor before_ampm = c;
         skip_blanks(&c);
-        int z;
-        if (parse_zone(&c, &z, &tz_bad))
-            tz = z;
+        if (eat_word(&c, "AM"))
+            ampm = 1;
+        else if (eat_word(&c, "PM"))
+            ampm = 2;
+        else
+            c = before_ampm;
+        skip_blanks(&c);
+        has_zone = parse_zone(&c, &tz, &tz_bad);
     } else {
         c = after_date;          /* "2013-12-16T" or "2013-12-16 x": report what trails */
     }
@@ -277,10 +325,12 @@ int date_parse(const char *s, size_t len, int default_tz_min, int64_t *out, cons
         return fail(why, E_YEAR);
     if (mo < 1 || mo > 12)
         return fail(why, E_MONTH);
-    if (d < 1 || d > days_in_month(y, mo))
+    if (d < 1 || d > date_days_in_month(y, mo))
         return fail(why, E_DAY);
-    if (h > 23)
+    if (ampm ? h < 1 || h > 12 : h > 23)
         return fail(why, E_HOUR);
+    if (ampm)
+        h = h % 12 + (ampm == 2 ? 12 : 0);   /* 12 AM is midnight, 12 PM noon */
     if (mi > 59)
         return fail(why, E_MINUTE);
     if (sec > 60)
@@ -288,9 +338,33 @@ int date_parse(const char *s, size_t len, int default_tz_min, int64_t *out, cons
     if (tz_bad)
         return fail(why, E_ZONE);
 
+    out->local = date_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    out->has_zone = has_zone;
+    out->zone_min = tz;
+    return 0;
+}
+
+int date_parse(const char *s, size_t len, int default_tz_min, int64_t *out, const char **why)
+{
+    written w;
+    if (parse_written(s, len, &w, why) != 0)
+        return -1;
     /* The default zone is not range-checked here: it comes from the caller
      * (date_parse_tz or configuration), and any int gives a defined result. */
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - (int64_t)tz * 60;
+    *out = w.local - (int64_t)(w.has_zone ? w.zone_min : default_tz_min) * 60;
+    return 0;
+}
+
+int date_parse_in(const char *s, size_t len, const tz_zone *zone, int64_t *out,
+                  int *offset_min, const char **why)
+{
+    written w;
+    if (parse_written(s, len, &w, why) != 0)
+        return -1;
+    int off = w.zone_min;
+    *out = w.has_zone ? w.local - (int64_t)off * 60 : tz_from_local(zone, w.local, &off);
+    if (offset_min)
+        *offset_min = off;
     return 0;
 }
 
@@ -318,6 +392,22 @@ static char *put_num(char *p, int64_t n, int width)
 
 void date_format(int64_t t, char buf[32])
 {
+    char b[DATE_FORMAT_BYTES];
+    date_format_at(t, 0, b);
+    memcpy(buf, b, strlen(b) + 1);
+}
+
+void date_format_at(int64_t t, int offset_min, char buf[DATE_FORMAT_BYTES])
+{
+    /* the wall clock, saturated at the ends of int64 (outside the
+     * contract, but defined) */
+    int64_t shift = (int64_t)offset_min * 60;
+    if (shift > 0 && t > INT64_MAX - shift)
+        t = INT64_MAX;
+    else if (shift < 0 && t < INT64_MIN - shift)
+        t = INT64_MIN;
+    else
+        t += shift;
     /* Floor division: -1 is 1969-12-31T23:59:59, not a second before 1970's
      * midnight counted forward. */
     int64_t days = t / 86400, sod = t % 86400;
@@ -327,12 +417,13 @@ void date_format(int64_t t, char buf[32])
     }
     int64_t y;
     int m, d;
-    civil_from_days(days, &y, &m, &d);
+    date_civil_from_days(days, &y, &m, &d);
 
     char *p = buf;
     /* Outside years 1..9999 the contract promises nothing, but even INT64_MIN
      * gives a year of 12 digits, so the ISO 8601 expanded form (a sign and
-     * more digits) still fits in 32 bytes and says something true. */
+     * more digits) still fits in 32 bytes with a Z (DATE_FORMAT_BYTES with an
+     * offset) and says something true. */
     if (y < 0) {
         *p++ = '-';
         y = -y;
@@ -351,6 +442,14 @@ void date_format(int64_t t, char buf[32])
     p = put_num(p, sod / 60 % 60, 2);
     *p++ = ':';
     p = put_num(p, sod % 60, 2);
-    *p++ = 'Z';
+    if (offset_min == 0) {
+        *p++ = 'Z';
+    } else {
+        int64_t a = offset_min < 0 ? -(int64_t)offset_min : offset_min;
+        *p++ = offset_min < 0 ? '-' : '+';
+        p = put_num(p, a / 60 % 100, 2);
+        *p++ = ':';
+        p = put_num(p, a % 60, 2);
+    }
     *p = '\0';
 }

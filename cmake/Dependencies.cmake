@@ -43,3 +43,11 @@ if(_u8p_ver VERSION_LESS 2.5)
   message(FATAL_ERROR "utf8proc ${_u8p_ver} is too old; blogsearch needs 2.5 or later "
                       "(Debian 12's libutf8proc-dev has 2.8)")
 endif()
+
+# tzdata is read at run time, not linked: blogsearch-index --timezone
+# Europe/Moscow reads /usr/share/zoneinfo (base/tz.c). Without it only offsets
+# (+03:00) are zones, and the named-zone tests are skipped.
+if(NOT EXISTS /usr/share/zoneinfo/Europe/Moscow AND NOT DEFINED ENV{TZDIR})
+  message(WARNING "no time zone data in /usr/share/zoneinfo: blogsearch-index --timezone "
+                  "takes only offsets such as +03:00 until it is installed:  apt-get install tzdata")
+endif()

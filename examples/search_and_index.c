@@ -187,8 +187,10 @@ static int search(bs_index *ix, const char *query)
     for (size_t i = 0; bs_results_hit(res, i, &h) == BS_OK; i++) {
         char date[16] = "no date";
         if (h.has_date) {
-            time_t t = (time_t)h.date;
-            struct tm *tm = gmtime(&t);          /* the date is in UTC */
+            /* the post's own day: its wall clock is the instant moved
+             * by the offset its date was written in */
+            time_t t = (time_t)(h.date + 60 * (int64_t)h.utc_offset);
+            struct tm *tm = gmtime(&t);
             if (tm)
                 strftime(date, sizeof date, "%Y-%m-%d", tm);
         }

@@ -74,9 +74,9 @@ extern "C" {
 #endif
 
 #define BS_VERSION_MAJOR 1
-#define BS_VERSION_MINOR 0
+#define BS_VERSION_MINOR 1
 #define BS_VERSION_PATCH 0
-#define BS_VERSION_STRING "1.0.0"
+#define BS_VERSION_STRING "1.1.0"
 
 /* The library's version, "MAJOR.MINOR.PATCH"; each of major, minor and
  * patch that is not NULL gets its number. */
@@ -161,10 +161,10 @@ typedef struct {
     unsigned int version;     /* BS_SEARCH_OPTS_VERSION (BS_SEARCH_OPTS_INIT) */
     const char *const *tags;  /* only posts with every one of these tags */
     size_t ntags;             /* at most 16 */
-    const char *category;     /* only this category; NULL for any */
+    const char *category;     /* only posts with this category among theirs; NULL for any */
     const char *author;       /* only this author; NULL for any */
-    const char *since;        /* dates, inclusive, YYYY, YYYY-MM or YYYY-MM-DD (UTC); */
-    const char *until;        /*   NULL for no bound */
+    const char *since;        /* dates, inclusive, YYYY, YYYY-MM or YYYY-MM-DD, each */
+    const char *until;        /*   post's own day (in its utc_offset); NULL for no bound */
     int sort;                 /* BS_SORT_* */
     int match;                /* BS_MATCH_* */
     size_t offset;            /* results to skip (paging), at most 1,000,000 */
@@ -210,7 +210,7 @@ typedef struct {
     size_t start, len;        /* bytes, within the snippet */
 } bs_range;
 
-#define BS_HIT_VERSION 1
+#define BS_HIT_VERSION 2      /* 2 added categories, ncategories and utc_offset */
 
 typedef struct {
     unsigned int version;     /* BS_HIT_VERSION (BS_HIT_INIT), set by the caller */
@@ -219,7 +219,8 @@ typedef struct {
     const char *path;         /* the post's source file, or the path given to bs_writer_put */
     const char *url;          /* its link (bs_post.url; blogsearch-index: the post's link,
                                  else --url-prefix + slug + "/"), else "" */
-    const char *title, *slug, *category, *author;   /* "" when absent */
+    const char *title, *slug, *category, *author;   /* "" when absent; category is
+                                                       the first of categories */
     int has_date;
     int64_t date;             /* seconds since the epoch, UTC; 0 without a date */
     const char *const *tags;  /* ntags tags, as written in the post */
@@ -227,10 +228,16 @@ typedef struct {
     const char *snippet;      /* the best passage, "…" where cut; NULL without snippets */
     const bs_range *highlights;   /* nhighlights matched words in snippet */
     size_t nhighlights;
+    /* version 2 */
+    const char *const *categories;  /* ncategories categories, as written in the post */
+    size_t ncategories;
+    int utc_offset;           /* the date's offset, minutes east of UTC: the post's own
+                                 wall clock, and its day, is date + 60 * utc_offset;
+                                 0 without a date */
 } bs_hit;
 
 #define BS_HIT_INIT { BS_HIT_VERSION, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, \
-                      NULL, NULL, 0 }
+                      NULL, NULL, 0, NULL, 0, 0 }
 
 /* Fills *out (initialized with BS_HIT_INIT; its version is kept) with
  * result i (0-based, < bs_results_count). Its strings belong to r.
@@ -289,7 +296,7 @@ typedef struct bs_writer bs_writer;
 #define BS_FORMAT_MARKDOWN 2  /* CommonMark with GitHub's tables, strikethrough, task lists */
 #define BS_FORMAT_HTML     3
 
-#define BS_POST_VERSION 1
+#define BS_POST_VERSION 2     /* 2 added categories, ncategories and utc_offset */
 
 typedef struct {
     unsigned int version;     /* BS_POST_VERSION (BS_POST_INIT) */
@@ -302,10 +309,18 @@ typedef struct {
     const char *body;         /* body_len bytes of UTF-8, in format */
     size_t body_len;
     int format;               /* BS_FORMAT_*: markup is turned into the text a reader sees */
+    /* version 2 */
+    const char *const *categories;  /* the post's categories are category (when not NULL
+                                       or "") and these ncategories; one given twice
+                                       counts once */
+    size_t ncategories;
+    int utc_offset;           /* the date's offset, minutes east of UTC (-1560 to 1560):
+                                 the post's own day, shown and filtered by since and
+                                 until, is that of date + 60 * utc_offset */
 } bs_post;
 
 #define BS_POST_INIT { BS_POST_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, \
-                       0, NULL, 0, BS_FORMAT_TEXT }
+                       0, NULL, 0, BS_FORMAT_TEXT, NULL, 0, 0 }
 
 /* Makes a writer for ix and begins a batch. Errors: BS_EINVAL, BS_ESTATE
  * (ix was opened read-only), BS_ENOMEM. */
@@ -317,8 +332,8 @@ BS_EXTERN int bs_writer_begin(bs_writer *w);
 
 /* Adds post to the batch, or replaces the post of the same path. The post's
  * strings are copied. Errors: BS_EINVAL (NULL, a version this library does
- * not know, no path, text that is not UTF-8, an unknown format), BS_ESTATE
- * (no batch open), BS_ENOMEM. */
+ * not know, no path, text that is not UTF-8, an unknown format, a
+ * utc_offset out of range), BS_ESTATE (no batch open), BS_ENOMEM. */
 BS_EXTERN int bs_writer_put(bs_writer *w, const bs_post *post);
 
 /* Deletes the post of path in the batch (no error when there is none).

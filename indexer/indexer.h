@@ -42,11 +42,16 @@ typedef void (*diag_fn)(void *ctx, const char *path, unsigned line, diag_level l
 
 /* The fields of one post, as read from its file (and .meta sidecar). */
 typedef struct {
-    txt_buf title, slug, category, author, description, url, body;
+    txt_buf title, slug, author, description, url, body;
+    txt_buf categories;    /* the categories, each followed by a NUL, in the order
+                              written ("categories: [a, b]", "- a" items, "a, b") */
+    size_t ncategories;
     txt_buf tags;          /* the tags, each followed by a NUL */
     size_t ntags;
     int has_date;
     int64_t date;          /* seconds since the epoch, UTC */
+    int tz_min;            /* the date's offset, minutes east of UTC: the zone it
+                              states, else post_opts.zone's at that date */
     markup_kind kind;
     int draft;             /* status: draft, draft: true, published: false, tag "draft" */
     int has_header;        /* a metadata header or sidecar was found */
@@ -54,7 +59,7 @@ typedef struct {
 } post;
 
 typedef struct {
-    int default_tz_min;    /* zone of dates written without one */
+    const tz_zone *zone;   /* zone of dates written without one; NULL: UTC */
     diag_fn diag;          /* may be NULL */
     void *diag_ctx;
     const char *permalink; /* URL pattern of a post without a url or permalink, or NULL */
@@ -160,7 +165,9 @@ typedef struct {
     int full;                  /* rebuild from nothing */
     int drafts;                /* index drafts too */
     const char *url_prefix;    /* URL of a post without a link: prefix + slug + "/" */
-    int tz_min;                /* zone of dates written without one */
+    const char *timezone;      /* zone of dates written without one, as tz_open reads
+                                  it; NULL: the zone the index was last built with
+                                  (its options), UTC for a new index */
     uint64_t max_file_bytes;   /* larger files are skipped with a warning */
     size_t mem_limit;          /* bytes of postings held before they are written */
     uint64_t initial_mapsize;  /* 0: chosen from the corpus size */
@@ -214,7 +221,9 @@ int writer_run(const char *dir, const walk_list *list, const writer_opts *o,
 typedef struct {
     uint64_t posts, terms, postings, blocks, tags, categories, authors, paths;
     int has_dates;
-    int64_t first_date, last_date;   /* seconds since the epoch, UTC */
+    int64_t first_date, last_date;   /* the first and last post by their own day:
+                                        seconds since the epoch, UTC */
+    int first_tz_min, last_tz_min;   /* their offsets, minutes east of UTC */
     uint64_t file_bytes;             /* data.mdb on disk */
     uint64_t used_bytes;             /* pages in use */
     uint64_t text_bytes;             /* plain body text stored, before compression */

@@ -93,6 +93,24 @@ static int64_t tag_id_of(store *st, MDB_txn *txn, const void *key, size_t len)
     return id;
 }
 
+/* The date and offset of post id, from its record. */
+static int post_date(store *st, MDB_txn *txn, uint32_t id, int64_t *date, int *tz_min)
+{
+    uint8_t k4[4];
+    key_docid(k4, id);
+    MDB_val k = { 4, k4 }, v;
+    doc_record d;
+    const char *why;
+    if (mdb_get(txn, st->docs, &k, &v) != 0
+        || codec_doc_decode(v.mv_data, v.mv_size, &d, &why) != BS_OK)
+        return BS_ECORRUPT;
+    int rc = d.has_date ? BS_OK : BS_ECORRUPT;
+    *date = d.date;
+    *tz_min = d.tz_min;
+    codec_doc_free(&d);
+    return rc;
+}
+
 static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbuf,
                 size_t errlen)
 {
@@ -143,6 +161,12 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
                        || (f == 0 && d.len[0] == 0 && le.len[0] == 1);
             if (!same)
                 problem(c, "lens: the entry of post %u does not match its record", id);
+            /* its date is keyed by its own wall clock */
+            uint8_t k12[12];
+            key_date(k12, codec_local_date(d.date, d.tz_min), id);
+            MDB_val dk = { 12, k12 }, dv;
+            if (d.has_date && mdb_get(txn, st->dates, &dk, &dv) != 0)
+                problem(c, "dates: post %u is not listed at its date", id);
         }
         for (int f = 0; f < BS_NFIELDS; f++)
             lensum[f] += d.len[f];
@@ -311,6 +335,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     free(dp.v);
 
     /* dates */
+    uint32_t first = 0, last = 0;
     mdb_cursor_open(txn, st->dates, &cur);
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -318,16 +343,21 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
             problem(c, "dates: key of %zu bytes", k.mv_size);
             continue;
         }
-        int64_t d = key_date_value(k.mv_data);
+        uint32_t id = codec_get_u32be((const uint8_t *)k.mv_data + 8);
         if (!s->has_dates)
-            s->first_date = d;
-        s->last_date = d;
+            first = id;
+        last = id;
         s->has_dates = 1;
-        if (!has(&docs, codec_get_u32be((const uint8_t *)k.mv_data + 8)))
-            problem(c, "dates: a date lists post %u, which does not exist",
-                    codec_get_u32be((const uint8_t *)k.mv_data + 8));
+        if (!has(&docs, id))
+            problem(c, "dates: a date lists post %u, which does not exist", id);
     }
     mdb_cursor_close(cur);
+    if (s->has_dates && (post_date(st, txn, first, &s->first_date, &s->first_tz_min) != BS_OK
+                         || post_date(st, txn, last, &s->last_date, &s->last_tz_min) != BS_OK)) {
+        problem(c, "dates: post %u or %u, the first and last by date, has no date", first,
+                last);
+        s->has_dates = 0;
+    }
 
     /* paths */
     mdb_cursor_open(txn, st->paths, &cur);
@@ -403,10 +433,10 @@ static void putf(txt_buf *b, const char *fmt, ...)
 
 void index_stats_format(const index_stats *s, const char *dir, int json, txt_buf *out)
 {
-    char first[32] = "", last[32] = "";
+    char first[DATE_FORMAT_BYTES] = "", last[DATE_FORMAT_BYTES] = "";
     if (s->has_dates) {
-        date_format(s->first_date, first);
-        date_format(s->last_date, last);
+        date_format_at(s->first_date, s->first_tz_min, first);
+        date_format_at(s->last_date, s->last_tz_min, last);
     }
     if (json) {
         buf_puts(out, "{\"index\": ");
@@ -519,6 +549,20 @@ static void json_field(txt_buf *b, const char *name, const char *s, size_t len)
     buf_put_json(b, s, len);
 }
 
+static void json_list(txt_buf *b, const char *name, const char *const *v, const size_t *lens,
+                      size_t n)
+{
+    buf_puts(b, ", \"");
+    buf_puts(b, name);
+    buf_puts(b, "\": [");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_puts(b, ", ");
+        buf_put_json(b, v[i], lens[i]);
+    }
+    buf_putc(b, ']');
+}
+
 int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t len), void *ctx,
                char *errbuf, size_t errlen)
 {
@@ -547,7 +591,7 @@ int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t l
             rc = BS_ECORRUPT;
             break;
         }
-        char num[64], date[32];
+        char num[64], date[DATE_FORMAT_BYTES];
         buf_reset(&b);
         snprintf(num, sizeof num, "{\"docid\": %u", codec_get_u32be(k.mv_data));
         buf_puts(&b, num);
@@ -556,22 +600,21 @@ int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t l
         json_field(&b, "title", d.title, d.title_len);
         json_field(&b, "slug", d.slug, d.slug_len);
         if (d.has_date) {
-            date_format(d.date, date);
+            date_format_at(d.date, d.tz_min, date);
             json_field(&b, "date", date, strlen(date));
+            snprintf(num, sizeof num, ", \"utc_offset\": %d", d.tz_min);
+            buf_puts(&b, num);
         } else {
-            buf_puts(&b, ", \"date\": null");
+            buf_puts(&b, ", \"date\": null, \"utc_offset\": null");
         }
-        json_field(&b, "category", d.category, d.category_len);
+        json_field(&b, "category", d.ncategories ? d.categories[0] : "",
+                   d.ncategories ? d.category_len[0] : 0);
+        json_list(&b, "categories", d.categories, d.category_len, d.ncategories);
         json_field(&b, "author", d.author, d.author_len);
         json_field(&b, "description", d.description, d.description_len);
         json_field(&b, "format", d.format, d.format_len);
-        buf_puts(&b, ", \"tags\": [");
-        for (size_t i = 0; i < d.ntags; i++) {
-            if (i)
-                buf_puts(&b, ", ");
-            buf_put_json(&b, d.tags[i], d.tag_len[i]);
-        }
-        snprintf(num, sizeof num, "], \"lengths\": [%u, %u, %u, %u], \"body_bytes\": %llu}",
+        json_list(&b, "tags", d.tags, d.tag_len, d.ntags);
+        snprintf(num, sizeof num, ", \"lengths\": [%u, %u, %u, %u], \"body_bytes\": %llu}",
                  d.len[0], d.len[1], d.len[2], d.len[3], (unsigned long long)d.body_bytes);
         buf_puts(&b, num);
         codec_doc_free(&d);

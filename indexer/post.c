@@ -24,7 +24,6 @@ typedef struct {
      * many there are */
     uint32_t *tag_slot;
     size_t tag_nslots, tag_used;
-    txt_buf cats;         /* every category, each followed by a NUL (permalinks) */
     int oom;
 } ctx;
 
@@ -74,7 +73,7 @@ void post_init(post *p)
 
 void post_free(post *p)
 {
-    txt_buf *bufs[] = { &p->title, &p->slug, &p->category, &p->author, &p->description,
+    txt_buf *bufs[] = { &p->title, &p->slug, &p->categories, &p->author, &p->description,
                         &p->url, &p->body, &p->tags };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         buf_free(bufs[i]);
@@ -314,7 +313,7 @@ static void claim(ctx *c, field f, const char *name, size_t nlen, unsigned linen
     post *p = c->p;
     int was_empty = f == F_TITLE ? !p->title.len : f == F_SLUG ? !p->slug.len
                   : f == F_URL ? !p->url.len : f == F_DESC ? !p->description.len
-                  : f == F_AUTHOR ? !p->author.len : f == F_CATEGORY ? !p->category.len
+                  : f == F_AUTHOR ? !p->author.len : f == F_CATEGORY ? !p->ncategories
                   : f == F_TAGS ? !p->ntags : f == F_DATE ? !p->has_date : 0;
     if (!was_empty)                      /* an empty first value is no conflict */
         diag(c, lineno, DIAG_WARNING, "key \"%.*s\" given again; the last value is kept",
@@ -325,22 +324,22 @@ static void claim(ctx *c, field f, const char *name, size_t nlen, unsigned linen
     case F_URL: buf_reset(&p->url); break;
     case F_DESC: buf_reset(&p->description); break;
     case F_AUTHOR: buf_reset(&p->author); break;
-    case F_CATEGORY: buf_reset(&p->category); buf_reset(&c->cats); break;
+    case F_CATEGORY: buf_reset(&p->categories); p->ncategories = 0; break;
     case F_TAGS: tags_clear(c); break;
     case F_DATE: p->has_date = 0; p->date = 0; break;
     default: break;
     }
 }
 
+/* A category as written; one given twice is kept once by the writer. */
 static void add_category(ctx *c, const char *s, size_t len)
 {
     unquote(&s, &len);
     if (!len)
         return;
-    if (c->p->category.len == 0)
-        buf_put(&c->p->category, s, len);   /* the first category is the post's */
-    buf_put(&c->cats, s, len);
-    buf_putc(&c->cats, '\0');
+    buf_put(&c->p->categories, s, len);
+    buf_putc(&c->p->categories, '\0');
+    c->p->ncategories++;
 }
 
 static void add_author(ctx *c, const char *s, size_t len)
@@ -397,7 +396,7 @@ static void set_value(ctx *c, field f, const char *v, size_t vlen, int list, uns
         if (vlen == 0)
             break;
         const char *why;
-        if (date_parse(v, vlen, c->o->default_tz_min, &p->date, &why) == 0)
+        if (date_parse_in(v, vlen, c->o->zone, &p->date, &p->tz_min, &why) == 0)
             p->has_date = 1;
         else
             diag(c, lineno, DIAG_WARNING, "date \"%.*s\": %s; the post is indexed without a "
@@ -856,7 +855,7 @@ static void from_path(ctx *c)
         p->skip = "skipped: a .txt file with no metadata header, not a post";
     if (!p->has_date && f.has_date) {
         const char *why;
-        if (date_parse(f.date, 10, c->o->default_tz_min, &p->date, &why) == 0)
+        if (date_parse_in(f.date, 10, c->o->zone, &p->date, &p->tz_min, &why) == 0)
             p->has_date = 1;
     }
     if (p->slug.len == 0)
@@ -865,14 +864,14 @@ static void from_path(ctx *c)
         buf_puts(&p->url, c->o->permalink);      /* the site's pattern */
     if (p->url.len) {
         txt_buf url = { 0 };
-        buf_putc(&c->cats, '\0');
-        permalink_vars pv = { p->has_date, p->date + (int64_t)c->o->default_tz_min * 60,
-                              p->slug.p, p->slug.len, c->cats.p };
+        /* the list's own NUL (a txt_buf's) is the empty category that ends it */
+        permalink_vars pv = { p->has_date, p->date + (int64_t)p->tz_min * 60, p->slug.p,
+                              p->slug.len, p->categories.p ? p->categories.p : "" };
         if (post_permalink(&url, p->url.p, p->url.len, &pv)) {
             buf_reset(&p->url);
             buf_put(&p->url, url.p, url.len);
         }
-        if (c->cats.err || url.err)
+        if (url.err)
             c->oom = 1;
         buf_free(&url);
     }
@@ -888,7 +887,6 @@ int post_parse(post *p, const char *path, const char *data, size_t len, const ch
     ctx c = { .path = path, .o = o, .p = p };
     int rc = parse(&c, data, len, meta, meta_len);
     free(c.tag_slot);
-    buf_free(&c.cats);
     return rc == 0 && !c.oom ? 0 : -1;
 }
 
@@ -1026,7 +1024,7 @@ static int parse(ctx *c, const char *data, size_t len, const char *meta, size_t 
         title_from_body(p);
     if (p->title.len == 0)
         title_from_path(p, path);
-    txt_buf *all[] = { &p->title, &p->slug, &p->category, &p->author, &p->description,
+    txt_buf *all[] = { &p->title, &p->slug, &p->categories, &p->author, &p->description,
                        &p->url, &p->body, &p->tags };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i]->err)

@@ -52,20 +52,21 @@ int wr_put(writer *w, MDB_dbi dbi, const void *k, size_t klen, const void *v, si
 }
 
 /* The text of each field as analyzed: the tags field is the tags and the
- * category, one a line. Deleting a post analyzes the same texts again. */
-static void tags_field_text(txt_buf *out, const char *tags, size_t ntags, size_t *tag_len,
-                            const char **tagv, const char *cat, size_t cat_len)
+ * categories, one a line. Deleting a post analyzes the same texts again,
+ * from its record. */
+static void tags_field_text(txt_buf *out, size_t ntags, const char *const *tagv,
+                            const size_t *tag_len, size_t ncats, const char *const *catv,
+                            const size_t *cat_len)
 {
     buf_reset(out);
-    for (size_t i = 0; i < ntags; i++) {
-        const char *t = tagv ? tagv[i] : tags;
-        size_t n = tagv ? tag_len[i] : strlen(tags);
-        buf_put(out, t, n);
-        buf_putc(out, '\n');
-        if (!tagv)
-            tags += n + 1;
+    for (size_t i = 0; i < ntags + ncats; i++) {
+        if (i)
+            buf_putc(out, '\n');
+        if (i < ntags)
+            buf_put(out, tagv[i], tag_len[i]);
+        else
+            buf_put(out, catv[i - ntags], cat_len[i - ntags]);
     }
-    buf_put(out, cat, cat_len);
 }
 
 static int analyze_fields(writer *w, const char *text[BS_NFIELDS], const size_t len[BS_NFIELDS])
@@ -113,7 +114,8 @@ static int delete_doc(writer *w, uint32_t docid)
     else if (rc == BS_ENOMEM)
         rc = wr_oom(w);
     if (rc == BS_OK) {
-        tags_field_text(&w->tb, NULL, d.ntags, d.tag_len, d.tags, d.category, d.category_len);
+        tags_field_text(&w->tb, d.ntags, d.tags, d.tag_len, d.ncategories, d.categories,
+                        d.category_len);
         const char *text[BS_NFIELDS] = { d.title, w->tb.p ? w->tb.p : "", d.description,
                                          body.p ? body.p : "" };
         size_t len[BS_NFIELDS] = { d.title_len, w->tb.len, d.description_len, body.len };
@@ -130,13 +132,13 @@ static int delete_doc(writer *w, uint32_t docid)
         rc = facet_del(w, FACET_TAG, d.tags[i], d.tag_len[i], docid);
     if (rc == BS_OK && d.ntags)
         rc = tags_hold(w, docid, NULL, 0);
-    if (rc == BS_OK)
-        rc = facet_del(w, FACET_CATEGORY, d.category, d.category_len, docid);
+    for (size_t i = 0; rc == BS_OK && i < d.ncategories; i++)
+        rc = facet_del(w, FACET_CATEGORY, d.categories[i], d.category_len[i], docid);
     if (rc == BS_OK)
         rc = facet_del(w, FACET_AUTHOR, d.author, d.author_len, docid);
     if (rc == BS_OK && d.has_date) {
         uint8_t k12[12];
-        key_date(k12, d.date, docid);
+        key_date(k12, codec_local_date(d.date, d.tz_min), docid);
         MDB_val dk = { 12, k12 };
         int mrc = mdb_del(w->txn, w->st->dates, &dk, NULL);
         if (mrc != 0 && mrc != MDB_NOTFOUND)
@@ -178,6 +180,72 @@ static int delete_doc(writer *w, uint32_t docid)
 
 /* ---- adding a post ------------------------------------------------------ */
 
+/* The strings of a NUL-separated list (n of them in b) as arrays in *v and
+ * *lens, grown to *cap as needed; *got: how many there are. */
+static int list_arrays(writer *w, const txt_buf *b, size_t n, const char ***v, size_t **lens,
+                       size_t *cap, size_t *got)
+{
+    if (n > *cap) {
+        const char **nv = realloc(*v, n * sizeof *nv);
+        if (nv)
+            *v = nv;
+        size_t *nl = nv ? realloc(*lens, n * sizeof *nl) : NULL;
+        if (!nl)
+            return wr_oom(w);
+        *lens = nl;
+        *cap = n;
+    }
+    size_t i = 0;
+    for (const char *t = b->p; t && t < b->p + b->len && i < n; t += strlen(t) + 1) {
+        (*v)[i] = t;
+        (*lens)[i++] = strlen(t);
+    }
+    *got = i;
+    return BS_OK;
+}
+
+typedef struct {
+    const char *s;
+    size_t len, at;
+} str_at;
+
+static int by_str_at(const void *a, const void *b)
+{
+    const str_at *x = a, *y = b;
+    int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+    if (c || x->len != y->len)
+        return c ? c : x->len < y->len ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Drops the strings of v (n of them) that an earlier one equals, keeping
+ * the order; *left: how many are left. Sorted, not compared pairwise: a
+ * header may hold a great many. */
+static int distinct(writer *w, const char **v, size_t *lens, size_t n, size_t *left)
+{
+    *left = n;
+    if (n < 2)
+        return BS_OK;
+    str_at *s = malloc(n * sizeof *s);
+    if (!s)
+        return wr_oom(w);
+    for (size_t i = 0; i < n; i++)
+        s[i] = (str_at){ v[i], lens[i], i };
+    qsort(s, n, sizeof *s, by_str_at);
+    for (size_t i = 1; i < n; i++)
+        if (s[i].len == s[i - 1].len && memcmp(s[i].s, s[i - 1].s, s[i].len) == 0)
+            v[s[i].at] = NULL;           /* a later copy of the one before it */
+    free(s);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i]) {
+            v[k] = v[i];
+            lens[k++] = lens[i];
+        }
+    *left = k;
+    return BS_OK;
+}
+
 static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_out)
 {
     if (w->stats.next_docid >= UINT32_MAX) {
@@ -185,47 +253,40 @@ static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_o
                  "with blogsearch-index --full");
         return BS_ERROR;
     }
+    size_t ntags, ncats;
+    int rc = list_arrays(w, &p->tags, p->ntags, &w->tagv, &w->tag_len, &w->tagvcap, &ntags);
+    if (rc == BS_OK)
+        rc = list_arrays(w, &p->categories, p->ncategories, &w->catv, &w->cat_len, &w->catvcap,
+                         &ncats);
+    if (rc == BS_OK)
+        rc = distinct(w, w->catv, w->cat_len, ncats, &ncats);
+    if (rc != BS_OK)
+        return rc;
+    const char **tagv = w->tagv, **catv = w->catv;
+    size_t *tag_len = w->tag_len, *cat_len = w->cat_len;
     uint32_t docid = (uint32_t)w->stats.next_docid++;
-    tags_field_text(&w->tb, p->tags.p ? p->tags.p : "", p->ntags, NULL, NULL,
-                    p->category.p ? p->category.p : "", p->category.len);
+    tags_field_text(&w->tb, ntags, tagv, tag_len, ncats, catv, cat_len);
     const char *text[BS_NFIELDS] = { p->title.p ? p->title.p : "", w->tb.p ? w->tb.p : "",
                                      p->description.p ? p->description.p : "",
                                      p->body.p ? p->body.p : "" };
     size_t len[BS_NFIELDS] = { p->title.len, w->tb.len, p->description.len, p->body.len };
-    int rc = analyze_fields(w, text, len);
+    rc = analyze_fields(w, text, len);
     if (rc == BS_OK)
         rc = postings_gather(w, docid);
     if (rc != BS_OK)
         return rc;
 
     /* stored fields */
-    if (p->ntags > w->tagvcap) {
-        const char **v = realloc(w->tagv, p->ntags * sizeof *v);
-        if (v)
-            w->tagv = v;
-        size_t *l = v ? realloc(w->tag_len, p->ntags * sizeof *l) : NULL;
-        if (!l)
-            return wr_oom(w);
-        w->tag_len = l;
-        w->tagvcap = p->ntags;
-    }
-    const char **tagv = w->tagv;
-    size_t *tag_len = w->tag_len, ntags = 0;
-    for (const char *t = p->tags.p; t && t < p->tags.p + p->tags.len && ntags < p->ntags;
-         t += strlen(t) + 1) {
-        tagv[ntags] = t;
-        tag_len[ntags++] = strlen(t);
-    }
     txt_buf url = { 0 };
     post_url(&url, w->o->url_prefix, p);
     static const char *const formats[] = { "rst", "md", "html", "txt", "org" };
     doc_record d = {
-        .has_date = p->has_date, .date = p->date,
+        .has_date = p->has_date, .date = p->date, .tz_min = p->has_date ? p->tz_min : 0,
         .path = path, .path_len = strlen(path),
         .url = url.p ? url.p : "", .url_len = url.len,
         .title = text[0], .title_len = len[0],
         .slug = p->slug.p ? p->slug.p : "", .slug_len = p->slug.len,
-        .category = p->category.p ? p->category.p : "", .category_len = p->category.len,
+        .ncategories = ncats, .categories = catv, .category_len = cat_len,
         .author = p->author.p ? p->author.p : "", .author_len = p->author.len,
         .description = text[2], .description_len = len[2],
         .format = formats[p->kind], .format_len = strlen(formats[p->kind]),
@@ -267,13 +328,13 @@ static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_o
         rc = facet_put(w, FACET_TAG, tagv[i], tag_len[i], docid);
     if (rc == BS_OK && w->nfa > first_tag)
         rc = tags_hold_ids(w, docid, first_tag);
-    if (rc == BS_OK)
-        rc = facet_put(w, FACET_CATEGORY, d.category, d.category_len, docid);
+    for (size_t i = 0; rc == BS_OK && i < ncats; i++)
+        rc = facet_put(w, FACET_CATEGORY, catv[i], cat_len[i], docid);
     if (rc == BS_OK)
         rc = facet_put(w, FACET_AUTHOR, d.author, d.author_len, docid);
     if (rc == BS_OK && p->has_date) {
         uint8_t k12[12];
-        key_date(k12, p->date, docid);
+        key_date(k12, codec_local_date(d.date, d.tz_min), docid);
         rc = wr_put(w, w->st->dates, k12, 12, "", 0, 0, "writing a date");
     }
     if (rc == BS_OK) {
@@ -436,7 +497,7 @@ static int process(writer *w, const walk_entry *e, int force, int *outcome, cons
     }
     post p;
     post_init(&p);
-    post_opts po = { w->o->tz_min, w->o->diag, w->o->diag_ctx, e->permalink };
+    post_opts po = { w->zone, w->o->diag, w->o->diag_ctx, e->permalink };
     if (!skip && post_parse(&p, e->path, data.p, data.len, e->meta_path ? meta.p : NULL,
                             meta.len, &po) != 0) {
         post_free(&p);
@@ -563,13 +624,50 @@ static int remove_missing(writer *w)
 
 /* ---- options of the index, and the run ---------------------------------- */
 
-static void encode_options(const writer_opts *o, txt_buf *b)
+/* The run's options into opt, and its zone into w->zone: --timezone, else the
+ * zone of the index's last run, else UTC. *force: they differ from the last
+ * run's, so every post is read again; *missing: the index has none yet. */
+static int run_options(writer *w, txt_buf *opt, int *force, int *missing)
 {
-    buf_reset(b);
-    buf_put_varint(b, o->drafts ? 1 : 0);
-    buf_put_zigzag(b, o->tz_min);
-    const char *u = o->url_prefix ? o->url_prefix : "";
-    buf_put_str(b, u, strlen(u));
+    MDB_val ok = { 7, "options" }, ov;
+    int mrc = mdb_get(w->txn, w->st->meta, &ok, &ov);
+    if (mrc != 0 && mrc != MDB_NOTFOUND)
+        return wr_fail(w, mrc, "reading the index options");
+    *missing = mrc == MDB_NOTFOUND;
+    index_options old;
+    int have_old = mrc == 0 && w->st->format == BS_FORMAT_VERSION
+                   && codec_options_decode(ov.mv_data, ov.mv_size, &old) == BS_OK;
+    char name[256] = "UTC";
+    if (w->o->timezone)
+        snprintf(name, sizeof name, "%s", w->o->timezone);
+    else if (have_old && old.zone_len && old.zone_len < sizeof name)
+        snprintf(name, sizeof name, "%.*s", (int)old.zone_len, old.zone);
+    else if (mrc == 0 && !have_old && w->o->diag) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "the index was of format %u, whose zone is not read: dates "
+                 "written without a zone are read in UTC (--timezone gives another)",
+                 (unsigned)w->st->format);
+        w->o->diag(w->o->diag_ctx, w->st->dir, 0, DIAG_WARNING, w->st->format
+                   == BS_FORMAT_VERSION ? "the index's options do not decode: dates written "
+                   "without a zone are read in UTC (--timezone gives another)" : msg);
+    }
+    char zerr[512];
+    tz_free(w->zone);
+    if (tz_open(&w->zone, name, zerr, sizeof zerr) != 0) {
+        snprintf(w->err, w->errlen, w->o->timezone ? "--timezone: %s"
+                 : "the zone the index was last built with: %s; give one with --timezone",
+                 zerr);
+        return BS_ERROR;
+    }
+    const char *u = w->o->url_prefix ? w->o->url_prefix : "";
+    index_options now = { w->o->drafts, tz_name(w->zone), strlen(tz_name(w->zone)), u,
+                          strlen(u) };
+    buf_reset(opt);
+    codec_options_encode(&now, opt);
+    if (opt->err)
+        return wr_oom(w);
+    *force = mrc == 0 && (ov.mv_size != opt->len || memcmp(ov.mv_data, opt->p, opt->len) != 0);
+    return BS_OK;
 }
 
 static int empty_all(writer *w)
@@ -654,13 +752,9 @@ static int run_once(writer *w)
     }
     /* options that change what a post yields make every post be read again */
     txt_buf opt = { 0 };
-    encode_options(w->o, &opt);
-    MDB_val ok = { 7, "options" }, ov;
-    int mrc = mdb_get(w->txn, w->st->meta, &ok, &ov);
-    int force = mrc == 0 && (ov.mv_size != opt.len || memcmp(ov.mv_data, opt.p, opt.len) != 0);
-    if (mrc != 0 && mrc != MDB_NOTFOUND)
-        rc = wr_fail(w, mrc, "reading the index options");
-    if (force && !w->o->full && w->o->diag)
+    int force = 0, missing = 0;
+    rc = run_options(w, &opt, &force, &missing);
+    if (rc == BS_OK && force && !w->o->full && w->o->diag)
         w->o->diag(w->o->diag_ctx, w->st->dir, 0, DIAG_WARNING, "the options (--drafts, "
                    "--url-prefix, --timezone) differ from the last run; every post is read "
                    "again");
@@ -687,7 +781,7 @@ static int run_once(writer *w)
         if (w->o->progress)
             w->o->progress(w->o->progress_ctx, i + 1, w->list->n, w->sum->bytes);
     }
-    if (rc == BS_OK && (w->dirty || mrc == MDB_NOTFOUND || force))
+    if (rc == BS_OK && (w->dirty || missing || force))
         rc = wr_put(w, w->st->meta, "options", 7, opt.p, opt.len, 0, "writing the index options");
     buf_free(&opt);
     return finish_txn(w, rc);
@@ -764,6 +858,9 @@ out:
     free(w->tids);
     free(w->tagv);
     free(w->tag_len);
+    free(w->catv);
+    free(w->cat_len);
+    tz_free(w->zone);
     buf_free(&w->vb);
     buf_free(&w->tb);
     buf_free(&w->pb);

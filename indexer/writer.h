@@ -106,6 +106,9 @@ typedef struct {
     uint32_t *tids;
     const char **tagv;           /* the tags of the post being added */
     size_t *tag_len, tagvcap;
+    const char **catv;           /* its distinct categories */
+    size_t *cat_len, catvcap;
+    tz_zone *zone;               /* the zone of dates written without one, for the run */
     size_t ntids, tidcap;
     int64_t next_tagid;          /* first tag id not yet given, -1 until read */
     uint64_t flushed_below;      /* posts below this docid have all they hold in

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE            /* a writer-preferring rwlock (see shared_store) */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,10 @@ static int version_ok(const char *fn, const char *what, unsigned version, unsign
                   current);
 }
 
-static const size_t hit_size[BS_HIT_VERSION + 1] = { 0, sizeof(bs_hit) };
+static const size_t hit_size[BS_HIT_VERSION + 1] = { 0, offsetof(bs_hit, categories),
+                                                      sizeof(bs_hit) };
+static const size_t post_size[BS_POST_VERSION + 1] = { 0, offsetof(bs_post, categories),
+                                                       sizeof(bs_post) };
 static const size_t index_stats_size[BS_INDEX_STATS_VERSION + 1] = { 0, sizeof(bs_index_stats) };
 
 const char *bs_version(int *major, int *minor, int *patch)
@@ -270,8 +274,8 @@ int bs_index_stats_get(bs_index *ix, bs_index_stats *out)
 
 typedef struct {
     bs_hit h;                  /* its strings and arrays below, owned */
-    char *path, *url, *title, *slug, *category, *author, *snippet;
-    char **tags;
+    char *path, *url, *title, *slug, *author, *snippet;
+    char **tags, **cats;
     bs_range *hl;
 } hit_slot;
 
@@ -290,12 +294,14 @@ static void slot_free(hit_slot *s)
     free(s->url);
     free(s->title);
     free(s->slug);
-    free(s->category);
     free(s->author);
     free(s->snippet);
     for (size_t t = 0; s->tags && t < s->h.ntags; t++)
         free(s->tags[t]);
     free(s->tags);
+    for (size_t c = 0; s->cats && c < s->h.ncategories; c++)
+        free(s->cats[c]);
+    free(s->cats);
     free(s->hl);
 }
 
@@ -313,6 +319,21 @@ void bs_results_free(bs_results *r)
     free(r);
 }
 
+/* Copies n strings into *out, *count of them so far (freed by slot_free
+ * whatever comes). Returns 0 or -1. */
+static int copy_list(char ***out, size_t *count, const char *const *v, const size_t *lens,
+                     size_t n)
+{
+    if (n && !(*out = calloc(n, sizeof **out)))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (!((*out)[i] = strndup(v[i], lens[i])))
+            return -1;
+        *count = i + 1;
+    }
+    return 0;
+}
+
 /* Copies a post's record (and snippet) into a slot. Returns 0 or -1. */
 static int slot_fill(hit_slot *s, const doc_record *d, const snippet *sn, size_t rank,
                      double score)
@@ -321,19 +342,16 @@ static int slot_fill(hit_slot *s, const doc_record *d, const snippet *sn, size_t
     s->h.score = score;
     s->h.has_date = d->has_date;
     s->h.date = d->has_date ? d->date : 0;
+    s->h.utc_offset = d->has_date ? d->tz_min : 0;
     if (!(s->path = strndup(d->path, d->path_len)) || !(s->url = strndup(d->url, d->url_len))
         || !(s->title = strndup(d->title, d->title_len))
         || !(s->slug = strndup(d->slug, d->slug_len))
-        || !(s->category = strndup(d->category, d->category_len))
         || !(s->author = strndup(d->author, d->author_len)))
         return -1;
-    if (d->ntags && !(s->tags = calloc(d->ntags, sizeof *s->tags)))
+    if (copy_list(&s->tags, &s->h.ntags, d->tags, d->tag_len, d->ntags) != 0
+        || copy_list(&s->cats, &s->h.ncategories, d->categories, d->category_len,
+                     d->ncategories) != 0)
         return -1;
-    for (size_t t = 0; t < d->ntags; t++) {
-        if (!(s->tags[t] = strndup(d->tags[t], d->tag_len[t])))
-            return -1;
-        s->h.ntags = t + 1;
-    }
     if (sn) {
         if (!(s->snippet = strndup(sn->text.p ? sn->text.p : "", sn->text.len)))
             return -1;
@@ -347,9 +365,10 @@ static int slot_fill(hit_slot *s, const doc_record *d, const snippet *sn, size_t
     s->h.url = s->url;
     s->h.title = s->title;
     s->h.slug = s->slug;
-    s->h.category = s->category;
+    s->h.category = s->h.ncategories ? s->cats[0] : "";
     s->h.author = s->author;
     s->h.tags = (const char *const *)s->tags;
+    s->h.categories = (const char *const *)s->cats;
     s->h.snippet = s->snippet;
     s->h.highlights = s->hl;
     return 0;
@@ -654,13 +673,42 @@ static int text_ok(const char *name, const char *s)
     return BS_OK;
 }
 
-int bs_writer_put(bs_writer *w, const bs_post *in)
+/* Each of n strings that is not empty, with its NUL, to a post's list. */
+static void put_list(txt_buf *b, size_t *count, const char *const *v, size_t n)
 {
-    if (!w || !in)
+    for (size_t i = 0; i < n; i++)
+        if (*v[i]) {
+            buf_put(b, v[i], strlen(v[i]) + 1);
+            (*count)++;
+        }
+}
+
+/* A list of n strings (a member named many, of one each), each not NULL
+ * and UTF-8. */
+static int list_ok(const char *one, const char *many, const char *const *v, size_t n)
+{
+    if (n && !v)
+        return seterr(BS_EINVAL, "bs_writer_put: %s is NULL, with n%s %zu", many, many, n);
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i])
+            return seterr(BS_EINVAL, "bs_writer_put: %s %zu is NULL", one, i);
+        if (text_ok(one, v[i]) != BS_OK)
+            return BS_EINVAL;
+    }
+    return BS_OK;
+}
+
+int bs_writer_put(bs_writer *w, const bs_post *given)
+{
+    if (!w || !given)
         return seterr(BS_EINVAL, "bs_writer_put: %s is NULL", !w ? "w" : "post");
-    int rc = version_ok("bs_writer_put", "bs_post", in->version, BS_POST_VERSION);
+    int rc = version_ok("bs_writer_put", "bs_post", given->version, BS_POST_VERSION);
     if (rc != BS_OK)
         return rc;
+    /* the members of the caller's version; the later ones as BS_POST_INIT has them */
+    bs_post all = BS_POST_INIT;
+    memcpy(&all, given, post_size[given->version]);
+    const bs_post *in = &all;
     rc = batch_ok(w, "bs_writer_put");
     if (rc != BS_OK)
         return rc;
@@ -668,18 +716,20 @@ int bs_writer_put(bs_writer *w, const bs_post *in)
         return seterr(BS_EINVAL, "bs_writer_put: the post has no path");
     if (in->format < BS_FORMAT_TEXT || in->format > BS_FORMAT_HTML)
         return seterr(BS_EINVAL, "bs_writer_put: format %d: one of BS_FORMAT_*", in->format);
-    if (in->ntags && !in->tags)
-        return seterr(BS_EINVAL, "bs_writer_put: tags is NULL, with ntags %zu", in->ntags);
     if (in->body_len && !in->body)
         return seterr(BS_EINVAL, "bs_writer_put: body is NULL, with body_len %zu", in->body_len);
-    const char *names[] = { "path", "title", "slug", "url", "category", "author", "description" };
-    const char *vals[] = { in->path, in->title, in->slug, in->url, in->category,
-                           in->author, in->description };
+    if (in->has_date && (in->utc_offset < -CODEC_MAX_TZ_MIN || in->utc_offset > CODEC_MAX_TZ_MIN))
+        return seterr(BS_EINVAL, "bs_writer_put: utc_offset %d: minutes east of UTC, %d to %d",
+                      in->utc_offset, -CODEC_MAX_TZ_MIN, CODEC_MAX_TZ_MIN);
+    const char *names[] = { "path", "title", "slug", "url", "author", "description", "category" };
+    const char *vals[] = { in->path, in->title, in->slug, in->url, in->author, in->description,
+                           in->category };
     for (size_t i = 0; i < 7 && rc == BS_OK; i++)
         rc = text_ok(names[i], vals[i]);
-    for (size_t t = 0; t < in->ntags && rc == BS_OK; t++)
-        rc = in->tags[t] ? text_ok("a tag", in->tags[t])
-                           : seterr(BS_EINVAL, "bs_writer_put: tag %zu is NULL", t);
+    if (rc == BS_OK)
+        rc = list_ok("tag", "tags", in->tags, in->ntags);
+    if (rc == BS_OK)
+        rc = list_ok("category", "categories", in->categories, in->ncategories);
     if (rc == BS_OK && in->body && !utf8_valid(in->body, in->body_len))
         rc = seterr(BS_EINVAL, "bs_writer_put: the body of %s is not valid UTF-8", in->path);
     if (rc != BS_OK)
@@ -689,27 +739,26 @@ int bs_writer_put(bs_writer *w, const bs_post *in)
     if (!op)
         return nomem();
     post *p = &op->p;
-    txt_buf *fields[] = { &p->title, &p->slug, &p->url, &p->category, &p->author,
-                          &p->description };
-    for (size_t i = 0; i < 6; i++)
+    txt_buf *fields[] = { &p->title, &p->slug, &p->url, &p->author, &p->description };
+    for (size_t i = 0; i < 5; i++)
         if (vals[i + 1])
             buf_puts(fields[i], vals[i + 1]);
-    for (size_t t = 0; t < in->ntags; t++)
-        if (*in->tags[t]) {
-            buf_put(&p->tags, in->tags[t], strlen(in->tags[t]) + 1);
-            p->ntags++;
-        }
+    put_list(&p->tags, &p->ntags, in->tags, in->ntags);
+    if (in->category)
+        put_list(&p->categories, &p->ncategories, &in->category, 1);
+    put_list(&p->categories, &p->ncategories, in->categories, in->ncategories);
     p->has_date = in->has_date;
     p->date = in->has_date ? in->date : 0;
+    p->tz_min = in->has_date ? in->utc_offset : 0;
     static const markup_kind kinds[] = { MARKUP_TEXT, MARKUP_RST, MARKUP_MD, MARKUP_HTML };
     p->kind = kinds[in->format];
     p->has_header = 1;
     if (in->body_len && markup_to_text(p->kind, in->body, in->body_len, &p->body) != 0)
         return nomem();             /* the op stays in the batch, cleared with it */
-    for (size_t i = 0; i < 6; i++)
+    for (size_t i = 0; i < 5; i++)
         if (fields[i]->err)
             return nomem();
-    if (p->tags.err || p->body.err)
+    if (p->tags.err || p->categories.err || p->body.err)
         return nomem();
     return BS_OK;
 }

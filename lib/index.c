@@ -64,7 +64,7 @@ int lib_index_run(const char *dir, const lib_walk *w, const lib_run_opts *o,
 {
     diag_relay r = { o->diag, o->diag_ctx };
     writer_opts wo = { .full = o->full, .drafts = o->drafts, .url_prefix = o->url_prefix,
-                       .tz_min = o->tz_min, .max_file_bytes = o->max_file_bytes,
+                       .timezone = o->timezone, .max_file_bytes = o->max_file_bytes,
                        .mem_limit = o->mem_limit, .initial_mapsize = o->initial_mapsize,
                        .strict = o->strict, .diag = relay_diag, .diag_ctx = &r,
                        .progress = o->progress, .progress_ctx = o->progress_ctx,

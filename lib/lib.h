@@ -107,7 +107,8 @@ typedef struct {
     int full;                  /* rebuild from nothing */
     int drafts;                /* index drafts too */
     const char *url_prefix;    /* URL of a post without a link: prefix + slug + "/" */
-    int tz_min;                /* zone of dates written without one, minutes east */
+    const char *timezone;      /* zone of dates written without one ("Europe/Moscow",
+                                  "+03:00"); NULL: the index's, UTC for a new one */
     uint64_t max_file_bytes;   /* larger files are skipped with a warning */
     size_t mem_limit;          /* bytes of postings held before they are written */
     uint64_t initial_mapsize;  /* 0: chosen from the corpus size */

@@ -71,13 +71,16 @@ static vnode *post_view(view *v, const doc_record *d, const snippet *sn, size_t 
     vn_set(v, o, "title", vn_str(v, d->title, d->title_len));
     vn_set(v, o, "slug", vn_str(v, d->slug, d->slug_len));
     if (d->has_date) {
-        char date[32];
-        date_format(d->date, date);
+        /* in the post's own offset: its day is the one its author saw */
+        char date[DATE_FORMAT_BYTES];
+        date_format_at(d->date, d->tz_min, date);
         vn_set(v, o, "date", vn_cstr(v, date));
+        vn_set(v, o, "utc_offset", vn_int(v, d->tz_min));
         if (po->html)
             vn_set(v, o, "day", vn_flag(vn_str(v, date, 10), VN_NOJSON));
     } else {
         vn_set(v, o, "date", vn_null(v));
+        vn_set(v, o, "utc_offset", vn_null(v));
     }
     vnode *tags = vn_arr(v);
     for (size_t t = 0; t < d->ntags; t++)
@@ -97,7 +100,13 @@ static vnode *post_view(view *v, const doc_record *d, const snippet *sn, size_t 
         buf_free(&url);
         vn_set(v, o, "tag_links", vn_flag(links, VN_NOJSON));
     }
-    vn_set(v, o, "category", vn_str(v, d->category, d->category_len));
+    /* "category", the first, as before there were more */
+    vn_set(v, o, "category", d->ncategories ? vn_str(v, d->categories[0], d->category_len[0])
+                                            : vn_str(v, NULL, 0));
+    vnode *cats = vn_arr(v);
+    for (size_t c = 0; c < d->ncategories; c++)
+        vn_push(v, cats, vn_str(v, d->categories[c], d->category_len[c]));
+    vn_set(v, o, "categories", cats);
     vn_set(v, o, "score", vn_num(v, score));
     if (sn)
         vn_set(v, o, "snippet", snippet_view(v, sn, po->html));

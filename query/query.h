@@ -33,7 +33,9 @@ typedef struct {
     size_t ntags;
     char *category, *author;
     int has_since, has_until;
-    int64_t since, until;  /* inclusive, seconds since the epoch UTC */
+    int64_t since, until;  /* inclusive: wall-clock times (seconds since the epoch as
+                              if UTC) that each post's own wall clock, date +
+                              its offset, is compared with (docs/FORMAT.md) */
     int any;               /* OR between words was written */
 } qry;
 
@@ -74,7 +76,8 @@ int qry_add_tag(qry *q, const char *tag, size_t len);
 void qry_set_date(qry *q, int end, int64_t t);
 
 /* Parses a date bound: YYYY, YYYY-MM or YYYY-MM-DD; the start of that
- * period, or with end set its last second. Returns 0 or -1. */
+ * period, or with end set its last second, as a wall clock (seconds as if
+ * UTC): the bounds of a calendar day in any post's own zone. Returns 0 or -1. */
 int qparse_date(const char *s, int end, int64_t *out);
 
 /* ---- what search.c offers ----------------------------------------------- */

@@ -521,7 +521,8 @@ static int facet_set(ctx *c, char kind, const char *value, idset *out)
     return BS_OK;
 }
 
-/* The posts dated within [since, until] (sorted by docid). */
+/* The posts whose own wall clock is within [since, until] (sorted by docid):
+ * one range of the dates keys, which hold each post's wall clock. */
 static int date_set(ctx *c, const qry *q, idset *out)
 {
     MDB_cursor *cur;

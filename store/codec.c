@@ -467,35 +467,65 @@ int codec_block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plist
 void codec_doc_encode(const doc_record *d, txt_buf *out)
 {
     buf_put_varint(out, d->has_date ? 1 : 0);
-    if (d->has_date)
+    if (d->has_date) {
         buf_put_zigzag(out, d->date);
+        buf_put_zigzag(out, d->tz_min);
+    }
     for (int f = 0; f < BS_NFIELDS; f++)
         buf_put_varint(out, d->len[f]);
     buf_put_str(out, d->path, d->path_len);
     buf_put_str(out, d->url, d->url_len);
     buf_put_str(out, d->title, d->title_len);
     buf_put_str(out, d->slug, d->slug_len);
-    buf_put_str(out, d->category, d->category_len);
     buf_put_str(out, d->author, d->author_len);
     buf_put_str(out, d->description, d->description_len);
     buf_put_str(out, d->format, d->format_len);
+    buf_put_varint(out, d->ncategories);
+    for (size_t i = 0; i < d->ncategories; i++)
+        buf_put_str(out, d->categories[i], d->category_len[i]);
     buf_put_varint(out, d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         buf_put_str(out, d->tags[i], d->tag_len[i]);
     buf_put_varint(out, d->body_bytes);
 }
 
+/* A count and that many strings, into malloc'ed arrays. A count larger
+ * than the bytes left cannot be right (each string takes one at least). */
+static int get_str_list(const uint8_t **p, const uint8_t *end, size_t *n, const char ***v,
+                        size_t **lens)
+{
+    uint64_t cnt;
+    if (codec_get_varint(p, end, &cnt) != 0 || cnt > (uint64_t)(end - *p))
+        return BS_ECORRUPT;
+    *n = (size_t)cnt;
+    *v = calloc(cnt ? cnt : 1, sizeof **v);
+    *lens = calloc(cnt ? cnt : 1, sizeof **lens);
+    if (!*v || !*lens)
+        return BS_ENOMEM;
+    for (size_t i = 0; i < *n; i++)
+        if (codec_get_str(p, end, &(*v)[i], &(*lens)[i]) != 0)
+            return BS_ECORRUPT;
+    return BS_OK;
+}
+
 int codec_doc_decode(const uint8_t *p, size_t len, doc_record *d, const char **why)
 {
     const uint8_t *end = p + len;
     uint64_t v;
+    int64_t tz;
     memset(d, 0, sizeof *d);
     *why = "truncated record";
     if (codec_get_varint(&p, end, &v) != 0 || v > 1)
         return BS_ECORRUPT;
     d->has_date = (int)(v & 1);
-    if (d->has_date && codec_get_zigzag(&p, end, &d->date) != 0)
+    if (d->has_date && (codec_get_zigzag(&p, end, &d->date) != 0
+                        || codec_get_zigzag(&p, end, &tz) != 0))
         return BS_ECORRUPT;
+    if (d->has_date && (tz < -CODEC_MAX_TZ_MIN || tz > CODEC_MAX_TZ_MIN)) {
+        *why = "a date's offset out of range";
+        return BS_ECORRUPT;
+    }
+    d->tz_min = d->has_date ? (int)tz : 0;
     for (int f = 0; f < BS_NFIELDS; f++) {
         if (codec_get_varint(&p, end, &v) != 0 || v > UINT32_MAX)
             return BS_ECORRUPT;
@@ -504,24 +534,16 @@ int codec_doc_decode(const uint8_t *p, size_t len, doc_record *d, const char **w
     if (codec_get_str(&p, end, &d->path, &d->path_len) || codec_get_str(&p, end, &d->url, &d->url_len)
         || codec_get_str(&p, end, &d->title, &d->title_len)
         || codec_get_str(&p, end, &d->slug, &d->slug_len)
-        || codec_get_str(&p, end, &d->category, &d->category_len)
         || codec_get_str(&p, end, &d->author, &d->author_len)
         || codec_get_str(&p, end, &d->description, &d->description_len)
-        || codec_get_str(&p, end, &d->format, &d->format_len)
-        || codec_get_varint(&p, end, &v) != 0 || v > (uint64_t)(end - p))
+        || codec_get_str(&p, end, &d->format, &d->format_len))
         return BS_ECORRUPT;
-    d->ntags = (size_t)v;
-    d->tags = calloc(d->ntags ? d->ntags : 1, sizeof *d->tags);
-    d->tag_len = calloc(d->ntags ? d->ntags : 1, sizeof *d->tag_len);
-    if (!d->tags || !d->tag_len) {
+    int rc = get_str_list(&p, end, &d->ncategories, &d->categories, &d->category_len);
+    if (rc == BS_OK)
+        rc = get_str_list(&p, end, &d->ntags, &d->tags, &d->tag_len);
+    if (rc != BS_OK) {
         codec_doc_free(d);
-        return BS_ENOMEM;
-    }
-    for (size_t i = 0; i < d->ntags; i++) {
-        if (codec_get_str(&p, end, &d->tags[i], &d->tag_len[i]) != 0) {
-            codec_doc_free(d);
-            return BS_ECORRUPT;
-        }
+        return rc;
     }
     if (codec_get_varint(&p, end, &d->body_bytes) != 0 || p != end) {
         codec_doc_free(d);
@@ -533,11 +555,48 @@ int codec_doc_decode(const uint8_t *p, size_t len, doc_record *d, const char **w
 
 void codec_doc_free(doc_record *d)
 {
+    free(d->categories);
+    free(d->category_len);
     free(d->tags);
     free(d->tag_len);
+    d->categories = NULL;
+    d->category_len = NULL;
+    d->ncategories = 0;
     d->tags = NULL;
     d->tag_len = NULL;
     d->ntags = 0;
+}
+
+int64_t codec_local_date(int64_t date, int tz_min)
+{
+    int64_t shift = (int64_t)tz_min * 60;
+    /* saturated: a date at the ends of int64 stays at its end */
+    if (shift > 0 && date > INT64_MAX - shift)
+        return INT64_MAX;
+    if (shift < 0 && date < INT64_MIN - shift)
+        return INT64_MIN;
+    return date + shift;
+}
+
+/* ---- the index's options ------------------------------------------------ */
+
+void codec_options_encode(const index_options *o, txt_buf *out)
+{
+    buf_put_varint(out, o->drafts ? 1 : 0);
+    buf_put_str(out, o->zone, o->zone_len);
+    buf_put_str(out, o->url_prefix, o->url_prefix_len);
+}
+
+int codec_options_decode(const uint8_t *p, size_t len, index_options *o)
+{
+    const uint8_t *end = p + len;
+    uint64_t flags;
+    memset(o, 0, sizeof *o);
+    if (codec_get_varint(&p, end, &flags) != 0 || codec_get_str(&p, end, &o->zone, &o->zone_len)
+        || codec_get_str(&p, end, &o->url_prefix, &o->url_prefix_len) || p != end)
+        return BS_ECORRUPT;
+    o->drafts = (int)(flags & 1);
+    return BS_OK;
 }
 
 /* ---- paths records ------------------------------------------------------- */

@@ -4,7 +4,7 @@
 #ifndef BS_FORMAT_H
 #define BS_FORMAT_H
 
-#define BS_FORMAT_VERSION   4u
+#define BS_FORMAT_VERSION   5u
 /* Bumped whenever the analyzer (stemming/) would give different terms for
  * some text: an index made by another analyzer cannot be queried. 2: nouns
  * in -ит keep it (коммит, кредит; docs/analyzer.md). */
@@ -17,6 +17,8 @@ enum { BS_FIELD_TITLE, BS_FIELD_TAGS, BS_FIELD_DESC, BS_FIELD_BODY, BS_NFIELDS }
 #define TEXT_CHUNK_BYTES  1900    /* compressed body text per texts value */
 #define FACET_MAX_BYTES   400     /* folded facet value, cut on a UTF-8 boundary */
 #define TERM_MAX_BYTES    255
+#define CODEC_MAX_TZ_MIN  (26 * 60)  /* a date's offset, minutes either way (RFC 8536's
+                                        bound for a zone's) */
 
 #define FACET_TAG      't'
 #define FACET_CATEGORY 'c'

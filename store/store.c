@@ -146,6 +146,7 @@ static int open_dbs(store *st)
         /* a new index is stamped with the versions; an old one must match them */
         MDB_val k = { 6, "format" }, v;
         int exists = mdb_get(txn, st->meta, &k, &v) == 0;
+        st->format = exists && v.mv_size == 4 ? codec_get_u32be(v.mv_data) : BS_FORMAT_VERSION;
         if (!exists && !st->rdonly) {
             rc = store_init_meta(st, txn);
         } else if (!exists) {

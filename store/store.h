@@ -117,10 +117,14 @@ int codec_block_count(const uint8_t *p, size_t len, uint32_t *n);
 typedef struct {
     int has_date;
     int64_t date;                    /* seconds since the epoch, UTC */
+    int tz_min;                      /* the date's offset, minutes east of UTC: its
+                                        wall clock, and so its day, is date + tz_min */
     uint32_t len[BS_NFIELDS];        /* tokens per field */
-    const char *path, *url, *title, *slug, *category, *author, *description, *format;
-    size_t path_len, url_len, title_len, slug_len, category_len, author_len,
-           description_len, format_len;
+    const char *path, *url, *title, *slug, *author, *description, *format;
+    size_t path_len, url_len, title_len, slug_len, author_len, description_len, format_len;
+    size_t ncategories;
+    const char **categories;         /* ncategories entries, the first first */
+    size_t *category_len;
     size_t ntags;
     const char **tags;               /* ntags entries */
     size_t *tag_len;
@@ -128,9 +132,29 @@ typedef struct {
 } doc_record;
 
 void codec_doc_encode(const doc_record *d, txt_buf *out);
-/* Decodes into d; tags and tag_len arrays are malloc'ed (free both). */
+/* Decodes into d; the arrays of categories and tags and their lengths are
+ * malloc'ed: codec_doc_free frees them. */
 int codec_doc_decode(const uint8_t *p, size_t len, doc_record *d, const char **why);
 void codec_doc_free(doc_record *d);
+
+/* The wall-clock time of a post's date in its own offset: what the dates
+ * database is keyed by, so that a range of it is a range of calendar days
+ * in each post's own zone. */
+int64_t codec_local_date(int64_t date, int tz_min);
+
+/* The index's options (meta "options"): what changes what a post yields,
+ * so a run with other options reads every post again. Strings point into
+ * the value or the caller's memory. */
+typedef struct {
+    int drafts;                      /* drafts indexed */
+    const char *zone;                /* the zone of dates written without one */
+    size_t zone_len;
+    const char *url_prefix;
+    size_t url_prefix_len;
+} index_options;
+
+void codec_options_encode(const index_options *o, txt_buf *out);
+int codec_options_decode(const uint8_t *p, size_t len, index_options *o);
 
 /* Record of a source file (paths database). */
 typedef struct {
@@ -195,6 +219,9 @@ typedef struct {
     char *dir;                       /* the index directory */
     int rdonly;
     int any_version;                 /* STORE_ANY_VERSION */
+    uint32_t format;                 /* the index's format version as opened (another
+                                        than BS_FORMAT_VERSION only with
+                                        STORE_ANY_VERSION) */
 } store;
 
 enum {

@@ -108,7 +108,8 @@ static void usage(FILE *f)
           "      --drafts          index drafts too (status: draft or hidden, draft: true,\n"
           "                        published: false, the tag draft)\n"
           "      --url-prefix URL  URL of a post without a link: URL + slug + \"/\"\n"
-          "      --timezone ZONE   zone of dates written without one (default UTC; +03:00)\n"
+          "      --timezone ZONE   zone of dates written without one: Europe/Moscow or\n"
+          "                        +03:00 (default: the index's last, else UTC)\n"
           "      --max-size SIZE   skip larger files (default 16M; K, M, G suffixes)\n"
           "      --strict          any warning fails the run; the index is not changed\n"
           "  -q, --quiet           no progress and no summary\n"
@@ -286,11 +287,16 @@ int main(int argc, char **argv)
         case O_FULL: o.full = 1; break;
         case O_DRAFTS: o.drafts = 1; break;
         case O_URL: o.url_prefix = val; break;
-        case O_TZ:
-            if (date_parse_tz(val, &o.tz_min) != 0)
-                stop = cli_bad_value(&args, "timezone", val,
-                                     "not a zone such as UTC, +03:00 or -0530");
+        case O_TZ: {
+            /* read now, so a name that is no zone is a usage error */
+            tz_zone *z;
+            char why[512];
+            if (tz_open(&z, val, why, sizeof why) != 0)
+                stop = cli_bad_value(&args, "timezone", val, why);
+            tz_free(z);
+            o.timezone = val;
             break;
+        }
         case O_MAX:
             if (parse_size(val, &o.max_file_bytes) != 0 || o.max_file_bytes == 0)
                 stop = cli_bad_value(&args, "max-size", val, "not a size such as 16M");

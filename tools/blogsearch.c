@@ -38,8 +38,10 @@ static void usage(FILE *f)
           "  a OR b                    posts with either word, ranked together\n"
           "  dock*                     words starting with dock\n"
           "  title:word                the word in the title\n"
-          "  tag:docker tag:\"a b\"       posts with the tag (category:, author: too)\n"
-          "  since:2013 until:2014-06  dates, inclusive (YYYY, YYYY-MM, YYYY-MM-DD, UTC)\n"
+          "  tag:docker tag:\"a b\"       posts with the tag (category:, one of the post's;\n"
+          "                            author: too)\n"
+          "  since:2013 until:2014-06  dates, inclusive (YYYY, YYYY-MM, YYYY-MM-DD): each\n"
+          "                            post's own day, in the zone its date was written in\n"
           "\n"
           "  -i, --index DIR       the index (default: $BLOGSEARCH_INDEX, else ./" DEFAULT_INDEX ")\n"
           "      --tag TAG         only posts with this tag (repeatable)\n"
@@ -90,21 +92,27 @@ static int use_color(int when)
     return isatty(STDOUT_FILENO);
 }
 
-/* Prints each result: rank, title, date, tags; where it is; the snippet
- * with the matched words in bold (color), between * otherwise. */
+/* Prints each result: rank, title, date (the post's own day), categories,
+ * tags; where it is; the snippet with the matched words in bold (color),
+ * between * otherwise. */
 static void print_text(const vnode *list, int color)
 {
     const char *on = color ? "\033[1m" : "*", *off = color ? "\033[0m" : "*";
     char cwd[4096];
     size_t cwd_len = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
     for (size_t i = 0; i < vn_len(list); i++) {
-        const vnode *o = vn_at(list, i), *tags = vn_get(o, "tags");
+        const vnode *o = vn_at(list, i), *tags = vn_get(o, "tags"),
+                    *cats = vn_get(o, "categories");
         size_t len;
         const char *title = vn_text(vn_get(o, "title"), &len), *date;
         cli_printf(stdout, "%lld. %.*s", (long long)vn_number(vn_get(o, "rank")), (int)len,
                    title);
         if ((date = vn_text(vn_get(o, "date"), &len)))
             cli_printf(stdout, "  (%.10s)", date);
+        for (size_t c = 0; c < vn_len(cats); c++) {
+            const char *cat = vn_text(vn_at(cats, c), &len);
+            cli_printf(stdout, "%s%.*s", c ? ", " : "  ", (int)len, cat);
+        }
         for (size_t t = 0; t < vn_len(tags); t++) {
             const char *tag = vn_text(vn_at(tags, t), &len);
             cli_printf(stdout, "%s%.*s%s", t ? ", " : "  [", (int)len, tag,

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages blogsearch needs, only those missing.
 # Usage: tools/install-deps.sh [build|test|bench]...   (default: build)
-#   build  compiler, CMake and the libraries blogsearch links
+#   build  compiler, CMake, the libraries blogsearch links, and tzdata (the
+#          zones blogsearch-index --timezone names, such as Europe/Moscow)
 #   test   what the test suite runs besides: python3 (and python3-yaml, to hold
 #          the YAML reader to PyYAML) for the end-to-end checks,
 #          lighttpd and curl for the CGI, FastCGI's library, and Chromium with
@@ -11,7 +12,7 @@
 # Run as root (or with sudo available) on Debian 12 or a derivative.
 set -eu
 
-build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev libzstd-dev libyaml-dev libjansson-dev libmd4c-dev"
+build="build-essential cmake pkg-config libstemmer-dev libutf8proc-dev liblmdb-dev libzstd-dev libyaml-dev libjansson-dev libmd4c-dev tzdata"
 want=""
 [ $# -eq 0 ] && set -- build
 for group in "$@"; do

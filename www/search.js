@@ -270,12 +270,17 @@
     li.appendChild(h);
     var meta = el('p', 'bs-meta');
     if (r.date) {
-      /* the day as the endpoint's page shows it (UTC, as since/until count) */
+      /* the post's own day, its date in its own offset, as the endpoint's
+       * page shows it and since/until count it */
       var t = el('time', null, String(r.date).slice(0, 10));
       t.setAttribute('datetime', r.date);
       meta.appendChild(t);
       meta.appendChild(document.createTextNode(' '));
     }
+    (r.categories || []).forEach(function (c) {
+      meta.appendChild(el('span', 'bs-category', c));
+      meta.appendChild(document.createTextNode(' '));
+    });
     (r.tags || []).forEach(function (tag) {
       meta.appendChild(tagLink('bs-tag', tag, hasTag(tag), tag));
       meta.appendChild(document.createTextNode(' '));

@@ -9,6 +9,7 @@
  * format version. Table rows carry their __LINE__, so a failure names them. */
 #include <blogsearch.h>
 #include <ftw.h>
+#include <stddef.h>
 #include <lmdb.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -163,6 +164,34 @@ static int has_term(const terms *t, const char *term)
     return 0;
 }
 
+/* ---- the structs of version 1, as a program built then has them ------------------ */
+
+typedef struct {
+    unsigned int version;
+    size_t rank;
+    double score;
+    const char *path, *url, *title, *slug, *category, *author;
+    int has_date;
+    int64_t date;
+    const char *const *tags;
+    size_t ntags;
+    const char *snippet;
+    const bs_range *highlights;
+    size_t nhighlights;
+} hit_v1;
+
+typedef struct {
+    unsigned int version;
+    const char *path, *title, *slug, *url, *category, *author, *description;
+    const char *const *tags;
+    size_t ntags;
+    int has_date;
+    int64_t date;
+    const char *body;
+    size_t body_len;
+    int format;
+} post_v1;
+
 /* ---- the sample posts ------------------------------------------------------ */
 
 typedef struct {
@@ -172,6 +201,9 @@ typedef struct {
     int y, mo, d, hh, mi, ss;  /* y 0: no date */
     int format;
     const char *body;
+    const char *cats[2];       /* categories beyond category (bs_post version 2) */
+    size_t ncats;
+    int off;                   /* utc_offset: the post's own day is that of date + off */
 } cpost;
 
 static const cpost corpus[] = {
@@ -180,24 +212,25 @@ static const cpost corpus[] = {
       2019, 5, 10, 10, 0, 0, BS_FORMAT_RST,
       "Виртуализация и контейнеры\n==========================\n\n"
       "**Docker** запускает контейнер, а виртуальная машина запускает ядро. "
-      "Стрекоза летает над ``кодом``.\n" },
+      "Стрекоза летает над ``кодом``.\n", { "Виртуализация", "контейнеры" }, 2, 240 },
     { "b.md", "Виртуальные машины на KVM", NULL, NULL, "Виртуализация", "Борис", NULL,
       { "kvm", "Linux" }, 2, 2020, 3, 15, 12, 0, 0, BS_FORMAT_MARKDOWN,
       "## Зачем\n\nKVM и *QEMU* дают виртуализацию на [Linux](https://example.org/linux). "
-      "Виртуальная машина получает **своё** ядро.\n" },
+      "Виртуальная машина получает **своё** ядро.\n", { NULL }, 0, 0 },
     { "c.html", "Заметки о btrfs", NULL, NULL, "Файлы", "Анна", NULL, { "Linux", "btrfs" }, 2,
       2020, 3, 16, 0, 0, 0, BS_FORMAT_HTML,
       "<p>Снимки и <b>сжатие</b> в btrfs: файловая система для "
-      "<a href=\"https://kernel.org/\">Linux</a> &amp; не только.</p>" },
+      "<a href=\"https://kernel.org/\">Linux</a> &amp; не только.</p>", { NULL }, 0, 0 },
     { "d.txt", "Podman вместо Docker", "podman", NULL, "Контейнеры", "Борис", "Месяц без демона",
       { "podman", "docker" }, 2, 2021, 1, 1, 0, 0, 0, BS_FORMAT_TEXT,
       "Podman запускает контейнеры без демона. Контейнеров много, контейнерами удобно "
-      "управлять. Разметка <i>здесь</i> остаётся текстом." },
+      "управлять. Разметка <i>здесь</i> остаётся текстом.", { NULL }, 0, 0 },
     { "e.txt", "Релиз Fedora", NULL, NULL, NULL, NULL, NULL, { NULL }, 0, 0, 0, 0, 0, 0, 0,
-      BS_FORMAT_TEXT, "Новая версия дистрибутива вышла вовремя: ёлочные игрушки." },
+      BS_FORMAT_TEXT, "Новая версия дистрибутива вышла вовремя: ёлочные игрушки.", { NULL }, 0, 0 },
     { "f.md", "Running containers", NULL, NULL, "Notes", "Carol", NULL, { "docker", "Linux" }, 2,
       2018, 12, 31, 23, 59, 59, BS_FORMAT_MARKDOWN,
-      "Docker containers are running on Linux servers; the runner runs them." },
+      "Docker containers are running on Linux servers; the runner runs them.", { NULL }, 0,
+      60 },                      /* 23:59:59 UTC on December 31 is 2019-01-01 at +01:00 */
 };
 #define NCORPUS (sizeof corpus / sizeof corpus[0])
 
@@ -218,6 +251,9 @@ static bs_post post_of(const cpost *c)
     p.body = c->body;
     p.body_len = strlen(c->body);
     p.format = c->format;
+    p.categories = c->cats;
+    p.ncategories = c->ncats;
+    p.utc_offset = c->off;
     return p;
 }
 
@@ -474,6 +510,9 @@ static void test_versions(void)
         const char *msg;
     } rows[] = {
         { R, "format", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
+        { R, "format", { 0, 0, 0, 4 }, 4, BS_EVERSION,          /* the one before this */
+          "has format version 4, but this blogsearch reads format version 5; rebuild it with: "
+          "blogsearch-index --full --index" },
         { R, "analyzer", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
         /* terms made before nouns in -ит kept it (коммит was комм) */
         { R, "analyzer", { 0, 0, 0, 1 }, 4, BS_EVERSION, "rebuild" },
@@ -680,20 +719,25 @@ static void test_filters(bs_index *ix)
         { R, "docker", { "docker", "podman" }, 2, NULL, NULL, NULL, NULL, 0, 0, 0, "d.txt" },
         { R, "docker", { "kvm" }, 1, NULL, NULL, NULL, NULL, 0, 0, 0, "" },
         { R, "docker", { NULL }, 0, "Контейнеры", NULL, NULL, NULL, 0, 0, 0, "a.rst,d.txt" },
+        { R, "", { NULL }, 0, "виртуализация", NULL, NULL, NULL, 0, 0, 1, "b.md,a.rst" },  /* any */
+        { R, "category:КОНТЕЙНЕРЫ", { NULL }, 0, NULL, NULL, NULL, NULL, 0, 0, 1, "d.txt,a.rst" },
         { R, "docker", { NULL }, 0, "Нет такой", NULL, NULL, NULL, 0, 0, 0, "" },
         { R, "docker", { NULL }, 0, NULL, "Борис", NULL, NULL, 0, 0, 0, "d.txt" },
         { R, "docker", { NULL }, 0, "Контейнеры", "Анна", NULL, NULL, 0, 0, 0, "a.rst" },
-        /* dates: inclusive at both ends, to the second */
-        { R, "docker", { NULL }, 0, NULL, NULL, "2019", NULL, 0, 0, 0, "a.rst,d.txt" },
-        { R, "docker", { NULL }, 0, NULL, NULL, NULL, "2018", 0, 0, 0, "f.md" },
-        { R, "docker", { NULL }, 0, NULL, NULL, "2018-12-31", "2018-12-31", 0, 0, 0, "f.md" },
-        { R, "docker", { NULL }, 0, NULL, NULL, "2019-01-01", "2020-12-31", 0, 0, 0, "a.rst" },
+        /* dates: inclusive at both ends, to the second, of each post's own day (f.md's
+         * 2018-12-31T23:59:59Z is 2019-01-01 at its +01:00) */
+        { R, "docker", { NULL }, 0, NULL, NULL, "2019", NULL, 0, 0, 0, "a.rst,d.txt,f.md" },
+        { R, "docker", { NULL }, 0, NULL, NULL, NULL, "2018", 0, 0, 0, "" },
+        { R, "docker", { NULL }, 0, NULL, NULL, "2018-12-31", "2018-12-31", 0, 0, 0, "" },
+        { R, "docker", { NULL }, 0, NULL, NULL, "2019-01-01", "2019-01-01", 0, 0, 0, "f.md" },
+        { R, "docker", { NULL }, 0, NULL, NULL, "2019-01-01", "2020-12-31", 0, 0, 0, "a.rst,f.md" },
         { R, "", { NULL }, 0, NULL, NULL, "2020-03-16", NULL, BS_SORT_DATE, 0, 1, "d.txt,c.html" },
         { R, "", { NULL }, 0, NULL, NULL, NULL, "2020-03-15", BS_SORT_DATE, 0, 1,
           "b.md,a.rst,f.md" },
         { R, "", { NULL }, 0, NULL, NULL, "2020-03-15", "2020-03-15", 0, 0, 1, "b.md" },
         { R, "", { NULL }, 0, NULL, NULL, "2019-05", "2020-03", 0, 0, 1, "c.html,b.md,a.rst" },
-        { R, "", { NULL }, 0, NULL, NULL, "2019", "2019", 0, 0, 1, "a.rst" },
+        { R, "", { NULL }, 0, NULL, NULL, "2019", "2019", 0, 0, 1, "a.rst,f.md" },
+        { R, "since:2019-01 until:2019-01", { NULL }, 0, NULL, NULL, NULL, NULL, 0, 0, 1, "f.md" },
         { R, "", { NULL }, 0, NULL, NULL, "2021-01-02", NULL, 0, 0, 1, "" },
         /* only filters: the newest first, whatever the sort */
         { R, "", { "docker" }, 1, NULL, NULL, NULL, NULL, 0, 0, 1, "d.txt,a.rst,f.md" },
@@ -955,6 +999,18 @@ static void test_struct_versions(bs_index *ix)
     h.version = BS_HIT_VERSION;
     CHECK(bs_results_hit(r, 0, &h) == BS_OK && h.version == BS_HIT_VERSION && h.path
           && h.rank == 1, "a hit filled, its version kept");
+    /* a program built against version 1 of bs_hit: its struct ends before
+     * categories, and the library writes no byte past it (ASan watches the
+     * allocation of exactly that size) */
+    CHECK(sizeof(hit_v1) == offsetof(bs_hit, categories), "bs_hit version 1's layout");
+    hit_v1 *old = malloc(sizeof *old);
+    if (old) {
+        memset(old, 0, sizeof *old);
+        old->version = 1;
+        CHECK(bs_results_hit(r, 0, (bs_hit *)(void *)old) == BS_OK && old->version == 1
+              && old->path && old->rank == 1, "a version 1 hit filled: %s", bs_errmsg());
+        free(old);
+    }
 
     /* the end of a loop */
     bs_index *bad = NOT_NULL;
@@ -1201,6 +1257,13 @@ static void test_results(const char *dir)
         CHECK(h.rank == i + 1, "%s: rank %zu", c->path, h.rank);
         CHECK_STR(h.title, c->title, c->path);
         CHECK_STR(h.category, c->category ? c->category : "", c->path);
+        size_t ncats = (c->category != NULL) + c->ncats;
+        CHECK(h.ncategories == ncats && (ncats == 0 || h.categories), "%s: %zu categories",
+              c->path, h.ncategories);
+        for (size_t k = 0; k < h.ncategories && k < ncats && h.categories; k++)
+            CHECK_STR(h.categories[k], k == 0 && c->category ? c->category
+                      : c->cats[k - (c->category != NULL)], "categories as written");
+        CHECK(h.utc_offset == (c->y ? c->off : 0), "%s: utc_offset %d", c->path, h.utc_offset);
         CHECK_STR(h.author, c->author ? c->author : "", c->path);
         CHECK_STR(h.slug, c->slug ? c->slug : "", c->path);
         /* bs_post.url, else "" (the index has no --url-prefix) */
@@ -1385,7 +1448,8 @@ static void test_analyzer(void)
 /* ---- writing ------------------------------------------------------------------------ */
 
 enum { P_PATH, P_TITLE, P_SLUG, P_URL, P_CATEGORY, P_AUTHOR, P_DESCRIPTION, P_TAG, P_NULL_TAG,
-       P_TAGS_NULL, P_TAGS_NULL_NO_BODY, P_BODY, P_BODY_NULL, P_FORMAT };
+       P_TAGS_NULL, P_TAGS_NULL_NO_BODY, P_BODY, P_BODY_NULL, P_FORMAT, P_CATEGORY_2,
+       P_NULL_CATEGORY, P_CATEGORIES_NULL, P_OFFSET };
 
 static void test_put_args(bs_writer *w)
 {
@@ -1416,7 +1480,16 @@ static void test_put_args(bs_writer *w)
         { R, P_FORMAT, NULL, -1, BS_EINVAL, "format" },
         { R, P_FORMAT, NULL, 4, BS_EINVAL, "format" },
         { R, P_FORMAT, NULL, 99, BS_EINVAL, "format" },
+        { R, P_CATEGORY_2, "\xc0\xaf", 0, BS_EINVAL, "category" },
+        { R, P_NULL_CATEGORY, NULL, 2, BS_EINVAL, "category 1 is NULL" },
+        { R, P_CATEGORIES_NULL, NULL, 1, BS_EINVAL, "categories is NULL" },
+        { R, P_OFFSET, NULL, 1561, BS_EINVAL, "utc_offset 1561" },    /* past 26 hours */
+        { R, P_OFFSET, NULL, -1561, BS_EINVAL, "utc_offset -1561" },
         /* these are fine; each replaces ok.txt */
+        { R, P_OFFSET, NULL, 1560, BS_OK, NULL },
+        { R, P_OFFSET, NULL, -330, BS_OK, NULL },
+        { R, P_CATEGORIES_NULL, NULL, 0, BS_OK, NULL },
+        { R, P_CATEGORY_2, "", 0, BS_OK, NULL },
         { R, P_BODY_NULL, NULL, 0, BS_OK, NULL },
         { R, P_TAGS_NULL, NULL, 0, BS_OK, NULL },
         { R, P_TITLE, NULL, 0, BS_OK, NULL },
@@ -1424,9 +1497,25 @@ static void test_put_args(bs_writer *w)
         { R, P_FORMAT, NULL, BS_FORMAT_HTML, BS_OK, NULL },
         { R, P_BODY, "Финальная версия: ok", 0, BS_OK, NULL },
     };
+    /* a program built against version 1 of bs_post: its struct ends before
+     * categories, and the library reads no byte past it (ASan watches the
+     * allocation of exactly that size); it replaces ok.txt like the rows */
+    CHECK(sizeof(post_v1) == offsetof(bs_post, categories), "bs_post version 1's layout");
+    post_v1 *old = malloc(sizeof *old);
+    if (old) {
+        memset(old, 0, sizeof *old);
+        old->version = 1;
+        old->path = "ok.txt";
+        old->category = "Старая";
+        old->has_date = 1;
+        old->date = 1700000000;
+        CHECK(bs_writer_put(w, (bs_post *)(void *)old) == BS_OK, "a version 1 post: %s",
+              bs_errmsg());
+        free(old);
+    }
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         bs_post p = BS_POST_INIT;
-        const char *tags[2] = { "ok", NULL };
+        const char *tags[2] = { "ok", NULL }, *cats[2] = { "Первая", NULL };
         p.path = "ok.txt";
         p.title = "Нормальный заголовок";
         p.body = "Нормальный текст.";
@@ -1446,6 +1535,14 @@ static void test_put_args(bs_writer *w)
         case P_BODY: p.body = rows[i].s; p.body_len = strlen(rows[i].s); break;
         case P_BODY_NULL: p.body = NULL; p.body_len = (size_t)rows[i].v; break;
         case P_FORMAT: p.format = (int)rows[i].v; break;
+        case P_CATEGORY_2: cats[1] = rows[i].s; p.categories = cats; p.ncategories = 2; break;
+        case P_NULL_CATEGORY: p.categories = cats; p.ncategories = (size_t)rows[i].v; break;
+        case P_CATEGORIES_NULL: p.categories = NULL; p.ncategories = (size_t)rows[i].v; break;
+        case P_OFFSET:
+            p.has_date = 1;
+            p.date = 1700000000;
+            p.utc_offset = (int)rows[i].v;
+            break;
         default: *field[rows[i].what] = rows[i].s; break;
         }
         int rc = bs_writer_put(w, &p);

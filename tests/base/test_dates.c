@@ -1,4 +1,6 @@
-/* test_dates.c: date_parse, date_parse_tz and date_format. Expected seconds
+/* test_dates.c: date_parse, date_parse_in (in fixed offsets; test_tz.c reads
+ * dates in named zones), date_parse_tz, date_format and date_format_at.
+ * Expected seconds
  * were computed with GNU date (date -u -d '...' +%s), not with this code.
  * Table-driven; a failing row prints its own line. Every input is copied to a
  * buffer of exactly its length, so ASan catches a read past len. */
@@ -116,8 +118,39 @@ static const struct {
     OK("9999-12-31 23:59:59 +14:00", 0, 253402250399),
     OK("2038-01-19 03:14:08Z", 0, 2147483648),             /* past 32-bit time_t */
     OK("2016-12-31 23:59:60Z", 0, 1483228800),             /* leap second = next midnight */
+    /* Pelican: day first with dots */
+    OK("27.10.2024 21:12", 0, 1730063520),                 /* Pelican's own form */
+    OK("27.10.2024 21:12", 180, 1730052720),               /* in the default zone */
+    OK("27.10.2024", 0, 1729987200),                       /* date only */
+    OK("27.10.2024 21:12:05", 0, 1730063525),              /* with seconds */
+    OK("16.12.2013", 0, 1387152000),                       /* Russian order */
+    OK("3.4.2014", 0, 1396483200),                         /* April 3: dots, day first */
+    OK("27.10.2024T21:12Z", 180, 1730063520),              /* any time and zone after it */
+    /* Nikola: month first with slashes, a 12-hour clock */
+    OK("05/05/2014 03:00:00 PM UTC", 180, 1399302000),     /* Nikola's own site */
+    OK("05/05/2014 03:00:00 pm", 0, 1399302000),           /* case-insensitive */
+    OK("05/05/2014 03:00:00PM", 0, 1399302000),            /* no blank before PM */
+    OK("05/05/2014 12:30 AM", 0, 1399249800),              /* 12 AM is the first hour */
+    OK("05/05/2014 12:30 PM", 0, 1399293000),              /* 12 PM is noon */
+    OK("05/05/2014 03:00 PM -05:00", 0, 1399320000),       /* an offset after PM */
+    OK("05/05/2014 03:00 PM GMT", 180, 1399302000),
+    OK("3/4/2014", 0, 1393891200),                         /* March 4: slashes, month first */
+    OK("05/05/2014 15:00:00", 0, 1399302000),              /* 24-hour clock too */
+    /* TOML and RFC 3339 */
+    OK("2024-01-07T16:00:00+03:00", 0, 1704632400),
+    OK("2024-01-07T16:00:00Z", 180, 1704643200),
+    OK("2024-01-07T16:00:00.123456789+03:00", 0, 1704632400),   /* nanoseconds */
+    OK("2024-01-07 16:00:00.5Z", 0, 1704643200),
+    OK("2009-10-17T02:17:51+0400", 0, 1255731471),         /* the day differs in UTC */
+    OK("2012-03-30 23:00:00 UTC-03:00", 0, 1333159200),    /* Nikola, west of UTC */
     /* shapes that are not dates */
-    BAD("16.12.2013", E_FORMAT),                           /* Russian order with dots */
+    BAD("16.12.13", E_FORMAT),                             /* a two-digit year */
+    BAD("05/05/14", E_FORMAT),
+    BAD("16-12-2013", E_FORMAT),                           /* day first needs dots */
+    BAD("16.12/2013", E_FORMAT),                           /* mixed separators */
+    BAD("123.12.2013", E_FORMAT),                          /* three-digit day */
+    BAD("16.123.2013", E_FORMAT),
+    BAD("16.12.201", E_FORMAT),                            /* three-digit year */
     BAD("вчера", E_FORMAT),                                /* "yesterday" */
     BAD("", E_FORMAT),
     BAD("   ", E_FORMAT),
@@ -155,6 +188,14 @@ static const struct {
     BAD("2017-02-24 20:01:04+03:60", E_ZONE),
     BAD("2017-02-24 20:01:04 UTC-1500", E_ZONE),
     BAD("2019-02-29 25:00", E_DAY),                        /* first wrong field is named */
+    BAD("32.10.2024", E_DAY),                              /* dots: the first is the day */
+    BAD("27.13.2024", E_MONTH),
+    BAD("13/05/2014", E_MONTH),                            /* slashes: the first is the month */
+    BAD("02/30/2014", E_DAY),
+    BAD("27.10.10000", E_YEAR),
+    BAD("00.10.2024", E_DAY),
+    BAD("05/05/2014 13:00 PM", E_HOUR),                    /* a 12-hour clock stops at 12 */
+    BAD("05/05/2014 00:30 AM", E_HOUR),                    /* and starts at 1 */
     /* a date followed by something else */
     BAD("2013-12-16 00:48:01 foo", E_TRAILING),
     BAD("2013-12-16x", E_TRAILING),
@@ -173,6 +214,10 @@ static const struct {
     BAD("2013-12-16'", E_TRAILING),
     BAD("2013-12-16 00:48:01\0", E_TRAILING),              /* NUL inside len */
     BAD("2013-12-16\xFF", E_TRAILING),                     /* invalid UTF-8 */
+    BAD("05/05/2014 PM", E_TRAILING),                      /* PM needs a time */
+    BAD("05/05/2014 03:00 PM PM", E_TRAILING),
+    BAD("05/05/2014 03:00 UTC PM", E_TRAILING),            /* PM before the zone */
+    BAD("05/05/2014 03:00 P", E_TRAILING),
 #undef OK
 #undef OKL
 #undef BAD
@@ -292,6 +337,92 @@ static void test_format(void)
     CHECK(strlen(buf) < 32, "INT64_MAX gives \"%s\"", buf);
 }
 
+/* ---- date_format_at and date_parse_in ------------------------------------------ */
+
+static const struct { int line; int64_t t; int off; const char *want; } fmts_at[] = {
+#define FA(t, off, want) { __LINE__, INT64_C(t), off, want }
+    FA(1255731471, 240, "2009-10-17T02:17:51+04:00"),   /* the post's own day */
+    FA(1255731471, 0, "2009-10-16T22:17:51Z"),          /* the day in UTC */
+    FA(1487955664, 180, "2017-02-24T20:01:04+03:00"),
+    FA(1487955664, -330, "2017-02-24T11:31:04-05:30"),
+    FA(1487955664, 345, "2017-02-24T22:46:04+05:45"),    /* Nepal */
+    FA(0, 840, "1970-01-01T14:00:00+14:00"),
+    FA(0, -720, "1969-12-31T12:00:00-12:00"),
+    FA(-62135596800, -60, "0000-12-31T23:00:00-01:00"),   /* outside the contract, sane */
+#undef FA
+};
+
+static void test_format_at(void)
+{
+    for (size_t i = 0; i < sizeof fmts_at / sizeof fmts_at[0]; i++) {
+        char buf[DATE_FORMAT_BYTES];
+        date_format_at(fmts_at[i].t, fmts_at[i].off, buf);
+        CHECK_AT(__FILE__, fmts_at[i].line, strcmp(buf, fmts_at[i].want) == 0,
+                 "format_at row %zu: %lld %+d gives \"%s\", want \"%s\"", i,
+                 (long long)fmts_at[i].t, fmts_at[i].off, buf, fmts_at[i].want);
+    }
+    /* the ends of int64 with the widest offsets stay inside the buffer */
+    char buf[DATE_FORMAT_BYTES];
+    date_format_at(INT64_MAX, 26 * 60, buf);
+    CHECK(strlen(buf) < DATE_FORMAT_BYTES, "INT64_MAX +26:00 gives \"%s\"", buf);
+    date_format_at(INT64_MIN, -26 * 60, buf);
+    CHECK(strlen(buf) < DATE_FORMAT_BYTES && buf[0] == '-', "INT64_MIN -26:00 gives \"%s\"", buf);
+}
+
+/* date_parse_in in a fixed zone: the same instants as date_parse with that
+ * default, and the offset of each; every formatted date reads back as itself. */
+static void test_parse_in(void)
+{
+    static const int offsets[] = { 0, 180, -300, 345, 840, -720 };
+    for (size_t o = 0; o < sizeof offsets / sizeof offsets[0]; o++) {
+        tz_zone *z;
+        char name[16], err[256];
+        snprintf(name, sizeof name, "%c%02d:%02d", offsets[o] < 0 ? '-' : '+',
+                 abs(offsets[o]) / 60, abs(offsets[o]) % 60);
+        if (tz_open(&z, name, err, sizeof err) != 0) {
+            CHECK(0, "tz_open(%s): %s", name, err);
+            continue;
+        }
+        int bad = 0;
+        for (size_t i = 0; i < sizeof parse / sizeof parse[0]; i++) {
+            if (parse[i].rc != 0)
+                continue;
+            int64_t a = 0, b = 0;
+            int off = 9999;
+            const char *why;
+            int ra = date_parse(parse[i].in, parse[i].len, offsets[o], &a, &why);
+            int rb = date_parse_in(parse[i].in, parse[i].len, z, &b, &off, &why);
+            /* the offset is the zone's unless the date states one */
+            char back[DATE_FORMAT_BYTES];
+            date_format_at(b, off, back);
+            int64_t c = 0;
+            int off2 = 9999;
+            int rc2 = date_parse_in(back, strlen(back), NULL, &c, &off2, &why);
+            if (ra != 0 || rb != 0 || a != b || rc2 != 0 || c != b || off2 != off) {
+                if (bad++ < 3)
+                    fprintf(stderr, "parse_in %s row %zu \"%.*s\": %lld vs %lld, \"%s\"\n",
+                            name, i, (int)parse[i].len, parse[i].in, (long long)a, (long long)b,
+                            back);
+            }
+        }
+        CHECK(bad == 0, "%d dates read in %s differ from date_parse or do not read back", bad,
+              name);
+        int64_t t;
+        int off = 9999;
+        CHECK(date_parse_in("2009-10-17 02:17:51", 19, z, &t, &off, NULL) == 0
+              && off == offsets[o] && t == 1255737600 + 2 * 3600 + 17 * 60 + 51 - (int64_t)offsets[o] * 60,
+              "a date without a zone takes %s: %lld %d", name, (long long)t, off);
+        CHECK(date_parse_in("2009-10-17T02:17:51+0400", 24, z, &t, &off, NULL) == 0
+              && off == 240 && t == 1255731471, "a stated zone is kept in %s: %lld %d", name,
+              (long long)t, off);
+        tz_free(z);
+    }
+    int64_t t;
+    const char *why = NULL;
+    CHECK(date_parse_in("x", 1, NULL, &t, NULL, &why) == -1 && why && strcmp(why, E_FORMAT) == 0,
+          "a NULL offset and zone");
+}
+
 /* ---- round trips ------------------------------------------------------------ */
 
 static int round_trips(int64_t t)
@@ -388,10 +519,12 @@ static uint64_t xorshift(void)
 static void test_random(void)
 {
     static const char alphabet[] = "0123456789012345678901234567890123456789"
-                                   "--//::  T.,Z+-UTCGMtz\"'\t\0\xFF";
+                                   "--//::  T.,Z+-UTCGMtz\"'\t\0\xFF..APMapm";
     static const char *const seeds[] = { "2017-02-24 20:01:04 UTC+03:00", "2013-12-16T00:48:01Z",
                                          "2013/1/5 9:05", "\"2022-11-03 09:15:00.123+0300\"",
-                                         "9999-12-31 23:59:60 -14:00", "0001-01-01 00:00+14" };
+                                         "9999-12-31 23:59:60 -14:00", "0001-01-01 00:00+14",
+                                         "05/05/2014 03:00:00 PM UTC", "27.10.2024 21:12",
+                                         "2024-01-07T16:00:00.123456789+03:00" };
     int bad = 0, parsed = 0;
     for (int i = 0; i < 100000; i++) {
         char s[40];
@@ -432,6 +565,8 @@ int main(void)
     test_parse();
     test_parse_tz();
     test_format();
+    test_format_at();
+    test_parse_in();
     test_round_trip();
     test_every_day();
     test_random();

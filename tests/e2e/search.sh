@@ -95,9 +95,14 @@ r = json.load(open('$T/r.json'))
 assert set(r) == {'query', 'total', 'offset', 'limit', 'results', 'took_ms'}, set(r)
 assert r['query'] == 'виртуализация docker'
 for x in r['results']:
-    assert set(x) == {'rank', 'path', 'url', 'title', 'slug', 'date', 'tags', 'category', 'score', 'snippet'}, set(x)
+    assert set(x) == {'rank', 'path', 'url', 'title', 'slug', 'date', 'utc_offset', 'tags', 'category',
+                      'categories', 'score', 'snippet'}, set(x)
     assert isinstance(x['tags'], list) and isinstance(x['score'], float)
-    assert x['date'] is None or (len(x['date']) == 20 and x['date'].endswith('Z'))
+    assert isinstance(x['categories'], list) and x['category'] == (x['categories'] or [''])[0]
+    import re
+    m = x['date'] and re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)', x['date'])
+    assert x['date'] is None and x['utc_offset'] is None or m, (x['date'], x['utc_offset'])
+    assert x['date'] is None or (m.group(1) == 'Z') == (x['utc_offset'] == 0)
     assert set(x['snippet']) == {'text', 'highlights'}
 "
 "$BS" --json "<script>alert(1)</script>" >"$T/r.json" 2>/dev/null

@@ -39,7 +39,7 @@ static const struct {
       "Виртуализация", "virt", "2013-12-16T00:48:01Z", "kvm|Docker|success story", "Новости",
       "bookwar", "Кратко", 0, "Текст поста.", ""),
     P("a.rst", ".. title: Зона\n.. date: 2017-02-24 20:01:04 UTC+03:00\n\nТело\n", NULL,
-      "Зона", "a", "2017-02-24T17:01:04Z", "", "", "", "", 0, "Тело", ""),
+      "Зона", "a", "2017-02-24T20:01:04+03:00", "", "", "", "", 0, "Тело", ""),  /* its offset */
     P("a.rst", ".. title: T\n.. date: 2019-05-02\n.. unknown_key: x\n.. x-custom: y\n\nbody\n",
       NULL, "T", "a", "2019-05-02T00:00:00Z", "", "", "", "", 0, "body", ""),  /* unknown keys: silent */
     P("a.rst", ".. title: First\n.. title: Second\n\nb\n", NULL,
@@ -71,7 +71,7 @@ static const struct {
     /* Nikola Markdown: the header in an HTML comment */
     P("a.md", "<!--\n.. title: Podman\n.. slug: podman\n.. date: 2021-07-09 10:00:00 UTC+03:00\n"
       ".. tags: podman, containers\n-->\n\nТекст про **Podman**.\n", NULL, "Podman", "podman",
-      "2021-07-09T07:00:00Z", "podman|containers", "", "", "", 0, "Текст про Podman.", ""),
+      "2021-07-09T10:00:00+03:00", "podman|containers", "", "", "", 0, "Текст про Podman.", ""),
     P("a.md", "<!-- .. title: One line\n.. slug: x -->\nbody\n", NULL, "One line", "x", "", "",
       "", "", "", 0, "body", ""),
     P("a.md", "<!-- just a comment -->\nText\n", NULL, "Text", "a", "", "", "", "", "", 0,
@@ -81,11 +81,22 @@ static const struct {
     /* YAML front matter (Hugo, Jekyll) */
     P("a.md", "---\ntitle: \"Hugo: пост\"\ndate: 2022-11-03T09:15:00+03:00\ntags: [linux, "
       "'btrfs fs']\ncategories: [Файлы, Другое]\nauthor: Иван\nslug: hugo\ndraft: false\n---\n"
-      "# Заголовок\n\nТекст\n", NULL, "Hugo: пост", "hugo", "2022-11-03T06:15:00Z",
-      "linux|btrfs fs", "Файлы", "Иван", "", 0, "Текст", ""),
+      "# Заголовок\n\nТекст\n", NULL, "Hugo: пост", "hugo", "2022-11-03T09:15:00+03:00",
+      "linux|btrfs fs", "Файлы|Другое", "Иван", "", 0, "Текст", ""),   /* every category */
     P("a.md", "---\ntitle: Lists\ntags:\n  - backup\n  - \"monitoring\"\ncategories:\n  - Ops\n"
       "description: >\n  folded\n  text\n---\nbody\n", NULL, "Lists", "a", "", "backup|monitoring",
       "Ops", "", "folded text", 0, "body", ""),
+    P("a.md", "---\ntitle: Jekyll\ncategories:\n- rhel\n- redhat\n- Fedora 18\ntags:\n- x\n---\nb\n",
+      NULL, "Jekyll", "a", "", "x", "rhel|redhat|Fedora 18", "", "", 0, "b", ""),  /* block list */
+    P("a.md", "---\ntitle: Q\ncategories: [\"a b\", 'c', d]\n---\nb\n", NULL, "Q", "a", "", "",
+      "a b|c|d", "", "", 0, "b", ""),                 /* quoted items */
+    P("a.md", "---\ntitle: E\ncategories: []\n---\nb\n", NULL, "E", "a", "", "", "", "", "", 0,
+      "b", ""),                                      /* an empty list */
+    P("a.md", "---\ntitle: O\ncategory: Один\n---\nb\n", NULL, "O", "a", "", "", "Один", "", "",
+      0, "b", ""),
+    P("a.md", "---\ntitle: T\ncategories:\n- a\ncategories: [b]\n---\nb\n", NULL, "T", "a", "",
+      "", "b", "", "", 0, "b", "a.md:5: warning: key \"categories\" given again; the last value "
+      "is kept"),
     P("a.md", "---\ntitle: D\ndraft: true\n---\nb\n", NULL, "D", "a", "", "", "", "", "", 1, "b",
       ""),
     P("a.md", "---\ntitle: J\npublished: false\n---\nb\n", NULL, "J", "a", "", "", "", "", "",
@@ -109,7 +120,7 @@ static const struct {
     P("a.md", "---\ntitle: K\ntags: [a, b]\nkeywords: [seo, words]\n---\nb\n", NULL, "K", "a", "",
       "a|b", "", "", "", 0, "b", ""),                /* keywords are not tags */
     P("a.md", "---\ntitle: C\ncategories: [linux, 'kvm', backup]\n---\nb\n", NULL, "C", "a", "",
-      "", "linux", "", "", 0, "b", ""),
+      "", "linux|kvm|backup", "", "", 0, "b", ""),   /* every one */
     P("a.md", "---\ntitle: 2024\ndraft: yes\n---\nb\n", NULL, "2024", "a", "", "", "", "", "", 1,
       "b", ""),                                      /* a number as a title; YAML 1.1 yes */
     P("a.md", "---\ntitle: T\ntags: one, two\n---\nb\n", NULL, "T", "a", "", "one|two", "", "", "",
@@ -127,7 +138,7 @@ static const struct {
     /* Hugo's JSON front matter */
     P("a.md", "{\n  \"title\": \"JSON: пост\",\n  \"tags\": [\"json\", \"hugo\"],\n  \"date\": "
       "\"2021-03-04T05:06:07+03:00\",\n  \"categories\": [\"web\"],\n  \"draft\": false\n}\n\nТекст "
-      "**поста**.\n", NULL, "JSON: пост", "a", "2021-03-04T02:06:07Z", "json|hugo", "web", "", "", 0,
+      "**поста**.\n", NULL, "JSON: пост", "a", "2021-03-04T05:06:07+03:00", "json|hugo", "web", "", "", 0,
       "Текст поста.", ""),
     P("a.md", "{ \"title\": \"A\", \"title\": \"B\" }\nbody\n", NULL, "B", "a", "", "", "", "", "",
       0, "body", ""),                                /* the last value, as Hugo */
@@ -136,7 +147,7 @@ static const struct {
     /* TOML front matter (Hugo, Zola) */
     P("a.md", "+++\ntitle = \"Zola\"\ndate = 2024-01-07T16:00:00+03:00\npath = \"2024/01/07/z\"\n"
       "[taxonomies]\ntags = [\"rust\", \"zola\"]\ncategories = [\"news\"]\n[extra]\nauthor = \"Ann\"\n"
-      "+++\nbody\n", NULL, "Zola", "a", "2024-01-07T13:00:00Z", "rust|zola", "news", "Ann", "", 0,
+      "+++\nbody\n", NULL, "Zola", "a", "2024-01-07T16:00:00+03:00", "rust|zola", "news", "Ann", "", 0,
       "body", ""),
     P("a.md", "+++\ntitle = \"T\"\ntitle = \"U\"\n+++\nbody\n", NULL, "T", "a", "", "", "", "", "", 0,
       "body", "a.md:3: warning: TOML front matter:"),  /* TOML forbids a key twice */
@@ -166,6 +177,13 @@ static const struct {
       ""),
     P("a.md", "Title: Pelican MD\nDate: 2010-12-03 10:20\nTags: a, b\n\nBody\n", NULL,
       "Pelican MD", "a", "2010-12-03T10:20:00Z", "a|b", "", "", "", 0, "Body", ""),
+    P("a.md", "Title: Заметка\nDate: 27.10.2024 21:12\nCategory: Заметки\n\nТекст\n", NULL,
+      "Заметка", "a", "2024-10-27T21:12:00Z", "", "Заметки", "", "", 0, "Текст", ""),  /* dreamer20 */
+    /* Nikola's other forms */
+    P("a.rst", ".. title: T\n.. date: 05/05/2014 03:00:00 PM UTC\n.. category: Новости, Linux\n\nb\n",
+      NULL, "T", "a", "2014-05-05T15:00:00Z", "", "Новости|Linux", "", "", 0, "b", ""),
+    P("a.rst", ".. title: T\n.. category: A\n.. category: B\n\nb\n", NULL, "T", "a", "", "", "B",
+      "", "", 0, "b", "a.rst:3: warning: key \"category\" given again; the last value is kept"),
     /* .meta sidecars */
     P("p/post.rst", "Текст поста\n", ".. title: Из sidecar\n.. date: 2014-06-05\n"
       ".. tags: btrfs\n", "Из sidecar", "post", "2014-06-05T00:00:00Z", "btrfs", "", "", "", 0,
@@ -177,12 +195,21 @@ static const struct {
 #undef P
 };
 
-static void join_tags(const post *p, char *out, size_t cap)
+/* A NUL-separated list (tags, categories) as "a|b|c". */
+static void join_list(const txt_buf *b, char *out, size_t cap)
 {
     size_t n = 0;
     out[0] = '\0';
-    for (const char *t = p->tags.p; t && t < p->tags.p + p->tags.len; t += strlen(t) + 1)
+    for (const char *t = b->p; t && t < b->p + b->len; t += strlen(t) + 1)
         n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "|" : "", t);
+}
+
+static size_t count_of(const char *s, char c)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == c;
+    return n;
 }
 
 static const char *str(const txt_buf *b)
@@ -201,10 +228,11 @@ static void test_rows(void)
         size_t len = rows[i].in_len ? rows[i].in_len : strlen(rows[i].in);
         int rc = post_parse(&p, rows[i].path, rows[i].in, len, rows[i].meta,
                             rows[i].meta ? strlen(rows[i].meta) : 0, &o);
-        char tags[512], date[32] = "";
-        join_tags(&p, tags, sizeof tags);
+        char tags[512], cats[512], date[DATE_FORMAT_BYTES] = "";
+        join_list(&p.tags, tags, sizeof tags);
+        join_list(&p.categories, cats, sizeof cats);
         if (p.has_date)
-            date_format(p.date, date);
+            date_format_at(p.date, p.tz_min, date);
         int line = rows[i].line;
         CHECK_AT(__FILE__, line, rc == 0, "row %zu: post_parse failed", i);
 #define FIELD(got, want, name) \
@@ -214,7 +242,9 @@ static void test_rows(void)
         FIELD(str(&p.slug), rows[i].slug, "slug");
         FIELD(date, rows[i].date, "date");
         FIELD(tags, rows[i].tags, "tags");
-        FIELD(str(&p.category), rows[i].category, "category");
+        FIELD(cats, rows[i].category, "categories");
+        CHECK_AT(__FILE__, line, p.ncategories == (*cats ? 1 + count_of(cats, '|') : 0),
+                 "row %zu: %zu categories", i, p.ncategories);
         FIELD(str(&p.author), rows[i].author, "author");
         FIELD(str(&p.description), rows[i].desc, "description");
 #undef FIELD
@@ -233,6 +263,39 @@ static void test_rows(void)
                      d.text);
         post_free(&p);
     }
+}
+
+/* A date written without a zone is read in post_opts.zone at its own date;
+ * one that states its zone keeps it. */
+static void test_zone(void)
+{
+    static const struct { int line; const char *date, *want; } zoned[] = {
+        { __LINE__, "2013-12-16 00:48:01", "2013-12-16T00:48:01+04:00" },   /* Moscow's +04 */
+        { __LINE__, "2015-12-16 00:48:01", "2015-12-16T00:48:01+03:00" },   /* back to +03 */
+        { __LINE__, "2017-02-24 20:01:04 UTC", "2017-02-24T20:01:04Z" },   /* stated: kept */
+        { __LINE__, "27.10.2024 21:12", "2024-10-27T21:12:00+03:00" },
+    };
+    tz_zone *z;
+    char err[512];
+    if (tz_open(&z, "Europe/Moscow", err, sizeof err) != 0) {
+        printf("skip: %s\n", err);
+        return;
+    }
+    for (size_t i = 0; i < sizeof zoned / sizeof zoned[0]; i++) {
+        char in[128], date[DATE_FORMAT_BYTES] = "";
+        snprintf(in, sizeof in, ".. title: T\n.. date: %s\n\nb\n", zoned[i].date);
+        post p;
+        post_opts o = { z, NULL, NULL, NULL };
+        post_init(&p);
+        int rc = post_parse(&p, "a.rst", in, strlen(in), NULL, 0, &o);
+        if (p.has_date)
+            date_format_at(p.date, p.tz_min, date);
+        CHECK_AT(__FILE__, zoned[i].line, rc == 0 && strcmp(date, zoned[i].want) == 0,
+                 "zone row %zu: \"%s\" gives \"%s\", want \"%s\"", i, zoned[i].date, date,
+                 zoned[i].want);
+        post_free(&p);
+    }
+    tz_free(z);
 }
 
 static void test_kinds(void)
@@ -335,6 +398,7 @@ int main(void)
 {
     test_paths_urls();
     test_rows();
+    test_zone();
     test_kinds();
     test_random();
     printf("rows: %zu\n", sizeof rows / sizeof rows[0]);

@@ -56,7 +56,7 @@ static int add(const an_token *t, void *ctx)
     return 0;
 }
 
-/* Each post's fields, analyzed as the writer does (tags, then category). */
+/* Each post's fields, analyzed as the writer does (tags, then categories). */
 static bag model[NPOSTS];
 
 static void build_model(an_analyzer *an)
@@ -71,7 +71,11 @@ static void build_model(an_analyzer *an)
             buf_puts(&tags, t);
             buf_putc(&tags, '\n');
         }
-        buf_put(&tags, p.category.p ? p.category.p : "", p.category.len);
+        for (const char *c = p.categories.p; c && c < p.categories.p + p.categories.len;
+             c += strlen(c) + 1) {
+            buf_puts(&tags, c);
+            buf_putc(&tags, '\n');
+        }
         const txt_buf *f[BS_NFIELDS] = { &p.title, &tags, &p.description, &p.body };
         for (int k = 0; k < BS_NFIELDS; k++) {
             uint32_t pos = 0;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "indexer/indexer.h"
+#include "batch.h"
 #include "query/query.h"
 #include "test.h"
 
@@ -73,17 +74,14 @@ static char paths[NPATHS][24];
 static uint64_t rng = 88172645463325252ull;
 static unsigned rnd(unsigned n)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned)(rng % n);
+    return batch_rnd(&rng, n);
 }
 
 static store *st;
 static an_analyzer *an;
 static char err[1024];
 static writer_op ops[NPATHS];
-static size_t nops;
+static post_batch pending = { ops, 0, NPATHS };
 
 /* Adds or replaces the post of path i: tags drawn from the first npool
  * spellings, none with notags. */
@@ -99,10 +97,7 @@ static void op_put(size_t i, unsigned npool, int notags)
     m->ntags = notags ? 0 : (int)rnd(7);
     for (int t = 0; t < m->ntags; t++)
         m->tag[t] = t && rnd(5) == 0 ? m->tag[t - 1] : (int)rnd(npool);
-    writer_op *op = &ops[nops++];
-    op->path = paths[i];
-    op->del = 0;
-    post_init(&op->p);
+    writer_op *op = batch_op(&pending, paths[i], 0);
     buf_puts(&op->p.title, "Note");
     for (unsigned w = 0; w < NWORDS; w++)
         if (m->words >> w & 1) {
@@ -119,10 +114,7 @@ static void op_put(size_t i, unsigned npool, int notags)
 static void op_del(size_t i)
 {
     model[i].alive = 0;
-    writer_op *op = &ops[nops++];
-    op->path = paths[i];
-    op->del = 1;
-    post_init(&op->p);
+    batch_op(&pending, paths[i], 1);
 }
 
 /* A path alive in the model, among the first n. */
@@ -132,17 +124,6 @@ static size_t pick_alive(size_t n)
     while (!model[i = rnd((unsigned)n)].alive)
         ;
     return i;
-}
-
-static void apply(int batch, size_t mem_limit)
-{
-    writer_opts wo = { .max_file_bytes = 1 << 20, .mem_limit = mem_limit };
-    writer_summary sum;
-    CHECK(writer_apply(st, ops, nops, &wo, &sum, err, sizeof err) == BS_OK,
-          "batch %d: %s", batch, err);
-    for (size_t i = 0; i < nops; i++)
-        post_free(&ops[i].p);
-    nops = 0;
 }
 
 /* a query: bits of words[], MATCH_*, tag filters */
@@ -540,7 +521,7 @@ int main(void)
     /* 1: 700 posts, docids over eleven chunks */
     for (size_t i = 0; i < 700; i++)
         op_put(i, NEW, 0);
-    apply(1, 1 << 20);
+    batch_apply(&pending, st, 1 << 20, 1);
     check_all(1);
 
     /* 2: 100 deleted, 100 replaced (some twice, a quarter with no tags), 5
@@ -555,7 +536,7 @@ int main(void)
     for (size_t i = 700; i < 750; i++)
         op_put(i, NPOOL, 0);
     op_del(NPATHS - 1);
-    apply(2, 1 << 20);
+    batch_apply(&pending, st, 1 << 20, 2);
     check_all(2);
 
     /* 3: a writer that flushes after every post */
@@ -568,7 +549,7 @@ int main(void)
     for (size_t i = 0, back = 0; i < 750 && back < 3; i++)
         if (!model[i].alive && ++back)
             op_put(i, NPOOL, 0);
-    apply(3, 1);
+    batch_apply(&pending, st, 1, 3);
     check_all(3);
 
     store_close(st);

@@ -274,34 +274,102 @@ static void test_block_damage(void)
 
 /* ---- docs and paths records, keys ------------------------------------------- */
 
+/* Two records are the same post: every field, each list in its order. */
+static int same_list(const char *const *a, const size_t *al, size_t an, const char *const *b,
+                     const size_t *bl, size_t bn)
+{
+    if (an != bn)
+        return 0;
+    for (size_t i = 0; i < an; i++)
+        if (al[i] != bl[i] || memcmp(a[i], b[i], al[i]) != 0)
+            return 0;
+    return 1;
+}
+
+static int same_doc(const doc_record *a, const doc_record *b)
+{
+    return a->has_date == b->has_date && (!a->has_date || (a->date == b->date
+                                                            && a->tz_min == b->tz_min))
+           && memcmp(a->len, b->len, sizeof a->len) == 0 && a->body_bytes == b->body_bytes
+           && a->title_len == b->title_len && memcmp(a->title, b->title, a->title_len) == 0
+           && a->author_len == b->author_len && memcmp(a->author, b->author, a->author_len) == 0
+           && a->path_len == b->path_len && memcmp(a->path, b->path, a->path_len) == 0
+           && same_list(a->categories, a->category_len, a->ncategories, b->categories,
+                        b->category_len, b->ncategories)
+           && same_list(a->tags, a->tag_len, a->ntags, b->tags, b->tag_len, b->ntags);
+}
+
 static void test_records(void)
 {
-    const char *tags[] = { "docker", "success story", "виртуализация" };
-    size_t tag_len[] = { 6, 13, strlen("виртуализация") };
-    doc_record d = {
-        .has_date = 1, .date = -86400 * 365, .len = { 5, 3, 0, 1234 },
-        .path = "/blog/posts/a.rst", .path_len = 17, .url = "", .url_len = 0,
-        .title = "Заголовок", .title_len = strlen("Заголовок"), .slug = "a", .slug_len = 1,
-        .category = "Виртуализация", .category_len = strlen("Виртуализация"),
-        .author = "Автор", .author_len = strlen("Автор"), .description = "d",
-        .description_len = 1, .format = "rst", .format_len = 3, .ntags = 3, .tags = tags,
-        .tag_len = tag_len, .body_bytes = 98765,
+    static const char *tags[] = { "docker", "success story", "виртуализация" };
+    static size_t tag_len[] = { 6, 13, 26 };
+    static const char *cats[] = { "Виртуализация", "Linux", "Новости, и не только" };
+    static size_t cat_len[] = { 26, 5, 37 };
+    static const struct {
+        int line;
+        int has_date;
+        int64_t date;
+        int tz_min;
+        size_t ncats, ntags;
+    } rows[] = {
+#define D(has, date, tz, ncats, ntags) { __LINE__, has, INT64_C(date), tz, ncats, ntags }
+        D(1, -31536000, 0, 1, 3),            /* before 1970, one category */
+        D(1, 1255731471, 240, 3, 3),         /* +04:00, several categories, one with a comma */
+        D(1, 1487955664, -330, 0, 0),        /* west of UTC, no category, no tag */
+        D(1, 1487955664, 1560, 2, 1),        /* the widest offset kept */
+        D(1, 1487955664, -1560, 2, 1),
+        D(0, 0, 0, 3, 0),                    /* no date: no offset either */
+#undef D
     };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        doc_record d = {
+            .has_date = rows[i].has_date, .date = rows[i].date, .tz_min = rows[i].tz_min,
+            .len = { 5, 3, 0, 1234 }, .path = "/blog/posts/a.rst", .path_len = 17, .url = "",
+            .url_len = 0, .title = "Заголовок", .title_len = strlen("Заголовок"),
+            .slug = "a", .slug_len = 1, .author = "Автор", .author_len = strlen("Автор"),
+            .description = "d", .description_len = 1, .format = "rst", .format_len = 3,
+            .ncategories = rows[i].ncats, .categories = cats, .category_len = cat_len,
+            .ntags = rows[i].ntags, .tags = tags, .tag_len = tag_len, .body_bytes = 98765,
+        };
+        txt_buf b = { 0 };
+        codec_doc_encode(&d, &b);
+        doc_record e;
+        const char *why = "";
+        int rc = codec_doc_decode((const uint8_t *)b.p, b.len, &e, &why);
+        CHECK_AT(__FILE__, rows[i].line, rc == BS_OK && same_doc(&d, &e),
+                 "record row %zu: decodes %d (%s), the same post: %d", i, rc, why,
+                 rc == BS_OK && same_doc(&d, &e));
+        codec_doc_free(&e);
+        size_t wrong = 0;
+        for (size_t cut = 0; cut < b.len; cut++) {
+            rc = codec_doc_decode((const uint8_t *)b.p, cut, &e, &why);
+            wrong += rc != BS_ECORRUPT;
+            codec_doc_free(&e);
+        }
+        CHECK_AT(__FILE__, rows[i].line, wrong == 0, "record row %zu: %zu cuts decode", i, wrong);
+        buf_free(&b);
+    }
+    /* an offset past 26 hours is damage, not a zone */
+    doc_record d = { .has_date = 1, .date = 0, .tz_min = 1561, .path = "", .url = "",
+                     .title = "", .slug = "", .author = "", .description = "", .format = "" };
     txt_buf b = { 0 };
     codec_doc_encode(&d, &b);
     doc_record e;
-    const char *why;
-    CHECK(codec_doc_decode((const uint8_t *)b.p, b.len, &e, &why) == BS_OK, "doc decodes");
-    CHECK(e.has_date && e.date == d.date && e.len[3] == 1234 && e.ntags == 3
-          && e.tag_len[1] == 13 && memcmp(e.tags[1], "success story", 13) == 0
-          && e.title_len == d.title_len && memcmp(e.title, d.title, d.title_len) == 0
-          && e.body_bytes == 98765, "doc round trip");
+    const char *why = "";
+    CHECK(codec_doc_decode((const uint8_t *)b.p, b.len, &e, &why) == BS_ECORRUPT
+          && strstr(why, "offset"), "an offset out of range: %s", why);
     codec_doc_free(&e);
-    for (size_t cut = 0; cut < b.len; cut++) {
-        int rc = codec_doc_decode((const uint8_t *)b.p, cut, &e, &why);
-        CHECK(rc == BS_ECORRUPT, "doc cut to %zu bytes: rc %d", cut, rc);
-        codec_doc_free(&e);
-    }
+    buf_free(&b);
+
+    /* the index's options */
+    index_options o = { 1, "Europe/Moscow", 13, "/posts/", 7 }, back;
+    codec_options_encode(&o, &b);
+    CHECK(codec_options_decode((const uint8_t *)b.p, b.len, &back) == BS_OK && back.drafts == 1
+          && back.zone_len == 13 && memcmp(back.zone, "Europe/Moscow", 13) == 0
+          && back.url_prefix_len == 7 && memcmp(back.url_prefix, "/posts/", 7) == 0,
+          "options round trip");
+    CHECK(codec_options_decode((const uint8_t *)b.p, b.len - 1, &back) == BS_ECORRUPT,
+          "options cut");
     buf_free(&b);
 
     path_record r = { 42, 3000, 1700000000123456789, 0xDEADBEEFCAFEF00Du, 10, -5 }, s;
@@ -329,6 +397,25 @@ static void test_keys(void)
     key_date(a, 5, 1);
     key_date(b, 5, 2);
     CHECK(memcmp(a, b, 12) < 0, "same date sorts by docid");
+
+    /* keyed by each post's own wall clock: 2009-10-17T02:17:51+04:00 is
+     * earlier than 2009-10-16T23:00:00Z but sorts after it, on its own day */
+    static const struct { int line; int64_t date; int tz; int64_t want; } local[] = {
+#define L(date, tz, want) { __LINE__, date, tz, want }
+        L(INT64_C(1255731471), 240, INT64_C(1255745871)),   /* 2009-10-17T02:17:51 */
+        L(INT64_C(1255734000), 0, INT64_C(1255734000)),     /* 2009-10-16T23:00:00 */
+        L(INT64_C(1255734000), -330, INT64_C(1255714200)),
+        L(INT64_MAX - 10, 60, INT64_MAX),    /* saturated at the ends */
+        L(INT64_MIN + 10, -60, INT64_MIN),
+#undef L
+    };
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++)
+        CHECK_AT(__FILE__, local[i].line, codec_local_date(local[i].date, local[i].tz)
+                 == local[i].want, "local date row %zu: %lld", i,
+                 (long long)codec_local_date(local[i].date, local[i].tz));
+    key_date(a, codec_local_date(1255731471, 240), 1);
+    key_date(b, codec_local_date(1255734000, 0), 2);
+    CHECK(memcmp(b, a, 12) < 0, "the post of the 16th in UTC sorts before that of the 17th");
 
     static const struct { int line; char kind; const char *in, *want; } facets[] = {
 #define F(kind, in, want) { __LINE__, kind, in, want }

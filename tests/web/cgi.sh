@@ -160,12 +160,15 @@ for f in tags:
 assert [f['count'] for f in tags] == sorted((f['count'] for f in tags), reverse=True), tags
 assert len(r['results']) == max(0, min(r['per_page'], r['total'] - r['offset'])), len(r['results'])
 for i, x in enumerate(r['results']):
-    assert set(x) == {'rank', 'url', 'title', 'slug', 'date', 'tags', 'category', 'score',
-                      'snippet'}, sorted(x)
+    assert set(x) == {'rank', 'url', 'title', 'slug', 'date', 'utc_offset', 'tags', 'category',
+                      'categories', 'score', 'snippet'}, sorted(x)
     assert integer(x['rank']) and x['rank'] == r['offset'] + i + 1, x['rank']
     for k in ('url', 'title', 'slug', 'category'):
         assert isinstance(x[k], str), (k, x[k])
-    assert x['date'] is None or re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', x['date']), x['date']
+    assert isinstance(x['categories'], list) and x['category'] == (x['categories'] or [''])[0]
+    assert x['date'] is None and x['utc_offset'] is None or \
+        re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)', x['date']) \
+        and integer(x['utc_offset']), (x['date'], x['utc_offset'])
     assert isinstance(x['tags'], list) and all(isinstance(t, str) for t in x['tags']), x['tags']
     assert num(x['score']), x['score']
     s = x['snippet']
