@@ -1,7 +1,8 @@
 /* codespans.c: where a post body's code is, before its markup is read: the
  * byte ranges a reader sees as typed (Markdown fences, indented blocks and
  * code spans; reStructuredText literal blocks, code directives and inline
- * literals; <pre> and <code> in HTML and Markdown). The template pass
+ * literals; Org source and example blocks, ": " lines, ~code~ and
+ * =verbatim=; <pre> and <code> in HTML and Markdown). The template pass
  * (templates.c) leaves template-like text there alone. A light line scan,
  * not a parser: it only has to be right about code, and it is linear. */
 #include "indexer/markup/markup.h"
@@ -343,6 +344,70 @@ static void rst_spans(span_list *l, const char *s, size_t n)
         rst_literals(l, s, pb, pe);
 }
 
+/* ---- Org ----------------------------------------------------------------- */
+
+static int org_starts(const char *s, const ln *l, const char *word)
+{
+    size_t n = strlen(word);
+    return l->te - l->t >= n && ci_eq(s + l->t, word, n);
+}
+
+/* A character that may stand before an opening ~ or = or after a closing one. */
+static int org_border(int ch)
+{
+    return is_ws(ch) || in_set("-({'\",.;:!?)}[]", ch);
+}
+
+/* ~code~ and =verbatim= on the line [b, e): an opener after a border and
+ * before a non-blank, closed by the same marker after a non-blank and
+ * before a border. Once a marker finds no closer, none after it on the
+ * line will, so each line is read once per marker. */
+static void org_inline(span_list *l, const char *s, size_t b, size_t e)
+{
+    int dead[2] = { 0, 0 };
+    for (size_t k = b; k + 1 < e; k++) {
+        int m = s[k] == '~' ? 0 : s[k] == '=' ? 1 : -1;
+        if (m < 0 || dead[m] || (k > b && !org_border((uc)s[k - 1])) || is_ws((uc)s[k + 1]))
+            continue;
+        size_t c = k + 2;
+        while (c < e && !(s[c] == s[k] && !is_ws((uc)s[c - 1]) && (c + 1 == e || org_border((uc)s[c + 1]))))
+            c++;
+        if (c >= e) {
+            dead[m] = 1;
+            continue;
+        }
+        add(l, k, c + 1);
+        k = c;
+    }
+}
+
+/* #+begin_src and #+begin_example blocks with their marks, ": " lines,
+ * and the inline code of the other lines. */
+static void org_spans(span_list *l, const char *s, size_t n)
+{
+    size_t bb = NONE;   /* an open block */
+    for (size_t pos = 0; pos < n;) {
+        ln li;
+        ln_get(s, n, pos, &li);
+        pos = li.next;
+        if (bb != NONE) {
+            if (org_starts(s, &li, "#+end_src") || org_starts(s, &li, "#+end_example")) {
+                add(l, bb, li.next);
+                bb = NONE;
+            }
+            continue;
+        }
+        if (org_starts(s, &li, "#+begin_src") || org_starts(s, &li, "#+begin_example"))
+            bb = li.b;
+        else if (s[li.t] == ':' && (li.t + 1 == li.te || s[li.t + 1] == ' '))
+            add(l, li.b, li.next);
+        else if (!li.blank)
+            org_inline(l, s, li.t, li.te);
+    }
+    if (bb != NONE)
+        add(l, bb, n);
+}
+
 /* ---- HTML ---------------------------------------------------------------- */
 
 /* <pre>...</pre> and <code>...</code>, from the opening tag to past the
@@ -407,6 +472,8 @@ void cs_find(markup_kind kind, const char *s, size_t n, span_list *out)
         md_spans(&lines, s, n);
     else if (kind == MARKUP_RST)
         rst_spans(&lines, s, n);
+    else if (kind == MARKUP_ORG)
+        org_spans(&lines, s, n);
     if (kind == MARKUP_MD || kind == MARKUP_HTML)
         html_spans(&tags, s, n);
     merge(out, &lines, &tags);

@@ -268,7 +268,8 @@ typedef struct {
 
 /* Appends to out where the code of a body in the markup kind is: Markdown
  * fenced and indented blocks and code spans, reStructuredText literal
- * blocks, code directives and inline literals, <pre> and <code> elements in
+ * blocks, code directives and inline literals, Org source and example
+ * blocks, ": " lines, ~code~ and =verbatim=, <pre> and <code> elements in
  * HTML and Markdown; plain text has none. Sets out->oom when out of memory. */
 void cs_find(markup_kind kind, const char *s, size_t n, span_list *out);
 void cs_free(span_list *l);

@@ -442,8 +442,8 @@ static void run(tx *t, size_t from, size_t to, int code);
 
 /* The text between a highlight (or codeblock) tag and its end, as a code
  * block of the body's markup, so its conversion reads it as code: a fence
- * in Markdown, "::" and an indented block in reStructuredText, <pre> in
- * HTML. The tags' lines become the fence lines, so the lines keep their
+ * in Markdown, "::" and an indented block in reStructuredText, a
+ * #+begin_src block in Org, <pre> in HTML. The tags' lines become the fence lines, so the lines keep their
  * numbers (reStructuredText needs one more, the blank after "::"). */
 static void code_block(tx *t, const ttag *open, const ttag *close)
 {
@@ -473,23 +473,26 @@ static void code_block(tx *t, const ttag *open, const ttag *close)
     } else {
         buf_putc(o, '\n');
     }
-    if (t->kind == MARKUP_MD) {
-        size_t run_len = 0, longest = 0;
-        for (size_t k = 0; k < m; k++) {
+    if (t->kind == MARKUP_MD || t->kind == MARKUP_ORG) {
+        /* a Markdown fence longer than any run of backticks in the code */
+        txt_buf *f = &t->cap;
+        buf_reset(f);
+        size_t run_len = 0, longest = 2;
+        for (size_t k = 0; k < m && t->kind == MARKUP_MD; k++) {
             run_len = p[k] == '`' ? run_len + 1 : 0;
             if (run_len > longest)
                 longest = run_len;
         }
-        size_t fence = longest + 1 > 3 ? longest + 1 : 3;
-        for (size_t k = 0; k < fence; k++)
-            buf_putc(o, '`');
+        for (size_t k = 0; k <= longest && t->kind == MARKUP_MD; k++)
+            buf_putc(f, '`');
+        const char *start = t->kind == MARKUP_ORG ? "#+begin_src" : f->p ? f->p : "```";
+        buf_puts(o, start);
         if (!m || p[0] != '\n')
             buf_putc(o, '\n');
         buf_put(o, p, m);
         if (!m || p[m - 1] != '\n')
             buf_putc(o, '\n');
-        for (size_t k = 0; k < fence; k++)
-            buf_putc(o, '`');
+        buf_puts(o, t->kind == MARKUP_ORG ? "#+end_src" : start);
     } else if (t->kind == MARKUP_RST) {
         buf_puts(o, "::\n\n");
         size_t k = m && p[0] == '\n' ? 1 : 0;

@@ -4,6 +4,7 @@
  * syntax, what it keeps, the text that only looks like a template, then
  * markup_to_text end to end. Adversarial inputs with templates are
  * test_markup's, through the whole conversion. */
+#include <time.h>
 
 #include "indexer/markup/markup.h"
 #include "test.h"
@@ -24,6 +25,7 @@ static const struct {
 #define RST(in, want, l) { __LINE__, MARKUP_RST, IN(in), want, l }
 #define HTML(in, want, l) { __LINE__, MARKUP_HTML, IN(in), want, l }
 #define TXT(in, want, l) { __LINE__, MARKUP_TEXT, IN(in), want, l }
+#define ORG(in, want, l) { __LINE__, MARKUP_ORG, IN(in), want, l }
     /* ---- Hugo shortcodes ---- */
     MD("До\n{{< youtube BBMeplaz0HA >}}\nпосле", "До\n\nпосле", SAME_LINES),  /* its line stays, empty */
     MD("{{< notice info >}}текст{{< /notice >}}", "текст", SAME_LINES),        /* a pair keeps what it wraps */
@@ -83,6 +85,9 @@ static const struct {
     HTML("<p>a</p>{% highlight c %}if (a < b && c){% endhighlight %}",
          "<p>a</p>\n<pre>if (a &lt; b &amp;&amp; c)</pre>", MORE_LINES),       /* escaped in <pre> */
     TXT("{% highlight c %}\nx;\n{% endhighlight %}", "\nx;\n", SAME_LINES),   /* plain text: the code */
+    ORG("{{< highlight go >}}\nx := 1\n{{< /highlight >}}", "#+begin_src\nx := 1\n#+end_src", SAME_LINES),
+    ORG("#+begin_src html\n{{ .Title }}{{< a >}}\n#+end_src\n~{{ b }}~ и {{ c }}",
+        "#+begin_src html\n{{ .Title }}\n#+end_src\n~{{ b }}~ и ", SAME_LINES),  /* Org code */
     /* ---- Zola shortcodes ---- */
     MD("{{ youtube(id=\"dQw4w9WgXcQ\", autoplay=true) }}", "", SAME_LINES),  /* a call */
     MD("{{ figure(src=\"a.png\", caption=\"Подпись к рисунку\") }}", "Подпись к рисунку", SAME_LINES),
@@ -137,7 +142,8 @@ static size_t count_nl(const char *s, size_t n)
 
 static const char *kind_name(markup_kind k)
 {
-    return k == MARKUP_RST ? "rst" : k == MARKUP_MD ? "md" : k == MARKUP_HTML ? "html" : "text";
+    return k == MARKUP_RST ? "rst" : k == MARKUP_MD ? "md" : k == MARKUP_HTML ? "html" :
+           k == MARKUP_ORG ? "org" : "text";
 }
 
 /* Runs the pass on a copy of exactly len bytes, so a read past the end is
@@ -218,6 +224,10 @@ static const struct {
     SP(MARKUP_RST, "a ``b`` `c`", "a ##### `c`"),                          /* inline literal, not interpreted text */
     SP(MARKUP_HTML, "<PRE class=x>a</PRE><code>", "####################<code>"),  /* any case; unclosed is none */
     SP(MARKUP_TEXT, "`a` <pre>b</pre>", "`a` <pre>b</pre>"),              /* plain text has no code */
+    SP(MARKUP_ORG, "a\n#+BEGIN_SRC c\nx\n#+end_src\nb", "a\n##########################b"),  /* a source block */
+    SP(MARKUP_ORG, "#+begin_example\nx", "#################"),          /* unclosed: to the end */
+    SP(MARKUP_ORG, ": x\n:y", "####:y"),                                  /* fixed-width lines */
+    SP(MARKUP_ORG, "a ~b c~ d =e= f=g= ~ h~ =i", "a ##### d ### f=g= ~ h~ =i"),  /* inline code */
 };
 
 static void test_spans(void)
@@ -239,6 +249,32 @@ static void test_spans(void)
                  spans[i].code);
         free(got);
         cs_free(&l);
+    }
+}
+
+/* Where the code is, in linear time: runs of openers that never close. */
+static void test_spans_linear(void)
+{
+    static const struct {
+        markup_kind kind;
+        const char *unit;
+    } big[] = {
+        { MARKUP_ORG, "=a ~b " }, { MARKUP_ORG, "a= b~ " }, { MARKUP_ORG, "#+begin_src\n" },
+        { MARKUP_MD, "` `` ``` ```` " }, { MARKUP_MD, "```\n~~~\n" }, { MARKUP_RST, "``a " },
+        { MARKUP_RST, "a::\n\n" }, { MARKUP_HTML, "<pre><code>" },
+    };
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        txt_buf b = { 0 };
+        for (size_t k = 0; k < 100000; k++)
+            buf_puts(&b, big[i].unit);
+        span_list l = { 0 };
+        clock_t t0 = clock();
+        cs_find(big[i].kind, b.p, b.len, &l);
+        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        CHECK(!l.oom && secs < 1.0, "%s: %zu bytes of \"%s\" take %.2f s", kind_name(big[i].kind), b.len,
+              big[i].unit, secs);
+        cs_free(&l);
+        buf_free(&b);
     }
 }
 
@@ -276,6 +312,7 @@ int main(void)
     test_rows();
     test_untouched();
     test_spans();
+    test_spans_linear();
     test_e2e();
     return test_report("test_templates");
 }
