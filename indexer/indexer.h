@@ -28,8 +28,10 @@ typedef enum {
  * text in reading order: paragraphs, headings, list items, table cells, code
  * blocks and image alt texts as paragraphs separated by one blank line
  * ("\n\n"), lines of one paragraph joined by '\n'; markup characters, URLs of
- * links, directive and option lines, comments and HTML tags are gone. Never
- * fails on odd input; returns 0, or -1 when out of memory (out->err set). */
+ * links, directive and option lines, comments and HTML tags are gone, and
+ * so is the template syntax of site generators (shortcodes, Liquid, Go
+ * template actions; markup/templates.c) outside code. Never fails on odd
+ * input; returns 0, or -1 when out of memory (out->err set). */
 int markup_to_text(markup_kind kind, const char *in, size_t len, txt_buf *out);
 
 /* ---- what post.c offers ------------------------------------------------- */

@@ -373,6 +373,9 @@ int markup_to_text(markup_kind kind, const char *in, size_t len, txt_buf *out)
     c.base = out->len;
     if (!in)
         len = 0;
+    txt_buf plain = { 0 };   /* the body without its template syntax */
+    if (tmpl_strip(kind, &in, &len, &plain) != 0)
+        c.oom = 1;
     switch (kind) {
     case MARKUP_RST:
         rst_body(&c, in, len, 0);
@@ -402,6 +405,7 @@ int markup_to_text(markup_kind kind, const char *in, size_t len, txt_buf *out)
     buf_free(&c.lab.vals);
     free(c.lab.tab);
     free(c.gl);
+    buf_free(&plain);
     if (oom)
         out->err = 1;
     return out->err ? -1 : 0;

@@ -254,4 +254,46 @@ void org_body(cx *c, const char *s, size_t n);
 
 void text_body(cx *c, const char *s, size_t n);
 
+/* ---- what codespans.c offers -------------------------------------------- */
+
+typedef struct {
+    size_t b, e;       /* bytes of the body */
+} span;
+
+typedef struct {
+    span *v;           /* sorted, neither overlapping nor touching */
+    size_t n, cap;
+    int oom;
+} span_list;
+
+/* Appends to out where the code of a body in the markup kind is: Markdown
+ * fenced and indented blocks and code spans, reStructuredText literal
+ * blocks, code directives and inline literals, Org source and example
+ * blocks, ": " lines, ~code~ and =verbatim=, <pre> and <code> elements in
+ * HTML and Markdown; plain text has none. Sets out->oom when out of memory. */
+void cs_find(markup_kind kind, const char *s, size_t n, span_list *out);
+void cs_free(span_list *l);
+
+/* ---- what templates.c offers -------------------------------------------- */
+
+/* Takes the template syntax of static site generators out of a body, for
+ * every markup kind, before its conversion. Removed: Hugo and Nikola
+ * shortcodes ({{< name >}}, {{% name %}}, closing and self-closing, over
+ * lines), Liquid tags ({% tag %}, {%- tag -%}) and output ({{ x | f }}), Zola
+ * shortcodes ({{ name(args) }}, {% name(args) %}...{% end %}) and Go template
+ * actions ({{ .Title }}, {{ range }}...{{ end }}, comments). Kept: what
+ * paired tags wrap; the words of a shortcode's quoted arguments (a caption,
+ * a notice's title); the content of {% raw %} and {{% raw %}}, as written;
+ * an escaped tag (Hugo's and Zola's escape: the inside of the braces in
+ * slash-star comment marks) as its text without braces and marks, the way
+ * the reader reads it; {% highlight %} and {% codeblock %}
+ * (and Hugo's highlight) as a code block of the kind. The content of
+ * {% comment %} goes. In code (cs_find) only shortcodes, raw and comment
+ * count: {{ x }} and {% x %} there are text. Line breaks of removed tags
+ * stay. A tag not well-formed, or never closed, stays as text.
+ * When the body holds no "{{" or "{%", *in and *len are left as they are;
+ * otherwise the result is written into out (reset first) and they point at
+ * it. Returns 0, or -1 when out of memory. */
+int tmpl_strip(markup_kind kind, const char **in, size_t *len, txt_buf *out);
+
 #endif

@@ -598,6 +598,30 @@ static void test_adversarial(void)
         { "entities", "&#x1F600;&amp&#;", "", 100000 },
         { "lines of :", "::\n", "", 300000 },
         { "blank lines", "\n", "", 1 << 20 },
+        /* template syntax (templates.c) */
+        { "unclosed shortcodes", "{{< a ", "", 200000 },
+        { "unclosed % shortcodes", "{{% a \"", "", 200000 },
+        { "shortcodes", "{{< a >}}", "", 150000 },
+        { "unclosed outputs", "{{ a ", "", 250000 },
+        { "unclosed liquid tags", "{% a ", "", 250000 },
+        { "unclosed raw", "{% raw %}", "", 150000 },
+        { "unclosed nikola raw", "{{% raw %}}", "", 120000 },
+        { "unclosed liquid comments", "{% comment %}x", "", 100000 },
+        { "unclosed highlights", "{% highlight c %}x\n", "", 80000 },
+        { "raws in one highlight", "{% raw %}", "{% highlight c %}", 150000 },
+        { "one long output", "a", "{{ ", 1 << 20 },
+        { "braces", "{", "", 1 << 20 },
+        { "brace pairs", "{{", "", 1 << 19 },
+        { "percent braces", "{%", "", 1 << 19 },
+        { "closing braces", "}}%}>}}", "", 150000 },
+        { "words between outputs", "а{{ x }}б", "", 100000 },
+        { "captions", "{{< f \"слово слово\" >}}\n", "", 50000 },
+        { "outputs in code spans", "` `` ``` {{ x }} ```` ````` ", "", 50000 },
+        { "outputs in fences", "```\n{{ x }}\n", "", 100000 },
+        { "outputs in indented lines", "    {{ x }}\n", "\n", 100000 },
+        { "outputs in literal blocks", "a::\n\n  {{ x }}\n", "", 80000 },
+        { "outputs in pre without end", "<pre>{{ x }}", "", 80000 },
+        { "outputs in inline literals", "``{{ x }}", "", 100000 },
     };
     for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
         sbuf b = { 0 };
@@ -623,7 +647,10 @@ static void test_adversarial(void)
         "\n\n", "    ", " ", "\t", "x", "слово", "ё", "<p>", "</p>", "<script>", "<!--",
         "-->", "\"", "'", ":sup:", "_`", "`_", "`__", "http://x.y/", "1. ", "- ", "> ",
         ".. image:: x\n   :alt: y\n", ".. raw:: html\n\n   ", "+--+\n", "===  ===\n",
-        "\xC2\xA0", "\xF0\x9F\x98\x80",
+        "\xC2\xA0", "\xF0\x9F\x98\x80", "{{", "}}", "{%", "%}", "{{<", ">}}", "{{%", "%}}", "/*",
+        "*/", "{% raw %}", "{% endraw %}", "{% highlight c %}", "{% endhighlight %}",
+        "{{% raw %}}", "{{% /raw %}}", "{% comment %}", "{% endcomment %}", "name(",
+        "caption=\"Подпись\"", "{{ x }}", "{% end %}",
     };
     uint32_t seed = 12345;
     for (int round = 0; round < 3000; round++) {

@@ -142,8 +142,8 @@ static const struct {
       "Текст поста.", ""),
     P("a.md", "{ \"title\": \"A\", \"title\": \"B\" }\nbody\n", NULL, "B", "a", "", "", "", "", "",
       0, "body", ""),                                /* the last value, as Hugo */
-    P("a.md", "{{< youtube x >}}\nText\n", NULL, "{{< youtube x >}}", "a", "", "", "", "", "", 0,
-      "Text", "no metadata header"),                 /* a shortcode is no JSON */
+    P("a.md", "{{< youtube x >}}\nText\n", NULL, "Text", "a", "", "", "", "", "", 0,
+      "Text", "no metadata header"),                 /* a shortcode is no JSON, nor a title */
     /* TOML front matter (Hugo, Zola) */
     P("a.md", "+++\ntitle = \"Zola\"\ndate = 2024-01-07T16:00:00+03:00\npath = \"2024/01/07/z\"\n"
       "[taxonomies]\ntags = [\"rust\", \"zola\"]\ncategories = [\"news\"]\n[extra]\nauthor = \"Ann\"\n"
