@@ -21,10 +21,15 @@ static int org_border(int ch)
  * dropped. */
 static void org_inline(cx *c, const char *s, size_t a, size_t b)
 {
-    size_t run = a;
+    size_t run = a, last_close = b;       /* the line's last "]]": none past it */
+    for (size_t k = b; k >= a + 2; k--)
+        if (s[k - 1] == ']' && s[k - 2] == ']') {
+            last_close = k - 2;
+            break;
+        }
     for (size_t i = a; i < b; i++) {
-        if (s[i] == '[' && i + 1 < b && s[i + 1] == '[') {
-            size_t j = i + 2;
+        if (s[i] == '[' && i + 1 < b && s[i + 1] == '[' && last_close < b && i + 2 <= last_close) {
+            size_t j = i + 2;       /* the first "]]" after: a link ends there, so linear */
             while (j + 1 < b && !(s[j] == ']' && s[j + 1] == ']'))
                 j++;
             if (j + 1 >= b)

@@ -333,7 +333,8 @@ static int convert(markup_kind kind, const char *in, size_t len, txt_buf *out)
 
 static const char *kind_name(markup_kind k)
 {
-    return k == MARKUP_RST ? "rst" : k == MARKUP_MD ? "md" : k == MARKUP_HTML ? "html" : "text";
+    return k == MARKUP_RST ? "rst" : k == MARKUP_MD ? "md" : k == MARKUP_HTML ? "html"
+         : k == MARKUP_ORG ? "org" : "text";
 }
 
 static void test_rows(void)
@@ -541,9 +542,10 @@ static void sb_repeat(sbuf *b, const char *s, size_t times)
  * output, and well under the time a quadratic pass over a megabyte needs. */
 static void run_all_kinds(const char *name, const char *in, size_t len)
 {
-    static const markup_kind kinds[] = { MARKUP_RST, MARKUP_MD, MARKUP_HTML, MARKUP_TEXT };
+    static const markup_kind kinds[] = { MARKUP_RST, MARKUP_MD, MARKUP_HTML, MARKUP_TEXT,
+                                         MARKUP_ORG };
     txt_buf out = { 0 };
-    for (size_t k = 0; k < 4; k++) {
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         buf_reset(&out);
         clock_t t0 = clock();
         int rc = convert(kinds[k], in, len, &out);
@@ -576,6 +578,8 @@ static void test_adversarial(void)
         { "long link destinations", "[a](((((((((((((((((((((((((((((", "", 30000 },
         { "images", "![", "", 300000 },
         { "brackets", "[", "", 1 << 20 },
+        { "org link openers", "[[", "", 1 << 19 },
+        { "org links without ends", "[[a][b] ", "", 150000 },
         { "closing brackets", "]", "", 1 << 20 },
         { "backticks of many lengths", "` `` ``` ```` ````` ", "", 50000 },
         { "emphasis openers", "*a _b ", "", 150000 },
