@@ -99,6 +99,10 @@ typedef struct {
 
 void post_path_facts(const char *path, post_path *f);
 
+/* The day a dated URL gives ("2025/06/26/name", "/blog/2016/06/28/x.html")
+ * as YYYY-MM-DD into day; 0 when it has none. */
+int post_url_day(const char *url, size_t len, char day[11]);
+
 /* Appends the URL stored for post p: its header's url or permalink, an
  * absolute URL ("https:", "//") as it is and one below the site ("/a/b/" or
  * "a/b/") joined to prefix (--url-prefix), else from "/"; without one,

@@ -858,6 +858,12 @@ static void from_path(ctx *c)
         if (date_parse_in(f.date, 10, c->o->zone, &p->date, &p->tz_min, &why) == 0)
             p->has_date = 1;
     }
+    char day[11];
+    if (!p->has_date && p->url.len && post_url_day(p->url.p, p->url.len, day)) {
+        const char *why;                 /* a dated URL, /2025/06/26/name/ (Zola's path) */
+        if (date_parse_in(day, 10, c->o->zone, &p->date, &p->tz_min, &why) == 0)
+            p->has_date = 1;
+    }
     if (p->slug.len == 0)
         buf_put(&p->slug, f.slug, f.slug_len);
     if (!p->url.len && c->o->permalink)

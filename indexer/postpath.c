@@ -90,6 +90,20 @@ void post_path_facts(const char *path, post_path *f)
     f->slug_len = n;
 }
 
+int post_url_day(const char *url, size_t len, char day[11])
+{
+    /* YYYY/MM/DD at the start or after a '/', then '/' or the end */
+    for (size_t i = 0; i + 10 <= len; i++) {
+        const char *s = url + i;
+        if ((i && url[i - 1] != '/') || !is_digits(s, 4) || s[4] != '/' || !is_digits(s + 5, 2)
+            || s[7] != '/' || !is_digits(s + 8, 2) || (i + 10 < len && s[10] != '/'))
+            continue;
+        snprintf(day, 11, "%.4s-%.2s-%.2s", s, s + 5, s + 8);
+        return 1;
+    }
+    return 0;
+}
+
 static int is_absolute_url(const char *s, size_t len)
 {
     if (len >= 2 && s[0] == '/' && s[1] == '/')

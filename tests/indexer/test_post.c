@@ -151,6 +151,12 @@ static const struct {
       "body", ""),
     P("a.md", "+++\ntitle = \"T\"\ntitle = \"U\"\n+++\nbody\n", NULL, "T", "a", "", "", "", "", "", 0,
       "body", "a.md:3: warning: TOML front matter:"),  /* TOML forbids a key twice */
+    P("content/Rust-1.88.0.md", "+++\npath = \"2025/06/26/Rust-1.88.0\"\ntitle = \"R\"\n+++\nb\n", NULL,
+      "R", "Rust-1.88.0", "2025-06-26T00:00:00Z", "", "", "", "", 0, "b", ""),  /* a dated path */
+    P("a.md", "---\ntitle: U\nurl: /blog/2016/06/28/x.html\n---\nb\n", NULL, "U", "a",
+      "2016-06-28T00:00:00Z", "", "", "", "", 0, "b", ""),
+    P("a.md", "---\ntitle: U\nurl: /blog/12016/06/28/x.html\n---\nb\n", NULL, "U", "a", "", "", "",
+      "", "", 0, "b", ""),                           /* not a year */
     /* Org mode: keywords, or YAML front matter as Hugo allows */
     P("a.org", "#+TITLE: Заметки об Org\n#+DATE: 2024-02-03\n#+TAGS: :emacs:org:\n# a comment\n"
       "#+DESCRIPTION: Кратко\n\n* Заголовок\nТекст со [[https://orgmode.org][ссылкой]] и *жирным*.\n"
