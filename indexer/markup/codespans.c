@@ -399,7 +399,7 @@ static void org_spans(span_list *l, const char *s, size_t n)
         }
         if (org_starts(s, &li, "#+begin_src") || org_starts(s, &li, "#+begin_example"))
             bb = li.b;
-        else if (s[li.t] == ':' && (li.t + 1 == li.te || s[li.t + 1] == ' '))
+        else if (!li.blank && s[li.t] == ':' && (li.t + 1 == li.te || s[li.t + 1] == ' '))
             add(l, li.b, li.next);
         else if (!li.blank)
             org_inline(l, s, li.t, li.te);

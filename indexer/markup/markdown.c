@@ -586,24 +586,22 @@ void md_body(cx *c, const char *s, size_t n)
     w.hid = -1;
     if (n > (MD_SIZE)-1)
         n = w.n = (MD_SIZE)-1;  /* md4c's sizes are 32 bits; posts are far smaller */
-    /* md4c would read "[^1]: text" as a link definition and "[^1]" as its
-     * link: it parses a copy where the '[' of each "[^" is a byte that means
-     * nothing to it, while the text is read from the body itself. */
-    char *copy = NULL;
-    for (const char *q = w.src; (q = memchr(q, '[', n - (size_t)(q - w.src))) != NULL; q++) {
-        if ((size_t)(q - w.src) + 1 >= n || q[1] != '^')
-            continue;
-        if (!copy) {
-            copy = malloc(n);
-            if (!copy) {
-                c->oom = 1;
-                return;
-            }
-            memcpy(copy, w.src, n);
-            w.doc = copy;
-        }
-        copy[q - w.src] = '\x01';
+    /* md4c parses a copy: it reads its input with strcspn() in places, so
+     * the copy ends in a NUL the body need not have; and md4c would read
+     * "[^1]: text" as a link definition and "[^1]" as its link, so in the
+     * copy the '[' of each "[^" is a byte that means nothing to it, while
+     * the text is read from the body itself. */
+    char *copy = malloc(n + 1);
+    if (!copy) {
+        c->oom = 1;
+        return;
     }
+    memcpy(copy, w.src, n);
+    copy[n] = '\0';
+    w.doc = copy;
+    for (const char *q = w.src; (q = memchr(q, '[', n - (size_t)(q - w.src))) != NULL; q++)
+        if ((size_t)(q - w.src) + 1 < n && q[1] == '^')
+            copy[q - w.src] = '\x01';
     MD_PARSER parser = { 0, MD_FLAGS, md_enter_block, md_leave_block, md_enter_span,
                          md_leave_span, md_text, NULL, NULL };
     if (md_parse(w.doc, (MD_SIZE)n, &parser, &w) == -1)

@@ -187,6 +187,16 @@ static void check_body(const char *path, const char *body, tally *tl)
         free(tag);
         p += n - 1;
     }
+    /* no front matter in the body: not its fences, not its first line */
+    if (strncmp(src, "---\n", 4) == 0 || strncmp(src, "+++\n", 4) == 0) {
+        const char *first = src + 4, *nl = strchr(first, '\n');
+        char *line = strndup(first, nl ? (size_t)(nl - first) : strlen(first));
+        CHECK(strncmp(body, "---", 3) != 0 && strncmp(body, "+++", 3) != 0,
+              "%s: the stored body starts with the front matter's fence", path);
+        CHECK(!*line || strstr(body, line) == NULL, "%s: the front matter line \"%s\" is in "
+              "the stored body", path, line);
+        free(line);
+    }
     /* what fenced code shows stays, but for the raw marks around it */
     for (const char *p = fenced.p; *p; p++) {
         size_t n;
