@@ -99,6 +99,10 @@ typedef struct {
 
 void post_path_facts(const char *path, post_path *f);
 
+/* 1 if name (n bytes) is one of the count lower-case words of list, ASCII
+ * case aside: the names of files and directories that are no posts. */
+int post_name_in(const char *name, size_t n, const char *const *list, size_t count);
+
 /* The day a dated URL gives ("2025/06/26/name", "/blog/2016/06/28/x.html")
  * as YYYY-MM-DD into day; 0 when it has none. */
 int post_url_day(const char *url, size_t len, char day[11]);

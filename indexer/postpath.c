@@ -40,13 +40,13 @@ static const char *const repo_docs[] = {
     "security", "claude", "agents",
 };
 
-static int is_repo_doc(const char *name, size_t n)
+int post_name_in(const char *name, size_t n, const char *const *list, size_t count)
 {
-    for (size_t i = 0; i < sizeof repo_docs / sizeof repo_docs[0]; i++) {
+    for (size_t i = 0; i < count; i++) {
         size_t j = 0;
-        if (strlen(repo_docs[i]) != n)
+        if (strlen(list[i]) != n)
             continue;
-        while (j < n && tolower((unsigned char)name[j]) == repo_docs[i][j])
+        while (j < n && tolower((unsigned char)name[j]) == list[i][j])
             j++;
         if (j == n)
             return 1;
@@ -61,7 +61,7 @@ void post_path_facts(const char *path, post_path *f)
     base = base ? base + 1 : path;
     const char *dot = strrchr(base, '.');
     size_t n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
-    f->repo_doc = is_repo_doc(base, n);
+    f->repo_doc = post_name_in(base, n, repo_docs, sizeof repo_docs / sizeof repo_docs[0]);
     if (is_index(base, n, "_index")) {
         f->list_page = 1;
         return;

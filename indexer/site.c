@@ -9,7 +9,7 @@
 #include "indexer/front/front.h"
 #include "indexer/indexer.h"
 
-#define CONFIG_MAX (1u << 20)    /* a site's configuration is small */
+#define CONFIG_MAX (1u << 20)    /* a site's configuration is small: read up to this */
 
 char *site_permalink(const char *root, diag_fn diag, void *ctx)
 {
@@ -19,8 +19,11 @@ char *site_permalink(const char *root, diag_fn diag, void *ctx)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;                    /* no Jekyll site here */
-    char *data = malloc(CONFIG_MAX);
-    size_t len = data ? fread(data, 1, CONFIG_MAX, f) : 0;
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    rewind(f);
+    size_t cap = size > 0 && size < (long)CONFIG_MAX ? (size_t)size : CONFIG_MAX;
+    char *data = malloc(cap);
+    size_t len = data ? fread(data, 1, cap, f) : 0;
     fclose(f);
     if (!data)
         return NULL;

@@ -6,7 +6,6 @@
  * Follows symlinks but never loops; skips hidden names; pairs each post with
  * its Nikola .meta sidecar. Reads no post's contents; of a Jekyll site's
  * root, its _config.yml permalink (site.c), for the posts under _posts/. */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -116,24 +115,9 @@ static const char *const tool_dirs[] = {
     "node_modules", "vendor", "plugins", "pelican-plugins", "cache", "__pycache__",
 };
 
-static int name_in(const char *name, size_t n, const char *const *list, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        size_t m = strlen(list[i]);
-        if (m != n)
-            continue;
-        size_t j = 0;
-        while (j < n && tolower((unsigned char)name[j]) == list[i][j])
-            j++;
-        if (j == n)
-            return 1;
-    }
-    return 0;
-}
-
 static const char *skip_dir_why(const char *name)
 {
-    if (name_in(name, strlen(name), tool_dirs, sizeof tool_dirs / sizeof tool_dirs[0]))
+    if (post_name_in(name, strlen(name), tool_dirs, sizeof tool_dirs / sizeof tool_dirs[0]))
         return "skipped: a generator's own files (themes, templates, static files, plugins), "
                "not posts";
     return NULL;

@@ -37,19 +37,21 @@ typedef struct {
     int oom;
 } builder;
 
-/* Keeps the first error (or, while there is none, the first warning): the
- * message is before, then arg quoted (at most 40 characters) when not NULL,
- * then after. */
-static void set_error(builder *b, int rc, unsigned line, const char *before, const char *arg,
-                      const char *after)
+/* 1 when a problem of rc (-1 an error, 1 a warning) is the one to report:
+ * the first error, or while there is none the first warning. */
+static int first_problem(builder *b, int rc)
 {
     if (b->rc != 0 && (b->rc < 0 || rc > 0))
-        return;
+        return 0;
     b->rc = rc;
-    b->e->line = line;
-    size_t n = arg ? strlen(arg) : 0, cut = arg ? utf8_prefix(arg, n, 40) : 0;
-    snprintf(b->e->msg, sizeof b->e->msg, "%s%s%.*s%s%s%s", before, arg ? "\"" : "",
-             (int)cut, arg ? arg : "", cut < n ? "..." : "", arg ? "\"" : "", after ? after : "");
+    return 1;
+}
+
+/* The problem of rc with a message and no quote. */
+static void set_error(builder *b, int rc, unsigned line, const char *msg)
+{
+    if (first_problem(b, rc))
+        front_fail(b->e, line, "%s", msg);
 }
 
 /* ---- plain scalars, typed as YAML 1.1 does ---------------------------------- */
@@ -231,7 +233,7 @@ static void attach(builder *b, vnode *node, const char *key_text, unsigned line)
     if (!f->key && !f->skip_value) {            /* this node is a key */
         if (!key_text) {
             f->skip_value = 1;
-            set_error(b, -1, line, "a key that is a list or a mapping, not text", NULL, NULL);
+            set_error(b, -1, line, "a key that is a list or a mapping, not text");
         } else if (!(f->key = strdup(key_text))) {
             b->oom = 1;
         }
@@ -243,7 +245,11 @@ static void attach(builder *b, vnode *node, const char *key_text, unsigned line)
         return;
     }
     if (vn_get(f->node, f->key))
-        set_error(b, 1, f->key_line, "key ", f->key, " given again; the last value is kept");
+        if (first_problem(b, 1)) {
+            char q[FRONT_QUOTE_SIZE];
+            front_fail(b->e, f->key_line, "key %s given again; the last value is kept",
+                       front_quote(q, f->key, f->key + strlen(f->key)));
+        }
     vn_set(b->v, f->node, f->key, node);
     free(f->key);
     f->key = NULL;
@@ -253,7 +259,7 @@ static void open_collection(builder *b, vnode *node, const yaml_char_t *anchor_n
                             unsigned line)
 {
     if (b->depth == MAX_DEPTH) {
-        set_error(b, -1, line, "nested deeper than 64 levels", NULL, NULL);
+        set_error(b, -1, line, "nested deeper than 64 levels");
         return;
     }
     add_anchor(b, anchor_name, node);
@@ -276,7 +282,7 @@ static void on_scalar(builder *b, const yaml_event_t *ev, unsigned line)
     const char *tag = (const char *)ev->data.scalar.tag;
     vnode *node;
     if (!utf8_valid(s, len)) {
-        set_error(b, 1, line, "a value that is not valid UTF-8; it is left out", NULL, NULL);
+        set_error(b, 1, line, "a value that is not valid UTF-8; it is left out");
         node = vn_null(b->v);
     } else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag) {
         node = plain_scalar(b->v, s, len);
@@ -318,16 +324,16 @@ int front_yaml(const char *s, size_t len, view *v, vnode **root, front_error *e)
             /* libyaml's messages are ASCII: "did not find expected key while
              * parsing a block mapping" */
             b.rc = -1;
-            e->line = (unsigned)parser.problem_mark.line + 1;
-            snprintf(e->msg, sizeof e->msg, "%s%s%s", parser.problem ? parser.problem : "not YAML",
-                     parser.context ? " " : "", parser.context ? parser.context : "");
+            front_fail(e, (unsigned)parser.problem_mark.line + 1, "%s%s%s",
+                       parser.problem ? parser.problem : "not YAML", parser.context ? " " : "",
+                       parser.context ? parser.context : "");
             break;
         }
         unsigned line = (unsigned)ev.start_mark.line + 1;
         switch (ev.type) {
         case YAML_DOCUMENT_START_EVENT:
             if (++docs > 1) {
-                set_error(&b, -1, line, "a second YAML document in the header", NULL, NULL);
+                set_error(&b, -1, line, "a second YAML document in the header");
             }
             break;
         case YAML_MAPPING_START_EVENT:
@@ -346,8 +352,12 @@ int front_yaml(const char *s, size_t len, view *v, vnode **root, front_error *e)
         case YAML_ALIAS_EVENT: {
             vnode *n = find_anchor(&b, ev.data.alias.anchor);
             if (!n) {
-                set_error(&b, -1, line, "alias ", (const char *)ev.data.alias.anchor,
-                          " names no anchor");
+                if (first_problem(&b, -1)) {
+                    const char *name = (const char *)ev.data.alias.anchor;
+                    char q[FRONT_QUOTE_SIZE];
+                    front_fail(e, line, "alias %s names no anchor",
+                               front_quote(q, name, name + strlen(name)));
+                }
             } else {
                 size_t tlen;
                 const char *text = vn_text(n, &tlen);
@@ -369,7 +379,7 @@ int front_yaml(const char *s, size_t len, view *v, vnode **root, front_error *e)
         return -1;
     if (vn_type(b.root) != VN_OBJ) {
         if (b.root && vn_type(b.root) != VN_NULL && b.rc >= 0)
-            set_error(&b, -1, 1, "the header is not a list of \"key: value\" lines", NULL, NULL);
+            set_error(&b, -1, 1, "the header is not a list of \"key: value\" lines");
         b.root = vn_obj(v);
     }
     *root = b.root;
