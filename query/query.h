@@ -80,6 +80,29 @@ void qry_set_date(qry *q, int end, int64_t t);
  * UTC): the bounds of a calendar day in any post's own zone. Returns 0 or -1. */
 int qparse_date(const char *s, int end, int64_t *out);
 
+/* ---- what layout.c offers ------------------------------------------------ */
+
+/* The text of s (len bytes, a whitespace-free span as typed, before the
+ * tokenizer splits it at punctuation) typed on the other keyboard layout:
+ * US QWERTY ↔ Russian ЙЦУКЕН, both cases, with the keys that are letters on
+ * ЙЦУКЕН and punctuation on QWERTY (ж ;  б ,  ю .  э '  х [  ъ ]  ё `, and
+ * shifted Ж : Б < Ю > Э " Х { Ъ } Ё ~). Digits and the keys that are the same
+ * on both (- = _ + ! * ( )) pass through. The direction is the text's: its
+ * letters must all be from one side. Returns 1 with the swapped text in out
+ * (replacing what it held; Cyrillic→Latin may give ; , . ' [ ] `, which the
+ * caller's tokenizer splits at) and NORM_CYRILLIC or NORM_LATIN in
+ * *to_script; 0 when the span is not swappable (both sides' letters, no
+ * letter, another script, invalid UTF-8, or a key both layouts give as
+ * different punctuation: / ? . , on ЙЦУКЕН, @ # $ ^ & ...); -1 when out of
+ * memory. */
+int layout_swap(const char *s, size_t len, txt_buf *out, int *to_script);
+
+/* 1 when code points a and b are neighbouring letter keys of one layout
+ * (QWERTY for Latin, ЙЦУКЕН for Cyrillic): beside each other in a row, or
+ * in the row above or below with the usual stagger (a touches q, w, s, z).
+ * Either case; 0 for the same key, across scripts and for anything else. */
+int layout_adjacent(uint32_t a, uint32_t b);
+
 /* ---- what search.c offers ----------------------------------------------- */
 
 /* BM25F's parameters (search.c says how they were chosen): per field
