@@ -103,6 +103,24 @@ int layout_swap(const char *s, size_t len, txt_buf *out, int *to_script);
  * Either case; 0 for the same key, across scripts and for anything else. */
 int layout_adjacent(uint32_t a, uint32_t b);
 
+/* ---- what translit.c offers ---------------------------------------------- */
+
+/* Spellings in the other script of norm (len bytes: a normalized word, the
+ * norm of an an_token, of script NORM_CYRILLIC or NORM_LATIN): докер →
+ * doker, docker ...; privet → привет; docker → докер. Made by rules with
+ * weighted alternatives (English sounds as Russian writes them, and the
+ * usual transliteration of Russian), best first by the product of their
+ * weights; the first is the most natural spelling. Calls fn for each of up
+ * to max distinct variants (NUL-terminated, valid UTF-8, letters of the
+ * target script only, at most NORM_MAX_BYTES bytes) with the target script;
+ * a non-zero return of fn stops. Returns the number of variants given (the
+ * one that stopped included); 0 for a word with a character outside its
+ * script's alphabet (digits, another script) or of more than 128 letters;
+ * -1 when out of memory. The work is bounded: a beam of at most max * 4
+ * (64 to 1024) partial spellings per letter. */
+int translit_variants(const char *norm, size_t len, int script, size_t max,
+                      int (*fn)(const char *w, size_t len, int script, void *ctx), void *ctx);
+
 /* ---- what search.c offers ----------------------------------------------- */
 
 /* BM25F's parameters (search.c says how they were chosen): per field
