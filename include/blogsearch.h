@@ -74,9 +74,9 @@ extern "C" {
 #endif
 
 #define BS_VERSION_MAJOR 1
-#define BS_VERSION_MINOR 1
+#define BS_VERSION_MINOR 2
 #define BS_VERSION_PATCH 0
-#define BS_VERSION_STRING "1.1.0"
+#define BS_VERSION_STRING "1.2.0"
 
 /* The library's version, "MAJOR.MINOR.PATCH"; each of major, minor and
  * patch that is not NULL gets its number. */
@@ -155,7 +155,7 @@ BS_EXTERN int bs_index_stats_get(bs_index *ix, bs_index_stats *out);
 #define BS_MATCH_ALL  1       /* only posts with every word */
 #define BS_MATCH_ANY  2       /* any word, ranked together */
 
-#define BS_SEARCH_OPTS_VERSION 1
+#define BS_SEARCH_OPTS_VERSION 2   /* 2 added exact */
 
 typedef struct {
     unsigned int version;     /* BS_SEARCH_OPTS_VERSION (BS_SEARCH_OPTS_INIT) */
@@ -174,13 +174,16 @@ typedef struct {
     size_t facets;            /* the most frequent tags of all matches to count, 0 to 1000 */
     int lenient;              /* 1: read the query as a search box sends it while one
                                  types, never BS_EQUERY for its syntax (below) */
+    int exact;                /* 1: the words exactly as typed; 0 (and version 1):
+                                 a word that finds nothing is corrected, one that
+                                 finds little may get a suggestion (below) */
 } bs_search_opts;
 
 /* Ten results with snippets of about 200 characters, no facets, the query
  * read strictly. */
 #define BS_SEARCH_OPTS_INIT \
     { BS_SEARCH_OPTS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, BS_SORT_RELEVANCE, \
-      BS_MATCH_MOST, 0, 10, 1, 200, 0, 0 }
+      BS_MATCH_MOST, 0, 10, 1, 200, 0, 0, 0 }
 
 typedef struct bs_results bs_results;
 
@@ -252,6 +255,24 @@ BS_EXTERN int bs_results_hit(const bs_results *r, size_t i, bs_hit *out);
  * bs_errmsg as it was). */
 BS_EXTERN size_t bs_results_facet_count(const bs_results *r);
 BS_EXTERN int bs_results_facet(const bs_results *r, size_t i, const char **tag, uint64_t *count);
+
+/* Forgiving queries. Unless opts->exact, a query word that no post holds is
+ * read as what it likely is: typed on the other keyboard layout
+ * (dbhnefkbpfwbz: виртуализация), a Latin name in Cyrillic or back (докер:
+ * docker), a typo (dokcer: docker); when that finds posts, the results are
+ * those of the corrected query, which bs_results_corrected_query gives
+ * ("Показаны результаты для «...»"). A word in very few posts whose
+ * correction is in far more is kept, and the corrected query offered as
+ * bs_results_suggestion ("Возможно, вы имели в виду «...»") when it finds
+ * much more. NULL when there is none; at most one of the two is set. A word
+ * that more than a few posts hold is never changed. */
+BS_EXTERN const char *bs_results_corrected_query(const bs_results *r);
+BS_EXTERN const char *bs_results_suggestion(const bs_results *r);
+/* The words changed, i from 0: the word as typed, what replaced it, and
+ * why: "layout", "typo" or "translit". BS_ENOTFOUND past the last. */
+BS_EXTERN size_t bs_results_correction_count(const bs_results *r);
+BS_EXTERN int bs_results_correction(const bs_results *r, size_t i, const char **word,
+                                    const char **to, const char **kind);
 
 BS_EXTERN void bs_results_free(bs_results *r);
 

@@ -77,6 +77,9 @@ static const size_t hit_size[BS_HIT_VERSION + 1] = { 0, offsetof(bs_hit, categor
                                                       sizeof(bs_hit) };
 static const size_t post_size[BS_POST_VERSION + 1] = { 0, offsetof(bs_post, categories),
                                                        sizeof(bs_post) };
+static const size_t search_opts_size[BS_SEARCH_OPTS_VERSION + 1] = {
+    0, offsetof(bs_search_opts, exact), sizeof(bs_search_opts)
+};
 static const size_t index_stats_size[BS_INDEX_STATS_VERSION + 1] = { 0, sizeof(bs_index_stats) };
 
 const char *bs_version(int *major, int *minor, int *patch)
@@ -281,6 +284,7 @@ typedef struct {
 
 struct bs_results {
     uint64_t total;
+    corr_info corr;            /* what was done to the words */
     hit_slot *hits;
     size_t n;
     char **facet_tags;
@@ -316,6 +320,7 @@ void bs_results_free(bs_results *r)
         free(r->facet_tags[i]);
     free(r->facet_tags);
     free(r->facet_counts);
+    corr_info_free(&r->corr);
     free(r);
 }
 
@@ -442,6 +447,21 @@ static int fill_results(bs_index *ix, MDB_txn *txn, an_analyzer *an, const resul
     return rc;
 }
 
+/* The query, and a corrected one, read as the options say. */
+typedef struct {
+    const bs_search_opts *o;
+    an_analyzer *an;
+} parse_ctx;
+
+static int parse_as(void *ctx, const char *text, qry *q, char *err, size_t errlen)
+{
+    const parse_ctx *pc = ctx;
+    const bs_search_opts *o = pc->o;
+    qry_filters f = { o->tags, o->ntags, o->category, o->author, o->since, o->until };
+    return o->lenient ? qparse_lenient(q, pc->an, text, &f, err, errlen)
+                      : qparse_with(q, pc->an, text, &f, err, errlen);
+}
+
 int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_results **out)
 {
     static const bs_search_opts defaults = BS_SEARCH_OPTS_INIT;
@@ -449,11 +469,16 @@ int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_re
         *out = NULL;
     if (!ix || !query || !out)
         return seterr(BS_EINVAL, "bs_search: %s is NULL", !ix ? "ix" : !query ? "query" : "out");
-    const bs_search_opts *o = opts ? opts : &defaults;
-    int rc = version_ok("bs_search", "bs_search_opts", o->version, BS_SEARCH_OPTS_VERSION);
-    if (rc == BS_OK)
-        rc = check_opts(o);
+    int rc = version_ok("bs_search", "bs_search_opts", opts ? opts->version : defaults.version,
+                        BS_SEARCH_OPTS_VERSION);
     if (rc != BS_OK)
+        return rc;
+    /* an older version's options, the members it lacks at their defaults */
+    bs_search_opts full = defaults;
+    if (opts)
+        memcpy(&full, opts, search_opts_size[opts->version]);
+    const bs_search_opts *o = &full;
+    if ((rc = check_opts(o)) != BS_OK)
         return rc;
     an_analyzer *an;
     if (an_new(&an, AN_SMALL_CACHE) != 0)
@@ -467,9 +492,8 @@ int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_re
         rc = nomem();
         goto done;
     }
-    qry_filters f = { o->tags, o->ntags, o->category, o->author, o->since, o->until };
-    rc = o->lenient ? qparse_lenient(&q, an, query, &f, err, sizeof err)
-                    : qparse_with(&q, an, query, &f, err, sizeof err);
+    parse_ctx pc = { o, an };
+    rc = parse_as(&pc, query, &q, err, sizeof err);
     if (rc != BS_OK) {
         seterr(rc, "%s", err);
         goto done;
@@ -482,7 +506,9 @@ int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_re
                        .match = o->match == BS_MATCH_ALL ? MATCH_ALL
                                 : o->match == BS_MATCH_ANY ? MATCH_ANY : MATCH_MOST,
                        .offset = o->offset, .limit = o->limit, .facets = o->facets };
-    rc = search_run(ix->st, txn, &q, &so, &res, err, sizeof err);
+    corr_run cr = { ix->st, txn, an, parse_as, &pc };
+    rc = o->exact ? search_run(ix->st, txn, &q, &so, &res, err, sizeof err)
+                  : correct_search(&cr, query, &q, &so, &res, &r->corr, err, sizeof err);
     if (rc != BS_OK)
         seterr(rc, "%s", err[0] ? err : "the search failed");
     else
@@ -523,6 +549,35 @@ int bs_results_hit(const bs_results *r, size_t i, bs_hit *out)
         return BS_ENOTFOUND;       /* the end of a loop: no failure to tell */
     memcpy(out, &r->hits[i].h, hit_size[version]);
     out->version = version;
+    return BS_OK;
+}
+
+const char *bs_results_corrected_query(const bs_results *r)
+{
+    return r && r->corr.applied ? r->corr.text : NULL;
+}
+
+const char *bs_results_suggestion(const bs_results *r)
+{
+    return r && !r->corr.applied ? r->corr.text : NULL;
+}
+
+size_t bs_results_correction_count(const bs_results *r)
+{
+    return r ? r->corr.n : 0;
+}
+
+int bs_results_correction(const bs_results *r, size_t i, const char **word, const char **to,
+                          const char **kind)
+{
+    if (!r || !word || !to || !kind)
+        return seterr(BS_EINVAL, "bs_results_correction: %s is NULL",
+                      !r ? "r" : !word ? "word" : !to ? "to" : "kind");
+    if (i >= r->corr.n)
+        return BS_ENOTFOUND;       /* the end of a loop */
+    *word = r->corr.w[i].from;
+    *to = r->corr.w[i].to;
+    *kind = corr_kind_name(r->corr.w[i].kind);
     return BS_OK;
 }
 

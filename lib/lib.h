@@ -48,6 +48,8 @@ typedef struct {
     size_t offset, limit;
     size_t facets;               /* the most frequent tags of all matches; 0 none */
     int parallel;                /* use a second processor when one is idle */
+    int exact;                   /* no correction of words that find nothing or little
+                                    (docs/correction.md): the query exactly as typed */
 } lib_query;
 
 /* How a page of results is made into the value tree (base.h). */
@@ -77,6 +79,10 @@ size_t lib_search_count(const lib_search *r);      /* those on this page */
 vnode *lib_search_page(lib_search *r, const lib_query *q, const lib_page_opts *po, view *v,
                        int *rc, char *err, size_t errlen);
 void lib_search_free(lib_search *r);               /* NULL is a no-op */
+/* What the correction did: the corrected query, or NULL when there is none;
+ * *applied 1 when the results are its ("Показаны результаты для"), 0 when
+ * it is a suggestion ("Возможно, вы имели в виду"). */
+const char *lib_search_correction(const lib_search *r, int *applied);
 
 /* Whether s is a date a query's since or until takes (end: until). */
 int lib_date_ok(const char *s, int end);

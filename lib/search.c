@@ -24,6 +24,7 @@ struct lib_search {
     qry q;
     search_opts so;
     results res;
+    corr_info corr;
 };
 
 int lib_searcher_open(lib_searcher **out, const char *dir, unsigned flags, char *err,
@@ -69,6 +70,22 @@ static search_opts opts_of(const lib_query *q)
                           .parallel = q->parallel };
 }
 
+/* A corrected query is read as the query was: strictly or leniently, with
+ * the filters given beside it. */
+typedef struct {
+    const lib_query *q;
+    lib_searcher *s;
+} parse_ctx;
+
+static int parse_as(void *ctx, const char *text, qry *out, char *err, size_t errlen)
+{
+    const lib_query *q = ((parse_ctx *)ctx)->q;
+    lib_searcher *s = ((parse_ctx *)ctx)->s;
+    qry_filters f = { q->tags, q->ntags, q->category, q->author, q->since, q->until };
+    return q->lenient ? qparse_lenient(out, s->an, text, &f, err, errlen)
+                      : qparse_with(out, s->an, text, &f, err, errlen);
+}
+
 int lib_search_run(lib_searcher *s, const lib_query *q, lib_search **out, char *err,
                    size_t errlen)
 {
@@ -81,16 +98,17 @@ int lib_search_run(lib_searcher *s, const lib_query *q, lib_search **out, char *
     r->s = s;
     r->so = opts_of(q);
     err[0] = '\0';
-    qry_filters f = { q->tags, q->ntags, q->category, q->author, q->since, q->until };
     const char *text = q->text ? q->text : "";
-    int rc = q->lenient ? qparse_lenient(&r->q, s->an, text, &f, err, errlen)
-                        : qparse_with(&r->q, s->an, text, &f, err, errlen);
+    parse_ctx pc = { q, s };
+    int rc = parse_as(&pc, text, &r->q, err, errlen);
     if (rc == BS_OK && (rc = store_txn_begin(s->st, MDB_RDONLY, &r->txn)) != BS_OK) {
         snprintf(err, errlen, "%s", store_err());
         r->txn = NULL;
     }
+    corr_run cr = { s->st, r->txn, s->an, parse_as, &pc };
     if (rc == BS_OK)
-        rc = search_run(s->st, r->txn, &r->q, &r->so, &r->res, err, errlen);
+        rc = q->exact ? search_run(s->st, r->txn, &r->q, &r->so, &r->res, err, errlen)
+                      : correct_search(&cr, text, &r->q, &r->so, &r->res, &r->corr, err, errlen);
     if (rc != BS_OK) {
         if (!err[0])
             snprintf(err, errlen, "%s", rc == BS_ENOMEM ? "out of memory" : store_err());
@@ -118,7 +136,7 @@ vnode *lib_search_page(lib_search *r, const lib_query *q, const lib_page_opts *p
     page_opts p = { .query = text, .query_len = strlen(text),
                     .snippet_chars = po->snippet_chars, .paths = po->paths, .html = po->html,
                     .tag_link = po->tag_link, .tag_ctx = po->tag_ctx,
-                    .parallel = po->parallel };
+                    .parallel = po->parallel, .corr = r ? &r->corr : NULL };
     if (r)
         return page_build(v, r->s->st, r->txn, r->s->an, &r->res, &r->so, &p, rc, err, errlen);
     static const results none;
@@ -131,10 +149,17 @@ void lib_search_free(lib_search *r)
     if (!r)
         return;
     results_free(&r->res);
+    corr_info_free(&r->corr);
     if (r->txn)
         mdb_txn_abort(r->txn);
     qry_free(&r->q);
     free(r);
+}
+
+const char *lib_search_correction(const lib_search *r, int *applied)
+{
+    *applied = r && r->corr.applied;
+    return r ? r->corr.text : NULL;
 }
 
 int lib_date_ok(const char *s, int end)

@@ -199,6 +199,24 @@ static void *snip_thread(void *arg)
     return NULL;
 }
 
+/* What the correction did (docs/json.md): corrected_query when the results
+ * are the corrected query's, else suggestion; and each word changed. */
+static void correction_view(view *v, vnode *root, const corr_info *ci)
+{
+    vn_set(v, root, ci->applied ? "corrected_query" : "suggestion", vn_cstr(v, ci->text));
+    vnode *list = vn_arr(v);
+    for (size_t i = 0; i < ci->n; i++) {
+        vnode *w = vn_obj(v);
+        vn_set(v, w, "word", vn_cstr(v, ci->w[i].from));
+        vn_set(v, w, "to", vn_cstr(v, ci->w[i].to));
+        vn_set(v, w, "kind", vn_cstr(v, corr_kind_name(ci->w[i].kind)));
+        if (ci->w[i].then)
+            vn_set(v, w, "then", vn_cstr(v, corr_kind_name(ci->w[i].then)));
+        vn_push(v, list, w);
+    }
+    vn_set(v, root, "corrections", list);
+}
+
 vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const results *r,
                   const search_opts *so, const page_opts *po, int *rc, char *err,
                   size_t errlen)
@@ -210,6 +228,8 @@ vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const resul
     vn_set(v, root, "total", vn_int(v, (int64_t)r->total));
     vn_set(v, root, "offset", vn_int(v, (int64_t)so->offset));
     vn_set(v, root, "limit", vn_int(v, (int64_t)so->limit));
+    if (po->corr && po->corr->text)
+        correction_view(v, root, po->corr);
     /* the second thread takes the last 45% of the snippets: it starts later */
     snip_job job = { st, mdb_txn_id(txn), r, r->n - r->n * 9 / 20, po->snippet_chars, NULL, NULL };
     pthread_t tid;

@@ -69,7 +69,7 @@ static int collect_token(const an_token *t, void *ctx)
 }
 
 static int add_clause(parser *p, int mode, int field, int prefix, const char *s, size_t len,
-                      size_t off)
+                      size_t off, int quoted)
 {
     collect c = { .all_stop = 1 };
     uint32_t pos = 0;
@@ -112,7 +112,10 @@ static int add_clause(parser *p, int mode, int field, int prefix, const char *s,
         return BS_ENOMEM;
     }
     q->c = v;
-    q->c[q->n++] = (qclause){ mode, field, prefix, c.n, c.terms, c.all_stop, off };
+    q->c[q->n++] = (qclause){ .mode = mode, .field = field, .prefix = prefix, .nterms = c.n,
+                              .terms = c.terms, .all_stop = c.all_stop, .pos = off,
+                              .raw_off = (size_t)(s - p->text), .raw_len = len,
+                              .quoted = quoted };
     return BS_OK;
 }
 
@@ -206,7 +209,7 @@ static int field_word(parser *p, const char *name, size_t nlen, size_t off, int 
     if (vlen == 0)
         return p->lenient ? BS_OK : fail(p, off, "%.*s: needs a value", (int)nlen, name);
     if (nlen == 5 && memcmp(name, "title", 5) == 0)
-        return add_clause(p, mode, BS_FIELD_TITLE, 0, val, vlen, off);
+        return add_clause(p, mode, BS_FIELD_TITLE, 0, val, vlen, off, 0);
     if (mode == QC_MUST_NOT)
         return p->lenient ? BS_OK : fail(p, off, "excluding by %.*s: is not supported; "
                                          "exclude words instead", (int)nlen, name);
@@ -344,7 +347,7 @@ static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_out
             if (!next)
                 return fail(&p, i, "unbalanced quote: the phrase that starts here has no "
                             "closing \"");
-            rc = add_clause(&p, mode, -1, 0, s, n, start);
+            rc = add_clause(&p, mode, -1, 0, s, n, start, 1);
             i = next;
         } else {
             size_t e = i;
@@ -372,9 +375,9 @@ static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_out
                 if (e - 1 == i)
                     return fail(&p, i, "a lone * is not a prefix; write the start of a word "
                                 "before it (dock*)");
-                rc = add_clause(&p, mode, -1, 1, text + i, e - 1 - i, start);
+                rc = add_clause(&p, mode, -1, 1, text + i, e - 1 - i, start, 0);
             } else {
-                rc = add_clause(&p, mode, -1, 0, text + i, e - i, start);
+                rc = add_clause(&p, mode, -1, 0, text + i, e - i, start, 0);
             }
             i = e;
         }

@@ -24,6 +24,11 @@ typedef struct {
     char **terms;          /* analyzed terms, in order */
     int all_stop;          /* every term is a stopword */
     size_t pos;            /* byte offset of the clause in the query, for messages */
+    size_t raw_off, raw_len;   /* the word as typed (bytes of the query text): a word's
+                                  whole span, punctuation included (what correct.c
+                                  reads for a wrong keyboard layout), a title: value,
+                                  a phrase's inside */
+    int quoted;            /* a "phrase" as the reader wrote it */
 } qclause;
 
 typedef struct {
@@ -161,6 +166,10 @@ typedef struct {
     hit *hits;             /* ranked, after offset */
     size_t n;
     uint64_t total;        /* posts that match */
+    uint64_t full;         /* of them, posts with every positive word (all of a
+                              MATCH_MOST query's words; correct.c compares) */
+    uint64_t *df;          /* per clause of the query, its document frequency (a
+                              phrase's or prefix's: of its rarest term) */
     char **hl_terms;       /* every term that matched, for highlighting */
     size_t nhl;
     facet *facets;         /* with o->facets: most posts first, then by tag */
@@ -179,6 +188,74 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
 int thread_beside(pthread_t *t, void *(*fn)(void *), void *arg);
 void thread_anywhere(pthread_t t);
 void results_free(results *r);
+
+/* ---- what fuzzy.c offers --------------------------------------------------- */
+
+/* The optimal string alignment (Damerau–Levenshtein) distance of two UTF-8
+ * words in code points, or maxd + 1 when it is greater. */
+int fuzzy_distance(const char *a, size_t alen, const char *b, size_t blen, int maxd);
+
+typedef struct {
+    char *term;            /* an index term near the word, NUL-terminated */
+    size_t len;
+    int dist;              /* edits */
+    double cost;           /* edits, less for a neighbouring key or two letters swapped */
+    uint64_t df;           /* posts that hold it */
+} typo_cand;
+
+/* The terms of the index near one analyzed query word: within 1 edit of its
+ * stem or of its folded form for words of 4 to 7 letters, within 2 for longer
+ * ones when the first letter is kept (none for shorter), found by walking the
+ * sorted term table with a bounded edit-distance automaton that seeks past
+ * every prefix that cannot lead to one (docs/correction.md), never reading
+ * the whole vocabulary. The word's own terms are left out. At most k, the
+ * cheapest first, into *out (free with typo_candidates_free). */
+int typo_candidates(store *st, MDB_txn *txn, const char *stem, size_t slen, const char *norm,
+                    size_t nlen, size_t k, typo_cand **out, size_t *n, char *err,
+                    size_t errlen);
+void typo_candidates_free(typo_cand *v, size_t n);
+
+/* ---- what correct.c offers ------------------------------------------------ */
+
+enum { CORR_LAYOUT = 1, CORR_TYPO, CORR_TRANSLIT };
+
+typedef struct {
+    size_t off, len;       /* the word in the query as typed, bytes */
+    int kind;              /* CORR_*: what was wrong with it */
+    int then;              /* after CORR_LAYOUT, what the word so swapped still
+                              needed (CORR_TRANSLIT, CORR_TYPO), else 0 */
+    char *from, *to;       /* as typed; what replaces it */
+} corr_word;
+
+typedef struct {
+    corr_word *w;          /* the words text changed */
+    size_t n;
+    char *text;            /* the corrected query; NULL when there is none */
+    int applied;           /* 1: the results are text's, since the query as typed
+                              had words that find nothing ("Показаны результаты
+                              для"); 0: text is a suggestion ("Возможно, вы имели
+                              в виду") beside the results as typed */
+} corr_info;
+
+/* How a corrected query is read: as the query was (strictly or leniently,
+ * with the same filters), by the caller's parse. */
+typedef struct {
+    store *st;
+    MDB_txn *txn;
+    an_analyzer *an;
+    int (*parse)(void *ctx, const char *text, qry *q, char *err, size_t errlen);
+    void *ctx;
+} corr_run;
+
+/* search_run of q (parsed from text), then the correction of its words
+ * that find nothing or little (docs/correction.md): when applied, q and r
+ * are those of the corrected query; ci says what was done (free it with
+ * corr_info_free, also when nothing was). Errors as search_run's. */
+int correct_search(const corr_run *cr, const char *text, qry *q, const search_opts *o,
+                   results *r, corr_info *ci, char *err, size_t errlen);
+void corr_info_free(corr_info *ci);
+/* "layout", "typo" or "translit"; NULL for 0. */
+const char *corr_kind_name(int kind);
 
 /* ---- what snippet.c offers ------------------------------------------------ */
 
@@ -213,6 +290,7 @@ typedef struct {
     void (*tag_link)(void *ctx, txt_buf *out, const char *tag, size_t len);
     void *tag_ctx;
     int parallel;          /* make the last snippets in a second thread */
+    const corr_info *corr; /* what correct.c did to the query, or NULL */
 } page_opts;
 
 /* The record of post docid (free it with codec_doc_free). BS_ECORRUPT when

@@ -179,22 +179,7 @@ static int it_skip_to(ctx *c, clause_it *it, uint32_t d)
 /* A word's document frequency: the sum of its blocks' counts. */
 static int term_df(ctx *c, const char *term, size_t tlen, MDB_cursor *cur, uint64_t *df)
 {
-    key_term(&c->kb, term, tlen, 0);
-    MDB_val k = { c->kb.len, c->kb.p }, v;
-    int rc;
-    *df = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        size_t ktl;
-        uint32_t first, cnt;
-        if (key_term_split(k.mv_data, k.mv_size, &ktl, &first) != 0 || ktl != tlen
-            || memcmp(k.mv_data, term, tlen) != 0)
-            break;
-        if (codec_block_count(v.mv_data, v.mv_size, &cnt) != BS_OK)
-            return corrupt(c, term, "bad posting count");
-        *df += cnt;
-    }
-    return rc == 0 || rc == MDB_NOTFOUND ? BS_OK : store_fail(c->st, rc, "reading postings");
+    return store_term_df(c->st, c->txn, cur, &c->kb, term, tlen, df);
 }
 
 /* Makes it a stream of term's blocks (with positions, or frequencies only),
@@ -926,7 +911,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     clause_it *its = calloc(n ? n : 1, sizeof *its);
     double *idf = calloc(n ? n : 1, sizeof *idf);
     int *use = calloc(n ? n : 1, sizeof *use);
-    if (!its || !idf || !use)
+    r->df = calloc(n ? n : 1, sizeof *r->df);
+    if (!its || !idf || !use || !r->df)
         rc = BS_ENOMEM;
     size_t positive = 0;
     for (size_t i = 0; i < n && rc == BS_OK; i++) {
@@ -944,6 +930,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         for (size_t t = 0; t < nskip; t++)
             free(skip[t]);
         free(skip);
+        r->df[i] = df64;
         double df = (double)df64;
         idf[i] = log(1.0 + (ndocs - df + 0.5) / (df + 0.5));
         positive += cl->mode != QC_MUST_NOT;
@@ -1004,7 +991,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     /* the best offset + limit posts in a heap whose top is the worst of
      * them; every match is counted, so the total is exact */
     size_t want = o->offset + o->limit, nhits = 0;
-    uint64_t total = 0;
+    uint64_t total = 0, full = 0;
     hit *hits = NULL;
     int (*cmp)(const void *, const void *) = o->sort == SORT_DATE ? by_date : by_rank;
     lens_cache lc = { 0 };         /* field lengths and dates, 64 posts a read */
@@ -1123,6 +1110,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             continue;
         if (allow && (d / 64 >= fwords || !(allow[d / 64] >> (d % 64) & 1)))
             continue;
+        full += !from_filter && matched == positive;
         if (bound && want && nhits == want && !from_filter) {
             double ub = 0;
             for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
@@ -1219,6 +1207,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         if (nhits > 1)
             qsort(hits, nhits, sizeof *hits, cmp);
         r->total = total;
+        r->full = full;
         size_t from = o->offset < nhits ? o->offset : nhits;
         size_t cnt = nhits - from < o->limit ? nhits - from : o->limit;
         r->hits = malloc((cnt ? cnt : 1) * sizeof *r->hits);
@@ -1258,6 +1247,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
 void results_free(results *r)
 {
     free(r->hits);
+    free(r->df);
     for (size_t i = 0; i < r->nhl; i++)
         free(r->hl_terms[i]);
     free(r->hl_terms);

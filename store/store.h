@@ -309,4 +309,24 @@ typedef struct {
 int store_get_stats(store *st, MDB_txn *txn, store_stats *s);
 int store_put_stats(store *st, MDB_txn *txn, const store_stats *s);
 
+/* ---- what terms.c offers ------------------------------------------------ */
+
+/* In how many posts term is: the sum of its blocks' counts, read through
+ * cur (a cursor on st->terms in txn) with kb as the key's buffer. BS_OK,
+ * BS_ECORRUPT or a store_fail status. */
+int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
+                  size_t tlen, uint64_t *df);
+/* A post that has term: the first of its first block with the term in its
+ * title (*in_title 1), else that block's first (*in_title 0). BS_ENOTFOUND
+ * when no post has it. */
+int store_term_first(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
+                     size_t tlen, uint32_t *docid, int *in_title);
+/* The first term of the table at or after the bytes from (the table's first
+ * when flen is 0), read through cur: *term points into the map (valid while
+ * the transaction is) and is not NUL-terminated. Seeking to a term followed by
+ * byte 1 gives the next term; to a prefix with its last byte raised, the first
+ * term past every term with that prefix. BS_ENOTFOUND past the last term. */
+int store_term_next(store *st, MDB_cursor *cur, const char *from, size_t flen,
+                    const char **term, size_t *tlen);
+
 #endif

@@ -48,6 +48,9 @@ static void usage(FILE *f)
           "      --category NAME, --author NAME\n"
           "      --since DATE, --until DATE\n"
           "      --sort relevance|date   (default relevance; date: newest first)\n"
+          "      --exact           the words exactly as typed: no correction of a word that\n"
+          "                        finds nothing (wrong keyboard layout, a typo, a Latin\n"
+          "                        name in Cyrillic), nor a suggestion for one that finds little\n"
           "      --all, --any      every word required; any word enough (default: posts\n"
           "                        with all the words first, then those with most)\n"
           "  -n, --limit N         results to show (default 10)\n"
@@ -163,7 +166,7 @@ static int parse_count(const char *s, size_t *out)
 int main(int argc, char **argv)
 {
     enum { O_TAG = 256, O_CAT, O_AUTHOR, O_SINCE, O_UNTIL, O_SORT, O_ALL, O_ANY, O_OFFSET,
-           O_PAGE, O_JSON, O_VERSION, O_STATS, O_COLOR };
+           O_PAGE, O_JSON, O_VERSION, O_STATS, O_COLOR, O_EXACT };
     static const cli_opt opts[] = {
         { "index", 'i', CLI_VALUE, "DIR", 'i' }, { "tag", 0, CLI_VALUE, "TAG", O_TAG },
         { "category", 0, CLI_VALUE, "NAME", O_CAT }, { "author", 0, CLI_VALUE, "NAME", O_AUTHOR },
@@ -174,6 +177,7 @@ int main(int argc, char **argv)
         { "json", 0, CLI_NO_VALUE, NULL, O_JSON }, { "help", 'h', CLI_NO_VALUE, NULL, 'h' },
         { "version", 0, CLI_NO_VALUE, NULL, O_VERSION }, { "stats", 0, CLI_NO_VALUE, NULL, O_STATS },
         { "color", 0, CLI_OPTIONAL_VALUE, "auto|always|never", O_COLOR },
+        { "exact", 0, CLI_NO_VALUE, NULL, O_EXACT },
         { NULL, 0, 0, NULL, 0 },
     };
     double t0 = now_ms();
@@ -232,6 +236,7 @@ int main(int argc, char **argv)
                 stop = cli_bad_value(&args, "page", val, "a number from 1");
             break;
         case O_JSON: json = 1; break;
+        case O_EXACT: so.exact = 1; break;
         case O_STATS: stats = 1; break;
         case O_COLOR:
             if (!val || strcmp(val, "always") == 0)
@@ -306,6 +311,14 @@ int main(int argc, char **argv)
         cli_printf(stderr, "blogsearch: %s\n", rc == BS_ENOMEM ? "out of memory" : err);
         goto out;
     }
+    /* what was done to the words, in the one line a search box shows */
+    int applied;
+    const char *fixed = lib_search_correction(r, &applied);
+    if (!json && fixed && applied)
+        cli_printf(stdout, "Показаны результаты для «%s». Искать как написано: --exact.\n\n",
+                   fixed);
+    else if (!json && fixed)
+        cli_printf(stdout, "Возможно, вы имели в виду «%s»?\n\n", fixed);
     if (!json)
         print_text(vn_get(pg, "results"), use_color(color));
     double took = now_ms() - t0;

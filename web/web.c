@@ -65,6 +65,7 @@ typedef struct {
     const char *category, *author, *since, *until;
     const char *format;        /* the first format=, wherever it came */
     int sort_date;
+    int exact;                 /* exact=1: the words as typed, no correction */
     size_t page, per_page;
     int json;                  /* answer in JSON */
     int negotiated;            /* the format came from Accept: Vary: Accept */
@@ -254,7 +255,8 @@ static void choose_format(req *r, const web_request *rq)
 
 static int read_params(req *r)
 {
-    const char *sort = NULL, *page = NULL, *per_page = NULL, *format = NULL, *q = NULL;
+    const char *sort = NULL, *page = NULL, *per_page = NULL, *format = NULL, *q = NULL,
+               *exact = NULL;
     /* an error page is made from what was read so far: defaults first */
     r->q = "";
     r->page = 1;
@@ -290,6 +292,8 @@ static int read_params(req *r)
             rc = once(r, "per_page", &per_page, p);
         } else if (strcmp(n, "format") == 0) {
             rc = once(r, "format", &format, p);
+        } else if (strcmp(n, "exact") == 0) {
+            rc = once(r, "exact", &exact, p);
         }
         /* other parameters (a site's own, analytics tags) are not ours */
         if (rc)
@@ -303,6 +307,9 @@ static int read_params(req *r)
     if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0)
         return bad(r, 400, "sort", "parameter sort: relevance or date");
     r->sort_date = sort && strcmp(sort, "date") == 0;
+    if (exact && *exact && strcmp(exact, "1") != 0 && strcmp(exact, "0") != 0)
+        return bad(r, 400, "exact", "parameter exact: 1 (the words as typed) or 0");
+    r->exact = exact && strcmp(exact, "1") == 0;
     if (page && (parse_count(page, WEB_MAX_PAGE, &r->page) != 0 || r->page == 0))
         return bad(r, 400, "page", "parameter page: a number from 1 to %d", WEB_MAX_PAGE);
     if (per_page && (parse_count(per_page, WEB_MAX_PER_PAGE, &r->per_page) != 0
@@ -343,17 +350,20 @@ static void url_param(txt_buf *b, int *first, const char *name, const char *valu
     url_escape(b, value);
 }
 
-enum { LINK_SAME, LINK_ADD_TAG, LINK_DROP_TAG };
+enum { LINK_SAME, LINK_ADD_TAG, LINK_DROP_TAG, LINK_EXACT, LINK_QUERY };
 
-/* The URL of these results with another page, or a tag added or dropped:
- * the script's path and the parameters in one order. */
+/* The URL of these results with another page, or a tag added or dropped,
+ * or the words searched exactly as typed (LINK_EXACT), or another query (tag
+ * is then the query: LINK_QUERY): the script's path and the parameters in
+ * one order. */
 static void link_to(txt_buf *b, const req *r, const char *script, size_t page, int change,
                     const char *tag)
 {
     int first = 1;
     buf_puts(b, script ? script : "");
-    if (*r->q)
-        url_param(b, &first, "q", r->q);
+    const char *q = change == LINK_QUERY ? tag : r->q;
+    if (*q)
+        url_param(b, &first, "q", q);
     for (size_t i = 0; i < r->ntags; i++)
         if (!(change == LINK_DROP_TAG && strcmp(r->tags[i], tag) == 0))
             url_param(b, &first, "tag", r->tags[i]);
@@ -379,6 +389,8 @@ static void link_to(txt_buf *b, const req *r, const char *script, size_t page, i
         snprintf(n, sizeof n, "%zu", page);
         url_param(b, &first, "page", n);
     }
+    if ((r->exact && change != LINK_QUERY) || change == LINK_EXACT)
+        url_param(b, &first, "exact", "1");
     if (r->json)
         url_param(b, &first, "format", "json");
     if (first)
@@ -674,7 +686,8 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
                     .category = r->category, .author = r->author, .since = r->since,
                     .until = r->until, .lenient = 1, .by_date = r->sort_date,
                     .match = LIB_MATCH_MOST, .offset = (r->page - 1) * r->per_page,
-                    .limit = r->per_page, .facets = WEB_FACETS, .parallel = 1 };
+                    .limit = r->per_page, .facets = WEB_FACETS, .parallel = 1,
+                    .exact = r->exact };
     int searched = *r->q || r->ntags || (r->category && *r->category)
                    || (r->author && *r->author) || (r->since && *r->since) || (r->until && *r->until);
     if (searched && open_index(w, r, log) != 0)
@@ -726,6 +739,21 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
                                                          LINK_SAME, NULL)
                                              : vn_null(v));
     vn_set(v, links, "last", link_node(v, r, rq->script, pages, LINK_SAME, NULL));
+    /* what the correction did, as the page says it: the query the results
+     * are of, with a link to the words as typed; or the query suggested,
+     * with a link to it */
+    int applied;
+    const char *fixed = lib_search_correction(res, &applied);
+    if (fixed) {
+        vnode *c = vn_obj(v);
+        vn_set(v, c, "query", vn_cstr(v, fixed));
+        vn_set(v, c, "applied", vn_bool(v, applied));
+        int change = applied ? LINK_EXACT : LINK_QUERY;
+        vn_set(v, c, "url", link_node(v, r, rq->script, 1, change, fixed));
+        vn_set(v, root, "correction", vn_flag(c, VN_NOJSON));
+        vn_set(v, links, applied ? "exact" : "suggestion",
+               link_node(v, r, rq->script, 1, change, fixed));
+    }
     vn_set(v, root, "links", links);
     /* each facet's link narrows the results to it; one in use is marked */
     const vnode *tags = vn_get(vn_get(root, "facets"), "tags");

@@ -25,12 +25,18 @@
   var filtersEl = part('div', 'bs-filters'), errorEl = part('p', 'bs-error'),
       summaryEl = part('p', 'bs-summary'), facetsEl = part('nav', 'bs-facets'),
       resultsEl = part('ol', 'bs-results'), pagesEl = part('nav', 'bs-pages');
+  /* what was done to the words goes just above the count, in a page that
+   * lacks its place too */
+  var correctionEl = root.querySelector('.bs-correction');
+  if (!correctionEl)
+    correctionEl = summaryEl.parentNode.insertBefore(el('p', 'bs-correction'), summaryEl);
+  correctionEl.setAttribute('aria-live', 'polite');
   errorEl.setAttribute('role', 'alert');
   summaryEl.setAttribute('aria-live', 'polite');
 
   /* What is searched: the page's URL holds the same, less the defaults. */
   var state = { q: '', tags: [], category: '', since: '', until: '', sort: 'relevance',
-                page: 1, perPage: 0 };
+                page: 1, perPage: 0, exact: false };
   var timer = 0, seq = 0, inflight = null;
   var baseTitle = document.title;
 
@@ -74,6 +80,7 @@
     state.since = isDate(p.get('since') || '') ? p.get('since') : '';
     state.until = isDate(p.get('until') || '') ? p.get('until') : '';
     state.sort = p.get('sort') === 'date' ? 'date' : 'relevance';
+    state.exact = p.get('exact') === '1';
     state.page = Math.max(1, parseInt(p.get('page'), 10) || 1);
     var pp = parseInt(p.get('per_page'), 10);
     state.perPage = pp >= 1 && pp <= MAX_PER_PAGE ? pp : 0;
@@ -88,6 +95,8 @@
   }
 
   function readForm() {
+    if (input.value !== state.q)
+      state.exact = false;   /* new words are corrected again */
     state.q = input.value;
     if (since.value || state.since.length === 10)
       state.since = since.value;
@@ -114,6 +123,8 @@
       p.set('sort', 'date');
     if (state.perPage)
       p.set('per_page', String(state.perPage));
+    if (state.exact)
+      p.set('exact', '1');
     var page = o.page || state.page;
     if (page > 1)
       p.set('page', String(page));
@@ -145,6 +156,7 @@
   }
 
   function clearResults() {
+    clear(correctionEl);
     clear(summaryEl);
     clear(facetsEl);
     clear(resultsEl);
@@ -226,7 +238,46 @@
 
   /* ---- what the answer shows ---------------------------------------------------------- */
 
+  /* What the endpoint did to the words: the results of a corrected query,
+   * with a way back to the words as typed; or a query it suggests. */
+  function renderCorrection(d) {
+    clear(correctionEl);
+    var fixed = d.corrected_query || d.suggestion;
+    if (typeof fixed !== 'string' || !fixed)
+      return;
+    var a = el('a', null, d.corrected_query ? 'Искать как написано: «' + state.q + '»' : fixed);
+    if (d.corrected_query) {
+      correctionEl.appendChild(document.createTextNode('Показаны результаты для «'));
+      correctionEl.appendChild(el('strong', null, fixed));
+      correctionEl.appendChild(document.createTextNode('». '));
+      a.href = pageHref((function () { var p = params(); p.set('exact', '1'); return p; })());
+      a.addEventListener('click', function (ev) {
+        ev.preventDefault();
+        state.exact = true;
+        state.page = 1;
+        run();
+      });
+      correctionEl.appendChild(a);
+    } else {
+      correctionEl.appendChild(document.createTextNode('Возможно, вы имели в виду «'));
+      var p = params();
+      p.set('q', fixed);
+      p.delete('page');
+      a.href = pageHref(p);
+      a.addEventListener('click', function (ev) {
+        ev.preventDefault();
+        state.q = fixed;
+        state.page = 1;
+        writeForm();
+        run();
+      });
+      correctionEl.appendChild(a);
+      correctionEl.appendChild(document.createTextNode('»?'));
+    }
+  }
+
   function render(d) {
+    renderCorrection(d);
     var results = d.results, total = d.total || 0;
     var first = (d.offset || 0) + 1, last = (d.offset || 0) + results.length;
     summaryEl.textContent = total

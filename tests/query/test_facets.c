@@ -345,7 +345,7 @@ static void check_prefix(int batch, const char *text)
     uint32_t *a = all_posts(txn, &q, MATCH_MOST, &na, &pr);
     qclause *cl = calloc(pr.nhl ? pr.nhl : 1, sizeof *cl);
     for (size_t i = 0; cl && i < pr.nhl; i++)
-        cl[i] = (qclause){ QC_SHOULD, -1, 0, 1, &pr.hl_terms[i], 0, 0 };
+        cl[i] = (qclause){ .mode = QC_SHOULD, .field = -1, .nterms = 1, .terms = &pr.hl_terms[i] };
     qry expanded = { .c = cl, .n = pr.nhl };
     CHECK(pr.nhl > 1 || batch > 1, "batch %d: %s expands to %zu words", batch, text, pr.nhl);
     uint32_t *b = all_posts(txn, &expanded, MATCH_ANY, &nb, NULL);

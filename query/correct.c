@@ -1,0 +1,612 @@
+/* correct.c: forgiving queries. A query word that the index does not hold
+ * (or holds in very few posts) is looked at three ways: typed on the other
+ * keyboard layout (layout.c), a Latin name written in Cyrillic or back
+ * (translit.c), a typo (fuzzy.c, over the term table). What the best of them
+ * finds decides what is done, as docs/correction.md explains:
+ *
+ * - a word that matches nothing, with a correction the index holds, is
+ *   replaced: the results shown are the corrected query's, and the page
+ *   says so ("Показаны результаты для «...»", corrected_query);
+ * - a word that matches a few posts where a correction matches many more is
+ *   kept, and the corrected query is offered (suggestion, "Возможно, вы
+ *   имели в виду «...»") when it finds much more than the query as typed.
+ *
+ * A word that the index holds in more than a few posts is never touched, so
+ * a correctly typed query is never corrected into something else. The
+ * corrected query is a text, parsed as the reader's own would be: searching
+ * it exactly gives the same results. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "query/query.h"
+
+
+/* A word found in at most this many posts may be a typo of a frequent one:
+ * it is offered a correction (a suggestion only), never replaced. */
+#define CORR_RARE_DF 3
+/* A rare word is worth a suggestion when its correction is in this many
+ * times as many posts. */
+#define CORR_RARE_RATIO 20
+/* The same for a word typed on the other layout, which is then replaced:
+ * gibberish in one layout that is a word in the other is no accident. */
+#define CORR_LAYOUT_RATIO 20
+/* A suggestion is made when the corrected query finds posts with all its
+ * words at least this many times as often as the query as typed does. */
+#define CORR_SUGGEST_RATIO 3
+#define CORR_TRANSLIT_VARIANTS 32
+#define CORR_TYPO_CANDIDATES 8
+
+typedef struct {
+    store *st;
+    MDB_txn *txn;
+    an_analyzer *an;
+    MDB_cursor *cur;
+    txt_buf kb;
+    char *err;
+    size_t errlen;
+} cctx;
+
+/* What one word may become: its kind, the text that replaces it, and the
+ * posts that text's terms are in (the rarest's). */
+typedef struct {
+    int kind;             /* CORR_*, 0 for none */
+    int then;             /* after CORR_LAYOUT, what the swapped word needed: 0,
+                             CORR_TRANSLIT or CORR_TYPO (ljrth: докер: docker) */
+    double score;         /* lower is better */
+    uint64_t df;
+    txt_buf to;
+} cand;
+
+/* ---- the index's words -------------------------------------------------- */
+
+static int term_df(cctx *c, const char *term, size_t tlen, uint64_t *df)
+{
+    return store_term_df(c->st, c->txn, c->cur, &c->kb, term, tlen, df);
+}
+
+typedef struct {
+    char **terms;
+    size_t n;
+    int stop_only, oom, script;
+} terms_of;
+
+static int collect(const an_token *t, void *ctx)
+{
+    terms_of *o = ctx;
+    char **v = realloc(o->terms, (o->n + 1) * sizeof *v);
+    if (!v)
+        return o->oom = 1;
+    o->terms = v;
+    if (!(v[o->n] = strndup(t->term, t->term_len)))
+        return o->oom = 1;
+    o->n++;
+    if (!(t->flags & AN_STOP))
+        o->stop_only = 0;
+    o->script = t->script;
+    return 0;
+}
+
+static void terms_free(terms_of *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        free(o->terms[i]);
+    free(o->terms);
+    memset(o, 0, sizeof *o);
+}
+
+/* The posts that text's words are in, as a query would read it: the rarest
+ * of its terms; 0 when it has none or only stopwords. */
+static int text_df(cctx *c, const char *text, size_t len, uint64_t *df)
+{
+    terms_of o = { .stop_only = 1 };
+    uint32_t pos = 0;
+    *df = 0;
+    if (an_analyze(c->an, text, len, &pos, collect, &o) != 0 || o.oom) {
+        terms_free(&o);
+        return BS_ENOMEM;
+    }
+    int rc = BS_OK;
+    uint64_t least = UINT64_MAX;
+    for (size_t i = 0; i < o.n && rc == BS_OK && !o.stop_only; i++) {
+        uint64_t d;
+        if ((rc = term_df(c, o.terms[i], strlen(o.terms[i]), &d)) == BS_OK && d < least)
+            least = d;
+    }
+    if (rc == BS_OK && o.n && !o.stop_only)
+        *df = least;
+    terms_free(&o);
+    return rc;
+}
+
+/* The word a post writes for term, the one nearest to what was typed: the
+ * term is a stem, and a reader is shown a word. Read from a post that has the
+ * term (in its title, where one has), title and text; of the forms equally
+ * near, the one the post writes most (kubernetes, not kubernetic). */
+#define SURFACE_FORMS 16
+
+typedef struct {
+    const char *term;
+    size_t tlen;
+    const char *typed;
+    size_t typed_len;
+    struct {
+        char w[NORM_MAX_BYTES + 1];
+        size_t len;
+        int d, count;
+    } f[SURFACE_FORMS];
+    int n, weight;
+} surface;
+
+static int surface_token(const an_token *t, void *ctx)
+{
+    surface *s = ctx;
+    if (t->term_len != s->tlen || memcmp(t->term, s->term, s->tlen) != 0
+        || t->norm_len > NORM_MAX_BYTES)
+        return 0;
+    int i = 0;
+    while (i < s->n && !(s->f[i].len == t->norm_len && !memcmp(s->f[i].w, t->norm, t->norm_len)))
+        i++;
+    if (i == s->n) {
+        if (s->n == SURFACE_FORMS)
+            return 0;
+        s->n++;
+        memcpy(s->f[i].w, t->norm, t->norm_len);
+        s->f[i].len = t->norm_len;
+        s->f[i].d = fuzzy_distance(t->norm, t->norm_len, s->typed, s->typed_len, 8);
+        s->f[i].count = 0;
+    }
+    s->f[i].count += s->weight;
+    return 0;
+}
+
+static int surface_of(cctx *c, const char *term, size_t tlen, const char *typed,
+                      size_t typed_len, txt_buf *out)
+{
+    uint32_t docid;
+    int in_title;
+    buf_reset(out);
+    int rc = store_term_first(c->st, c->txn, c->cur, &c->kb, term, tlen, &docid, &in_title);
+    if (rc == BS_ENOTFOUND)
+        return BS_OK;
+    if (rc != BS_OK)
+        return rc;
+    doc_record d;
+    if ((rc = page_doc(c->st, c->txn, docid, &d, c->err, c->errlen)) != BS_OK)
+        return rc;
+    surface *s = calloc(1, sizeof *s);
+    if (!s) {
+        codec_doc_free(&d);
+        return BS_ENOMEM;
+    }
+    s->term = term;
+    s->tlen = tlen;
+    s->typed = typed;
+    s->typed_len = typed_len;
+    uint32_t pos = 0;
+    s->weight = 2;
+    an_analyze(c->an, d.title, d.title_len, &pos, surface_token, s);
+    s->weight = 1;
+    txt_buf body = { 0 };
+    rc = store_read_text(c->st, c->txn, docid, d.body_bytes, &body);
+    if (rc == BS_OK) {
+        if (body.len)
+            an_analyze(c->an, body.p, body.len, &pos, surface_token, s);
+        if (!s->n)        /* the word is in a field not read yet */
+            an_analyze(c->an, d.description, d.description_len, &pos, surface_token, s);
+    } else if (rc == BS_ECORRUPT) {
+        snprintf(c->err, c->errlen, "%s", store_err());
+    }
+    buf_free(&body);
+    codec_doc_free(&d);
+    int best = -1;
+    for (int i = 0; i < s->n; i++)
+        if (best < 0 || s->f[i].d < s->f[best].d
+            || (s->f[i].d == s->f[best].d && s->f[i].count > s->f[best].count))
+            best = i;
+    if (rc == BS_OK)
+        buf_put(out, best >= 0 ? s->f[best].w : term, best >= 0 ? s->f[best].len : tlen);
+    free(s);
+    if (rc == BS_OK && out->err)
+        rc = BS_ENOMEM;
+    return rc;
+}
+
+/* ---- the three ways a word may have gone wrong ----------------------------- */
+
+static void cand_offer(cand *best, int kind, double score, uint64_t df, const char *to,
+                       size_t len)
+{
+    if (best->kind && best->score <= score)
+        return;
+    best->kind = kind;
+    best->then = 0;
+    best->score = score;
+    best->df = df;
+    buf_reset(&best->to);
+    buf_put(&best->to, to, len);
+}
+
+/* Frequency breaks ties between corrections of one distance, and a frequent
+ * word outweighs a rare one a little more than one edit apart does not. */
+static double by_frequency(uint64_t df)
+{
+    return -0.25 * log10((double)df + 1);
+}
+
+/* Typed on the other layout: the span as typed, punctuation keys and all. */
+static int try_layout(cctx *c, const char *raw, size_t len, uint64_t df_typed, cand *best)
+{
+    txt_buf sw = { 0 };
+    int script, rc = BS_OK;
+    int got = layout_swap(raw, len, &sw, &script);
+    if (got < 0 || sw.err)
+        rc = BS_ENOMEM;
+    uint64_t df = 0;
+    if (rc == BS_OK && got == 1)
+        rc = text_df(c, sw.p, sw.len, &df);
+    if (rc == BS_OK && got == 1 && df > 0
+        && (df_typed == 0 || df >= CORR_LAYOUT_RATIO * df_typed))
+        cand_offer(best, CORR_LAYOUT, -100.0 + by_frequency(df), df, sw.p, sw.len);
+    buf_free(&sw);
+    return rc;
+}
+
+typedef struct {
+    cctx *c;
+    cand *best;
+    const char *typed;
+    size_t typed_len;
+    txt_buf first;        /* the most natural spelling, for a near match */
+    int first_script;
+    int rc;
+} tl_try;
+
+static int translit_one(const char *w, size_t len, int script, void *ctx)
+{
+    tl_try *t = ctx;
+    if (!t->first.len) {
+        buf_put(&t->first, w, len);
+        t->first_script = script;
+    }
+    uint64_t df;
+    if ((t->rc = text_df(t->c, w, len, &df)) != BS_OK)
+        return 1;
+    if (df > 0)
+        cand_offer(t->best, CORR_TRANSLIT, 0.5 + by_frequency(df), df, w, len);
+    return 0;
+}
+
+
+
+/* The best term near the analyzed word (stem and folded form), offered as
+ * kind with the word a post writes for it; base is added to its score. */
+static int try_near(cctx *c, const char *stem, size_t slen, const char *norm, size_t nlen,
+                    const char *typed, size_t typed_len, int kind, double base, cand *best)
+{
+    typo_cand *v = NULL;
+    size_t n = 0;
+    int rc = typo_candidates(c->st, c->txn, stem, slen, norm, nlen, CORR_TYPO_CANDIDATES, &v,
+                             &n, c->err, c->errlen);
+    double top = INFINITY;
+    size_t at = 0;
+    for (size_t i = 0; rc == BS_OK && i < n; i++) {
+        double s = base + v[i].cost + by_frequency(v[i].df);
+        if (s < top) {
+            top = s;
+            at = i;
+        }
+    }
+    if (rc == BS_OK && n && (!best->kind || top < best->score)) {
+        txt_buf w = { 0 };
+        rc = surface_of(c, v[at].term, v[at].len, typed, typed_len, &w);
+        if (rc == BS_OK && w.err)
+            rc = BS_ENOMEM;
+        if (rc == BS_OK)
+            cand_offer(best, kind, top, v[at].df, w.p, w.len);
+        buf_free(&w);
+    }
+    typo_candidates_free(v, n);
+    return rc;
+}
+
+typedef struct {
+    char stem[NORM_MAX_BYTES + 1], norm[NORM_MAX_BYTES + 1];
+    size_t slen, nlen;
+    int script, n, stop;
+} one_word;
+
+static int one_token(const an_token *t, void *ctx)
+{
+    one_word *w = ctx;
+    if (w->n++ == 0) {
+        memcpy(w->stem, t->term, t->term_len + 1);
+        memcpy(w->norm, t->norm, t->norm_len);
+        w->norm[t->norm_len] = '\0';
+        w->slen = t->term_len;
+        w->nlen = t->norm_len;
+        w->script = t->script;
+        w->stop = (t->flags & AN_STOP) != 0;
+    }
+    return 0;
+}
+
+/* The word in text (len bytes) written in the other alphabet, or with a
+ * typo: the best of those the index holds, into best. */
+static int other_forms(cctx *c, const char *text, size_t len, cand *best)
+{
+    one_word w = { 0 };
+    uint32_t pos = 0;
+    an_analyze(c->an, text, len, &pos, one_token, &w);
+    if (w.n != 1 || w.stop || (w.script != NORM_CYRILLIC && w.script != NORM_LATIN))
+        return BS_OK;
+    /* the other alphabet: a spelling the index holds, else one near one */
+    tl_try t = { c, best, w.norm, w.nlen, { 0 }, 0, BS_OK };
+    if (translit_variants(w.norm, w.nlen, w.script, CORR_TRANSLIT_VARIANTS, translit_one, &t)
+        < 0)
+        t.rc = BS_ENOMEM;
+    int rc = t.rc;
+    if (rc == BS_OK && best->kind == CORR_TRANSLIT && !best->to.err) {
+        /* the spelling a post writes (kubernetes), not the rules' (kubernetic) */
+        one_word f = { 0 };
+        txt_buf sf = { 0 };
+        pos = 0;
+        an_analyze(c->an, best->to.p, best->to.len, &pos, one_token, &f);
+        if (f.n == 1)
+            rc = surface_of(c, f.stem, f.slen, f.norm, f.nlen, &sf);
+        if (rc == BS_OK && sf.len && !sf.err) {
+            buf_reset(&best->to);
+            buf_put(&best->to, sf.p, sf.len);
+        }
+        buf_free(&sf);
+    }
+    if (rc == BS_OK && !best->kind && t.first.len) {
+        one_word f = { 0 };
+        pos = 0;
+        an_analyze(c->an, t.first.p, t.first.len, &pos, one_token, &f);
+        if (f.n == 1 && !f.stop)
+            rc = try_near(c, f.stem, f.slen, f.norm, f.nlen, f.norm, f.nlen, CORR_TRANSLIT, 1.0,
+                          best);
+    }
+    buf_free(&t.first);
+    /* a typo of a word of the same alphabet */
+    if (rc == BS_OK)
+        rc = try_near(c, w.stem, w.slen, w.norm, w.nlen, w.norm, w.nlen, CORR_TYPO, 0.0, best);
+    return rc;
+}
+
+/* The best correction of the word typed as raw (len bytes), found in df_typed
+ * posts: typed on the other layout, the word in the other alphabet or with a
+ * typo, or both (ljrth is докер on the other layout, which the index holds
+ * as docker). */
+static int word_correction(cctx *c, const char *raw, size_t len, uint64_t df_typed, cand *best)
+{
+    int rc = try_layout(c, raw, len, df_typed, best);
+    if (rc != BS_OK || best->kind)
+        return rc;
+    if ((rc = other_forms(c, raw, len, best)) != BS_OK)
+        return rc;
+    txt_buf sw = { 0 };
+    int script, got = layout_swap(raw, len, &sw, &script);
+    cand swapped = { 0 };
+    if (got < 0 || sw.err)
+        rc = BS_ENOMEM;
+    else if (got == 1)
+        rc = other_forms(c, sw.p, sw.len, &swapped);
+    /* a word of the other layout and a second change: a little less likely */
+    if (rc == BS_OK && swapped.kind && !swapped.to.err) {
+        cand_offer(best, CORR_LAYOUT, swapped.score + 0.5, swapped.df, swapped.to.p,
+                   swapped.to.len);
+        if (best->kind == CORR_LAYOUT)
+            best->then = swapped.kind;
+    }
+    buf_free(&swapped.to);
+    buf_free(&sw);
+    return rc;
+}
+
+/* ---- the query as it would be corrected ------------------------------------- */
+
+void corr_info_free(corr_info *ci)
+{
+    for (size_t i = 0; i < ci->n; i++)
+        free(ci->w[i].from);
+    for (size_t i = 0; i < ci->n; i++)
+        free(ci->w[i].to);
+    free(ci->w);
+    free(ci->text);
+    memset(ci, 0, sizeof *ci);
+}
+
+/* to, its first letter upper case when the typed word's is. */
+static void put_with_case(txt_buf *b, const char *to, size_t len, const char *typed, size_t tlen)
+{
+    int32_t t = 0, c = 0;
+    size_t tn = utf8_decode((const unsigned char *)typed, (const unsigned char *)typed + tlen, &t);
+    size_t cn = utf8_decode((const unsigned char *)to, (const unsigned char *)to + len, &c);
+    if (tn && cn && utf8proc_isupper(t) && utf8proc_islower(c)) {
+        unsigned char up[4];
+        buf_put(b, (const char *)up, utf8_put_cp(utf8proc_toupper(c), up));
+        buf_put(b, to + cn, len - cn);
+        return;
+    }
+    buf_put(b, to, len);
+}
+
+/* The query with the chosen words replaced; the case of a word's first
+ * letter as typed is kept (Dokcer → Docker). */
+static char *rewrite(const char *text, const corr_word *w, size_t n, const int *chosen)
+{
+    txt_buf b = { 0 };
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!chosen[i])
+            continue;
+        buf_put(&b, text + at, w[i].off - at);
+        put_with_case(&b, w[i].to, strlen(w[i].to), text + w[i].off, w[i].len);
+        at = w[i].off + w[i].len;
+    }
+    buf_puts(&b, text + at);
+    if (b.err) {
+        buf_free(&b);
+        return NULL;
+    }
+    return b.p ? b.p : strdup("");
+}
+
+static int run_text(const corr_run *cr, const char *text, const search_opts *o, qry *q,
+                    results *r, char *err, size_t errlen)
+{
+    int rc = cr->parse(cr->ctx, text, q, err, errlen);
+    if (rc == BS_OK)
+        rc = search_run(cr->st, cr->txn, q, o, r, err, errlen);
+    else if (rc == BS_EQUERY)
+        rc = BS_ENOTFOUND;   /* a correction that does not parse: none */
+    return rc;
+}
+
+int correct_search(const corr_run *cr, const char *text, qry *q, const search_opts *o,
+                   results *r, corr_info *ci, char *err, size_t errlen)
+{
+    memset(ci, 0, sizeof *ci);
+    int rc = search_run(cr->st, cr->txn, q, o, r, err, errlen);
+    if (rc != BS_OK)
+        return rc;
+    cctx c = { cr->st, cr->txn, cr->an, NULL, { 0 }, err, errlen };
+    if ((rc = mdb_cursor_open(cr->txn, cr->st->terms, &c.cur)) != 0)
+        return store_fail(cr->st, rc, "reading terms");
+
+    /* each word that finds little, and what it may be */
+    corr_word *w = calloc(q->n ? q->n : 1, sizeof *w);
+    int *replace = calloc(q->n ? q->n : 1, sizeof *replace);
+    int *offer = calloc(q->n ? q->n : 1, sizeof *offer);
+    if (!w || !replace || !offer)
+        rc = BS_ENOMEM;
+    size_t n = 0, nreplace = 0, noffer = 0;
+    for (size_t i = 0; i < q->n && rc == BS_OK; i++) {
+        const qclause *cl = &q->c[i];
+        if (cl->mode == QC_MUST_NOT || cl->prefix || cl->quoted || cl->all_stop
+            || cl->raw_len == 0 || r->df[i] > CORR_RARE_DF)
+            continue;
+        cand best = { 0 };
+        rc = word_correction(&c, text + cl->raw_off, cl->raw_len, r->df[i], &best);
+        if (rc == BS_OK && best.kind && best.to.err)
+            rc = BS_ENOMEM;
+        /* a rare word is kept unless its correction is far more frequent */
+        int keep = r->df[i] > 0 && best.df < CORR_RARE_RATIO * r->df[i];
+        if (rc == BS_OK && best.kind && !keep) {
+            corr_word *x = &w[n];
+            x->off = cl->raw_off;
+            x->len = cl->raw_len;
+            x->kind = best.kind;
+            x->then = best.then;
+            x->from = strndup(text + cl->raw_off, cl->raw_len);
+            x->to = strndup(best.to.p, best.to.len);
+            if (!x->from || !x->to)
+                rc = BS_ENOMEM;
+            int sure = r->df[i] == 0 || best.kind == CORR_LAYOUT;
+            replace[n] = sure;
+            offer[n] = 1;
+            nreplace += (size_t)sure;
+            noffer++;
+            n++;
+        }
+        buf_free(&best.to);
+    }
+    ci->w = w;
+    ci->n = n;
+    w = NULL;
+
+    /* the words that found nothing replaced, when that finds something */
+    if (rc == BS_OK && nreplace) {
+        char *t2 = rewrite(text, ci->w, n, replace);
+        qry q2 = { 0 };
+        results r2 = { 0 };
+        rc = t2 ? run_text(cr, t2, o, &q2, &r2, err, errlen) : BS_ENOMEM;
+        /* a typo corrected must meet the other words of the query */
+        int typos_only = 1;
+        for (size_t i = 0; i < n; i++)
+            if (replace[i] && ci->w[i].kind != CORR_TYPO)
+                typos_only = 0;
+        int better = rc == BS_OK && r2.total > 0
+                     && (r->total == 0 || r2.full > r->full)
+                     && (!typos_only || r2.full > 0 || q2.n < 2);
+        if (better) {
+            qry_free(q);
+            *q = q2;
+            results_free(r);
+            *r = r2;
+            ci->text = t2;
+            ci->applied = 1;
+            t2 = NULL;
+            for (size_t i = 0; i < n; i++)
+                offer[i] = replace[i];
+        } else {
+            qry_free(&q2);
+            results_free(&r2);
+            for (size_t i = 0; i < n; i++)
+                replace[i] = 0;
+        }
+        if (rc == BS_ENOTFOUND)
+            rc = BS_OK;
+        free(t2);
+    }
+    /* else the rare words, offered when that finds much more */
+    if (rc == BS_OK && !ci->applied && noffer) {
+        char *t3 = rewrite(text, ci->w, n, offer);
+        qry q3 = { 0 };
+        results r3 = { 0 };
+        search_opts o3 = *o;
+        o3.offset = 0;
+        o3.limit = 1;
+        o3.facets = 0;
+        o3.parallel = 0;
+        rc = t3 ? run_text(cr, t3, &o3, &q3, &r3, err, errlen) : BS_ENOMEM;
+        uint64_t had = r->full ? r->full : (q->n < 2 ? r->total : 0);
+        uint64_t gets = q3.n < 2 ? r3.total : r3.full;
+        if (rc == BS_OK && gets > 0 && gets >= CORR_SUGGEST_RATIO * (had ? had : 1)) {
+            ci->text = t3;
+            t3 = NULL;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                offer[i] = 0;
+        }
+        if (rc == BS_ENOTFOUND)
+            rc = BS_OK;
+        qry_free(&q3);
+        results_free(&r3);
+        free(t3);
+    }
+    /* only the words the shown text changed are reported */
+    if (rc == BS_OK) {
+        size_t k = 0;
+        for (size_t i = 0; i < ci->n; i++) {
+            if (offer[i]) {
+                ci->w[k++] = ci->w[i];
+            } else {
+                free(ci->w[i].from);
+                free(ci->w[i].to);
+            }
+        }
+        ci->n = k;
+    }
+    if (rc == BS_ENOMEM)
+        snprintf(err, errlen, "out of memory");
+    if (rc != BS_OK)
+        corr_info_free(ci);
+    free(replace);
+    free(offer);
+    free(w);
+    mdb_cursor_close(c.cur);
+    buf_free(&c.kb);
+    return rc;
+}
+
+const char *corr_kind_name(int kind)
+{
+    return kind == CORR_LAYOUT ? "layout" : kind == CORR_TRANSLIT ? "translit"
+                                          : kind == CORR_TYPO   ? "typo" : NULL;
+}

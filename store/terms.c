@@ -1,0 +1,103 @@
+/* terms.c: what the term table says of one term, for the query side's
+ * corrections: in how many posts it is, and a post that has it (where the
+ * word it stems from can be read). Only store/ knows the key layout. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store.h"
+
+/* Places cur at the first key at or after term's first block: 1 when there
+ * is one, else 0 with *rc BS_OK (no key follows) or the failure's status. */
+static int first_block(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                       MDB_val *k, MDB_val *v, int *rc)
+{
+    key_term(kb, term, tlen, 0);
+    k->mv_size = kb->len;
+    k->mv_data = kb->p;
+    int mrc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+    *rc = BS_OK;
+    if (mrc == MDB_NOTFOUND)
+        return 0;
+    if (mrc != 0) {
+        *rc = store_fail(st, mrc, "reading postings");
+        return 0;
+    }
+    return 1;
+}
+
+static int of_term(const MDB_val *k, const char *term, size_t tlen, uint32_t *first)
+{
+    size_t ktl;
+    return key_term_split(k->mv_data, k->mv_size, &ktl, first) == 0 && ktl == tlen
+           && memcmp(k->mv_data, term, tlen) == 0;
+}
+
+int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
+                  size_t tlen, uint64_t *df)
+{
+    (void)txn;
+    MDB_val k, v;
+    int rc;
+    *df = 0;
+    if (!first_block(st, cur, kb, term, tlen, &k, &v, &rc))
+        return rc;
+    for (int mrc = 0; mrc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        uint32_t first, cnt;
+        if (!of_term(&k, term, tlen, &first))
+            return BS_OK;
+        if (codec_block_count(v.mv_data, v.mv_size, &cnt) != BS_OK) {
+            snprintf(store_err(), STORE_ERRLEN, "%s: the postings of \"%.*s\" are damaged; "
+                     "rebuild it with blogsearch-index --full", st->dir, (int)tlen, term);
+            return BS_ECORRUPT;
+        }
+        *df += cnt;
+    }
+    return BS_OK;
+}
+
+int store_term_first(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
+                     size_t tlen, uint32_t *docid, int *in_title)
+{
+    (void)txn;
+    MDB_val k, v;
+    int rc;
+    uint32_t first;
+    if (!first_block(st, cur, kb, term, tlen, &k, &v, &rc))
+        return rc == BS_OK ? BS_ENOTFOUND : rc;
+    if (!of_term(&k, term, tlen, &first))
+        return BS_ENOTFOUND;
+    posting_tf p[BLK_MAX_POSTINGS];
+    size_t n;
+    const char *why;
+    if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, p, &n, &why) != BS_OK || n == 0) {
+        snprintf(store_err(), STORE_ERRLEN, "%s: the postings of \"%.*s\" are damaged (%s); "
+                 "rebuild it with blogsearch-index --full", st->dir, (int)tlen, term,
+                 n == 0 ? "an empty block" : why);
+        return BS_ECORRUPT;
+    }
+    *docid = p[0].docid;
+    *in_title = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].tf[BS_FIELD_TITLE]) {
+            *docid = p[i].docid;
+            *in_title = 1;
+            break;
+        }
+    }
+    return BS_OK;
+}
+
+int store_term_next(store *st, MDB_cursor *cur, const char *from, size_t flen,
+                    const char **term, size_t *tlen)
+{
+    MDB_val k = { flen, (void *)from }, v;
+    int mrc = mdb_cursor_get(cur, &k, &v, flen ? MDB_SET_RANGE : MDB_FIRST);
+    for (; mrc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        uint32_t first;
+        if (key_term_split(k.mv_data, k.mv_size, tlen, &first) == 0) {
+            *term = k.mv_data;
+            return BS_OK;
+        }
+    }
+    return mrc == MDB_NOTFOUND ? BS_ENOTFOUND : store_fail(st, mrc, "reading the terms");
+}
