@@ -48,6 +48,7 @@ typedef struct {
     txt_buf kb;
     char *err;
     size_t errlen;
+    uint64_t df_typed;    /* posts the word being corrected is in */
 } cctx;
 
 /* What one word may become: its kind, the text that replaces it, and the
@@ -58,6 +59,12 @@ typedef struct {
                              CORR_TRANSLIT or CORR_TYPO (ljrth: докер: docker) */
     double score;         /* lower is better */
     uint64_t df;
+    int sure;             /* a word in no post may be replaced by it even when
+                             the rest of the query finds posts: a word typed on
+                             the other layout, or a typo near the word as
+                             written; a spelling in the other alphabet (the
+                             index may lack a word a blog could write) and a
+                             typo of another form are offered instead */
     txt_buf to;
 } cand;
 
@@ -127,6 +134,7 @@ static int text_df(cctx *c, const char *text, size_t len, uint64_t *df)
  * term (in its title, where one has), title and text; of the forms equally
  * near, the one the post writes most (kubernetes, not kubernetic). */
 #define SURFACE_FORMS 16
+#define SURFACE_POSTS 6     /* posts read for the forms */
 
 typedef struct {
     const char *term;
@@ -163,29 +171,14 @@ static int surface_token(const an_token *t, void *ctx)
     return 0;
 }
 
-static int surface_of(cctx *c, const char *term, size_t tlen, const char *typed,
-                      size_t typed_len, txt_buf *out)
+/* One post's title and text (its description when neither has the term). */
+static int surface_post(cctx *c, uint32_t docid, surface *s)
 {
-    uint32_t docid;
-    int in_title;
-    buf_reset(out);
-    int rc = store_term_first(c->st, c->txn, c->cur, &c->kb, term, tlen, &docid, &in_title);
-    if (rc == BS_ENOTFOUND)
-        return BS_OK;
+    doc_record d;
+    int rc = page_doc(c->st, c->txn, docid, &d, c->err, c->errlen);
     if (rc != BS_OK)
         return rc;
-    doc_record d;
-    if ((rc = page_doc(c->st, c->txn, docid, &d, c->err, c->errlen)) != BS_OK)
-        return rc;
-    surface *s = calloc(1, sizeof *s);
-    if (!s) {
-        codec_doc_free(&d);
-        return BS_ENOMEM;
-    }
-    s->term = term;
-    s->tlen = tlen;
-    s->typed = typed;
-    s->typed_len = typed_len;
+    int had = s->n;
     uint32_t pos = 0;
     s->weight = 2;
     an_analyze(c->an, d.title, d.title_len, &pos, surface_token, s);
@@ -195,13 +188,37 @@ static int surface_of(cctx *c, const char *term, size_t tlen, const char *typed,
     if (rc == BS_OK) {
         if (body.len)
             an_analyze(c->an, body.p, body.len, &pos, surface_token, s);
-        if (!s->n)        /* the word is in a field not read yet */
+        if (s->n == had)
             an_analyze(c->an, d.description, d.description_len, &pos, surface_token, s);
     } else if (rc == BS_ECORRUPT) {
         snprintf(c->err, c->errlen, "%s", store_err());
     }
     buf_free(&body);
     codec_doc_free(&d);
+    return rc;
+}
+
+static int surface_of(cctx *c, const char *term, size_t tlen, const char *typed,
+                      size_t typed_len, txt_buf *out)
+{
+    uint32_t docids[SURFACE_POSTS];
+    size_t nd = 0;
+    buf_reset(out);
+    int rc = store_term_posts(c->st, c->txn, c->cur, &c->kb, term, tlen, docids,
+                              SURFACE_POSTS, &nd);
+    if (rc == BS_ENOTFOUND)
+        return BS_OK;
+    if (rc != BS_OK)
+        return rc;
+    surface *s = calloc(1, sizeof *s);
+    if (!s)
+        return BS_ENOMEM;
+    s->term = term;
+    s->tlen = tlen;
+    s->typed = typed;
+    s->typed_len = typed_len;
+    for (size_t i = 0; i < nd && rc == BS_OK; i++)
+        rc = surface_post(c, docids[i], s);
     int best = -1;
     for (int i = 0; i < s->n; i++)
         if (best < 0 || s->f[i].d < s->f[best].d
@@ -217,8 +234,8 @@ static int surface_of(cctx *c, const char *term, size_t tlen, const char *typed,
 
 /* ---- the three ways a word may have gone wrong ----------------------------- */
 
-static void cand_offer(cand *best, int kind, double score, uint64_t df, const char *to,
-                       size_t len)
+static void cand_offer(cand *best, int kind, double score, uint64_t df, int sure,
+                       const char *to, size_t len)
 {
     if (best->kind && best->score <= score)
         return;
@@ -226,6 +243,7 @@ static void cand_offer(cand *best, int kind, double score, uint64_t df, const ch
     best->then = 0;
     best->score = score;
     best->df = df;
+    best->sure = sure;
     buf_reset(&best->to);
     buf_put(&best->to, to, len);
 }
@@ -250,7 +268,7 @@ static int try_layout(cctx *c, const char *raw, size_t len, uint64_t df_typed, c
         rc = text_df(c, sw.p, sw.len, &df);
     if (rc == BS_OK && got == 1 && df > 0
         && (df_typed == 0 || df >= CORR_LAYOUT_RATIO * df_typed))
-        cand_offer(best, CORR_LAYOUT, -100.0 + by_frequency(df), df, sw.p, sw.len);
+        cand_offer(best, CORR_LAYOUT, -100.0 + by_frequency(df), df, 1, sw.p, sw.len);
     buf_free(&sw);
     return rc;
 }
@@ -276,11 +294,25 @@ static int translit_one(const char *w, size_t len, int script, void *ctx)
     if ((t->rc = text_df(t->c, w, len, &df)) != BS_OK)
         return 1;
     if (df > 0)
-        cand_offer(t->best, CORR_TRANSLIT, 0.5 + by_frequency(df), df, w, len);
+        cand_offer(t->best, CORR_TRANSLIT, 0.5 + by_frequency(df), df, 0, w, len);
     return 0;
 }
 
 
+
+/* A typo sure enough to replace a word in no post: the word shown is near
+ * what was typed letter for letter, not only by its stem (истекших is not a
+ * typo of истекли, which is another form of another word). */
+#define CORR_SURE_SHORT 1.0   /* weighted edits, words under 8 letters */
+#define CORR_SURE_LONG 1.5    /* from 8 letters */
+
+static int typo_sure(const char *typed, size_t tlen, const char *shown, size_t slen)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < tlen; i++)
+        letters += ((unsigned char)typed[i] & 0xc0) != 0x80;
+    return fuzzy_cost(typed, tlen, shown, slen) <= (letters < 8 ? CORR_SURE_SHORT : CORR_SURE_LONG);
+}
 
 /* The best term near the analyzed word (stem and folded form), offered as
  * kind with the word a post writes for it; base is added to its score. */
@@ -305,8 +337,10 @@ static int try_near(cctx *c, const char *stem, size_t slen, const char *norm, si
         rc = surface_of(c, v[at].term, v[at].len, typed, typed_len, &w);
         if (rc == BS_OK && w.err)
             rc = BS_ENOMEM;
-        if (rc == BS_OK)
-            cand_offer(best, kind, top, v[at].df, w.p, w.len);
+        if (rc == BS_OK) {
+            int sure = base == 0 && typo_sure(typed, typed_len, w.p, w.len);
+            cand_offer(best, kind, top, v[at].df, sure, w.p, w.len);
+        }
         buf_free(&w);
     }
     typo_candidates_free(v, n);
@@ -363,7 +397,9 @@ static int other_forms(cctx *c, const char *text, size_t len, cand *best)
         }
         buf_free(&sf);
     }
-    if (rc == BS_OK && !best->kind && t.first.len) {
+    /* a spelling near the rules' one: only for a word in no post (students,
+     * in two posts, is not a misspelt студенты) */
+    if (rc == BS_OK && !best->kind && t.first.len && c->df_typed == 0) {
         one_word f = { 0 };
         pos = 0;
         an_analyze(c->an, t.first.p, t.first.len, &pos, one_token, &f);
@@ -384,10 +420,12 @@ static int other_forms(cctx *c, const char *text, size_t len, cand *best)
  * as docker). */
 static int word_correction(cctx *c, const char *raw, size_t len, uint64_t df_typed, cand *best)
 {
+    c->df_typed = df_typed;
     int rc = try_layout(c, raw, len, df_typed, best);
-    if (rc != BS_OK || best->kind)
+    /* on the other layout, a word the index holds often enough */
+    if (rc != BS_OK || (best->kind && best->df > CORR_RARE_DF))
         return rc;
-    if ((rc = other_forms(c, raw, len, best)) != BS_OK)
+    if (!best->kind && (rc = other_forms(c, raw, len, best)) != BS_OK)
         return rc;
     txt_buf sw = { 0 };
     int script, got = layout_swap(raw, len, &sw, &script);
@@ -396,9 +434,14 @@ static int word_correction(cctx *c, const char *raw, size_t len, uint64_t df_typ
         rc = BS_ENOMEM;
     else if (got == 1)
         rc = other_forms(c, sw.p, sw.len, &swapped);
-    /* a word of the other layout and a second change: a little less likely */
+    /* a rare word on the other layout gives way to a far more frequent
+     * spelling of it (ljrth: докер, 3 posts; docker, 70); else a word of the
+     * other layout and a second change is a little less likely */
+    if (rc == BS_OK && swapped.kind && best->kind == CORR_LAYOUT
+        && swapped.df >= CORR_RARE_RATIO * best->df)
+        best->kind = 0;
     if (rc == BS_OK && swapped.kind && !swapped.to.err) {
-        cand_offer(best, CORR_LAYOUT, swapped.score + 0.5, swapped.df, swapped.to.p,
+        cand_offer(best, CORR_LAYOUT, swapped.score + 0.5, swapped.df, 1, swapped.to.p,
                    swapped.to.len);
         if (best->kind == CORR_LAYOUT)
             best->then = swapped.kind;
@@ -475,7 +518,7 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
     int rc = search_run(cr->st, cr->txn, q, o, r, err, errlen);
     if (rc != BS_OK)
         return rc;
-    cctx c = { cr->st, cr->txn, cr->an, NULL, { 0 }, err, errlen };
+    cctx c = { cr->st, cr->txn, cr->an, NULL, { 0 }, err, errlen, 0 };
     if ((rc = mdb_cursor_open(cr->txn, cr->st->terms, &c.cur)) != 0)
         return store_fail(cr->st, rc, "reading terms");
 
@@ -507,7 +550,7 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
             x->to = strndup(best.to.p, best.to.len);
             if (!x->from || !x->to)
                 rc = BS_ENOMEM;
-            int sure = r->df[i] == 0 || best.kind == CORR_LAYOUT;
+            int sure = r->df[i] == 0 && (best.sure || r->total == 0);
             replace[n] = sure;
             offer[n] = 1;
             nreplace += (size_t)sure;

@@ -6,6 +6,7 @@
  * prefixes near the word are read, whatever the size of the vocabulary; the
  * table is the index's own, so nothing is added to the index or its updates
  * (docs/correction.md). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,15 @@ static double weighted(const int32_t *x, int n, const int32_t *y, int m)
             d[i][j] = v;
         }
     return d[n][m];
+}
+
+double fuzzy_cost(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int32_t x[FZ_MAX], y[FZ_MAX];
+    int n = decode_all(a, alen, x, FZ_MAX), m = decode_all(b, blen, y, FZ_MAX);
+    if (n < 0 || m < 0)
+        return INFINITY;
+    return weighted(x, n, y, m);
 }
 
 /* ---- the walk ------------------------------------------------------------- */

@@ -195,6 +195,11 @@ void results_free(results *r);
  * words in code points, or maxd + 1 when it is greater. */
 int fuzzy_distance(const char *a, size_t alen, const char *b, size_t blen, int maxd);
 
+/* The edits from a to b (UTF-8) weighted as people mistype: a neighbouring
+ * key, a letter that sounds alike, two letters swapped or a letter doubled
+ * cost less than 1 (docs/correction.md); INFINITY past 64 code points. */
+double fuzzy_cost(const char *a, size_t alen, const char *b, size_t blen);
+
 typedef struct {
     char *term;            /* an index term near the word, NUL-terminated */
     size_t len;

@@ -316,11 +316,11 @@ int store_put_stats(store *st, MDB_txn *txn, const store_stats *s);
  * BS_ECORRUPT or a store_fail status. */
 int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
                   size_t tlen, uint64_t *df);
-/* A post that has term: the first of its first block with the term in its
- * title (*in_title 1), else that block's first (*in_title 0). BS_ENOTFOUND
- * when no post has it. */
-int store_term_first(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
-                     size_t tlen, uint32_t *docid, int *in_title);
+/* Up to max posts that have term, from its first block: up to half of them
+ * with the term in their title, then others, into docids (*n of them).
+ * BS_ENOTFOUND when no post has it. */
+int store_term_posts(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
+                     size_t tlen, uint32_t *docids, size_t max, size_t *n);
 /* The first term of the table at or after the bytes from (the table's first
  * when flen is 0), read through cur: *term points into the map (valid while
  * the transaction is) and is not NUL-terminated. Seeking to a term followed by

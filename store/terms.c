@@ -55,35 +55,41 @@ int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const c
     return BS_OK;
 }
 
-int store_term_first(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
-                     size_t tlen, uint32_t *docid, int *in_title)
+int store_term_posts(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
+                     size_t tlen, uint32_t *docids, size_t max, size_t *n)
 {
     (void)txn;
     MDB_val k, v;
     int rc;
     uint32_t first;
+    *n = 0;
     if (!first_block(st, cur, kb, term, tlen, &k, &v, &rc))
         return rc == BS_OK ? BS_ENOTFOUND : rc;
     if (!of_term(&k, term, tlen, &first))
         return BS_ENOTFOUND;
     posting_tf p[BLK_MAX_POSTINGS];
-    size_t n;
+    size_t np;
     const char *why;
-    if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, p, &n, &why) != BS_OK || n == 0) {
+    if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, p, &np, &why) != BS_OK || np == 0) {
         snprintf(store_err(), STORE_ERRLEN, "%s: the postings of \"%.*s\" are damaged (%s); "
                  "rebuild it with blogsearch-index --full", st->dir, (int)tlen, term,
-                 n == 0 ? "an empty block" : why);
+                 np == 0 ? "an empty block" : why);
         return BS_ECORRUPT;
     }
-    *docid = p[0].docid;
-    *in_title = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i].tf[BS_FIELD_TITLE]) {
-            *docid = p[i].docid;
-            *in_title = 1;
-            break;
+    /* those with the term in the title first, then the rest, in docid order */
+    size_t titled = 0;
+    for (size_t i = 0; i < np && titled < (max + 1) / 2; i++)
+        if (p[i].tf[BS_FIELD_TITLE])
+            docids[titled++] = p[i].docid;
+    *n = titled;
+    for (size_t i = 0; i < np && *n < max; i++)
+        if (!p[i].tf[BS_FIELD_TITLE] || titled == 0) {
+            int seen = 0;
+            for (size_t j = 0; j < titled; j++)
+                seen |= docids[j] == p[i].docid;
+            if (!seen)
+                docids[(*n)++] = p[i].docid;
         }
-    }
     return BS_OK;
 }
 
