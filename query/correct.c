@@ -39,6 +39,7 @@
 #define CORR_SUGGEST_RATIO 3
 #define CORR_TRANSLIT_VARIANTS 32
 #define CORR_TYPO_CANDIDATES 8
+#define CORR_SURFACE_TRIES 3  /* of those, read as written in posts */
 
 typedef struct {
     store *st;
@@ -60,11 +61,13 @@ typedef struct {
     double score;         /* lower is better */
     uint64_t df;
     int sure;             /* a word in no post may be replaced by it even when
-                             the rest of the query finds posts: a word typed on
-                             the other layout, or a typo near the word as
-                             written; a spelling in the other alphabet (the
-                             index may lack a word a blog could write) and a
-                             typo of another form are offered instead */
+                             the rest of the query finds posts: the word typed
+                             on the other layout, or a typo near the word as
+                             written. A spelling in the other alphabet (the
+                             blog may just not hold a word a reader rightly
+                             typed: selinux на андроиде) and a typo that is
+                             another form of a word are offered instead, and
+                             replace only when nothing else is found */
     txt_buf to;
 } cand;
 
@@ -316,6 +319,12 @@ static int typo_sure(const char *typed, size_t tlen, const char *shown, size_t s
 
 /* The best term near the analyzed word (stem and folded form), offered as
  * kind with the word a post writes for it; base is added to its score. */
+static int by_score(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
 static int try_near(cctx *c, const char *stem, size_t slen, const char *norm, size_t nlen,
                     const char *typed, size_t typed_len, int kind, double base, cand *best)
 {
@@ -323,26 +332,31 @@ static int try_near(cctx *c, const char *stem, size_t slen, const char *norm, si
     size_t n = 0;
     int rc = typo_candidates(c->st, c->txn, stem, slen, norm, nlen, CORR_TYPO_CANDIDATES, &v,
                              &n, c->err, c->errlen);
-    double top = INFINITY;
-    size_t at = 0;
-    for (size_t i = 0; rc == BS_OK && i < n; i++) {
-        double s = base + v[i].cost + by_frequency(v[i].df);
-        if (s < top) {
-            top = s;
-            at = i;
-        }
+    /* the nearest by stem, then of those the nearest as a reader would
+     * write the word (пересобрке: пересборке, not пересобрал, though the
+     * stems пересобра and пересборк are as near) */
+    double order[CORR_TYPO_CANDIDATES][2];
+    size_t m = 0;
+    for (size_t i = 0; rc == BS_OK && i < n && m < CORR_TYPO_CANDIDATES; i++) {
+        order[m][0] = v[i].cost + by_frequency(v[i].df);
+        order[m++][1] = (double)i;
     }
-    if (rc == BS_OK && n && (!best->kind || top < best->score)) {
-        txt_buf w = { 0 };
+    qsort(order, m, sizeof *order, by_score);
+    txt_buf w = { 0 };
+    for (size_t k = 0; rc == BS_OK && k < m && k < CORR_SURFACE_TRIES; k++) {
+        size_t at = (size_t)order[k][1];
         rc = surface_of(c, v[at].term, v[at].len, typed, typed_len, &w);
         if (rc == BS_OK && w.err)
             rc = BS_ENOMEM;
-        if (rc == BS_OK) {
-            int sure = base == 0 && typo_sure(typed, typed_len, w.p, w.len);
-            cand_offer(best, kind, top, v[at].df, sure, w.p, w.len);
-        }
-        buf_free(&w);
+        if (rc != BS_OK || !w.len)
+            continue;
+        double as_written = fuzzy_cost(typed, typed_len, w.p, w.len);
+        double s = base + (as_written < v[at].cost ? v[at].cost : as_written)
+                   + by_frequency(v[at].df);
+        int sure = base == 0 && typo_sure(typed, typed_len, w.p, w.len);
+        cand_offer(best, kind, s, v[at].df, sure, w.p, w.len);
     }
+    buf_free(&w);
     typo_candidates_free(v, n);
     return rc;
 }
@@ -404,7 +418,7 @@ static int other_forms(cctx *c, const char *text, size_t len, cand *best)
         pos = 0;
         an_analyze(c->an, t.first.p, t.first.len, &pos, one_token, &f);
         if (f.n == 1 && !f.stop)
-            rc = try_near(c, f.stem, f.slen, f.norm, f.nlen, f.norm, f.nlen, CORR_TRANSLIT, 1.0,
+            rc = try_near(c, f.stem, f.slen, f.norm, f.nlen, f.norm, f.nlen, CORR_TRANSLIT, 1.5,
                           best);
     }
     buf_free(&t.first);
@@ -569,13 +583,17 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
         qry q2 = { 0 };
         results r2 = { 0 };
         rc = t2 ? run_text(cr, t2, o, &q2, &r2, err, errlen) : BS_ENOMEM;
-        /* a typo corrected must meet the other words of the query */
-        int typos_only = 1;
-        for (size_t i = 0; i < n; i++)
+        /* a typo corrected must meet the other words of the query; words typed
+         * on the other layout are what was meant, whatever they meet */
+        int typos_only = 1, layout_only = 1;
+        for (size_t i = 0; i < n; i++) {
             if (replace[i] && ci->w[i].kind != CORR_TYPO)
                 typos_only = 0;
+            if (replace[i] && ci->w[i].kind != CORR_LAYOUT)
+                layout_only = 0;
+        }
         int better = rc == BS_OK && r2.total > 0
-                     && (r->total == 0 || r2.full > r->full)
+                     && (r->total == 0 || r2.full > r->full || layout_only)
                      && (!typos_only || r2.full > 0 || q2.n < 2);
         if (better) {
             qry_free(q);

@@ -303,7 +303,7 @@ static int walk(walker *wk, const char *first, size_t flen, int outside)
 }
 
 /* The walks for one form of the word: within 1 edit of any term; for a word
- * of 8 letters or more within 2 of the terms with its first letter. */
+ * of 7 letters or more within 2 of the terms with its first letter. */
 static int walk_form(walker *wk, const char *s, size_t len)
 {
     int m = decode_all(s, len, wk->w, FZ_MAX);
@@ -316,7 +316,7 @@ static int walk_form(walker *wk, const char *s, size_t len)
     unsigned char first[4];
     size_t flen = utf8_put_cp(wk->w[0] >= 0 ? wk->w[0] : 0xfffd, first);
     int rc;
-    if (m >= 8) {
+    if (m >= 7) {
         wk->maxd = 2;
         if ((rc = walk(wk, (const char *)first, flen, 0)) != BS_OK)
             return rc;

@@ -162,7 +162,7 @@ static int first_cp_len(const char *s)
 }
 
 /* Whether term is within the limit of one form of the word, as fuzzy.c's
- * contract says: 1 edit for 4 to 7 letters, 2 from 8 with the first letter
+ * contract says: 1 edit for 4 to 6 letters, 2 from 7 with the first letter
  * kept (else 1), none below 4. */
 static int near_form(const char *form, const char *term, size_t tlen)
 {
@@ -173,7 +173,7 @@ static int near_form(const char *form, const char *term, size_t tlen)
     if (d <= 1)
         return 1;
     size_t f = (size_t)first_cp_len(form);
-    return m >= 8 && d == 2 && tlen >= f && memcmp(form, term, f) == 0;
+    return m >= 7 && d == 2 && tlen >= f && memcmp(form, term, f) == 0;
 }
 
 /* The slow way: every term of the index. */
