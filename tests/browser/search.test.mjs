@@ -329,6 +329,29 @@ async function run(context) {
     return 'marks right after emoji, "a" dropped';
   });
 
+  await check('(8b) a word on the other layout: what was searched, and a way back', async () => {
+    const typed = 'dbhnefkbpfwbz';          // виртуализация on the Latin layout
+    await page.fill('input[name=q]', typed);
+    await settled(page, { q: typed, exact: null });
+    const line = (await page.textContent('.bs-correction')) || '';
+    const j = await json(request, { q: typed });
+    expect(j.corrected_query === WORD, `the JSON's corrected_query is ${j.corrected_query}`);
+    expect(line.includes(`Показаны результаты для «${WORD}»`), `the line says "${line}"`);
+    let s = await shown(page);
+    expect(s.total === j.total && s.total > 0, `${s.total} shown, the JSON has ${j.total}`);
+    await page.locator('.bs-correction a').click();
+    await settled(page, { q: typed, exact: '1' });
+    s = await shown(page);
+    expect(s.total === 0, `as typed, ${s.total} results`);
+    const after = ((await page.textContent('.bs-correction')) || '').trim();
+    expect(!after, `as typed, the line still says "${after}"`);
+    await page.fill('input[name=q]', `${typed} docker`);
+    await settled(page, { q: `${typed} docker`, exact: null });
+    const again = (await page.textContent('.bs-correction')) || '';
+    expect(again.includes(`«${WORD} docker»`), `new words are not corrected again: "${again}"`);
+    return `"${typed}" → "${WORD}" (${j.total}), as typed 0`;
+  });
+
   await check('(9) no script errors on any page', async () => {
     expect(!problems.length, problems.join('; '));
   });

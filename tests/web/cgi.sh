@@ -580,6 +580,31 @@ assert t == [sys.argv[1]], (t, sys.argv[1])" "$SCRIPT_TITLE"
   check "$L: its title in HTML: no raw <script> anywhere" eval '! grep -qi "<script" "$T/b"'
   check "$L: its title in HTML: escaped" grep -qF "$(py3 -c "import sys; print(sys.argv[1].replace('&','&amp;').replace('<','&lt;').replace('>','&gt;'))" "$SCRIPT_TITLE")" "$T/b"
 
+  # ---- forgiving queries: what was meant, said, and a way to search as typed -------------
+  get "$U?q=dbhnefkbpfwbz&format=json"
+  check "$L: q=dbhnefkbpfwbz (виртуализация on the other layout): 200 with results" eval \
+    'std_headers json 200 && py "r[\"total\"] > 0"'
+  check "$L: q=dbhnefkbpfwbz: corrected_query and the word's kind" py \
+    "r['corrected_query'] == 'виртуализация' and r['corrections'] == [{'word': 'dbhnefkbpfwbz', 'to': 'виртуализация', 'kind': 'layout'}]"
+  check "$L: q=dbhnefkbpfwbz: links.exact searches as typed" py \
+    "r['links']['exact'].endswith('?q=dbhnefkbpfwbz&exact=1&format=json')"
+  get "$U?q=dbhnefkbpfwbz&exact=1&format=json"
+  check "$L: exact=1: as typed, nothing found, nothing corrected" py \
+    "r['total'] == 0 and 'corrected_query' not in r and 'corrections' not in r"
+  get "$U?q=ljrth%20docker&format=json"
+  check "$L: q=ljrth docker: the wrong word only" py \
+    "r['corrected_query'] == 'docker docker' and r['corrections'][0]['then'] == 'translit'"
+  get "$U?q=docker&format=json"
+  check "$L: q=docker: never corrected" py "'corrected_query' not in r and 'suggestion' not in r and 'exact' not in r['links']"
+  get "$U?q=dbhnefkbpfwbz&format=html"
+  check "$L: q=dbhnefkbpfwbz in HTML: the line says what was searched" \
+    grep -qF 'Показаны результаты для «<strong>виртуализация</strong>»' "$T/b"
+  exact_link=$(sed -n 's/.*class="bs-correction".*<a href="\([^"]*\)".*/\1/p' "$T/b" | sed 's/&amp;/\&/g')
+  check "$L: q=dbhnefkbpfwbz in HTML: a link to search as typed" is "${exact_link#*\?}" "q=dbhnefkbpfwbz&exact=1"
+  get "$U?q=dbhnefkbpfwbz&exact=1&format=html"
+  check "$L: that link: no correction line" eval '! grep -q "bs-correction" "$T/b"'
+  error_400 "q=docker&exact=2" exact
+
   # ---- last, as they have brought the program down: with tag= given, a later
   # parameter error (given twice, the 17th tag) is a 400 like any other -------------
   while read -r qs param; do
