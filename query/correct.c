@@ -38,6 +38,8 @@
  * words at least this many times as often as the query as typed does. */
 #define CORR_SUGGEST_RATIO 3
 #define CORR_TRANSLIT_VARIANTS 32
+#define CORR_TRANSLIT_APART 3  /* a spelling and the word a post writes: at most
+                                  one edit per this many letters apart */
 #define CORR_TYPO_CANDIDATES 8
 #define CORR_SURFACE_TRIES 3  /* of those, read as written in posts */
 
@@ -52,6 +54,8 @@ typedef struct {
     uint64_t df_typed;    /* posts the word being corrected is in */
 } cctx;
 
+enum { CORR_LIKELY = 1, CORR_SURE = 2 };
+
 /* What one word may become: its kind, the text that replaces it, and the
  * posts that text's terms are in (the rarest's). */
 typedef struct {
@@ -60,14 +64,13 @@ typedef struct {
                              CORR_TRANSLIT or CORR_TYPO (ljrth: докер: docker) */
     double score;         /* lower is better */
     uint64_t df;
-    int sure;             /* a word in no post may be replaced by it even when
-                             the rest of the query finds posts: the word typed
-                             on the other layout, or a typo near the word as
-                             written. A spelling in the other alphabet (the
-                             blog may just not hold a word a reader rightly
-                             typed: selinux на андроиде) and a typo that is
-                             another form of a word are offered instead, and
-                             replace only when nothing else is found */
+    int sure;             /* CORR_SURE: a word in no post is replaced by it
+                             even when the rest of the query finds posts (the
+                             word typed on the other layout, a typo near the
+                             word as written); CORR_LIKELY: only when nothing
+                             else is found, else offered (a spelling in the
+                             other alphabet: the blog may just not hold a word
+                             typed right, selinux на андроиде); 0: neither */
     txt_buf to;
 } cand;
 
@@ -271,50 +274,49 @@ static int try_layout(cctx *c, const char *raw, size_t len, uint64_t df_typed, c
         rc = text_df(c, sw.p, sw.len, &df);
     if (rc == BS_OK && got == 1 && df > 0
         && (df_typed == 0 || df >= CORR_LAYOUT_RATIO * df_typed))
-        cand_offer(best, CORR_LAYOUT, -100.0 + by_frequency(df), df, 1, sw.p, sw.len);
+        cand_offer(best, CORR_LAYOUT, -100.0 + by_frequency(df), df, CORR_SURE, sw.p, sw.len);
     buf_free(&sw);
     return rc;
 }
 
-typedef struct {
-    cctx *c;
-    cand *best;
-    const char *typed;
-    size_t typed_len;
-    txt_buf first;        /* the most natural spelling, for a near match */
-    int first_script;
-    int rc;
-} tl_try;
-
-static int translit_one(const char *w, size_t len, int script, void *ctx)
-{
-    tl_try *t = ctx;
-    if (!t->first.len) {
-        buf_put(&t->first, w, len);
-        t->first_script = script;
-    }
-    uint64_t df;
-    if ((t->rc = text_df(t->c, w, len, &df)) != BS_OK)
-        return 1;
-    if (df > 0)
-        cand_offer(t->best, CORR_TRANSLIT, 0.5 + by_frequency(df), df, 0, w, len);
-    return 0;
-}
 
 
 
-/* A typo sure enough to replace a word in no post: the word shown is near
- * what was typed letter for letter, not only by its stem (истекших is not a
- * typo of истекли, which is another form of another word). */
-#define CORR_SURE_SHORT 1.0   /* weighted edits, words under 8 letters */
+/* How sure a near word is (CORR_SURE, CORR_LIKELY or 0): by the edits
+ * from what was typed to the word shown, letter for letter and not only by
+ * stem (истекших is not a typo of истекли, another form of another word),
+ * and fewer on a short word (rust is not just, traits not trailing). */
+#define CORR_SURE_SHORT 0.7   /* weighted edits, words of up to 6 letters: a key */
+                              /* beside, two swapped, one doubled */
+#define CORR_SURE_MID 1.0     /* 7 letters */
 #define CORR_SURE_LONG 1.5    /* from 8 letters */
+#define CORR_LIKELY_MAX 2.0   /* from 7 letters, when nothing else is found */
+#define CORR_LIKELY_ONE 1.0   /* 6 letters, one edit (ситемы: системы); 5, one
+                                 letter left out (pyton: python) */
+#define CORR_UNSURE_COST 0.5  /* added per level below sure: a near word that
+                                 may replace one beats one only offered */
 
-static int typo_sure(const char *typed, size_t tlen, const char *shown, size_t slen)
+static int typo_level(const char *typed, size_t tlen, const char *shown, size_t slen,
+                      int keyed)
 {
     size_t letters = 0;
     for (size_t i = 0; i < tlen; i++)
         letters += ((unsigned char)typed[i] & 0xc0) != 0x80;
-    return fuzzy_cost(typed, tlen, shown, slen) <= (letters < 8 ? CORR_SURE_SHORT : CORR_SURE_LONG);
+    /* keys beside each other count only in what the reader typed, not in a
+     * spelling made by the rules (раст: rast is not fast) */
+    double cost = keyed ? fuzzy_cost(typed, tlen, shown, slen)
+                        : fuzzy_distance(typed, tlen, shown, slen, 3);
+    double sure = letters <= 6 ? CORR_SURE_SHORT : letters == 7 ? CORR_SURE_MID : CORR_SURE_LONG;
+    if (cost <= sure)
+        return CORR_SURE;
+    size_t shown_letters = 0;
+    for (size_t i = 0; i < slen; i++)
+        shown_letters += ((unsigned char)shown[i] & 0xc0) != 0x80;
+    if (letters >= 7 ? cost <= CORR_LIKELY_MAX
+                     : letters >= 5 && cost <= CORR_LIKELY_ONE
+                           && (letters == 6 || shown_letters == letters + 1))
+        return CORR_LIKELY;
+    return 0;
 }
 
 /* The best term near the analyzed word (stem and folded form), offered as
@@ -353,7 +355,11 @@ static int try_near(cctx *c, const char *stem, size_t slen, const char *norm, si
         double as_written = fuzzy_cost(typed, typed_len, w.p, w.len);
         double s = base + (as_written < v[at].cost ? v[at].cost : as_written)
                    + by_frequency(v[at].df);
-        int sure = base == 0 && typo_sure(typed, typed_len, w.p, w.len);
+        /* after a spelling of the rules, never sure: two guesses in a row */
+        int sure = typo_level(typed, typed_len, w.p, w.len, base == 0);
+        if (base > 0 && sure > CORR_LIKELY)
+            sure = CORR_LIKELY;
+        s += CORR_UNSURE_COST * (CORR_SURE - sure);
         cand_offer(best, kind, s, v[at].df, sure, w.p, w.len);
     }
     buf_free(&w);
@@ -382,6 +388,52 @@ static int one_token(const an_token *t, void *ctx)
     return 0;
 }
 
+typedef struct {
+    cctx *c;
+    cand *best;
+    const char *typed;
+    size_t typed_len;
+    txt_buf first;        /* the most natural spelling, for a near match */
+    int first_script;
+    int rc;
+} tl_try;
+
+static int translit_one(const char *w, size_t len, int script, void *ctx)
+{
+    tl_try *t = ctx;
+    if (!t->first.len) {
+        buf_put(&t->first, w, len);
+        t->first_script = script;
+    }
+    uint64_t df;
+    if ((t->rc = text_df(t->c, w, len, &df)) != BS_OK)
+        return 1;
+    if (df == 0)
+        return 0;
+    /* the spelling a post writes (kubernetes, not the rules' kubernetic),
+     * if it is that word and not another sharing its stem (pyton: пытон,
+     * stem пыт, is not пытался): a few letters apart, an ending or so */
+    one_word f = { 0 };
+    uint32_t pos = 0;
+    an_analyze(t->c->an, w, len, &pos, one_token, &f);
+    txt_buf sf = { 0 };
+    if (f.n == 1)
+        t->rc = surface_of(t->c, f.stem, f.slen, f.norm, f.nlen, &sf);
+    if (t->rc == BS_OK && sf.err)
+        t->rc = BS_ENOMEM;
+    if (t->rc == BS_OK && sf.len) {
+        size_t letters = 0;
+        for (size_t i = 0; i < len; i++)
+            letters += ((unsigned char)w[i] & 0xc0) != 0x80;
+        int most = letters / CORR_TRANSLIT_APART > 1 ? (int)(letters / CORR_TRANSLIT_APART) : 1;
+        if (fuzzy_distance(w, len, sf.p, sf.len, most) <= most)
+            cand_offer(t->best, CORR_TRANSLIT, 0.5 + by_frequency(df), df, CORR_LIKELY, sf.p,
+                       sf.len);
+    }
+    buf_free(&sf);
+    return t->rc != BS_OK;
+}
+
 /* The word in text (len bytes) written in the other alphabet, or with a
  * typo: the best of those the index holds, into best. */
 static int other_forms(cctx *c, const char *text, size_t len, cand *best)
@@ -396,21 +448,12 @@ static int other_forms(cctx *c, const char *text, size_t len, cand *best)
     if (translit_variants(w.norm, w.nlen, w.script, CORR_TRANSLIT_VARIANTS, translit_one, &t)
         < 0)
         t.rc = BS_ENOMEM;
+    /* a Latin name with a Russian ending (питоном, докера): its stem */
+    if (t.rc == BS_OK && !best->kind && w.script == NORM_CYRILLIC && w.slen < w.nlen
+        && translit_variants(w.stem, w.slen, w.script, CORR_TRANSLIT_VARIANTS, translit_one,
+                             &t) < 0)
+        t.rc = BS_ENOMEM;
     int rc = t.rc;
-    if (rc == BS_OK && best->kind == CORR_TRANSLIT && !best->to.err) {
-        /* the spelling a post writes (kubernetes), not the rules' (kubernetic) */
-        one_word f = { 0 };
-        txt_buf sf = { 0 };
-        pos = 0;
-        an_analyze(c->an, best->to.p, best->to.len, &pos, one_token, &f);
-        if (f.n == 1)
-            rc = surface_of(c, f.stem, f.slen, f.norm, f.nlen, &sf);
-        if (rc == BS_OK && sf.len && !sf.err) {
-            buf_reset(&best->to);
-            buf_put(&best->to, sf.p, sf.len);
-        }
-        buf_free(&sf);
-    }
     /* a spelling near the rules' one: only for a word in no post (students,
      * in two posts, is not a misspelt студенты) */
     if (rc == BS_OK && !best->kind && t.first.len && c->df_typed == 0) {
@@ -455,7 +498,8 @@ static int word_correction(cctx *c, const char *raw, size_t len, uint64_t df_typ
         && swapped.df >= CORR_RARE_RATIO * best->df)
         best->kind = 0;
     if (rc == BS_OK && swapped.kind && !swapped.to.err) {
-        cand_offer(best, CORR_LAYOUT, swapped.score + 0.5, swapped.df, 1, swapped.to.p,
+        cand_offer(best, CORR_LAYOUT, swapped.score + 0.5, swapped.df,
+                   swapped.sure ? CORR_SURE : 0, swapped.to.p,
                    swapped.to.len);
         if (best->kind == CORR_LAYOUT)
             best->then = swapped.kind;
@@ -553,7 +597,7 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
         if (rc == BS_OK && best.kind && best.to.err)
             rc = BS_ENOMEM;
         /* a rare word is kept unless its correction is far more frequent */
-        int keep = r->df[i] > 0 && best.df < CORR_RARE_RATIO * r->df[i];
+        int keep = (r->df[i] > 0 && best.df < CORR_RARE_RATIO * r->df[i]) || !best.sure;
         if (rc == BS_OK && best.kind && !keep) {
             corr_word *x = &w[n];
             x->off = cl->raw_off;
@@ -564,7 +608,8 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
             x->to = strndup(best.to.p, best.to.len);
             if (!x->from || !x->to)
                 rc = BS_ENOMEM;
-            int sure = r->df[i] == 0 && (best.sure || r->total == 0);
+            int sure = r->df[i] == 0
+                       && (best.sure == CORR_SURE || (best.sure && r->total == 0));
             replace[n] = sure;
             offer[n] = 1;
             nreplace += (size_t)sure;

@@ -42,6 +42,7 @@ static const cpost corpus[] = {
     { "Промышленность и открытый код", "Открытый код в промышленности и на заводах.", 2 },
     { "Безопасность контейнеров", "Безопасность контейнеров: SELinux и пространства имён.", 2 },
     { "Железо для сервера", "Какое железо выбрать для домашнего сервера.", 2 },
+    { "Скрипты на python", "Автор пытался писать на python: fast, в rush перед релизом.", 3 },
 };
 
 static void build(const char *dir)
@@ -111,6 +112,14 @@ static const row rows[] = {
     { __LINE__, "виртуализация ljrth", CORRECTED, "виртуализация docker", "layout" },
     { __LINE__, "безопасность rjyntqythjd", CORRECTED, "безопасность контейнеров", "layout" },
     { __LINE__, "журнал systmed", CORRECTED, "журнал systemd", "typo" },
+    /* a short word is a typo only by a key beside or a letter left out:
+     * pyton is python (and not пытался, whose stem пыт its Cyrillic
+     * spelling пытон shares); rust is not rush, nor раст (rast) fast */
+    { __LINE__, "pyton", CORRECTED, "python", "typo" },
+    { __LINE__, "rust", NONE, NULL, NULL },
+    { __LINE__, "раст", NONE, NULL, NULL },
+    /* a Latin name with a Russian ending */
+    { __LINE__, "питоном", CORRECTED, "python", "translit" },
     /* a word one post has, near one in far more: offered, not replaced */
     { __LINE__, "dokcer", SUGGESTED, "docker", "typo" },
     /* correctly typed: never changed */
