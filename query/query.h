@@ -189,6 +189,28 @@ int thread_beside(pthread_t *t, void *(*fn)(void *), void *arg);
 void thread_anywhere(pthread_t t);
 void results_free(results *r);
 
+/* ---- what proximity.c offers -------------------------------------------- */
+
+/* How many of a ranking's first posts are re-scored by their words'
+ * nearness: search_run keeps at least this many. */
+#ifndef PROX_TOP
+#define PROX_TOP 20
+#endif
+
+/* The query's plain words that take part (not excluded, not a phrase, a
+ * prefix or one field's, not stopwords), each once, in the query's order,
+ * into terms (room for max): a re-scoring needs 2. */
+size_t prox_terms(const qry *q, const char **terms, size_t max);
+/* The nearness of word b to word a in a field, from their positions (each
+ * ascending): 1 when b follows a, 1/d at d - 1 words between (one more when
+ * b comes first), 0 past a few words. */
+double prox_pair(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb);
+/* Multiplies the scores of hits[0 .. min(n, PROX_TOP)) by 1 plus up to a
+ * tenth for how near each other the terms stand in the title or the body
+ * (the better). The caller sorts again. */
+int prox_rescore(store *st, MDB_txn *txn, const char **terms, size_t nterms, hit *hits,
+                 size_t n, char *err, size_t errlen);
+
 /* ---- what fuzzy.c offers --------------------------------------------------- */
 
 /* The optimal string alignment (Damerau–Levenshtein) distance of two UTF-8

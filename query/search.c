@@ -991,6 +991,12 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     /* the best offset + limit posts in a heap whose top is the worst of
      * them; every match is counted, so the total is exact */
     size_t want = o->offset + o->limit, nhits = 0;
+    /* words near each other re-score the first PROX_TOP (proximity.c):
+     * kept even for a shorter page, so that every page agrees */
+    const char *pterms[QRY_MAX_CLAUSES];
+    size_t npterms = o->sort == SORT_RELEVANCE
+                     ? prox_terms(q, pterms, QRY_MAX_CLAUSES) : 0;
+    size_t keep = want && npterms >= 2 && want < PROX_TOP ? PROX_TOP : want;
     uint64_t total = 0, full = 0;
     hit *hits = NULL;
     int (*cmp)(const void *, const void *) = o->sort == SORT_DATE ? by_date : by_rank;
@@ -1111,7 +1117,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         if (allow && (d / 64 >= fwords || !(allow[d / 64] >> (d % 64) & 1)))
             continue;
         full += !from_filter && matched == positive;
-        if (bound && want && nhits == want && !from_filter) {
+        if (bound && keep && nhits == keep && !from_filter) {
             double ub = 0;
             for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
                 if (!present[i])
@@ -1164,14 +1170,14 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         if (want == 0)
             continue;
         if (nhits == 0 && !hits) {
-            hits = malloc(want * sizeof *hits);
+            hits = malloc(keep * sizeof *hits);
             if (!hits) {
                 rc = BS_ENOMEM;
                 break;
             }
         }
         hit h = { d, score, date, has_date };
-        if (nhits < want)
+        if (nhits < keep)
             heap_push(hits, &nhits, h, cmp);
         else if (cmp(&h, &hits[0]) < 0)
             heap_replace_top(hits, nhits, h, cmp);
@@ -1203,9 +1209,15 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         results_free(&job->r);
         free(job);
     }
+    if (rc == BS_OK && nhits > 1)
+        qsort(hits, nhits, sizeof *hits, cmp);
+    if (rc == BS_OK && npterms >= 2 && nhits > 1) {
+        rc = prox_rescore(st, txn, pterms, npterms, hits, nhits, err, errlen);
+        size_t top = nhits < PROX_TOP ? nhits : PROX_TOP;
+        if (rc == BS_OK)
+            qsort(hits, top, sizeof *hits, cmp);
+    }
     if (rc == BS_OK) {
-        if (nhits > 1)
-            qsort(hits, nhits, sizeof *hits, cmp);
         r->total = total;
         r->full = full;
         size_t from = o->offset < nhits ? o->offset : nhits;

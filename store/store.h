@@ -321,6 +321,11 @@ int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const c
  * BS_ENOTFOUND when no post has it. */
 int store_term_posts(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
                      size_t tlen, uint32_t *docids, size_t max, size_t *n);
+/* The block of term's postings that holds docid if any post does: decoded,
+ * positions and all, into out (reset first). BS_ENOTFOUND when no block of
+ * the term starts at or before docid; the block may still not hold it. */
+int store_term_block_at(store *st, MDB_cursor *cur, txt_buf *kb, const char *term,
+                        size_t tlen, uint32_t docid, plist *out);
 /* The first term of the table at or after the bytes from (the table's first
  * when flen is 0), read through cur: *term points into the map (valid while
  * the transaction is) and is not NUL-terminated. Seeking to a term followed by

@@ -1,6 +1,7 @@
 /* terms.c: what the term table says of one term, for the query side's
- * corrections: in how many posts it is, and a post that has it (where the
- * word it stems from can be read). Only store/ knows the key layout. */
+ * corrections and re-ranking: in how many posts it is, a post that has it
+ * (where the word it stems from can be read), the block of its postings
+ * that holds a post. Only store/ knows the key layout. */
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +54,33 @@ int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const c
         *df += cnt;
     }
     return BS_OK;
+}
+
+int store_term_block_at(store *st, MDB_cursor *cur, txt_buf *kb, const char *term,
+                        size_t tlen, uint32_t docid, plist *out)
+{
+    key_term(kb, term, tlen, docid);
+    MDB_val k = { kb->len, kb->p }, v;
+    uint32_t first = 0;
+    int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    /* past docid (or the table's end): the block before starts at or before it */
+    if (mrc == MDB_NOTFOUND)
+        mrc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    else if (mrc == 0 && !(of_term(&k, term, tlen, &first) && first == docid))
+        mrc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+    if (mrc == MDB_NOTFOUND)
+        return BS_ENOTFOUND;
+    if (mrc != 0)
+        return store_fail(st, mrc, "reading postings");
+    if (!of_term(&k, term, tlen, &first) || first > docid)
+        return BS_ENOTFOUND;
+    plist_reset(out);
+    const char *why;
+    int rc = codec_block_decode(v.mv_data, v.mv_size, first, out, &why);
+    if (rc == BS_ECORRUPT)
+        snprintf(store_err(), STORE_ERRLEN, "%s: the postings of \"%.*s\" are damaged (%s); "
+                 "rebuild it with blogsearch-index --full", st->dir, (int)tlen, term, why);
+    return rc;
 }
 
 int store_term_posts(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,

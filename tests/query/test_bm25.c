@@ -5,7 +5,10 @@
  * same order with the same scores. A prefix (вирту*) counts as one word whose
  * occurrences are those of every term it begins, a phrase as one whose
  * occurrences are the places its words follow one another, a word limited
- * to a field (title:docker) as one found in that field only. */
+ * to a field (title:docker) as one found in that field only. Then, as
+ * proximity.c does for the first posts, each score grows by a tenth of how
+ * near the query's plain words stand in the title or the body: here every
+ * pair of their positions is compared. */
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -35,6 +38,7 @@ static const struct { const char *name, *text; } posts[] = {
 typedef struct {
     char *term;
     int field;
+    uint32_t pos;
 } occ;
 
 typedef struct {
@@ -51,7 +55,7 @@ static int add(const an_token *t, void *ctx)
         b->cap = b->cap ? b->cap * 2 : 64;
         b->v = realloc(b->v, b->cap * sizeof *b->v);
     }
-    b->v[b->n++] = (occ){ strndup(t->term, t->term_len), b->field };
+    b->v[b->n++] = (occ){ strndup(t->term, t->term_len), b->field, t->pos };
     b->len[b->field]++;
     return 0;
 }
@@ -132,6 +136,51 @@ static int by_score(const void *a, const void *b)
     return (x->post > y->post) - (x->post < y->post);
 }
 
+/* The nearness of plain words a and b in field f of b: 1 / d, d the fewest
+ * positions from a to b (one more when b comes first), 0 past 3 or absent. */
+static double near_pair(const bag *b, const char *x, const char *y, int f)
+{
+    uint32_t best = UINT32_MAX;
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t j = 0; j < b->n; j++) {
+            if (b->v[i].field != f || b->v[j].field != f || strcmp(b->v[i].term, x) != 0
+                || strcmp(b->v[j].term, y) != 0)
+                continue;
+            uint32_t pa = b->v[i].pos, pb = b->v[j].pos;
+            uint32_t d = pb > pa ? pb - pa : pa - pb + 1;
+            if (d < best)
+                best = d;
+        }
+    return best <= 3 ? 1.0 / best : 0.0;
+}
+
+/* The proximity factor: 1 + 0.1 x the better of title and body, each the
+ * mean nearness of consecutive plain words (each once) of the query. */
+static double near_factor(const bag *b, char *const *terms, size_t nterms)
+{
+    const char *plain[16];
+    size_t n = 0;
+    for (size_t t = 0; t < nterms; t++) {
+        int seen = strpbrk(terms[t], " *@") != NULL;
+        for (size_t k = 0; k < n; k++)
+            seen |= strcmp(plain[k], terms[t]) == 0;
+        if (!seen)
+            plain[n++] = terms[t];
+    }
+    if (n < 2)
+        return 1.0;
+    double best = 0;
+    const int fields[] = { BS_FIELD_TITLE, BS_FIELD_BODY };
+    for (int k = 0; k < 2; k++) {
+        double sum = 0;
+        for (size_t t = 1; t < n; t++)
+            sum += near_pair(b, plain[t - 1], plain[t], fields[k]);
+        if (sum / (double)(n - 1) > best)
+            best = sum / (double)(n - 1);
+    }
+    return 1.0 + 0.1 * best;
+}
+
 /* BM25F by the formula, words of the query given as terms. */
 static size_t model_rank(char *const *terms, size_t nterms, scored *out)
 {
@@ -164,7 +213,7 @@ static size_t model_rank(char *const *terms, size_t nterms, scored *out)
             score += idf * tt * (bm25_k1 + 1) / (tt + bm25_k1);
         }
         if (any)
-            out[n++] = (scored){ i, score };
+            out[n++] = (scored){ i, score * near_factor(&model[i], terms, nterms) };
     }
     qsort(out, n, sizeof *out, by_score);
     return n;
