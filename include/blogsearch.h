@@ -74,9 +74,9 @@ extern "C" {
 #endif
 
 #define BS_VERSION_MAJOR 1
-#define BS_VERSION_MINOR 2
+#define BS_VERSION_MINOR 3
 #define BS_VERSION_PATCH 0
-#define BS_VERSION_STRING "1.2.0"
+#define BS_VERSION_STRING "1.3.0"
 
 /* The library's version, "MAJOR.MINOR.PATCH"; each of major, minor and
  * patch that is not NULL gets its number. */
@@ -268,8 +268,14 @@ BS_EXTERN int bs_results_facet(const bs_results *r, size_t i, const char **tag, 
  * that more than a few posts hold is never changed. */
 BS_EXTERN const char *bs_results_corrected_query(const bs_results *r);
 BS_EXTERN const char *bs_results_suggestion(const bs_results *r);
-/* The words changed, i from 0: the word as typed, what replaced it, and
- * why: "layout", "typo" or "translit". BS_ENOTFOUND past the last. */
+/* A word few posts write in one alphabet (докер in 3 posts, docker in 70),
+ * or none while the rest of the query finds posts, is kept and its spelling
+ * in the other searched beside it: the results hold both. The spellings so
+ * searched, joined by ", " ("docker"), or NULL (since 1.3). */
+BS_EXTERN const char *bs_results_also_searched(const bs_results *r);
+/* The words changed, i from 0: the word as typed, what replaced it (or
+ * was searched beside it), and why: "layout", "typo" or "translit".
+ * BS_ENOTFOUND past the last. */
 BS_EXTERN size_t bs_results_correction_count(const bs_results *r);
 BS_EXTERN int bs_results_correction(const bs_results *r, size_t i, const char **word,
                                     const char **to, const char **kind);

@@ -562,6 +562,11 @@ const char *bs_results_suggestion(const bs_results *r)
     return r && !r->corr.applied ? r->corr.text : NULL;
 }
 
+const char *bs_results_also_searched(const bs_results *r)
+{
+    return r ? r->corr.also : NULL;
+}
+
 size_t bs_results_correction_count(const bs_results *r)
 {
     return r ? r->corr.n : 0;

@@ -83,6 +83,8 @@ void lib_search_free(lib_search *r);               /* NULL is a no-op */
  * *applied 1 when the results are its ("Показаны результаты для"), 0 when
  * it is a suggestion ("Возможно, вы имели в виду"). */
 const char *lib_search_correction(const lib_search *r, int *applied);
+/* The spellings searched beside words as typed ("docker"), or NULL. */
+const char *lib_search_also(const lib_search *r);
 
 /* Whether s is a date a query's since or until takes (end: until). */
 int lib_date_ok(const char *s, int end);

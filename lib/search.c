@@ -162,6 +162,11 @@ const char *lib_search_correction(const lib_search *r, int *applied)
     return r ? r->corr.text : NULL;
 }
 
+const char *lib_search_also(const lib_search *r)
+{
+    return r ? r->corr.also : NULL;
+}
+
 int lib_date_ok(const char *s, int end)
 {
     int64_t t;

@@ -519,6 +519,7 @@ void corr_info_free(corr_info *ci)
         free(ci->w[i].to);
     free(ci->w);
     free(ci->text);
+    free(ci->also);
     memset(ci, 0, sizeof *ci);
 }
 
@@ -558,10 +559,43 @@ static char *rewrite(const char *text, const corr_word *w, size_t n, const int *
     return b.p ? b.p : strdup("");
 }
 
-static int run_text(const corr_run *cr, const char *text, const search_opts *o, qry *q,
-                    results *r, char *err, size_t errlen)
+/* The spellings of the words of w searched beside them: added to each
+ * clause of q (parsed from text) that is such a word as typed. */
+static int add_alts(an_analyzer *an, qry *q, const char *text, const corr_word *w, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (!w[k].also)
+            continue;
+        one_word f = { 0 };
+        uint32_t pos = 0;
+        an_analyze(an, w[k].to, strlen(w[k].to), &pos, one_token, &f);
+        if (f.n != 1)
+            continue;
+        size_t flen = strlen(w[k].from);
+        for (size_t i = 0; i < q->n; i++) {
+            qclause *cl = &q->c[i];
+            if (cl->raw_len != flen || memcmp(text + cl->raw_off, w[k].from, flen) != 0
+                || cl->nterms != 1 || cl->prefix || cl->quoted || cl->mode == QC_MUST_NOT
+                || cl->nalts >= QC_MAX_ALTS || strcmp(cl->terms[0], f.stem) == 0)
+                continue;
+            char **v = realloc(cl->alts, (cl->nalts + 1) * sizeof *v);
+            if (!v)
+                return BS_ENOMEM;
+            cl->alts = v;
+            if (!(v[cl->nalts] = strdup(f.stem)))
+                return BS_ENOMEM;
+            cl->nalts++;
+        }
+    }
+    return BS_OK;
+}
+
+static int run_text(const corr_run *cr, const char *text, const corr_info *ci,
+                    const search_opts *o, qry *q, results *r, char *err, size_t errlen)
 {
     int rc = cr->parse(cr->ctx, text, q, err, errlen);
+    if (rc == BS_OK)
+        rc = add_alts(cr->an, q, text, ci->w, ci->n);
     if (rc == BS_OK)
         rc = search_run(cr->st, cr->txn, q, o, r, err, errlen);
     else if (rc == BS_EQUERY)
@@ -586,7 +620,7 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
     int *offer = calloc(q->n ? q->n : 1, sizeof *offer);
     if (!w || !replace || !offer)
         rc = BS_ENOMEM;
-    size_t n = 0, nreplace = 0, noffer = 0;
+    size_t n = 0, nreplace = 0, noffer = 0, nalso = 0;
     for (size_t i = 0; i < q->n && rc == BS_OK; i++) {
         const qclause *cl = &q->c[i];
         if (cl->mode == QC_MUST_NOT || cl->prefix || cl->quoted || cl->all_stop
@@ -610,10 +644,15 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
                 rc = BS_ENOMEM;
             int sure = r->df[i] == 0
                        && (best.sure == CORR_SURE || (best.sure && r->total == 0));
+            /* a name in the other alphabet is the same name: a word few posts
+             * write so (докер, 3; docker, 70), or none while the rest of the
+             * query finds posts, is kept and the spelling searched beside it */
+            x->also = best.kind == CORR_TRANSLIT && !sure;
             replace[n] = sure;
-            offer[n] = 1;
+            offer[n] = !x->also;
             nreplace += (size_t)sure;
-            noffer++;
+            noffer += (size_t)offer[n];
+            nalso += (size_t)x->also;
             n++;
         }
         buf_free(&best.to);
@@ -622,12 +661,38 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
     ci->n = n;
     w = NULL;
 
+    /* the other spellings beside the words as typed: the results are those */
+    if (rc == BS_OK && nalso) {
+        txt_buf al = { 0 };
+        for (size_t i = 0; i < n; i++)
+            if (ci->w[i].also) {
+                if (al.len)
+                    buf_puts(&al, ", ");
+                buf_puts(&al, ci->w[i].to);
+            }
+        if (al.err || !al.p) {
+            buf_free(&al);
+            rc = BS_ENOMEM;
+        } else {
+            ci->also = al.p;       /* NUL-terminated, ours now */
+        }
+        results r1 = { 0 };
+        if (rc == BS_OK)
+            rc = add_alts(cr->an, q, text, ci->w, n);
+        if (rc == BS_OK)
+            rc = search_run(cr->st, cr->txn, q, o, &r1, err, errlen);
+        if (rc == BS_OK) {
+            results_free(r);
+            *r = r1;
+        }
+    }
+
     /* the words that found nothing replaced, when that finds something */
     if (rc == BS_OK && nreplace) {
         char *t2 = rewrite(text, ci->w, n, replace);
         qry q2 = { 0 };
         results r2 = { 0 };
-        rc = t2 ? run_text(cr, t2, o, &q2, &r2, err, errlen) : BS_ENOMEM;
+        rc = t2 ? run_text(cr, t2, ci, o, &q2, &r2, err, errlen) : BS_ENOMEM;
         /* a typo corrected must meet the other words of the query; words typed
          * on the other layout are what was meant, whatever they meet */
         int typos_only = 1, layout_only = 1;
@@ -670,7 +735,7 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
         o3.limit = 1;
         o3.facets = 0;
         o3.parallel = 0;
-        rc = t3 ? run_text(cr, t3, &o3, &q3, &r3, err, errlen) : BS_ENOMEM;
+        rc = t3 ? run_text(cr, t3, ci, &o3, &q3, &r3, err, errlen) : BS_ENOMEM;
         uint64_t had = r->full ? r->full : (q->n < 2 ? r->total : 0);
         uint64_t gets = q3.n < 2 ? r3.total : r3.full;
         if (rc == BS_OK && gets > 0 && gets >= CORR_SUGGEST_RATIO * (had ? had : 1)) {
@@ -690,7 +755,7 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
     if (rc == BS_OK) {
         size_t k = 0;
         for (size_t i = 0; i < ci->n; i++) {
-            if (offer[i]) {
+            if (offer[i] || ci->w[i].also) {
                 ci->w[k++] = ci->w[i];
             } else {
                 free(ci->w[i].from);

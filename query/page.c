@@ -200,10 +200,14 @@ static void *snip_thread(void *arg)
 }
 
 /* What the correction did (docs/json.md): corrected_query when the results
- * are the corrected query's, else suggestion; and each word changed. */
+ * are the corrected query's, else suggestion; also_searched, the spellings
+ * searched beside words as typed; and each word changed. */
 static void correction_view(view *v, vnode *root, const corr_info *ci)
 {
-    vn_set(v, root, ci->applied ? "corrected_query" : "suggestion", vn_cstr(v, ci->text));
+    if (ci->text)
+        vn_set(v, root, ci->applied ? "corrected_query" : "suggestion", vn_cstr(v, ci->text));
+    if (ci->also)
+        vn_set(v, root, "also_searched", vn_cstr(v, ci->also));
     vnode *list = vn_arr(v);
     for (size_t i = 0; i < ci->n; i++) {
         vnode *w = vn_obj(v);
@@ -212,6 +216,8 @@ static void correction_view(view *v, vnode *root, const corr_info *ci)
         vn_set(v, w, "kind", vn_cstr(v, corr_kind_name(ci->w[i].kind)));
         if (ci->w[i].then)
             vn_set(v, w, "then", vn_cstr(v, corr_kind_name(ci->w[i].then)));
+        if (ci->w[i].also)
+            vn_set(v, w, "also", vn_bool(v, 1));
         vn_push(v, list, w);
     }
     vn_set(v, root, "corrections", list);
@@ -228,7 +234,7 @@ vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const resul
     vn_set(v, root, "total", vn_int(v, (int64_t)r->total));
     vn_set(v, root, "offset", vn_int(v, (int64_t)so->offset));
     vn_set(v, root, "limit", vn_int(v, (int64_t)so->limit));
-    if (po->corr && po->corr->text)
+    if (po->corr && (po->corr->text || po->corr->also))
         correction_view(v, root, po->corr);
     /* the second thread takes the last 45% of the snippets: it starts later */
     snip_job job = { st, mdb_txn_id(txn), r, r->n - r->n * 9 / 20, po->snippet_chars, NULL, NULL };

@@ -316,6 +316,9 @@ static void drop_clauses(qry *q, size_t keep)
         for (size_t t = 0; t < q->c[c].nterms; t++)
             free(q->c[c].terms[t]);
         free(q->c[c].terms);
+        for (size_t t = 0; t < q->c[c].nalts; t++)
+            free(q->c[c].alts[t]);
+        free(q->c[c].alts);
     }
     q->n = keep;
 }

@@ -29,7 +29,13 @@ typedef struct {
                                   reads for a wrong keyboard layout), a title: value,
                                   a phrase's inside */
     int quoted;            /* a "phrase" as the reader wrote it */
+    size_t nalts;          /* a word's other spellings searched beside it (докер:
+                              docker, correct.c), each one analyzed term; a post
+                              with any holds the word */
+    char **alts;
 } qclause;
+
+#define QC_MAX_ALTS 4
 
 typedef struct {
     qclause *c;
@@ -252,6 +258,8 @@ typedef struct {
     int then;              /* after CORR_LAYOUT, what the word so swapped still
                               needed (CORR_TRANSLIT, CORR_TYPO), else 0 */
     char *from, *to;       /* as typed; what replaces it */
+    int also;              /* 1: not replaced, to searched beside it (a spelling
+                              in the other alphabet of a word few posts write) */
 } corr_word;
 
 typedef struct {
@@ -262,6 +270,8 @@ typedef struct {
                               had words that find nothing ("Показаны результаты
                               для"); 0: text is a suggestion ("Возможно, вы имели
                               в виду") beside the results as typed */
+    char *also;            /* the other spellings searched beside words as typed
+                              ("docker", "docker, python"), or NULL */
 } corr_info;
 
 /* How a corrected query is read: as the query was (strictly or leniently,

@@ -312,6 +312,58 @@ static int eval_phrase(ctx *c, const qclause *cl, dtf_list *out)
     return rc;
 }
 
+/* Lists of several terms, each in docid order, appended one after another
+ * to out (run r from runs[r] to runs[r + 1]), merged in one pass: a heap of
+ * the runs by their next docid; a post in several gets one entry, its
+ * frequencies added. At most PREFIX_MAX_TERMS runs. */
+static int merge_runs(dtf_list *out, const size_t *runs, size_t nruns)
+{
+    if (nruns < 2 || out->n == 0)
+        return BS_OK;
+    dtf *m = malloc(out->n * sizeof *m);
+    if (!m)
+        return BS_ENOMEM;
+    size_t at[PREFIX_MAX_TERMS], heap[PREFIX_MAX_TERMS], nh = 0, w = 0;
+#define HEAD(r) out->v[at[r]].docid
+    for (size_t r = 0; r < nruns; r++) {
+        at[r] = runs[r];
+        if (at[r] == runs[r + 1])
+            continue;
+        size_t j = nh++;
+        for (; j > 0 && HEAD(heap[(j - 1) / 2]) > HEAD(r); j = (j - 1) / 2)
+            heap[j] = heap[(j - 1) / 2];
+        heap[j] = r;
+    }
+    while (nh) {
+        size_t r = heap[0];
+        const dtf *e = &out->v[at[r]++];
+        if (w && m[w - 1].docid == e->docid) {
+            for (int f = 0; f < BS_NFIELDS; f++)
+                m[w - 1].tf[f] += e->tf[f];
+        } else {
+            m[w++] = *e;
+        }
+        if (at[r] == runs[r + 1])
+            r = heap[--nh];          /* the run is done: the last one sifts down */
+        for (size_t j = 0;;) {
+            size_t l = 2 * j + 1, s = l + 1 < nh && HEAD(heap[l + 1]) < HEAD(heap[l]) ? l + 1 : l;
+            if (l >= nh || HEAD(heap[s]) >= HEAD(r)) {
+                if (nh)
+                    heap[j] = r;
+                break;
+            }
+            heap[j] = heap[s];
+            j = s;
+        }
+    }
+#undef HEAD
+    free(out->v);
+    out->v = m;
+    out->cap = out->n;             /* what m was made for */
+    out->n = w;
+    return BS_OK;
+}
+
 /* dock*: every term of the dictionary that starts with the prefix (up to
  * PREFIX_MAX_TERMS), their frequencies added; the terms go to *hl. */
 static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, size_t *nhl)
@@ -367,54 +419,25 @@ static int eval_prefix(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     buf_free(&last);
     if (st != BS_OK)
         return st;
-    /* the expansions' lists, each in docid order, merged in one pass: a heap
-     * of the runs by their next docid; a post in several gets one entry,
-     * its frequencies added */
     runs[nruns] = out->n;
-    if (nruns < 2 || out->n == 0)
-        return BS_OK;
-    dtf *m = malloc(out->n * sizeof *m);
-    if (!m)
-        return BS_ENOMEM;
-    size_t at[PREFIX_MAX_TERMS], heap[PREFIX_MAX_TERMS], nh = 0, w = 0;
-#define HEAD(r) out->v[at[r]].docid
-    for (size_t r = 0; r < nruns; r++) {
-        at[r] = runs[r];
-        if (at[r] == runs[r + 1])
-            continue;
-        size_t j = nh++;
-        for (; j > 0 && HEAD(heap[(j - 1) / 2]) > HEAD(r); j = (j - 1) / 2)
-            heap[j] = heap[(j - 1) / 2];
-        heap[j] = r;
+    return merge_runs(out, runs, nruns);
+}
+
+/* A word and its other spellings (докер, docker): the posts of any, their
+ * frequencies added; the spellings go to *hl. */
+static int eval_alts(ctx *c, const qclause *cl, dtf_list *out, char ***hl, size_t *nhl)
+{
+    size_t runs[QC_MAX_ALTS + 2], nruns = 0;
+    int rc = BS_OK;
+    for (size_t a = 0; a <= cl->nalts && a <= QC_MAX_ALTS && rc == BS_OK; a++) {
+        const char *t = a ? cl->alts[a - 1] : cl->terms[0];
+        runs[nruns++] = out->n;
+        rc = read_term_freqs(c, t, strlen(t), out);
+        if (rc == BS_OK && a)
+            rc = hl_add(hl, nhl, t, strlen(t));
     }
-    while (nh) {
-        size_t r = heap[0];
-        const dtf *e = &out->v[at[r]++];
-        if (w && m[w - 1].docid == e->docid) {
-            for (int f = 0; f < BS_NFIELDS; f++)
-                m[w - 1].tf[f] += e->tf[f];
-        } else {
-            m[w++] = *e;
-        }
-        if (at[r] == runs[r + 1])
-            r = heap[--nh];          /* the run is done: the last one sifts down */
-        for (size_t j = 0;;) {
-            size_t l = 2 * j + 1, s = l + 1 < nh && HEAD(heap[l + 1]) < HEAD(heap[l]) ? l + 1 : l;
-            if (l >= nh || HEAD(heap[s]) >= HEAD(r)) {
-                if (nh)
-                    heap[j] = r;
-                break;
-            }
-            heap[j] = heap[s];
-            j = s;
-        }
-    }
-#undef HEAD
-    free(out->v);
-    out->v = m;
-    out->cap = out->n;             /* what m was made for */
-    out->n = w;
-    return BS_OK;
+    runs[nruns] = out->n;
+    return rc == BS_OK ? merge_runs(out, runs, nruns) : rc;
 }
 
 static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, size_t *nhl)
@@ -422,6 +445,8 @@ static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
     int rc;
     if (cl->prefix) {
         rc = eval_prefix(c, cl, out, hl, nhl);
+    } else if (cl->nalts && cl->nterms == 1) {
+        rc = eval_alts(c, cl, out, hl, nhl);
     } else if (cl->nterms > 1) {
         rc = eval_phrase(c, cl, out);
     } else {
@@ -452,7 +477,7 @@ static int eval_clause(ctx *c, const qclause *cl, dtf_list *out, char ***hl, siz
 static int it_open(ctx *c, const qclause *cl, clause_it *it, char ***hl, size_t *nhl,
                    uint64_t *df)
 {
-    if (cl->prefix || cl->nterms != 1 || cl->field >= 0) {
+    if (cl->prefix || cl->nterms != 1 || cl->field >= 0 || cl->nalts) {
         int rc = eval_clause(c, cl, &it->list, hl, nhl);
         *df = it->list.n;
         return rc;

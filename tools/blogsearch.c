@@ -313,12 +313,20 @@ int main(int argc, char **argv)
     }
     /* what was done to the words, in the one line a search box shows */
     int applied;
-    const char *fixed = lib_search_correction(r, &applied);
-    if (!json && fixed && applied)
+    const char *fixed = lib_search_correction(r, &applied), *also = lib_search_also(r);
+    if (!json && fixed && applied && also)
+        cli_printf(stdout, "Показаны результаты для «%s», искали также «%s». Искать как "
+                   "написано: --exact.\n\n", fixed, also);
+    else if (!json && fixed && applied)
         cli_printf(stdout, "Показаны результаты для «%s». Искать как написано: --exact.\n\n",
+                   fixed);
+    else if (!json && fixed && also)
+        cli_printf(stdout, "Искали также «%s». Возможно, вы имели в виду «%s»?\n\n", also,
                    fixed);
     else if (!json && fixed)
         cli_printf(stdout, "Возможно, вы имели в виду «%s»?\n\n", fixed);
+    else if (!json && also)
+        cli_printf(stdout, "Искали также «%s». Искать только как написано: --exact.\n\n", also);
     if (!json)
         print_text(vn_get(pg, "results"), use_color(color));
     double took = now_ms() - t0;

@@ -743,7 +743,7 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
      * are of, with a link to the words as typed; or the query suggested,
      * with a link to it */
     int applied;
-    const char *fixed = lib_search_correction(res, &applied);
+    const char *fixed = lib_search_correction(res, &applied), *also = lib_search_also(res);
     if (fixed) {
         vnode *c = vn_obj(v);
         vn_set(v, c, "query", vn_cstr(v, fixed));
@@ -753,6 +753,15 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
         vn_set(v, root, "correction", vn_flag(c, VN_NOJSON));
         vn_set(v, links, applied ? "exact" : "suggestion",
                link_node(v, r, rq->script, 1, change, fixed));
+    }
+    /* other spellings searched beside the words: a link to the words alone */
+    if (also) {
+        vnode *c = vn_obj(v);
+        vn_set(v, c, "spellings", vn_cstr(v, also));
+        vn_set(v, c, "url", link_node(v, r, rq->script, 1, LINK_EXACT, NULL));
+        vn_set(v, root, "also", vn_flag(c, VN_NOJSON));
+        if (!fixed || !applied)
+            vn_set(v, links, "exact", link_node(v, r, rq->script, 1, LINK_EXACT, NULL));
     }
     vn_set(v, root, "links", links);
     /* each facet's link narrows the results to it; one in use is marked */

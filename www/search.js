@@ -240,25 +240,46 @@
 
   /* What the endpoint did to the words: the results of a corrected query,
    * with a way back to the words as typed; or a query it suggests. */
+  function exactLink(label) {
+    var a = el('a', null, label);
+    a.href = pageHref((function () { var p = params(); p.set('exact', '1'); return p; })());
+    a.addEventListener('click', function (ev) {
+      ev.preventDefault();
+      state.exact = true;
+      state.page = 1;
+      run();
+    });
+    return a;
+  }
+
   function renderCorrection(d) {
     clear(correctionEl);
     var fixed = d.corrected_query || d.suggestion;
-    if (typeof fixed !== 'string' || !fixed)
+    var also = typeof d.also_searched === 'string' ? d.also_searched : '';
+    if (typeof fixed !== 'string')
+      fixed = '';
+    if (!fixed && !also)
       return;
-    var a = el('a', null, d.corrected_query ? 'Искать как написано: «' + state.q + '»' : fixed);
-    if (d.corrected_query) {
+    if (d.corrected_query && fixed) {
       correctionEl.appendChild(document.createTextNode('Показаны результаты для «'));
       correctionEl.appendChild(el('strong', null, fixed));
+      correctionEl.appendChild(document.createTextNode(also ? '», искали также «' : '». '));
+      if (also) {
+        correctionEl.appendChild(el('strong', null, also));
+        correctionEl.appendChild(document.createTextNode('». '));
+      }
+      correctionEl.appendChild(exactLink('Искать как написано: «' + state.q + '»'));
+      return;
+    }
+    if (also) {
+      correctionEl.appendChild(document.createTextNode('Искали также «'));
+      correctionEl.appendChild(el('strong', null, also));
       correctionEl.appendChild(document.createTextNode('». '));
-      a.href = pageHref((function () { var p = params(); p.set('exact', '1'); return p; })());
-      a.addEventListener('click', function (ev) {
-        ev.preventDefault();
-        state.exact = true;
-        state.page = 1;
-        run();
-      });
-      correctionEl.appendChild(a);
-    } else {
+      if (!fixed)
+        correctionEl.appendChild(exactLink('Искать только «' + state.q + '»'));
+    }
+    if (fixed) {
+      var a = el('a', null, fixed);
       correctionEl.appendChild(document.createTextNode('Возможно, вы имели в виду «'));
       var p = params();
       p.set('q', fixed);

@@ -352,6 +352,25 @@ async function run(context) {
     return `"${typed}" → "${WORD}" (${j.total}), as typed 0`;
   });
 
+  await check('(8c) a name no post spells in Cyrillic: both spellings, and a way back', async () => {
+    const typed = `${WORD} докер`;
+    await page.fill('input[name=q]', typed);
+    await settled(page, { q: typed, exact: null });
+    const line = (await page.textContent('.bs-correction')) || '';
+    const j = await json(request, { q: typed });
+    expect(j.also_searched === 'docker', `the JSON's also_searched is ${j.also_searched}`);
+    expect(line.includes('Искали также «docker»'), `the line says "${line}"`);
+    let s = await shown(page);
+    expect(s.total === j.total && s.total > 0, `${s.total} shown, the JSON has ${j.total}`);
+    await page.locator('.bs-correction a').click();
+    await settled(page, { q: typed, exact: '1' });
+    const after = ((await page.textContent('.bs-correction')) || '').trim();
+    expect(!after, `as typed, the line still says "${after}"`);
+    s = await shown(page);
+    expect(s.total < j.total, `as typed ${s.total}, with docker ${j.total}`);
+    return `"${typed}": docker beside (${j.total}), as typed ${s.total}`;
+  });
+
   await check('(9) no script errors on any page', async () => {
     expect(!problems.length, problems.join('; '));
   });

@@ -77,4 +77,20 @@ check "dokcer: the line says «Возможно, вы имели в виду»" 
 run r.json "$BS" --json -i "$T/ix2" --exact dokcer
 check "--exact dokcer: no suggestion" py "r['total'] == 1 and 'suggestion' not in r"
 
+# ---- a name few posts spell in Cyrillic: searched both ways -----------------------------------
+printf '.. title: Про докер\n.. slug: ru\n.. date: 2024-03-01\n\nКак поставить докер дома.\n' >"$T/blog/ru.rst"
+"$BI" -q --index "$T/ix2" "$T/blog"
+run r.json "$BS" --json -i "$T/ix2" докер
+check "докер in 1 post, docker in 25: all 26, the word kept" py \
+  "r['total'] == 26 and r.get('also_searched') == 'docker' and 'corrected_query' not in r and 'suggestion' not in r"
+check "докер: the word's entry says also" py \
+  "r['corrections'] == [{'word': 'докер', 'to': 'docker', 'kind': 'translit', 'also': True}]"
+check "докер: the post that writes it so is among them" py "'ru' in [x['slug'] for x in r['results']]"
+run out "$BS" -i "$T/ix2" докер
+check "докер: the line says «Искали также»" eval \
+  "head -1 \"$T/out\" | grep -qxF 'Искали также «docker». Искать только как написано: --exact.'"
+check "докер: the text is UTF-8" utf8 "$T/out"
+run r.json "$BS" --json -i "$T/ix2" --exact докер
+check "--exact докер: the one post, nothing beside" py "r['total'] == 1 and 'also_searched' not in r"
+
 finish correct

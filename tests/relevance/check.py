@@ -27,16 +27,13 @@ sys.path.insert(0, HERE)
 import score  # noqa: E402
 
 SKIP = 77
-NDCG_FLOOR = 0.77        # the set's nDCG@10 before correction: 0.7718
-# Each mistyped kind against its base queries: 0.9 is the aim. Two kinds are
-# held below it, at what they reach, until the engine does better:
+NDCG_FLOOR = 0.78        # the set's nDCG@10: 0.7718 before correction; 0.7861 since
+                         # names are searched in both alphabets (андроиде: android)
+# Each mistyped kind against its base queries: 0.9 is the aim. One kind is
+# held below it, at what it reaches, until the engine does better:
 #   typo2     ussr megre: ussr is a word of its own (СССР) and user is as near
-#             as usr; merge is in no post of rf-web, only merging
-#   translit  a Cyrillic spelling the blog writes in 1 to 3 posts (докер,
-#             питон, голанг, нетфликс) is kept, and its Latin spelling only
-#             offered ("Возможно, вы имели в виду"), so results are as typed;
-#             searching both spellings at once would close the gap
-KIND_RATIO = {"layout": 0.9, "typo1": 0.9, "typo2": 0.88, "translit": 0.75, "wrongmix": 0.9}
+#             as usr; merge is in one post of rf-web only
+KIND_RATIO = {"layout": 0.9, "typo1": 0.9, "typo2": 0.88, "translit": 0.9, "wrongmix": 0.9}
 
 
 def corpus_dir():
@@ -112,9 +109,11 @@ def main():
                 got = score.ndcg_at(ranked, qrels.get(bq, {}))
                 shown = r.get("corrected_query") or ""
                 offered = r.get("suggestion") or ""
+                also = r.get("also_searched") or ""
                 print("%s %-9s %-40s %.3f (typed right %.3f)  %s%s" % (
                     qid, kind, text, got, base[bq],
-                    "shown: " + shown if shown else "", "offered: " + offered if offered else ""))
+                    "shown: " + shown if shown else "", "offered: " + offered if offered else "")
+                    + ("  also: " + also if also else ""))
                 kinds.setdefault(kind, []).append((got, base[bq]))
             print("\nkind          n  nDCG@10 as typed  typed right  ratio")
             for kind, v in kinds.items():

@@ -594,6 +594,15 @@ assert t == [sys.argv[1]], (t, sys.argv[1])" "$SCRIPT_TITLE"
   get "$U?q=ljrth%20docker&format=json"
   check "$L: q=ljrth docker: the wrong word only" py \
     "r['corrected_query'] == 'docker docker' and r['corrections'][0]['then'] == 'translit'"
+  also_q=$(enc "виртуализация докер")
+  get "$U?q=$also_q&format=json"
+  check "$L: q=виртуализация докер: docker searched beside докер, which no post writes" py \
+    "r['also_searched'] == 'docker' and 'corrected_query' not in r and r['corrections'] == [{'word': 'докер', 'to': 'docker', 'kind': 'translit', 'also': True}]"
+  check "$L: q=виртуализация докер: links.exact searches as typed" py \
+    "__import__('urllib.parse').parse.parse_qs(r['links']['exact'].split('?', 1)[1]) == {'q': ['виртуализация докер'], 'exact': ['1'], 'format': ['json']}"
+  get "$U?q=$also_q&format=html"
+  check "$L: q=виртуализация докер in HTML: the line says what was searched too" \
+    grep -qF 'Искали также «<strong>docker</strong>»' "$T/b"
   get "$U?q=docker&format=json"
   check "$L: q=docker: never corrected" py "'corrected_query' not in r and 'suggestion' not in r and 'exact' not in r['links']"
   get "$U?q=dbhnefkbpfwbz&format=html"
