@@ -203,6 +203,15 @@ typedef struct bs_results bs_results;
  * opts->version this library does not know), BS_EQUERY (the message names
  * the position), BS_ECORRUPT, BS_ENOMEM, BS_ERROR. On error *out is NULL. */
 BS_EXTERN int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_results **out);
+/* The posts most like one post, for a "see also" block (since 1.3): post
+ * names it by the absolute path of its file as indexed or by its slug. Its
+ * most distinctive words (those of the title and tags weighted, rare words
+ * first) make a query of any of them, each weighted by the post's use of
+ * it; the post itself is left out. opts as for bs_search: the page, the
+ * sort, the filters (bs_like of a post with opts->tags lists the posts like
+ * it with those tags), snippets; opts->exact and opts->match are not read.
+ * BS_ENOTFOUND when post names no post; else errors as bs_search's. */
+BS_EXTERN int bs_like(bs_index *ix, const char *post, const bs_search_opts *opts, bs_results **out);
 
 /* Posts that match in all, exact (not only those returned). */
 BS_EXTERN uint64_t bs_results_total(const bs_results *r);

@@ -136,6 +136,8 @@ static int delete_doc(writer *w, uint32_t docid)
         rc = facet_del(w, FACET_CATEGORY, d.categories[i], d.category_len[i], docid);
     if (rc == BS_OK)
         rc = facet_del(w, FACET_AUTHOR, d.author, d.author_len, docid);
+    if (rc == BS_OK)
+        rc = facet_del(w, FACET_SLUG, d.slug, d.slug_len, docid);
     if (rc == BS_OK && d.has_date) {
         uint8_t k12[12];
         key_date(k12, codec_local_date(d.date, d.tz_min), docid);
@@ -332,6 +334,8 @@ static int add_doc(writer *w, const char *path, const post *p, uint32_t *docid_o
         rc = facet_put(w, FACET_CATEGORY, catv[i], cat_len[i], docid);
     if (rc == BS_OK)
         rc = facet_put(w, FACET_AUTHOR, d.author, d.author_len, docid);
+    if (rc == BS_OK)
+        rc = facet_put(w, FACET_SLUG, d.slug, d.slug_len, docid);
     if (rc == BS_OK && p->has_date) {
         uint8_t k12[12];
         key_date(k12, codec_local_date(d.date, d.tz_min), docid);
@@ -635,7 +639,8 @@ static int run_options(writer *w, txt_buf *opt, int *force, int *missing)
         return wr_fail(w, mrc, "reading the index options");
     *missing = mrc == MDB_NOTFOUND;
     index_options old;
-    int have_old = mrc == 0 && w->st->format == BS_FORMAT_VERSION
+    int have_old = mrc == 0 && w->st->format >= BS_OPTIONS_SINCE
+                   && w->st->format <= BS_FORMAT_VERSION
                    && codec_options_decode(ov.mv_data, ov.mv_size, &old) == BS_OK;
     char name[256] = "UTC";
     if (w->o->timezone)

@@ -462,14 +462,18 @@ static int parse_as(void *ctx, const char *text, qry *q, char *err, size_t errle
                       : qparse_with(q, pc->an, text, &f, err, errlen);
 }
 
-int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_results **out)
+/* bs_search of query, or with like (query ""), bs_like of that post. */
+static int search_or_like(bs_index *ix, const char *query, const char *like,
+                          const bs_search_opts *opts, bs_results **out)
 {
     static const bs_search_opts defaults = BS_SEARCH_OPTS_INIT;
+    const char *fn = like ? "bs_like" : "bs_search";
     if (out)
         *out = NULL;
     if (!ix || !query || !out)
-        return seterr(BS_EINVAL, "bs_search: %s is NULL", !ix ? "ix" : !query ? "query" : "out");
-    int rc = version_ok("bs_search", "bs_search_opts", opts ? opts->version : defaults.version,
+        return seterr(BS_EINVAL, "%s: %s is NULL", fn,
+                      !ix ? "ix" : !query ? (like ? "post" : "query") : "out");
+    int rc = version_ok(fn, "bs_search_opts", opts ? opts->version : defaults.version,
                         BS_SEARCH_OPTS_VERSION);
     if (rc != BS_OK)
         return rc;
@@ -477,6 +481,7 @@ int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_re
     bs_search_opts full = defaults;
     if (opts)
         memcpy(&full, opts, search_opts_size[opts->version]);
+    full.lenient |= like != NULL;   /* the filters alone, no words */
     const bs_search_opts *o = &full;
     if ((rc = check_opts(o)) != BS_OK)
         return rc;
@@ -507,8 +512,9 @@ int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_re
                                 : o->match == BS_MATCH_ANY ? MATCH_ANY : MATCH_MOST,
                        .offset = o->offset, .limit = o->limit, .facets = o->facets };
     corr_run cr = { ix->st, txn, an, parse_as, &pc };
-    rc = o->exact ? search_run(ix->st, txn, &q, &so, &res, err, sizeof err)
-                  : correct_search(&cr, query, &q, &so, &res, &r->corr, err, sizeof err);
+    rc = like ? like_search(ix->st, txn, an, like, &q, &so, &res, err, sizeof err)
+         : o->exact ? search_run(ix->st, txn, &q, &so, &res, err, sizeof err)
+                    : correct_search(&cr, query, &q, &so, &res, &r->corr, err, sizeof err);
     if (rc != BS_OK)
         seterr(rc, "%s", err[0] ? err : "the search failed");
     else
@@ -525,6 +531,21 @@ done:
     }
     *out = r;
     return BS_OK;
+}
+
+int bs_search(bs_index *ix, const char *query, const bs_search_opts *opts, bs_results **out)
+{
+    return search_or_like(ix, query, NULL, opts, out);
+}
+
+int bs_like(bs_index *ix, const char *which, const bs_search_opts *opts, bs_results **out)
+{
+    if (!which) {
+        if (out)
+            *out = NULL;
+        return seterr(BS_EINVAL, "bs_like: post is NULL");
+    }
+    return search_or_like(ix, "", which, opts, out);
 }
 
 uint64_t bs_results_total(const bs_results *r)

@@ -1,7 +1,8 @@
 /* lib.h: what lib/ offers the programs (tools/) and the web front (web/)
  * beyond the public API of include/blogsearch.h, one section per file:
  * searches made into results pages (search.c), and blogsearch-index's work
- * on a blog's files and an index (index.c). It is the one door from the
+ * on a blog's files and an index (index.c), every post's related posts
+ * (related.c). It is the one door from the
  * programs into the engine: through it they reach query/ and indexer/, whose
  * own headers they never include. api.c implements include/blogsearch.h and
  * offers nothing here. Status codes are blogsearch.h's BS_*. */
@@ -50,6 +51,8 @@ typedef struct {
     int parallel;                /* use a second processor when one is idle */
     int exact;                   /* no correction of words that find nothing or little
                                     (docs/correction.md): the query exactly as typed */
+    const char *like;            /* instead of text: the posts most like this one, a
+                                    file's absolute path as indexed or a slug */
 } lib_query;
 
 /* How a page of results is made into the value tree (base.h). */
@@ -67,7 +70,8 @@ typedef struct {
 typedef struct lib_search lib_search;
 
 /* Runs q. BS_EQUERY with the query's fault in err (positions count from the
- * start of q->text); else BS_ENOMEM, BS_ECORRUPT, BS_ERROR. */
+ * start of q->text); BS_ENOTFOUND when q->like names no post; else
+ * BS_ENOMEM, BS_ECORRUPT, BS_ERROR. */
 int lib_search_run(lib_searcher *s, const lib_query *q, lib_search **out, char *err,
                    size_t errlen);
 uint64_t lib_search_total(const lib_search *r);    /* posts that match, exact */
@@ -171,5 +175,15 @@ typedef struct {
  * counts), BS_ECORRUPT when a problem was found, or another status. */
 int lib_index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
                     lib_check_counts *counts, char *err, size_t errlen);
+
+/* ---- what related.c offers --------------------------------------------- */
+
+/* Every post of the index in dir with the count posts most like it (as
+ * blogsearch --like finds them), as one JSON object, {"posts": [{"path",
+ * "slug", "url", "title", "related": [{... "score"}]}]}, one post a line,
+ * written to out through out.tmp renamed over it when whole (*nposts of
+ * them). BS_OK, or a status with the reason in err; out is then unchanged. */
+int lib_index_related(const char *dir, const char *out, size_t count, size_t *nposts,
+                      char *err, size_t errlen);
 
 #endif

@@ -98,15 +98,19 @@ int lib_search_run(lib_searcher *s, const lib_query *q, lib_search **out, char *
     r->s = s;
     r->so = opts_of(q);
     err[0] = '\0';
-    const char *text = q->text ? q->text : "";
-    parse_ctx pc = { q, s };
+    const char *text = q->like ? "" : q->text ? q->text : "";
+    lib_query lq = *q;
+    lq.lenient |= q->like != NULL;   /* the filters alone, no words */
+    parse_ctx pc = { &lq, s };
     int rc = parse_as(&pc, text, &r->q, err, errlen);
     if (rc == BS_OK && (rc = store_txn_begin(s->st, MDB_RDONLY, &r->txn)) != BS_OK) {
         snprintf(err, errlen, "%s", store_err());
         r->txn = NULL;
     }
     corr_run cr = { s->st, r->txn, s->an, parse_as, &pc };
-    if (rc == BS_OK)
+    if (rc == BS_OK && q->like) {
+        rc = like_search(s->st, r->txn, s->an, q->like, &r->q, &r->so, &r->res, err, errlen);
+    } else if (rc == BS_OK)
         rc = q->exact ? search_run(s->st, r->txn, &r->q, &r->so, &r->res, err, errlen)
                       : correct_search(&cr, text, &r->q, &r->so, &r->res, &r->corr, err, errlen);
     if (rc != BS_OK) {
@@ -137,8 +141,13 @@ vnode *lib_search_page(lib_search *r, const lib_query *q, const lib_page_opts *p
                     .snippet_chars = po->snippet_chars, .paths = po->paths, .html = po->html,
                     .tag_link = po->tag_link, .tag_ctx = po->tag_ctx,
                     .parallel = po->parallel, .corr = r ? &r->corr : NULL };
-    if (r)
-        return page_build(v, r->s->st, r->txn, r->s->an, &r->res, &r->so, &p, rc, err, errlen);
+    if (r) {
+        vnode *pg = page_build(v, r->s->st, r->txn, r->s->an, &r->res, &r->so, &p, rc, err,
+                               errlen);
+        if (pg && q->like)
+            vn_set(v, pg, "like", vn_cstr(v, q->like));
+        return pg;
+    }
     static const results none;
     search_opts so = opts_of(q);
     return page_build(v, NULL, NULL, NULL, &none, &so, &p, rc, err, errlen);

@@ -29,6 +29,8 @@ typedef struct {
                                   reads for a wrong keyboard layout), a title: value,
                                   a phrase's inside */
     int quoted;            /* a "phrase" as the reader wrote it */
+    double weight;         /* its share of the score: 1 as typed, more or less in
+                              a post's own terms (like.c); 0 reads as 1 */
     size_t nalts;          /* a word's other spellings searched beside it (докер:
                               docker, correct.c), each one analyzed term; a post
                               with any holds the word */
@@ -153,6 +155,8 @@ typedef struct {
     size_t facets;         /* the most frequent tags of all matches to count; 0 none */
     int parallel;          /* count them in a second thread while the matches are
                               merged (for a caller whose other core is idle) */
+    uint32_t exclude;      /* a post left out (the one like.c's query is of); 0 none */
+    int no_proximity;      /* BM25F alone: no re-scoring of words near each other */
 } search_opts;
 
 typedef struct {
@@ -216,6 +220,22 @@ double prox_pair(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
  * (the better). The caller sorts again. */
 int prox_rescore(store *st, MDB_txn *txn, const char **terms, size_t nterms, hit *hits,
                  size_t n, char *err, size_t errlen);
+
+/* ---- what like.c offers ------------------------------------------------- */
+
+/* Appends to q the most distinctive words of post docid (title and tags
+ * weighted, rare words first), each a clause weighted by the post's use of
+ * it, and makes q a query of any of them: searched with search_opts.exclude
+ * = docid, the posts most like it. q may hold filters already. BS_ECORRUPT
+ * when the post's record is missing, with the message in err. */
+int like_query(store *st, MDB_txn *txn, an_analyzer *an, uint32_t docid, qry *q, char *err,
+               size_t errlen);
+/* The posts most like the one indexed from the file at key (an absolute
+ * path) or with the slug key: like_query's, run by search_run with so's
+ * page and sort (so is set to leave the post out, match any word, rank by
+ * BM25F alone). BS_ENOTFOUND when key names no post, said in err. */
+int like_search(store *st, MDB_txn *txn, an_analyzer *an, const char *key, qry *q,
+                search_opts *so, results *r, char *err, size_t errlen);
 
 /* ---- what fuzzy.c offers --------------------------------------------------- */
 

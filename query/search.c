@@ -958,6 +958,8 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         r->df[i] = df64;
         double df = (double)df64;
         idf[i] = log(1.0 + (ndocs - df + 0.5) / (df + 0.5));
+        if (cl->weight > 0)
+            idf[i] *= cl->weight;
         positive += cl->mode != QC_MUST_NOT;
     }
 
@@ -1019,7 +1021,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     /* words near each other re-score the first PROX_TOP (proximity.c):
      * kept even for a shorter page, so that every page agrees */
     const char *pterms[QRY_MAX_CLAUSES];
-    size_t npterms = o->sort == SORT_RELEVANCE
+    size_t npterms = o->sort == SORT_RELEVANCE && !o->no_proximity
                      ? prox_terms(q, pterms, QRY_MAX_CLAUSES) : 0;
     size_t keep = want && npterms >= 2 && want < PROX_TOP ? PROX_TOP : want;
     uint64_t total = 0, full = 0;
@@ -1135,7 +1137,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         }
         if (rc != BS_OK)
             break;
-        if (excluded || must_missing)
+        if (excluded || must_missing || (o->exclude && d == o->exclude))
             continue;
         if (!from_filter && (match == MATCH_ALL ? matched < positive : matched == 0))
             continue;

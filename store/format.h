@@ -4,7 +4,9 @@
 #ifndef BS_FORMAT_H
 #define BS_FORMAT_H
 
-#define BS_FORMAT_VERSION   5u
+#define BS_FORMAT_VERSION   6u
+#define BS_OPTIONS_SINCE    5u   /* meta options as written now: read from this
+                                    format's index on (a --full rebuild keeps its zone) */
 /* Bumped whenever the analyzer (stemming/) would give different terms for
  * some text: an index made by another analyzer cannot be queried. 2: nouns
  * in -ит keep it (коммит, кредит; docs/analyzer.md). */
@@ -23,6 +25,7 @@ enum { BS_FIELD_TITLE, BS_FIELD_TAGS, BS_FIELD_DESC, BS_FIELD_BODY, BS_NFIELDS }
 #define FACET_TAG      't'
 #define FACET_CATEGORY 'c'
 #define FACET_AUTHOR   'a'
+#define FACET_SLUG     's'  /* a post by its slug (blogsearch --like) */
 
 /* Names of the LMDB databases. */
 #define DB_META   "meta"

@@ -326,6 +326,10 @@ int store_term_posts(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, cons
  * the term starts at or before docid; the block may still not hold it. */
 int store_term_block_at(store *st, MDB_cursor *cur, txt_buf *kb, const char *term,
                         size_t tlen, uint32_t docid, plist *out);
+/* The post indexed from the file at path (absolute, as indexed) or, when no
+ * file is, the post whose slug is key (the first of several): *docid.
+ * BS_ENOTFOUND when neither. */
+int store_find_post(store *st, MDB_txn *txn, const char *key, size_t len, uint32_t *docid);
 /* The first term of the table at or after the bytes from (the table's first
  * when flen is 0), read through cur: *term points into the map (valid while
  * the transaction is) and is not NUL-terminated. Seeking to a term followed by

@@ -1,7 +1,8 @@
 /* terms.c: what the term table says of one term, for the query side's
  * corrections and re-ranking: in how many posts it is, a post that has it
  * (where the word it stems from can be read), the block of its postings
- * that holds a post. Only store/ knows the key layout. */
+ * that holds a post; and a post by its path or slug. Only store/ knows the
+ * key layout. */
 #include <stdio.h>
 #include <string.h>
 
@@ -81,6 +82,33 @@ int store_term_block_at(store *st, MDB_cursor *cur, txt_buf *kb, const char *ter
         snprintf(store_err(), STORE_ERRLEN, "%s: the postings of \"%.*s\" are damaged (%s); "
                  "rebuild it with blogsearch-index --full", st->dir, (int)tlen, term, why);
     return rc;
+}
+
+int store_find_post(store *st, MDB_txn *txn, const char *key, size_t len, uint32_t *docid)
+{
+    MDB_val k = { len, (void *)key }, v;
+    int rc = len ? mdb_get(txn, st->paths, &k, &v) : MDB_NOTFOUND;
+    path_record pr;
+    if (rc == 0 && codec_path_decode(v.mv_data, v.mv_size, &pr) == 0 && pr.docid) {
+        *docid = pr.docid;
+        return BS_OK;
+    }
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return store_fail(st, rc, "reading paths");
+    txt_buf kb = { 0 };
+    key_facet(&kb, FACET_SLUG, key, len);
+    if (kb.err) {
+        buf_free(&kb);
+        return BS_ENOMEM;
+    }
+    k = (MDB_val){ kb.len, kb.p };
+    rc = kb.len > 1 ? mdb_get(txn, st->facets, &k, &v) : MDB_NOTFOUND;
+    buf_free(&kb);
+    if (rc == 0 && v.mv_size == 4) {
+        *docid = codec_get_u32be(v.mv_data);
+        return BS_OK;
+    }
+    return rc == 0 || rc == MDB_NOTFOUND ? BS_ENOTFOUND : store_fail(st, rc, "reading slugs");
 }
 
 int store_term_posts(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,

@@ -91,11 +91,27 @@ static void on_event(void *ctx, const char *path, const char *what)
     cli_printf(stderr, "%s: %s\n", shown(c, path), what);
 }
 
+static int write_related(const char *index, const char *out, size_t count, int quiet)
+{
+    char err[2048];
+    size_t n = 0;
+    double t0 = now_s();
+    if (lib_index_related(index, out, count, &n, err, sizeof err) != BS_OK) {
+        cli_printf(stderr, "blogsearch-index: --related: %s\n", err);
+        return EXIT_FAIL;
+    }
+    if (!quiet)
+        cli_printf(stderr, "blogsearch-index: the related posts of %zu post%s written to %s; "
+                   "%.2f s\n", n, n == 1 ? "" : "s", out, now_s() - t0);
+    return EXIT_OK;
+}
+
 static void usage(FILE *f)
 {
     fputs("usage: blogsearch-index [OPTIONS] PATH...\n"
           "       blogsearch-index --stats [--json] [--index DIR]\n"
           "       blogsearch-index --check | --tags | --dump [--index DIR]\n"
+          "       blogsearch-index --related OUT.json [--related-count N] [--index DIR]\n"
           "\n"
           "Reads the blog posts under each PATH (files, or directories searched\n"
           "recursively: .rst .rest .txt .md .markdown .mdown .mkd .html .htm .org with\n"
@@ -119,6 +135,10 @@ static void usage(FILE *f)
           "      --json            with --stats or --tags: as JSON\n"
           "      --check           verify the index is consistent\n"
           "      --dump            print every post's stored fields, one JSON object a line\n"
+          "      --related OUT.json  after the run (or alone, without PATH), write every\n"
+          "                        post's most similar posts to OUT.json, for a \"see\n"
+          "                        also\" block (docs/json.md)\n"
+          "      --related-count N  posts in each list (default 5)\n"
           "      --memory SIZE     postings held in memory before they are written\n"
           "                        (default 64M; less memory, more writes)\n"
           "  -h, --help            this help\n"
@@ -252,7 +272,7 @@ static int run_check(const char *dir, int quiet)
 int main(int argc, char **argv)
 {
     enum { O_FULL = 256, O_DRAFTS, O_URL, O_TZ, O_MAX, O_STRICT, O_STATS, O_JSON, O_CHECK,
-           O_VERSION, O_TAGS, O_DUMP, O_MEMORY };
+           O_VERSION, O_TAGS, O_DUMP, O_MEMORY, O_RELATED, O_RELATED_N };
     static const cli_opt opts[] = {
         { "index", 'i', CLI_VALUE, "DIR", 'i' }, { "full", 0, CLI_NO_VALUE, NULL, O_FULL },
         { "drafts", 0, CLI_NO_VALUE, NULL, O_DRAFTS },
@@ -262,6 +282,8 @@ int main(int argc, char **argv)
         { "stats", 0, CLI_NO_VALUE, NULL, O_STATS }, { "json", 0, CLI_NO_VALUE, NULL, O_JSON },
         { "check", 0, CLI_NO_VALUE, NULL, O_CHECK }, { "tags", 0, CLI_NO_VALUE, NULL, O_TAGS },
         { "dump", 0, CLI_NO_VALUE, NULL, O_DUMP }, { "memory", 0, CLI_VALUE, "SIZE", O_MEMORY },
+        { "related", 0, CLI_VALUE, "OUT.json", O_RELATED },
+        { "related-count", 0, CLI_VALUE, "N", O_RELATED_N },
         { "help", 'h', CLI_NO_VALUE, NULL, 'h' }, { "version", 0, CLI_NO_VALUE, NULL, O_VERSION },
         { NULL, 0, 0, NULL, 0 },
     };
@@ -269,6 +291,8 @@ int main(int argc, char **argv)
     lib_run_opts o = { 0 };
     const char *index = NULL;
     int stats = 0, json = 0, check = 0, tags = 0, dump = 0, opt, stop = -1;
+    const char *related = NULL;       /* --related: every post's related posts, there */
+    size_t related_n = 5;
     o.max_file_bytes = DEFAULT_MAX_SIZE;
     o.mem_limit = DEFAULT_MEM_LIMIT;
     cli_args args = { .prog = "blogsearch-index", .word = "PATH", .opts = opts, .argc = argc,
@@ -309,6 +333,17 @@ int main(int argc, char **argv)
         case O_CHECK: check = 1; break;
         case O_TAGS: tags = 1; break;
         case O_DUMP: dump = 1; break;
+        case O_RELATED: related = val; break;
+        case O_RELATED_N: {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(val, &end, 10);
+            if (errno || end == val || *end || val[0] == '-' || n < 1 || n > 100)
+                stop = cli_bad_value(&args, "related-count", val, "a number from 1 to 100");
+            else
+                related_n = n;
+            break;
+        }
         case O_MEMORY: {
             uint64_t m;
             if (parse_size(val, &m) != 0 || m < 4096 || m > SIZE_MAX / 2)
@@ -341,6 +376,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "blogsearch-index: --json goes with --stats or --tags\n");
         return EXIT_USAGE;
     }
+    if (related && (stats || check || tags || dump)) {
+        fprintf(stderr, "blogsearch-index: --related goes alone or with PATHs to index "
+                "first\n");
+        return EXIT_USAGE;
+    }
+    if (related && npaths == 0)
+        return write_related(index, related, related_n, c.quiet);
     if (stats + check + tags + dump > 1) {
         fprintf(stderr, "blogsearch-index: --stats, --tags, --dump and --check go one at a "
                 "time\n");
@@ -420,5 +462,5 @@ int main(int argc, char **argv)
                    sum.updated, sum.removed, sum.unchanged, sum.skipped, w, w == 1 ? "" : "s",
                    e, e == 1 ? "" : "s", took, sum.committed ? "" : " (nothing to write)");
     }
-    return EXIT_OK;
+    return related ? write_related(index, related, related_n, c.quiet) : EXIT_OK;
 }

@@ -3,9 +3,11 @@
  * Exit status: 0 something was found, 1 nothing, 2 an error (a bad query,
  * no index). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +50,8 @@ static void usage(FILE *f)
           "      --category NAME, --author NAME\n"
           "      --since DATE, --until DATE\n"
           "      --sort relevance|date   (default relevance; date: newest first)\n"
+          "      --like PATH|SLUG  the posts most like one post (its file, or its slug):\n"
+          "                        its most distinctive words, the post itself left out\n"
           "      --exact           the words exactly as typed: no correction of a word that\n"
           "                        finds nothing (wrong keyboard layout, a typo, a Latin\n"
           "                        name in Cyrillic), nor a suggestion for one that finds little\n"
@@ -166,7 +170,7 @@ static int parse_count(const char *s, size_t *out)
 int main(int argc, char **argv)
 {
     enum { O_TAG = 256, O_CAT, O_AUTHOR, O_SINCE, O_UNTIL, O_SORT, O_ALL, O_ANY, O_OFFSET,
-           O_PAGE, O_JSON, O_VERSION, O_STATS, O_COLOR, O_EXACT };
+           O_PAGE, O_JSON, O_VERSION, O_STATS, O_COLOR, O_EXACT, O_LIKE };
     static const cli_opt opts[] = {
         { "index", 'i', CLI_VALUE, "DIR", 'i' }, { "tag", 0, CLI_VALUE, "TAG", O_TAG },
         { "category", 0, CLI_VALUE, "NAME", O_CAT }, { "author", 0, CLI_VALUE, "NAME", O_AUTHOR },
@@ -178,6 +182,7 @@ int main(int argc, char **argv)
         { "version", 0, CLI_NO_VALUE, NULL, O_VERSION }, { "stats", 0, CLI_NO_VALUE, NULL, O_STATS },
         { "color", 0, CLI_OPTIONAL_VALUE, "auto|always|never", O_COLOR },
         { "exact", 0, CLI_NO_VALUE, NULL, O_EXACT },
+        { "like", 0, CLI_VALUE, "PATH|SLUG", O_LIKE },
         { NULL, 0, 0, NULL, 0 },
     };
     double t0 = now_ms();
@@ -186,6 +191,8 @@ int main(int argc, char **argv)
     lib_query so = { .match = LIB_MATCH_MOST, .limit = 10, .tags = tags };
     size_t page = 0;
     int json = 0, stats = 0, color = COLOR_AUTO, opt;
+    const char *like = NULL;          /* --like: a post's file or slug */
+    char like_path[PATH_MAX];
     txt_buf qtext = { 0 };            /* the query: its words, one space between */
     cli_args args = { .prog = "blogsearch", .word = "query", .opts = opts, .argc = argc,
                       .argv = argv, .next = 1 };
@@ -237,6 +244,7 @@ int main(int argc, char **argv)
             break;
         case O_JSON: json = 1; break;
         case O_EXACT: so.exact = 1; break;
+        case O_LIKE: like = val; break;
         case O_STATS: stats = 1; break;
         case O_COLOR:
             if (!val || strcmp(val, "always") == 0)
@@ -282,7 +290,17 @@ int main(int argc, char **argv)
     view *v = NULL;
     char err[1024];
     int any_filter = so.ntags || so.category || so.author || so.since || so.until;
-    if (qtext.len == 0 && !any_filter) {
+    if (like && qtext.len) {
+        fprintf(stderr, "blogsearch: --like lists the posts like one post; it takes no query "
+                "words (filters such as --tag still apply)\n");
+        goto out;
+    }
+    /* a file given by any path is known to the index by its absolute one */
+    struct stat lst;
+    if (like && stat(like, &lst) == 0 && S_ISREG(lst.st_mode) && realpath(like, like_path))
+        like = like_path;
+    so.like = like;
+    if (qtext.len == 0 && !any_filter && !like) {
         fprintf(stderr, "blogsearch: no query; try: blogsearch \"виртуализация docker\"\n");
         usage(stderr);
         goto out;

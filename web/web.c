@@ -66,6 +66,7 @@ typedef struct {
     const char *format;        /* the first format=, wherever it came */
     int sort_date;
     int exact;                 /* exact=1: the words as typed, no correction */
+    const char *like;          /* like=SLUG: the posts like that one, not a query */
     size_t page, per_page;
     int json;                  /* answer in JSON */
     int negotiated;            /* the format came from Accept: Vary: Accept */
@@ -294,6 +295,8 @@ static int read_params(req *r)
             rc = once(r, "format", &format, p);
         } else if (strcmp(n, "exact") == 0) {
             rc = once(r, "exact", &exact, p);
+        } else if (strcmp(n, "like") == 0) {
+            rc = once(r, "like", &r->like, p);
         }
         /* other parameters (a site's own, analytics tags) are not ours */
         if (rc)
@@ -310,6 +313,14 @@ static int read_params(req *r)
     if (exact && *exact && strcmp(exact, "1") != 0 && strcmp(exact, "0") != 0)
         return bad(r, 400, "exact", "parameter exact: 1 (the words as typed) or 0");
     r->exact = exact && strcmp(exact, "1") == 0;
+    if (r->like && !*r->like)
+        r->like = NULL;
+    if (r->like && *r->q)
+        return bad(r, 400, "like", "parameter like: the posts like one post; give it without q");
+    /* a slug, never a file of the server's */
+    if (r->like && (strlen(r->like) > WEB_MAX_QUERY || r->like[0] == '/'))
+        return bad(r, 400, "like", "parameter like: a post's slug, at most %d bytes",
+                   WEB_MAX_QUERY);
     if (page && (parse_count(page, WEB_MAX_PAGE, &r->page) != 0 || r->page == 0))
         return bad(r, 400, "page", "parameter page: a number from 1 to %d", WEB_MAX_PAGE);
     if (per_page && (parse_count(per_page, WEB_MAX_PER_PAGE, &r->per_page) != 0
@@ -377,6 +388,8 @@ static void link_to(txt_buf *b, const req *r, const char *script, size_t page, i
         url_param(b, &first, "since", r->since);
     if (r->until && *r->until)
         url_param(b, &first, "until", r->until);
+    if (r->like)
+        url_param(b, &first, "like", r->like);
     if (r->sort_date)
         url_param(b, &first, "sort", "date");
     if (r->per_page != 10) {
@@ -434,6 +447,7 @@ static const char *reason(int status)
     switch (status) {
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
@@ -687,8 +701,8 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
                     .until = r->until, .lenient = 1, .by_date = r->sort_date,
                     .match = LIB_MATCH_MOST, .offset = (r->page - 1) * r->per_page,
                     .limit = r->per_page, .facets = WEB_FACETS, .parallel = 1,
-                    .exact = r->exact };
-    int searched = *r->q || r->ntags || (r->category && *r->category)
+                    .exact = r->exact, .like = r->like };
+    int searched = *r->q || r->like || r->ntags || (r->category && *r->category)
                    || (r->author && *r->author) || (r->since && *r->since) || (r->until && *r->until);
     if (searched && open_index(w, r, log) != 0)
         goto fail;
@@ -698,6 +712,8 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
     if (searched && (rc = lib_search_run(w->s, &q, &res, err, sizeof err)) != BS_OK) {
         if (rc == BS_EQUERY) {      /* read_params checked the dates: the query's fault */
             bad(r, 400, "q", "parameter q: %s", err);
+        } else if (rc == BS_ENOTFOUND && r->like) {
+            bad(r, 404, "like", "parameter like: no post has the slug \"%s\"", r->like);
         } else {
             /* out of memory too: the owner's log says so */
             logf_line(log, "%s", *err ? err : rc == BS_ENOMEM ? "out of memory" : "the search failed");

@@ -510,8 +510,8 @@ static void test_versions(void)
         const char *msg;
     } rows[] = {
         { R, "format", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
-        { R, "format", { 0, 0, 0, 4 }, 4, BS_EVERSION,          /* the one before this */
-          "has format version 4, but this blogsearch reads format version 5; rebuild it with: "
+        { R, "format", { 0, 0, 0, 5 }, 4, BS_EVERSION,          /* the one before this */
+          "has format version 5, but this blogsearch reads format version 6; rebuild it with: "
           "blogsearch-index --full --index" },
         { R, "analyzer", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
         /* terms made before nouns in -ит kept it (коммит was комм) */

@@ -7,24 +7,9 @@
  * suggestion beside the results as typed, other spellings searched beside
  * the words as typed, or nothing done), and the kind of
  * each word's change. Rows carry their __LINE__. */
-#include <blogsearch.h>
-#include <ftw.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "test.h"
-
-static char root[] = "/tmp/bs-test-correct-XXXXXX";
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
+#include "blog.h"
 
 typedef struct {
     const char *title, *body;
@@ -47,17 +32,8 @@ static const cpost corpus[] = {
     { "Скрипты на python", "Автор пытался писать на python: fast, в rush перед релизом.", 3 },
 };
 
-static void build(const char *dir)
+static void build(bs_writer *w)
 {
-    bs_index *ix = NULL;
-    bs_writer *w = NULL;
-    CHECK(bs_index_open(&ix, dir, BS_OPEN_WRITE | BS_OPEN_CREATE) == BS_OK, "create: %s",
-          bs_errmsg());
-    CHECK(ix && bs_writer_open(&w, ix) == BS_OK, "writer: %s", bs_errmsg());
-    if (!w) {
-        bs_index_close(ix);
-        return;
-    }
     int n = 0;
     for (size_t i = 0; i < sizeof corpus / sizeof corpus[0]; i++) {
         for (int k = 0; k < corpus[i].copies; k++) {
@@ -73,9 +49,6 @@ static void build(const char *dir)
             CHECK(bs_writer_put(w, &p) == BS_OK, "put %s: %s", path, bs_errmsg());
         }
     }
-    CHECK(bs_writer_commit(w) == BS_OK, "commit: %s", bs_errmsg());
-    bs_writer_close(w);
-    bs_index_close(ix);
 }
 
 enum { NONE, CORRECTED, SUGGESTED, ALSO };
@@ -234,20 +207,14 @@ static void check_old_opts(bs_index *ix)
 
 int main(void)
 {
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    char dir[300];
-    snprintf(dir, sizeof dir, "%s/index", root);
-    build(dir);
-    bs_index *ix = NULL;
-    CHECK(bs_index_open(&ix, dir, BS_OPEN_RDONLY) == BS_OK, "open: %s", bs_errmsg());
-    for (size_t i = 0; ix && i < sizeof rows / sizeof rows[0]; i++)
-        check_row(ix, &rows[i]);
-    if (ix)
-        check_old_opts(ix);
-    bs_index_close(ix);
-    nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    test_blog b;
+    if (blog_begin(&b, "correct") == 0)
+        build(b.w);
+    blog_commit(&b);
+    for (size_t i = 0; b.ix && i < sizeof rows / sizeof rows[0]; i++)
+        check_row(b.ix, &rows[i]);
+    if (b.ix)
+        check_old_opts(b.ix);
+    blog_end(&b);
     return test_report("test_correct");
 }

@@ -10,10 +10,6 @@
 BS=$(realpath "$1")
 BI=$(realpath "$2")
 SRC=$(realpath "$3")
-utf8() { python3 -c "import sys; open(sys.argv[1], 'rb').read().decode('utf-8')" "$1" 2>/dev/null; }
-# py EXPR: a Python expression over r, the JSON in $T/r.json, that must be true
-py() { python3 -c "import json,sys; r=json.load(open('$T/r.json')); sys.exit(0 if ($1) else 1)" 2>/dev/null; }
-run() { local o=$1; shift; "$@" >"$T/$o" 2>"$T/err"; rc=$?; }
 "$BI" -q --index "$T/ix" "$SRC/data/samples"
 export BLOGSEARCH_INDEX=$T/ix
 

@@ -580,6 +580,24 @@ assert t == [sys.argv[1]], (t, sys.argv[1])" "$SCRIPT_TITLE"
   check "$L: its title in HTML: no raw <script> anywhere" eval '! grep -qi "<script" "$T/b"'
   check "$L: its title in HTML: escaped" grep -qF "$(py3 -c "import sys; print(sys.argv[1].replace('&','&amp;').replace('<','&lt;').replace('>','&gt;'))" "$SCRIPT_TITLE")" "$T/b"
 
+  # ---- related posts: like=SLUG ----------------------------------------------------------
+  like_slug=konteynerizaciya-protiv-virtualizacii
+  get "$U?like=$like_slug&per_page=3&format=json"
+  check "$L: like=SLUG: 200 with three posts, not that one" eval \
+    'std_headers json 200 && py "len(r[\"results\"]) == 3 and all(x[\"slug\"] != \"$like_slug\" for x in r[\"results\"])"'
+  check "$L: like=SLUG: the next page keeps like=" py \
+    "r['links']['next'] and 'like=$like_slug' in r['links']['next']"
+  check "$L: like=SLUG: no file paths" py "all('path' not in x for x in r['results'])"
+  get "$U?like=no-such-post&format=json"
+  check "$L: like= of no post: 404 naming it" eval \
+    'std_headers json 404 && py "r[\"error\"][\"parameter\"] == \"like\" and \"no-such-post\" in r[\"error\"][\"message\"]"'
+  get "$U?like=$(enc /etc/passwd)&format=json"
+  check "$L: like= of a path: 400, a slug only" eval 'std_headers json 400 && py "r[\"error\"][\"parameter\"] == \"like\""'
+  get "$U?like=$like_slug&q=docker&format=json"
+  check "$L: like= with q: 400" eval 'std_headers json 400'
+  get "$U?like=$like_slug&format=html"
+  check "$L: like=SLUG in HTML: 200, results listed" eval 'std_headers html 200 && grep -q "bs-result" "$T/b"'
+
   # ---- forgiving queries: what was meant, said, and a way to search as typed -------------
   get "$U?q=dbhnefkbpfwbz&format=json"
   check "$L: q=dbhnefkbpfwbz (виртуализация on the other layout): 200 with results" eval \
