@@ -454,9 +454,14 @@ static int other_forms(cctx *c, const char *text, size_t len, cand *best)
                              &t) < 0)
         t.rc = BS_ENOMEM;
     int rc = t.rc;
+    /* a typo of a word of the same alphabet; a sure one is what was meant,
+     * and the walk near a spelling in the other alphabet is spared */
+    if (rc == BS_OK && !best->kind)
+        rc = try_near(c, w.stem, w.slen, w.norm, w.nlen, w.norm, w.nlen, CORR_TYPO, 0.0, best);
     /* a spelling near the rules' one: only for a word in no post (students,
      * in two posts, is not a misspelt студенты) */
-    if (rc == BS_OK && !best->kind && t.first.len && c->df_typed == 0) {
+    if (rc == BS_OK && best->kind != CORR_TRANSLIT && best->sure != CORR_SURE && t.first.len
+        && c->df_typed == 0) {
         one_word f = { 0 };
         pos = 0;
         an_analyze(c->an, t.first.p, t.first.len, &pos, one_token, &f);
@@ -465,9 +470,6 @@ static int other_forms(cctx *c, const char *text, size_t len, cand *best)
                           best);
     }
     buf_free(&t.first);
-    /* a typo of a word of the same alphabet */
-    if (rc == BS_OK)
-        rc = try_near(c, w.stem, w.slen, w.norm, w.nlen, w.norm, w.nlen, CORR_TYPO, 0.0, best);
     return rc;
 }
 
@@ -484,6 +486,10 @@ static int word_correction(cctx *c, const char *raw, size_t len, uint64_t df_typ
         return rc;
     if (!best->kind && (rc = other_forms(c, raw, len, best)) != BS_OK)
         return rc;
+    /* a typo or a spelling in the other alphabet as typed: the word was
+     * typed on this layout */
+    if ((best->kind == CORR_TYPO || best->kind == CORR_TRANSLIT) && best->sure)
+        return BS_OK;
     txt_buf sw = { 0 };
     int script, got = layout_swap(raw, len, &sw, &script);
     cand swapped = { 0 };
@@ -603,16 +609,79 @@ static int run_text(const corr_run *cr, const char *text, const corr_info *ci,
     return rc;
 }
 
+/* The results of q as typed, into r, unless they are there (*typed). */
+static int typed_run(const corr_run *cr, const qry *q, const search_opts *o, results *r,
+                     int *typed, char *err, size_t errlen)
+{
+    if (*typed)
+        return BS_OK;
+    *typed = 1;
+    return search_run(cr->st, cr->txn, q, o, r, err, errlen);
+}
+
+static int may_correct(const qclause *cl)
+{
+    return cl->mode != QC_MUST_NOT && !cl->prefix && !cl->quoted && !cl->all_stop
+           && cl->raw_len > 0;
+}
+
+/* Whether a word of q that no post holds (df, from the term table) is
+ * not among the words chosen (replaced, or offered). */
+static int stays_unfound(const qry *q, const uint64_t *df, const corr_word *w, size_t n,
+                         const int *chosen)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        const qclause *cl = &q->c[i];
+        if (!may_correct(cl) || cl->nterms != 1 || cl->field >= 0 || df[i] > 0)
+            continue;
+        int replaced = 0;
+        for (size_t k = 0; k < n; k++)
+            replaced |= chosen[k] && w[k].off == cl->raw_off;
+        if (!replaced)
+            return 1;
+    }
+    return 0;
+}
+
 int correct_search(const corr_run *cr, const char *text, qry *q, const search_opts *o,
                    results *r, corr_info *ci, char *err, size_t errlen)
 {
     memset(ci, 0, sizeof *ci);
-    int rc = search_run(cr->st, cr->txn, q, o, r, err, errlen);
-    if (rc != BS_OK)
-        return rc;
+    memset(r, 0, sizeof *r);
     cctx c = { cr->st, cr->txn, cr->an, NULL, { 0 }, err, errlen, 0 };
-    if ((rc = mdb_cursor_open(cr->txn, cr->st->terms, &c.cur)) != 0)
+    int rc = mdb_cursor_open(cr->txn, cr->st->terms, &c.cur);
+    if (rc != 0)
         return store_fail(cr->st, rc, "reading terms");
+    /* the posts of each word, from the term table: the search as typed runs
+     * only when its results are wanted, and a query whose every word a few
+     * posts hold is searched once, as typed. A word limited to a field, or
+     * of several terms (x86_64), is counted by that search. */
+    int typed = 0, rare = 0;
+    uint64_t *df = calloc(q->n ? q->n : 1, sizeof *df);
+    if (!df)
+        rc = BS_ENOMEM;
+    for (size_t i = 0; i < q->n && rc == BS_OK && !typed; i++) {
+        const qclause *cl = &q->c[i];
+        if (!may_correct(cl))
+            continue;
+        if (cl->nterms != 1 || cl->field >= 0) {
+            rc = typed_run(cr, q, o, r, &typed, err, errlen);
+            break;
+        }
+        rc = store_term_df(cr->st, cr->txn, c.cur, &c.kb, cl->terms[0], strlen(cl->terms[0]),
+                           &df[i]);
+        rare |= df[i] <= CORR_RARE_DF;
+    }
+    if (rc == BS_OK && typed)
+        memcpy(df, r->df, (q->n ? q->n : 0) * sizeof *df);
+    for (size_t i = 0; typed && i < q->n; i++)
+        rare |= may_correct(&q->c[i]) && df[i] <= CORR_RARE_DF;
+    if (rc == BS_OK && !rare) {
+        free(df);
+        mdb_cursor_close(c.cur);
+        buf_free(&c.kb);
+        return typed_run(cr, q, o, r, &typed, err, errlen);
+    }
 
     /* each word that finds little, and what it may be */
     corr_word *w = calloc(q->n ? q->n : 1, sizeof *w);
@@ -623,15 +692,14 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
     size_t n = 0, nreplace = 0, noffer = 0, nalso = 0;
     for (size_t i = 0; i < q->n && rc == BS_OK; i++) {
         const qclause *cl = &q->c[i];
-        if (cl->mode == QC_MUST_NOT || cl->prefix || cl->quoted || cl->all_stop
-            || cl->raw_len == 0 || r->df[i] > CORR_RARE_DF)
+        if (!may_correct(cl) || df[i] > CORR_RARE_DF)
             continue;
         cand best = { 0 };
-        rc = word_correction(&c, text + cl->raw_off, cl->raw_len, r->df[i], &best);
+        rc = word_correction(&c, text + cl->raw_off, cl->raw_len, df[i], &best);
         if (rc == BS_OK && best.kind && best.to.err)
             rc = BS_ENOMEM;
         /* a rare word is kept unless its correction is far more frequent */
-        int keep = (r->df[i] > 0 && best.df < CORR_RARE_RATIO * r->df[i]) || !best.sure;
+        int keep = (df[i] > 0 && best.df < CORR_RARE_RATIO * df[i]) || !best.sure;
         if (rc == BS_OK && best.kind && !keep) {
             corr_word *x = &w[n];
             x->off = cl->raw_off;
@@ -642,7 +710,10 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
             x->to = strndup(best.to.p, best.to.len);
             if (!x->from || !x->to)
                 rc = BS_ENOMEM;
-            int sure = r->df[i] == 0
+            /* a likely one replaces a word only when the query finds nothing */
+            if (rc == BS_OK && df[i] == 0 && best.sure == CORR_LIKELY)
+                rc = typed_run(cr, q, o, r, &typed, err, errlen);
+            int sure = df[i] == 0
                        && (best.sure == CORR_SURE || (best.sure && r->total == 0));
             /* a name in the other alphabet is the same name: a word few posts
              * write so (докер, 3; docker, 70), or none while the rest of the
@@ -676,40 +747,50 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
         } else {
             ci->also = al.p;       /* NUL-terminated, ours now */
         }
-        results r1 = { 0 };
         if (rc == BS_OK)
             rc = add_alts(cr->an, q, text, ci->w, n);
-        if (rc == BS_OK)
-            rc = search_run(cr->st, cr->txn, q, o, &r1, err, errlen);
         if (rc == BS_OK) {
             results_free(r);
-            *r = r1;
+            typed = 0;
+            rc = typed_run(cr, q, o, r, &typed, err, errlen);
         }
     }
 
-    /* the words that found nothing replaced, when that finds something */
+    /* the words that found nothing replaced, when that finds something. A
+     * typo corrected must meet the other words of the query; words typed
+     * on the other layout are what was meant, whatever they meet */
+    int typos_only = 1, layout_only = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (replace[i] && ci->w[i].kind != CORR_TYPO)
+            typos_only = 0;
+        if (replace[i] && ci->w[i].kind != CORR_LAYOUT)
+            layout_only = 0;
+    }
+    /* typos beside a word in no post that stays: no post can hold every word */
+    if (nreplace && typos_only && q->n >= 2 && stays_unfound(q, df, ci->w, n, replace)) {
+        memset(replace, 0, n * sizeof *replace);
+        nreplace = 0;
+    }
     if (rc == BS_OK && nreplace) {
         char *t2 = rewrite(text, ci->w, n, replace);
         qry q2 = { 0 };
         results r2 = { 0 };
         rc = t2 ? run_text(cr, t2, ci, o, &q2, &r2, err, errlen) : BS_ENOMEM;
-        /* a typo corrected must meet the other words of the query; words typed
-         * on the other layout are what was meant, whatever they meet */
-        int typos_only = 1, layout_only = 1;
-        for (size_t i = 0; i < n; i++) {
-            if (replace[i] && ci->w[i].kind != CORR_TYPO)
-                typos_only = 0;
-            if (replace[i] && ci->w[i].kind != CORR_LAYOUT)
-                layout_only = 0;
+        /* the query as typed has no post with every word: a replaced word is
+         * in none; how many it finds is read only when that decides */
+        int better = rc == BS_OK && r2.total > 0 && (!typos_only || r2.full > 0 || q2.n < 2);
+        if (better && !(r2.full > (typed ? r->full : 0) || layout_only)) {
+            int trc = typed_run(cr, q, o, r, &typed, err, errlen);
+            if (trc != BS_OK)
+                rc = trc;
+            better = trc == BS_OK && r->total == 0;
         }
-        int better = rc == BS_OK && r2.total > 0
-                     && (r->total == 0 || r2.full > r->full || layout_only)
-                     && (!typos_only || r2.full > 0 || q2.n < 2);
         if (better) {
             qry_free(q);
             *q = q2;
             results_free(r);
             *r = r2;
+            typed = 1;
             ci->text = t2;
             ci->applied = 1;
             t2 = NULL;
@@ -726,6 +807,13 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
         free(t2);
     }
     /* else the rare words, offered when that finds much more */
+    /* (not when a word in no post stays: no post holds every word offered) */
+    if (!ci->applied && noffer && q->n >= 2 && stays_unfound(q, df, ci->w, n, offer)) {
+        memset(offer, 0, n * sizeof *offer);
+        noffer = 0;
+    }
+    if (rc == BS_OK && !ci->applied && noffer)
+        rc = typed_run(cr, q, o, r, &typed, err, errlen);
     if (rc == BS_OK && !ci->applied && noffer) {
         char *t3 = rewrite(text, ci->w, n, offer);
         qry q3 = { 0 };
@@ -751,6 +839,8 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
         results_free(&r3);
         free(t3);
     }
+    if (rc == BS_OK)
+        rc = typed_run(cr, q, o, r, &typed, err, errlen);
     /* only the words the shown text changed are reported */
     if (rc == BS_OK) {
         size_t k = 0;
@@ -771,6 +861,7 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
     free(replace);
     free(offer);
     free(w);
+    free(df);
     mdb_cursor_close(c.cur);
     buf_free(&c.kb);
     return rc;

@@ -236,6 +236,48 @@ static int seek(walker *wk, const char *p, size_t len, int past, const char **te
     return store_term_next(wk->st, wk->cur, wk->key.p, wk->key.len, term, tlen);
 }
 
+/* Row d - 1 holds, character d - 1 (t[d - 1]) does not: the least character
+ * greater than it that keeps row d within maxd, or -1. Only a letter of the
+ * word matched where the row before is within maxd (or the second of two
+ * swapped) can: an insertion or a substitution costs the same whatever the
+ * character, and row d's death says that was too much. */
+static int32_t alive_after(const walker *wk, int d)
+{
+    const unsigned char *p = wk->row[d - 1];
+    int32_t after = wk->t[d - 1], best = -1;
+    for (int j = 1; j <= wk->m; j++) {
+        int32_t c = -1;
+        if (p[j - 1] <= wk->maxd)
+            c = wk->w[j - 1];
+        if (c > after && (best < 0 || c < best))
+            best = c;
+        /* t[d - 2] t[d - 1] as w[j - 1] w[j - 2], swapped */
+        if (d > 1 && j > 1 && wk->t[d - 2] == wk->w[j - 1] && wk->row[d - 2][j - 2] < wk->maxd
+            && wk->w[j - 2] > after && (best < 0 || wk->w[j - 2] < best))
+            best = wk->w[j - 2];
+    }
+    return best;
+}
+
+/* Row dead of term is past maxd: on to the first term that can be within
+ * it, the same first dead - 1 characters and a next one that keeps the row
+ * alive, else past those dead - 1 characters (and so on up: seek does it). */
+static int next_alive(walker *wk, const char *term, int dead, const char **out, size_t *olen)
+{
+    int32_t c = alive_after(wk, dead);
+    if (c < 0)
+        return dead > 1 ? seek(wk, term, wk->tb[dead - 1], 1, out, olen) : BS_ENOTFOUND;
+    unsigned char u[4];
+    size_t n = utf8_put_cp(c, u);
+    buf_reset(&wk->key);
+    buf_put(&wk->key, term, wk->tb[dead - 1]);
+    buf_put(&wk->key, u, n);
+    if (wk->key.err)
+        return BS_ENOMEM;
+    wk->seeks++;
+    return store_term_next(wk->st, wk->cur, wk->key.p, wk->key.len, out, olen);
+}
+
 /* Every term within maxd of the word, among those that start with first
  * (all terms when flen is 0), or, with outside set, among those that do not. */
 static int walk(walker *wk, const char *first, size_t flen, int outside)
@@ -281,23 +323,16 @@ static int walk(walker *wk, const char *first, size_t flen, int outside)
         }
         if (dead) {
             wk->valid = dead - 1;
-            rc = seek(wk, term, wk->tb[dead], 1, &term, &tlen);
+            rc = next_alive(wk, term, dead, &term, &tlen);
             continue;
         }
         int dist = wk->row[wk->tn][wk->m];
         if (off == tlen && dist <= wk->maxd && !is_own(wk, term, tlen)
             && (rc = keep(wk, term, tlen, dist)) != BS_OK)
             break;
-        /* the next term: past this one's keys (term, 0, docid) */
-        buf_reset(&wk->key);
-        buf_put(&wk->key, term, tlen);
-        buf_putc(&wk->key, '\1');
-        if (wk->key.err) {
-            rc = BS_ENOMEM;
-            break;
-        }
+        /* the next term, a step or a seek away */
         wk->seeks++;
-        rc = store_term_next(wk->st, wk->cur, wk->key.p, wk->key.len, &term, &tlen);
+        rc = store_term_after(wk->st, wk->cur, term, tlen, &term, &tlen);
     }
     return rc == BS_ENOTFOUND ? BS_OK : rc;
 }

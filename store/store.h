@@ -335,6 +335,10 @@ int store_find_post(store *st, MDB_txn *txn, const char *key, size_t len, uint32
  * the transaction is) and is not NUL-terminated. Seeking to a term followed by
  * byte 1 gives the next term; to a prefix with its last byte raised, the first
  * term past every term with that prefix. BS_ENOTFOUND past the last term. */
+/* The first term after term (tlen bytes), cur being at one of its keys (as
+ * store_term_next leaves it): *next as store_term_next gives it. */
+int store_term_after(store *st, MDB_cursor *cur, const char *term, size_t tlen,
+                     const char **next, size_t *nlen);
 int store_term_next(store *st, MDB_cursor *cur, const char *from, size_t flen,
                     const char **term, size_t *tlen);
 

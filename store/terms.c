@@ -163,3 +163,39 @@ int store_term_next(store *st, MDB_cursor *cur, const char *from, size_t flen,
     }
     return mrc == MDB_NOTFOUND ? BS_ENOTFOUND : store_fail(st, mrc, "reading the terms");
 }
+
+/* The next keys are most often the term's next block or the next term: a
+ * step costs less than a seek from the root, a seek less than many steps. */
+#define TERM_STEPS 4
+
+int store_term_after(store *st, MDB_cursor *cur, const char *term, size_t tlen,
+                     const char **next, size_t *nlen)
+{
+    MDB_val k, v;
+    int mrc = 0;
+    for (int i = 0; i < TERM_STEPS; i++) {
+        if ((mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) != 0)
+            break;
+        uint32_t first;
+        size_t kl;
+        if (key_term_split(k.mv_data, k.mv_size, &kl, &first) != 0)
+            continue;
+        if (kl != tlen || memcmp(k.mv_data, term, tlen) != 0) {
+            *next = k.mv_data;
+            *nlen = kl;
+            return BS_OK;
+        }
+    }
+    if (mrc == MDB_NOTFOUND)
+        return BS_ENOTFOUND;
+    if (mrc != 0)
+        return store_fail(st, mrc, "reading the terms");
+    /* a term of many blocks: past its keys (term, 0, docid) at once */
+    char key[TERM_MAX_BYTES + 1];
+    if (tlen > TERM_MAX_BYTES)
+        return BS_ENOTFOUND;
+    memcpy(key, term, tlen);
+    key[tlen] = '\1';
+    return store_term_next(st, cur, key, tlen + 1, next, nlen);
+}
+
