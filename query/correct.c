@@ -435,8 +435,9 @@ static int translit_one(const char *w, size_t len, int script, void *ctx)
 }
 
 /* The word in text (len bytes) written in the other alphabet, or with a
- * typo: the best of those the index holds, into best. */
-static int other_forms(cctx *c, const char *text, size_t len, cand *best)
+ * typo: the best of those the index holds, into best; with near_spelling,
+ * also a term near its spelling in the other alphabet. */
+static int other_forms(cctx *c, const char *text, size_t len, int near_spelling, cand *best)
 {
     one_word w = { 0 };
     uint32_t pos = 0;
@@ -460,8 +461,8 @@ static int other_forms(cctx *c, const char *text, size_t len, cand *best)
         rc = try_near(c, w.stem, w.slen, w.norm, w.nlen, w.norm, w.nlen, CORR_TYPO, 0.0, best);
     /* a spelling near the rules' one: only for a word in no post (students,
      * in two posts, is not a misspelt студенты) */
-    if (rc == BS_OK && best->kind != CORR_TRANSLIT && best->sure != CORR_SURE && t.first.len
-        && c->df_typed == 0) {
+    if (rc == BS_OK && near_spelling && best->kind != CORR_TRANSLIT && best->sure != CORR_SURE
+        && t.first.len && c->df_typed == 0) {
         one_word f = { 0 };
         pos = 0;
         an_analyze(c->an, t.first.p, t.first.len, &pos, one_token, &f);
@@ -484,7 +485,7 @@ static int word_correction(cctx *c, const char *raw, size_t len, uint64_t df_typ
     /* on the other layout, a word the index holds often enough */
     if (rc != BS_OK || (best->kind && best->df > CORR_RARE_DF))
         return rc;
-    if (!best->kind && (rc = other_forms(c, raw, len, best)) != BS_OK)
+    if (!best->kind && (rc = other_forms(c, raw, len, 1, best)) != BS_OK)
         return rc;
     /* a typo or a spelling in the other alphabet as typed: the word was
      * typed on this layout */
@@ -496,7 +497,7 @@ static int word_correction(cctx *c, const char *raw, size_t len, uint64_t df_typ
     if (got < 0 || sw.err)
         rc = BS_ENOMEM;
     else if (got == 1)
-        rc = other_forms(c, sw.p, sw.len, &swapped);
+        rc = other_forms(c, sw.p, sw.len, 0, &swapped);   /* not three guesses in a row */
     /* a rare word on the other layout gives way to a far more frequent
      * spelling of it (ljrth: докер, 3 posts; docker, 70); else a word of the
      * other layout and a second change is a little less likely */

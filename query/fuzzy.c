@@ -393,7 +393,13 @@ int typo_candidates(store *st, MDB_txn *txn, const char *stem, size_t slen, cons
         wk->skip[1] = norm;
         wk->skip_len[1] = nlen;
         rc = walk_form(wk, stem, slen);
-        if (rc == BS_OK && (nlen != slen || memcmp(stem, norm, slen) != 0))
+        /* the word as written too, unless its stem has a term an edit away:
+         * a typo the stemmer cut differently (виртуализацыя, stem
+         * виртуализацы, is виртуализация's other ending) */
+        int near = 0;
+        for (size_t i = 0; i < wk->n; i++)
+            near |= wk->v[i].dist <= 1;
+        if (rc == BS_OK && !near && (nlen != slen || memcmp(stem, norm, slen) != 0))
             rc = walk_form(wk, norm, nlen);
     }
     /* one term found from both forms: its cheaper finding */

@@ -257,8 +257,9 @@ typedef struct {
 } typo_cand;
 
 /* The terms of the index near one analyzed query word: within 1 edit of its
- * stem or of its folded form for words of 4 to 6 letters, within 2 for longer
- * ones when the first letter is kept (none for shorter), found by walking the
+ * stem (or, when no term is one edit from the stem, of its folded form) for
+ * words of 4 to 6 letters, within 2 for longer ones when the first letter is
+ * kept (none for shorter), found by walking the
  * sorted term table with a bounded edit-distance automaton that seeks past
  * every prefix that cannot lead to one (docs/correction.md), never reading
  * the whole vocabulary. The word's own terms are left out. At most k, the

@@ -176,9 +176,37 @@ static int near_form(const char *form, const char *term, size_t tlen)
     return m >= 7 && d == 2 && tlen >= f && memcmp(form, term, f) == 0;
 }
 
-/* The slow way: every term of the index. */
+/* Whether some term other than the word's own is one edit from its stem. */
+static int stem_has_near(const one *o)
+{
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    int near = 0;
+    CHECK(store_txn_begin(st, MDB_RDONLY, &txn) == BS_OK, "read txn");
+    CHECK(mdb_cursor_open(txn, st->terms, &cur) == 0, "cursor");
+    const char *t;
+    size_t tl;
+    char from[NORM_MAX_BYTES + 2] = "";
+    size_t flen = 0;
+    while (!near && store_term_next(st, cur, from, flen, &t, &tl) == BS_OK && tl + 1 < sizeof from) {
+        int own = (tl == strlen(o->stem) && !memcmp(t, o->stem, tl))
+                  || (tl == strlen(o->norm) && !memcmp(t, o->norm, tl));
+        near = !own && cps(o->stem) >= 4
+               && fuzzy_distance(o->stem, strlen(o->stem), t, tl, 2) <= 1;
+        memcpy(from, t, tl);
+        from[tl] = '\1';
+        flen = tl + 1;
+    }
+    mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    return near;
+}
+
+/* The slow way: every term of the index, near the stem, or near the word
+ * as written when no term is one edit from the stem. */
 static size_t brute(const one *o, char found[][64], size_t cap)
 {
+    int written = !stem_has_near(o);
     MDB_txn *txn;
     MDB_cursor *cur;
     size_t n = 0;
@@ -191,7 +219,8 @@ static size_t brute(const one *o, char found[][64], size_t cap)
     while (store_term_next(st, cur, from, flen, &t, &tl) == BS_OK) {
         int own = (tl == strlen(o->stem) && !memcmp(t, o->stem, tl))
                   || (tl == strlen(o->norm) && !memcmp(t, o->norm, tl));
-        if (!own && (near_form(o->stem, t, tl) || near_form(o->norm, t, tl)) && n < cap
+        if (!own && (near_form(o->stem, t, tl) || (written && near_form(o->norm, t, tl)))
+            && n < cap
             && tl < 64) {
             memcpy(found[n], t, tl);
             found[n++][tl] = '\0';
