@@ -626,6 +626,26 @@ static int may_correct(const qclause *cl)
            && cl->raw_len > 0;
 }
 
+/* Whether q as typed finds posts, when the words' posts (df) tell without
+ * a search: plain words, any of which will do, and no filter. */
+static int finds_known(const qry *q, const search_opts *o, const uint64_t *df, int *none)
+{
+    if (o->match == MATCH_ALL || q->ntags || q->category || q->author || q->has_since
+        || q->has_until)
+        return 0;
+    uint64_t any = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const qclause *cl = &q->c[i];
+        if (cl->all_stop && cl->nterms == 1 && cl->mode == QC_SHOULD)
+            continue;              /* not searched */
+        if (cl->mode != QC_SHOULD || !may_correct(cl) || cl->nterms != 1 || cl->field >= 0)
+            return 0;
+        any += df[i];
+    }
+    *none = any == 0;
+    return 1;
+}
+
 /* Whether a word of q that no post holds (df, from the term table) is
  * not among the words chosen (replaced, or offered). */
 static int stays_unfound(const qry *q, const uint64_t *df, const corr_word *w, size_t n,
@@ -712,10 +732,13 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
             if (!x->from || !x->to)
                 rc = BS_ENOMEM;
             /* a likely one replaces a word only when the query finds nothing */
-            if (rc == BS_OK && df[i] == 0 && best.sure == CORR_LIKELY)
+            int none = 0;
+            if (rc == BS_OK && df[i] == 0 && best.sure == CORR_LIKELY
+                && !finds_known(q, o, df, &none)) {
                 rc = typed_run(cr, q, o, r, &typed, err, errlen);
-            int sure = df[i] == 0
-                       && (best.sure == CORR_SURE || (best.sure && r->total == 0));
+                none = r->total == 0;
+            }
+            int sure = df[i] == 0 && (best.sure == CORR_SURE || (best.sure && none));
             /* a name in the other alphabet is the same name: a word few posts
              * write so (докер, 3; docker, 70), or none while the rest of the
              * query finds posts, is kept and the spelling searched beside it */
