@@ -35,7 +35,7 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DBS_BENCH=ON >"$out/build-cor
 for t in blogsearch-index bench_query; do
   cmake --build "$build" --target "$t" -j "$(nproc)" >>"$out/build-correction.log"
 done
-bq=$build/bench/bench_query
+bq=${build#"$top"/}/bench/bench_query
 
 report=$out/correction-$n.md
 {
@@ -46,7 +46,7 @@ report=$out/correction-$n.md
   echo "$(date -u '+%Y-%m-%d'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), RUNS=$runs, no snippets."
   echo "\`CORRECT=C $bq OUT/bs $queries $runs 0\`: each query once untimed, then $runs timed runs;"
   echo "percentiles over all the runs of a kind, milliseconds. \"as typed\": CORRECT=0;"
-  echo "\"forgiving\": CORRECT=1 (parse, search, correct, search again), what bs_search does."
+  echo "\"forgiving\": CORRECT=1 (parse, then correct_search: the words' posts, their corrections, the searches that decide), what bs_search does."
 } | tee "$report"
 
 for corpus in "rf-web=$rfweb" "scaled-$n=$out/scaled-$n"; do
