@@ -327,6 +327,52 @@ static int by_score(const void *a, const void *b)
     return (*x > *y) - (*x < *y);
 }
 
+typedef struct {
+    char stem[NORM_MAX_BYTES + 1], norm[NORM_MAX_BYTES + 1];
+    size_t slen, nlen;
+    int script, n, stop;
+} one_word;
+
+static int one_token(const an_token *t, void *ctx)
+{
+    one_word *w = ctx;
+    if (w->n++ == 0) {
+        memcpy(w->stem, t->term, t->term_len + 1);
+        memcpy(w->norm, t->norm, t->norm_len);
+        w->norm[t->norm_len] = '\0';
+        w->slen = t->term_len;
+        w->nlen = t->norm_len;
+        w->script = t->script;
+        w->stop = (t->flags & AN_STOP) != 0;
+    }
+    return 0;
+}
+
+/* The term (tlen bytes) followed by ending: into *w in place of its word as
+ * posts write it when it analyzes to the same term and is nearer typed,
+ * *cost then its cost from typed. */
+static int with_ending(cctx *c, const char *term, size_t tlen, const char *ending, size_t elen,
+                       const char *typed, size_t typed_len, txt_buf *w, double *cost)
+{
+    char buf[2 * NORM_MAX_BYTES + 2];
+    if (tlen + elen >= sizeof buf)
+        return BS_OK;
+    memcpy(buf, term, tlen);
+    memcpy(buf + tlen, ending, elen);
+    double cw = fuzzy_cost(typed, typed_len, buf, tlen + elen);
+    if (cw >= *cost)
+        return BS_OK;
+    one_word f = { 0 };
+    uint32_t pos = 0;
+    an_analyze(c->an, buf, tlen + elen, &pos, one_token, &f);
+    if (f.n != 1 || f.slen != tlen || memcmp(f.stem, term, tlen) != 0)
+        return BS_OK;
+    buf_reset(w);
+    buf_put(w, buf, tlen + elen);
+    *cost = cw;
+    return w->err ? BS_ENOMEM : BS_OK;
+}
+
 static int try_near(cctx *c, const char *stem, size_t slen, const char *norm, size_t nlen,
                     const char *typed, size_t typed_len, int kind, double base, cand *best)
 {
@@ -353,6 +399,15 @@ static int try_near(cctx *c, const char *stem, size_t slen, const char *norm, si
         if (rc != BS_OK || !w.len)
             continue;
         double as_written = fuzzy_cost(typed, typed_len, w.p, w.len);
+        /* or, in Latin, the term with the typed word's own ending, when that
+         * is the same term and nearer what was typed (megre: merge, though
+         * the posts write merging); not in Russian, whose endings go with
+         * their stems (истекших is not истекл-их) */
+        if (rc == BS_OK && nlen > slen && memcmp(norm, stem, slen) == 0
+            && (unsigned char)stem[0] < 0x80
+            && (rc = with_ending(c, v[at].term, v[at].len, norm + slen, nlen - slen, typed,
+                                 typed_len, &w, &as_written)) != BS_OK)
+            continue;
         double s = base + (as_written < v[at].cost ? v[at].cost : as_written)
                    + by_frequency(v[at].df);
         /* after a spelling of the rules, never sure: two guesses in a row */
@@ -367,26 +422,6 @@ static int try_near(cctx *c, const char *stem, size_t slen, const char *norm, si
     return rc;
 }
 
-typedef struct {
-    char stem[NORM_MAX_BYTES + 1], norm[NORM_MAX_BYTES + 1];
-    size_t slen, nlen;
-    int script, n, stop;
-} one_word;
-
-static int one_token(const an_token *t, void *ctx)
-{
-    one_word *w = ctx;
-    if (w->n++ == 0) {
-        memcpy(w->stem, t->term, t->term_len + 1);
-        memcpy(w->norm, t->norm, t->norm_len);
-        w->norm[t->norm_len] = '\0';
-        w->slen = t->term_len;
-        w->nlen = t->norm_len;
-        w->script = t->script;
-        w->stop = (t->flags & AN_STOP) != 0;
-    }
-    return 0;
-}
 
 typedef struct {
     cctx *c;

@@ -29,6 +29,7 @@ static const cpost corpus[] = {
     { "Безопасность контейнеров", "Безопасность контейнеров: SELinux и пространства имён.", 2 },
     { "Железо для сервера", "Какое железо выбрать для домашнего сервера.", 2 },
     { "Заметка про докер", "Автор пишет докер по-русски.", 1 },
+    { "Ветки в git", "Про merging веток и rebase.", 2 },
     { "Скрипты на python", "Автор пытался писать на python: fast, в rush перед релизом.", 3 },
 };
 
@@ -95,6 +96,9 @@ static const row rows[] = {
      * spelling пытон shares); rust is not rush, nor раст (rast) fast */
     { __LINE__, "pyton", CORRECTED, "python", "typo" },
     { __LINE__, "rust", NONE, NULL, NULL },
+    /* an English typo of a word the posts write in another form: the
+     * term with the typed ending (megre: merge; the posts say merging) */
+    { __LINE__, "megre", CORRECTED, "merge", "typo" },
     { __LINE__, "раст", NONE, NULL, NULL },
     /* a Latin name with a Russian ending */
     { __LINE__, "питоном", CORRECTED, "python", "translit" },
