@@ -838,6 +838,12 @@ int correct_search(const corr_run *cr, const char *text, qry *q, const search_op
         /* the query as typed has no post with every word: a replaced word is
          * in none; how many it finds is read only when that decides */
         int better = rc == BS_OK && r2.total > 0 && (!typos_only || r2.full > 0 || q2.n < 2);
+        /* every word a typo, the query as typed finding nothing: better
+         * the corrected query's posts than none */
+        int none = 0;
+        if (rc == BS_OK && !better && r2.total > 0 && nreplace == (size_t)q->n
+            && finds_known(q, o, df, &none) && none)
+            better = 1;
         if (better && !(r2.full > (typed ? r->full : 0) || layout_only)) {
             int trc = typed_run(cr, q, o, r, &typed, err, errlen);
             if (trc != BS_OK)

@@ -91,6 +91,9 @@ static const row rows[] = {
     { __LINE__, "виртуализация ljrth", CORRECTED, "виртуализация docker", "layout" },
     { __LINE__, "безопасность rjyntqythjd", CORRECTED, "безопасность контейнеров", "layout" },
     { __LINE__, "журнал systmed", CORRECTED, "журнал systemd", "typo" },
+    /* every word a typo, no post with both: the corrected words' posts, not
+     * nothing (with a correct word beside, a typo must meet it) */
+    { __LINE__, "systemdd kuberntes", CORRECTED, "systemd kubernetes", "typo,typo" },
     /* a short word is a typo only by a key beside or a letter left out:
      * pyton is python (and not пытался, whose stem пыт its Cyrillic
      * spelling пытон shares); rust is not rush, nor раст (rast) fast */
