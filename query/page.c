@@ -9,35 +9,47 @@
 
 #include "query/query.h"
 
-/* snippet: {text, highlights: [[start, length]...] in code points}, and
- * with html the text escaped with each highlight in <mark>. */
-static vnode *snippet_view(view *v, const snippet *sn, int html)
+/* The highlights of text as [[start, length]...] in code points. */
+static vnode *marks_view(view *v, const snippet *sn)
 {
     const char *t = sn->text.p ? sn->text.p : "";
-    vnode *o = vn_obj(v), *hl = vn_arr(v);
-    vn_set(v, o, "text", vn_str(v, t, sn->text.len));
+    vnode *hl = vn_arr(v);
     for (size_t h = 0; h < sn->nhl; h++) {
         vnode *pair = vn_arr(v);
         vn_push(v, pair, vn_int(v, (int64_t)utf8_nchars(t, sn->hl[h].off)));
         vn_push(v, pair, vn_int(v, (int64_t)utf8_nchars(t + sn->hl[h].off, sn->hl[h].len)));
         vn_push(v, hl, pair);
     }
-    vn_set(v, o, "highlights", hl);
-    if (html) {
-        txt_buf b = { 0 };
-        size_t at = 0;
-        for (size_t h = 0; h < sn->nhl; h++) {
-            html_escape(&b, t + at, sn->hl[h].off - at);
-            buf_puts(&b, "<mark>");
-            html_escape(&b, t + sn->hl[h].off, sn->hl[h].len);
-            buf_puts(&b, "</mark>");
-            at = sn->hl[h].off + sn->hl[h].len;
-        }
-        html_escape(&b, t + at, sn->text.len - at);
-        vnode *s = b.err ? NULL : vn_str(v, b.p ? b.p : "", b.len);
-        vn_set(v, o, "html", vn_flag(vn_flag(s, VN_HTML), VN_NOJSON));
-        buf_free(&b);
+    return hl;
+}
+
+/* The text escaped for HTML, each highlight in <mark> (the template's). */
+static vnode *marked_html(view *v, const snippet *sn)
+{
+    const char *t = sn->text.p ? sn->text.p : "";
+    txt_buf b = { 0 };
+    size_t at = 0;
+    for (size_t h = 0; h < sn->nhl; h++) {
+        html_escape(&b, t + at, sn->hl[h].off - at);
+        buf_puts(&b, "<mark>");
+        html_escape(&b, t + sn->hl[h].off, sn->hl[h].len);
+        buf_puts(&b, "</mark>");
+        at = sn->hl[h].off + sn->hl[h].len;
     }
+    html_escape(&b, t + at, sn->text.len - at);
+    vnode *s = b.err ? NULL : vn_str(v, b.p ? b.p : "", b.len);
+    buf_free(&b);
+    return vn_flag(vn_flag(s, VN_HTML), VN_NOJSON);
+}
+
+/* snippet: {text, highlights}, and with html the text marked up. */
+static vnode *snippet_view(view *v, const snippet *sn, int html)
+{
+    vnode *o = vn_obj(v);
+    vn_set(v, o, "text", vn_str(v, sn->text.p ? sn->text.p : "", sn->text.len));
+    vn_set(v, o, "highlights", marks_view(v, sn));
+    if (html)
+        vn_set(v, o, "html", marked_html(v, sn));
     return o;
 }
 
@@ -58,8 +70,8 @@ static int link_safe(const char *u, size_t len)
     return 0;
 }
 
-static vnode *post_view(view *v, const doc_record *d, const snippet *sn, size_t rank,
-                        double score, const page_opts *po)
+static vnode *post_view(view *v, const doc_record *d, const snippet *sn, const snippet *title,
+                        size_t rank, double score, const page_opts *po)
 {
     vnode *o = vn_obj(v);
     vn_set(v, o, "rank", vn_int(v, (int64_t)rank));
@@ -69,6 +81,12 @@ static vnode *post_view(view *v, const doc_record *d, const snippet *sn, size_t 
     if (po->html && link_safe(d->url, d->url_len))
         vn_set(v, o, "href", vn_flag(vn_str(v, d->url, d->url_len), VN_NOJSON));
     vn_set(v, o, "title", vn_str(v, d->title, d->title_len));
+    /* the matched words in the title, as in the snippet */
+    if (title && title->nhl) {
+        vn_set(v, o, "title_highlights", marks_view(v, title));
+        if (po->html)
+            vn_set(v, o, "title_html", marked_html(v, title));
+    }
     vn_set(v, o, "slug", vn_str(v, d->slug, d->slug_len));
     if (d->has_date) {
         /* in the post's own offset: its day is the one its author saw */
@@ -265,7 +283,12 @@ vnode *page_build(view *v, store *st, MDB_txn *txn, an_analyzer *an, const resul
             }
             shown = &sn;
         }
-        vn_push(v, list, post_view(v, &d, shown, so->offset + i + 1, r->hits[i].score, po));
+        snippet tsn = { 0 };
+        int titled = an && r->nhl && d.title_len
+                     && snippet_marks(&tsn, an, d.title, d.title_len, r->hl_terms, r->nhl) == 0;
+        vn_push(v, list, post_view(v, &d, shown, titled ? &tsn : NULL, so->offset + i + 1,
+                                   r->hits[i].score, po));
+        snippet_free(&tsn);
         snippet_free(&sn);
         codec_doc_free(&d);
     }

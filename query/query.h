@@ -330,6 +330,10 @@ typedef struct {
 /* The best passage of about `chars` characters of text for the terms:
  * where most distinct terms meet, cut on word boundaries, "…" where cut.
  * Returns 0, or -1 when out of memory. */
+/* All of text (a title) with every word of the terms marked. 0, or -1 when
+ * out of memory. */
+int snippet_marks(snippet *s, an_analyzer *an, const char *text, size_t len,
+                  char *const *terms, size_t nterms);
 int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
                  char *const *terms, size_t nterms, size_t chars);
 void snippet_free(snippet *s);

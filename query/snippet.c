@@ -1,7 +1,8 @@
-/* snippet.c: the passage of a post that shows why it matched. The stored
- * text is analyzed again with the same analyzer, so every form of a query
- * word is found ("виртуализацией" for "виртуализация"); the window with the
- * most distinct matched words wins, and is cut on word and UTF-8 boundaries. */
+/* snippet.c: the passage of a post that shows why it matched, and its title
+ * with the matched words marked. The stored text is analyzed again with the
+ * same analyzer, so every form of a query word is found ("виртуализацией"
+ * for "виртуализация"); the window with the most distinct matched words
+ * wins, and is cut on word and UTF-8 boundaries. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,3 +181,39 @@ int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
         buf_put(&s->text, "", 0);
     return 0;
 }
+
+int snippet_marks(snippet *s, an_analyzer *an, const char *text, size_t len,
+                  char *const *terms, size_t nterms)
+{
+    memset(s, 0, sizeof *s);
+    size_t *term_len = malloc((nterms ? nterms : 1) * sizeof *term_len);
+    if (!term_len)
+        return -1;
+    for (size_t i = 0; i < nterms; i++)
+        term_len[i] = strlen(terms[i]);
+    scan sc = { .terms = terms, .term_len = term_len, .nterms = nterms, .text = text };
+    uint32_t pos = 0;
+    int arc = an_analyze(an, text, len, &pos, on_token, &sc);
+    free(term_len);
+    size_t nhl = 0;
+    for (size_t i = 0; i < sc.n; i++)
+        nhl += sc.v[i].term >= 0;
+    s->hl = malloc((nhl ? nhl : 1) * sizeof *s->hl);
+    if (arc != 0 || sc.oom || !s->hl) {
+        free(sc.v);
+        free(s->hl);
+        s->hl = NULL;
+        return -1;
+    }
+    for (size_t i = 0; i < sc.n; i++)
+        if (sc.v[i].term >= 0)
+            s->hl[s->nhl++] = (hl_range){ sc.v[i].off, sc.v[i].len };
+    buf_put(&s->text, text, len);
+    free(sc.v);
+    if (s->text.err) {
+        snippet_free(s);
+        return -1;
+    }
+    return 0;
+}
+

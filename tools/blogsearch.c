@@ -102,6 +102,26 @@ static int use_color(int when)
 /* Prints each result: rank, title, date (the post's own day), categories,
  * tags; where it is; the snippet with the matched words in bold (color),
  * between * otherwise. */
+/* text (tlen bytes) with the highlights ([[start, length]...] in code
+ * points) between on and off. */
+static void print_marked(const char *text, size_t tlen, const vnode *hl, const char *on,
+                         const char *off)
+{
+    size_t at = 0;
+    for (size_t h = 0; text && h < vn_len(hl); h++) {
+        const vnode *pair = vn_at(hl, h);
+        size_t from = cp_bytes(text, tlen, (size_t)vn_number(vn_at(pair, 0)));
+        size_t to = from + cp_bytes(text + from, tlen - from, (size_t)vn_number(vn_at(pair, 1)));
+        if (from < at)
+            continue;
+        cli_printf(stdout, "%.*s%s%.*s%s", (int)(from - at), text + at, on, (int)(to - from),
+                   text + from, off);
+        at = to;
+    }
+    if (text)
+        cli_write(stdout, text + at, tlen - at, 0);
+}
+
 static void print_text(const vnode *list, int color)
 {
     const char *on = color ? "\033[1m" : "*", *off = color ? "\033[0m" : "*";
@@ -112,8 +132,10 @@ static void print_text(const vnode *list, int color)
                     *cats = vn_get(o, "categories");
         size_t len;
         const char *title = vn_text(vn_get(o, "title"), &len), *date;
-        cli_printf(stdout, "%lld. %.*s", (long long)vn_number(vn_get(o, "rank")), (int)len,
-                   title);
+        cli_printf(stdout, "%lld. ", (long long)vn_number(vn_get(o, "rank")));
+        /* the title's matched words in bold, on a terminal: *word* would
+         * read as part of the title */
+        print_marked(title, len, color ? vn_get(o, "title_highlights") : NULL, on, off);
         if ((date = vn_text(vn_get(o, "date"), &len)))
             cli_printf(stdout, "  (%.10s)", date);
         for (size_t c = 0; c < vn_len(cats); c++) {
@@ -137,21 +159,10 @@ static void print_text(const vnode *list, int color)
             }
         }
         cli_printf(stdout, "\n   %.*s\n   ", (int)wlen, where);
-        const vnode *sn = vn_get(o, "snippet"), *hl = vn_get(sn, "highlights");
-        size_t tlen, at = 0;
+        const vnode *sn = vn_get(o, "snippet");
+        size_t tlen;
         const char *text = vn_text(vn_get(sn, "text"), &tlen);
-        for (size_t h = 0; text && h < vn_len(hl); h++) {
-            const vnode *pair = vn_at(hl, h);
-            size_t from = cp_bytes(text, tlen, (size_t)vn_number(vn_at(pair, 0)));
-            size_t to = from + cp_bytes(text + from, tlen - from, (size_t)vn_number(vn_at(pair, 1)));
-            if (from < at)
-                continue;
-            cli_printf(stdout, "%.*s%s%.*s%s", (int)(from - at), text + at, on, (int)(to - from),
-                       text + from, off);
-            at = to;
-        }
-        if (text)
-            cli_write(stdout, text + at, tlen - at, 0);
+        print_marked(text, tlen, vn_get(sn, "highlights"), on, off);
         printf("\n\n");
     }
 }

@@ -335,7 +335,8 @@
 
   function resultItem(r) {
     var li = el('li', 'bs-result');
-    var h = el('h2'), a = el('a', null, r.title || r.slug || r.url);
+    var h = el('h2'), a = r.title && Array.isArray(r.title_highlights)
+      ? marked(el('a'), r.title, r.title_highlights) : el('a', null, r.title || r.slug || r.url);
     if (safeUrl(r.url))
       a.href = r.url;
     h.appendChild(a);
@@ -366,9 +367,13 @@
   /* The snippet with each highlight in <mark>. Highlights count code
    * points, so the text is split into code points, not UTF-16 units. */
   function snippet(sn) {
-    var p = el('p', 'bs-snippet');
-    var cps = Array.from(sn.text);
-    var hl = (sn.highlights || []).filter(function (h) {
+    return marked(el('p', 'bs-snippet'), sn.text, sn.highlights);
+  }
+
+  /* text into p, each highlight ([start, length] in code points) in <mark> */
+  function marked(p, text, highlights) {
+    var cps = Array.from(String(text));
+    var hl = (highlights || []).filter(function (h) {
       return Array.isArray(h) && h[0] >= 0 && h[1] > 0;
     }).sort(function (a, b) { return a[0] - b[0]; });
     var at = 0;

@@ -252,7 +252,10 @@ async function run(context) {
     const hit = s.results.find((r) => r.title === title);
     expect(hit, `no result titled ${title}: ${s.results.map((r) => r.title).join('; ')}`);
     expect(hit.title.includes('<script>'), `the link text is ${hit.title}`);
-    expect(hit.titleHTML.includes('&lt;script&gt;'), `the title's markup is ${hit.titleHTML}`);
+    expect(hit.titleHTML.replace(/<\/?mark>/g, '').includes('&lt;script&gt;'),
+           `the title's markup is ${hit.titleHTML}`);
+    expect(/<mark>экранировать<\/mark>/.test(hit.titleHTML),
+           `the query's word is not marked in the title: ${hit.titleHTML}`);
     const q = '<script>alert(1)</script>';
     await page.fill('input[name=q]', q);
     await settled(page, { q });

@@ -90,13 +90,20 @@ check "--offset: ranks go on" py "r['results'][0]['rank'] == 3"
 # ---- JSON schema --------------------------------------------------------------------------
 q "виртуализация docker"
 check "JSON schema" python3 -c "
-import json
+import json, re
 r = json.load(open('$T/r.json'))
 assert set(r) == {'query', 'total', 'offset', 'limit', 'results', 'took_ms'}, set(r)
 assert r['query'] == 'виртуализация docker'
 for x in r['results']:
-    assert set(x) == {'rank', 'path', 'url', 'title', 'slug', 'date', 'utc_offset', 'tags', 'category',
-                      'categories', 'score', 'snippet'}, set(x)
+    assert set(x) - {'title_highlights'} == {'rank', 'path', 'url', 'title', 'slug', 'date',
+                      'utc_offset', 'tags', 'category', 'categories', 'score', 'snippet'}, set(x)
+    # a query word in the title is marked there: whole words, inside it
+    t = list(x['title'])
+    for s, n in x.get('title_highlights', []):
+        assert 0 <= s and n > 0 and s + n <= len(t) and (s == 0 or not t[s - 1].isalnum()) \
+            and (s + n == len(t) or not t[s + n].isalnum()), (x['title'], s, n)
+    words = re.split(r'\W+', x['title'].lower())
+    assert ('title_highlights' in x) == any(w == 'docker' or w.startswith('виртуализ') for w in words), x['title']
     assert isinstance(x['tags'], list) and isinstance(x['score'], float)
     assert isinstance(x['categories'], list) and x['category'] == (x['categories'] or [''])[0]
     import re

@@ -160,8 +160,10 @@ for f in tags:
 assert [f['count'] for f in tags] == sorted((f['count'] for f in tags), reverse=True), tags
 assert len(r['results']) == max(0, min(r['per_page'], r['total'] - r['offset'])), len(r['results'])
 for i, x in enumerate(r['results']):
-    assert set(x) == {'rank', 'url', 'title', 'slug', 'date', 'utc_offset', 'tags', 'category',
-                      'categories', 'score', 'snippet'}, sorted(x)
+    assert set(x) - {'title_highlights'} == {'rank', 'url', 'title', 'slug', 'date',
+                      'utc_offset', 'tags', 'category', 'categories', 'score', 'snippet'}, sorted(x)
+    for s, n in x.get('title_highlights', []):
+        assert 0 <= s and n > 0 and s + n <= len(x['title']), (x['title'], s, n)
     assert integer(x['rank']) and x['rank'] == r['offset'] + i + 1, x['rank']
     for k in ('url', 'title', 'slug', 'category'):
         assert isinstance(x[k], str), (k, x[k])
@@ -578,7 +580,8 @@ t = [x['title'] for x in r['results'] if x['slug'] == 'kak-ekranirovat-script']
 assert t == [sys.argv[1]], (t, sys.argv[1])" "$SCRIPT_TITLE"
   get -G --data-urlencode "q=экранировать" -d format=html "$U"
   check "$L: its title in HTML: no raw <script> anywhere" eval '! grep -qi "<script" "$T/b"'
-  check "$L: its title in HTML: escaped" grep -qF "$(py3 -c "import sys; print(sys.argv[1].replace('&','&amp;').replace('<','&lt;').replace('>','&gt;'))" "$SCRIPT_TITLE")" "$T/b"
+  check "$L: its title in HTML: escaped, marks aside" eval "sed 's#</\\?mark>##g' \"\$T/b\" | grep -qF \"\$(py3 -c \"import sys; print(sys.argv[1].replace('&','&amp;').replace('<','&lt;').replace('>','&gt;'))\" \"\$SCRIPT_TITLE\")\""
+  check "$L: its title in HTML: the query word marked" grep -qF '<h2><a href="/posts/kak-ekranirovat-script/">Как <mark>экранировать</mark>' "$T/b"
 
   # ---- related posts: like=SLUG ----------------------------------------------------------
   like_slug=konteynerizaciya-protiv-virtualizacii
