@@ -59,23 +59,36 @@ void snippet_free(snippet *s)
     memset(s, 0, sizeof *s);
 }
 
-int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
-                 char *const *terms, size_t nterms, size_t chars)
+/* The words of text, each with the query term it matches (or -1), into sc:
+ * 0, or -1 when out of memory (sc then empty). */
+static int scan_text(scan *sc, an_analyzer *an, const char *text, size_t len,
+                     char *const *terms, size_t nterms)
 {
-    memset(s, 0, sizeof *s);
     size_t *term_len = malloc((nterms ? nterms : 1) * sizeof *term_len);
+    *sc = (scan){ .terms = terms, .term_len = term_len, .nterms = nterms, .text = text };
     if (!term_len)
         return -1;
     for (size_t i = 0; i < nterms; i++)
         term_len[i] = strlen(terms[i]);
-    scan sc = { .terms = terms, .term_len = term_len, .nterms = nterms, .text = text };
     uint32_t pos = 0;
-    int arc = an_analyze(an, text, len, &pos, on_token, &sc);
+    int arc = an_analyze(an, text, len, &pos, on_token, sc);
     free(term_len);
-    if (arc != 0 || sc.oom) {
-        free(sc.v);
+    if (arc != 0 || sc->oom) {
+        free(sc->v);
+        sc->v = NULL;
+        sc->n = 0;
         return -1;
     }
+    return 0;
+}
+
+int snippet_make(snippet *s, an_analyzer *an, const char *text, size_t len,
+                 char *const *terms, size_t nterms, size_t chars)
+{
+    memset(s, 0, sizeof *s);
+    scan sc;
+    if (scan_text(&sc, an, text, len, terms, nterms) != 0)
+        return -1;
     /* the best window: most distinct terms, then most matches, within
      * `chars` characters from its first matched word to its last */
     size_t best_a = 0, best_b = 0, best_distinct = 0, best_count = 0;
@@ -186,20 +199,14 @@ int snippet_marks(snippet *s, an_analyzer *an, const char *text, size_t len,
                   char *const *terms, size_t nterms)
 {
     memset(s, 0, sizeof *s);
-    size_t *term_len = malloc((nterms ? nterms : 1) * sizeof *term_len);
-    if (!term_len)
+    scan sc;
+    if (scan_text(&sc, an, text, len, terms, nterms) != 0)
         return -1;
-    for (size_t i = 0; i < nterms; i++)
-        term_len[i] = strlen(terms[i]);
-    scan sc = { .terms = terms, .term_len = term_len, .nterms = nterms, .text = text };
-    uint32_t pos = 0;
-    int arc = an_analyze(an, text, len, &pos, on_token, &sc);
-    free(term_len);
     size_t nhl = 0;
     for (size_t i = 0; i < sc.n; i++)
         nhl += sc.v[i].term >= 0;
     s->hl = malloc((nhl ? nhl : 1) * sizeof *s->hl);
-    if (arc != 0 || sc.oom || !s->hl) {
+    if (!s->hl) {
         free(sc.v);
         free(s->hl);
         s->hl = NULL;
