@@ -94,8 +94,19 @@ static vnode *post_view(view *v, const doc_record *d, const snippet *sn, const s
         date_format_at(d->date, d->tz_min, date);
         vn_set(v, o, "date", vn_cstr(v, date));
         vn_set(v, o, "utc_offset", vn_int(v, d->tz_min));
-        if (po->html)
+        if (po->html) {
             vn_set(v, o, "day", vn_flag(vn_str(v, date, 10), VN_NOJSON));
+            /* as a Russian reader reads it: 14 марта 2016 */
+            static const char *const months[] = { "января", "февраля", "марта", "апреля",
+                                                  "мая", "июня", "июля", "августа",
+                                                  "сентября", "октября", "ноября", "декабря" };
+            int y, mo, dd;
+            char human[64];
+            if (sscanf(date, "%4d-%2d-%2d", &y, &mo, &dd) == 3 && mo >= 1 && mo <= 12) {
+                snprintf(human, sizeof human, "%d %s %d", dd, months[mo - 1], y);
+                vn_set(v, o, "day_text", vn_flag(vn_cstr(v, human), VN_NOJSON));
+            }
+        }
     } else {
         vn_set(v, o, "date", vn_null(v));
         vn_set(v, o, "utc_offset", vn_null(v));

@@ -64,6 +64,27 @@
       e.removeChild(e.firstChild);
   }
 
+  /* A post's own day (YYYY-MM-DD, its first ten characters) as a reader of
+   * the page's language reads it: 14 марта 2016, or March 14, 2016. */
+  var MONTHS = {
+    ru: ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа',
+         'сентября', 'октября', 'ноября', 'декабря'],
+    en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+         'September', 'October', 'November', 'December']
+  };
+  var lang = ((root.closest('[lang]') || document.documentElement).getAttribute('lang') || 'ru')
+    .toLowerCase().slice(0, 2) === 'en' ? 'en' : 'ru';
+
+  function humanDay(date) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(date));
+    if (!m)
+      return String(date);
+    var y = m[1], month = MONTHS[lang][Number(m[2]) - 1], d = String(Number(m[3]));
+    if (!month)
+      return m[0];
+    return lang === 'en' ? month + ' ' + d + ', ' + y : d + ' ' + month + ' ' + y;
+  }
+
   function isDate(s) {
     return /^\d{4}(-\d{2}(-\d{2})?)?$/.test(s);
   }
@@ -303,7 +324,8 @@
     var first = (d.offset || 0) + 1, last = (d.offset || 0) + results.length;
     summaryEl.textContent = total
       ? 'Найдено: ' + total + '. Показаны ' + first + '–' + last + '.'
-      : 'Ничего не найдено.';
+      : state.q ? 'Ничего не найдено по запросу «' + state.q + '».' : 'Ничего не найдено.';
+    renderTips(total);
 
     clear(facetsEl);
     var facets = (d.facets && d.facets.tags) || [];
@@ -333,6 +355,23 @@
     }
   }
 
+  /* With nothing found, what a reader can try. */
+  function renderTips(total) {
+    var tips = root.querySelector('.bs-tips');
+    if (tips)
+      tips.parentNode.removeChild(tips);
+    if (total || !state.q)
+      return;
+    tips = el('ul', 'bs-tips');
+    var words = state.q.trim().split(/\s+/).length;
+    if (words > 1)
+      tips.appendChild(el('li', null, 'Попробуйте меньше слов.'));
+    if (state.tags.length || state.since || state.until)
+      tips.appendChild(el('li', null, 'Уберите фильтры по меткам и датам.'));
+    tips.appendChild(el('li', null, 'Проверьте раскладку клавиатуры и написание слов.'));
+    summaryEl.parentNode.insertBefore(tips, summaryEl.nextSibling);
+  }
+
   function resultItem(r) {
     var li = el('li', 'bs-result');
     var h = el('h2'), a = r.title && Array.isArray(r.title_highlights)
@@ -345,7 +384,7 @@
     if (r.date) {
       /* the post's own day, its date in its own offset, as the endpoint's
        * page shows it and since/until count it */
-      var t = el('time', null, String(r.date).slice(0, 10));
+      var t = el('time', null, humanDay(r.date));
       t.setAttribute('datetime', r.date);
       meta.appendChild(t);
       meta.appendChild(document.createTextNode(' '));
@@ -516,6 +555,44 @@
     readForm();
     state.page = 1;
     schedule(0);
+  });
+
+  /* The keyboard: / to the box, ↑ ↓ through the results' links (Enter
+   * opens one, as any link), Esc empties the box. */
+  document.addEventListener('keydown', function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey)
+      return;
+    var t = ev.target, typing = t && (t.isContentEditable ||
+      /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (ev.key === '/' && !typing) {
+      ev.preventDefault();
+      input.focus();
+      input.select();
+      return;
+    }
+    if (ev.key === 'Escape' && t === input && input.value) {
+      ev.preventDefault();
+      input.value = '';
+      readForm();
+      state.page = 1;
+      schedule(0);
+      return;
+    }
+    if (ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp')
+      return;
+    var links = Array.prototype.slice.call(resultsEl.querySelectorAll('.bs-result h2 a'));
+    if (!links.length || (typing && t !== input))
+      return;
+    var at = links.indexOf(document.activeElement);
+    if (at < 0 && t !== input)
+      return;
+    ev.preventDefault();
+    if (ev.key === 'ArrowDown')
+      links[Math.min(at + 1, links.length - 1)].focus();
+    else if (at > 0)
+      links[at - 1].focus();
+    else
+      input.focus();
   });
 
   readLocation();

@@ -103,6 +103,7 @@ async function shown(page) {
         titleHTML: li.querySelector('h2 a')?.innerHTML ?? '',
         url: li.querySelector('h2 a')?.getAttribute('href') ?? '',
         date: li.querySelector('time')?.getAttribute('datetime') ?? null,
+        day: li.querySelector('time')?.textContent ?? null,
         tags: [...li.querySelectorAll('.bs-tag')].map((a) => a.textContent.trim()),
         marks: [...li.querySelectorAll('.bs-snippet mark')].map((m) => m.textContent),
       })),
@@ -372,6 +373,69 @@ async function run(context) {
     s = await shown(page);
     expect(s.total < j.total, `as typed ${s.total}, with docker ${j.total}`);
     return `"${typed}": docker beside (${j.total}), as typed ${s.total}`;
+  });
+
+  await check('(8d) dates as a Russian reader reads them, and the labels', async () => {
+    await page.fill('input[name=q]', WORD);
+    await settled(page, { q: WORD });
+    const s = await shown(page);
+    const months = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа',
+                    'сентября', 'октября', 'ноября', 'декабря'];
+    const dated = s.results.filter((r) => r.date);
+    expect(dated.length > 0, 'no dated result');
+    for (const r of dated) {
+      const [y, m, d] = r.date.slice(0, 10).split('-').map(Number);
+      const want = `${d} ${months[m - 1]} ${y}`;
+      expect(r.day === want, `${r.date} shown as "${r.day}", want "${want}"`);
+    }
+    const labels = await page.evaluate(() => [
+      document.querySelector('input[name=since]').getAttribute('aria-label'),
+      document.querySelector('input[name=until]').getAttribute('aria-label'),
+      [...document.querySelectorAll('select[name=sort] option')].map((o) => o.textContent)]);
+    expect(labels[0] === 'с даты' && labels[1] === 'по дату', `date labels ${labels}`);
+    expect(labels[2].join('|') === 'по релевантности|сначала новые', `sort labels ${labels[2]}`);
+    return `${dated.length} dates, e.g. ${dated[0].day}`;
+  });
+
+  await check('(8e) nothing found: the query repeated, and what to try', async () => {
+    const q = 'кракозябрыщщ';
+    await page.fill('input[name=q]', q);
+    await settled(page, { q });
+    const s = await shown(page);
+    expect(s.total === 0, `${s.total} found`);
+    expect(s.summary.includes(`«${q}»`), `the summary says "${s.summary}"`);
+    const tips = await page.$$eval('.bs-tips li', (li) => li.map((x) => x.textContent));
+    expect(tips.some((t) => /раскладк/.test(t)), `tips: ${tips.join('; ')}`);
+    await page.fill('input[name=q]', WORD);
+    await settled(page, { q: WORD });
+    const gone = await page.$$('.bs-tips');
+    expect(gone.length === 0, 'the tips stay with results shown');
+    return tips.join(' / ');
+  });
+
+  await check('(8f) the keyboard: / to the box, arrows through the results, Esc', async () => {
+    await page.fill('input[name=q]', WORD);
+    await settled(page, { q: WORD });
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.name === 'q'), '/ did not focus the box');
+    await page.keyboard.press('ArrowDown');
+    const first = await page.evaluate(() => document.activeElement?.closest('.bs-result') ===
+                                            document.querySelector('.bs-result'));
+    expect(first, '↓ did not move to the first result');
+    await page.keyboard.press('ArrowDown');
+    const second = await page.evaluate(() => [...document.querySelectorAll('.bs-result')]
+      .indexOf(document.activeElement?.closest('.bs-result')));
+    expect(second === 1, `↓ again: result ${second}`);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => document.activeElement?.name === 'q'), '↑ from the first did not go back to the box');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has('q')
+                                     && !document.querySelector('.bs-result'), null,
+                               { timeout: TIMEOUT });
+    expect(await page.inputValue('input[name=q]') === '', 'Esc left the box as it was');
+    return '/, ↓ ↓ ↑ ↑, Esc';
   });
 
   await check('(9) no script errors on any page', async () => {

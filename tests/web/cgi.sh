@@ -583,6 +583,11 @@ assert t == [sys.argv[1]], (t, sys.argv[1])" "$SCRIPT_TITLE"
   check "$L: its title in HTML: escaped, marks aside" eval "sed 's#</\\?mark>##g' \"\$T/b\" | grep -qF \"\$(py3 -c \"import sys; print(sys.argv[1].replace('&','&amp;').replace('<','&lt;').replace('>','&gt;'))\" \"\$SCRIPT_TITLE\")\""
   check "$L: its title in HTML: the query word marked" grep -qF '<h2><a href="/posts/kak-ekranirovat-script/">Как <mark>экранировать</mark>' "$T/b"
 
+  # ---- nothing found: the query repeated, and what to try ---------------------------------
+  get -G --data-urlencode "q=кракозябрыщщ" -d format=html "$U"
+  check "$L: nothing found in HTML: the query repeated" grep -qF 'Ничего не найдено по запросу «кракозябрыщщ».' "$T/b"
+  check "$L: nothing found in HTML: tips" grep -qF 'Проверьте раскладку клавиатуры' "$T/b"
+
   # ---- related posts: like=SLUG ----------------------------------------------------------
   like_slug=konteynerizaciya-protiv-virtualizacii
   get "$U?like=$like_slug&per_page=3&format=json"
