@@ -397,6 +397,26 @@ async function run(context) {
     return `${dated.length} dates, e.g. ${dated[0].day}`;
   });
 
+  await check('(8d-en) a page in English: English dates', async () => {
+    const p = await newPage(context);
+    await p.route((u) => u.pathname === '/search/', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.text()).replace('<html lang="ru">', '<html lang="en">');
+      await route.fulfill({ response: res, body });
+    });
+    await p.goto(`${BASE}/search/?q=${encodeURIComponent(WORD)}`);
+    await settled(p, { q: WORD });
+    const s = await shown(p);
+    const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+                    'September', 'October', 'November', 'December'];
+    const r = s.results.find((x) => x.date);
+    expect(r, 'no dated result');
+    const [y, m, d] = r.date.slice(0, 10).split('-').map(Number);
+    expect(r.day === `${months[m - 1]} ${d}, ${y}`, `${r.date} shown as "${r.day}"`);
+    await p.close();
+    return r.day;
+  });
+
   await check('(8e) nothing found: the query repeated, and what to try', async () => {
     const q = 'кракозябрыщщ';
     await page.fill('input[name=q]', q);
