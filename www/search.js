@@ -202,8 +202,10 @@
     if (inflight)
       inflight.abort();
     inflight = null;
-    if (!state.q.trim()) {
-      /* the endpoint answers nothing but an error to no words */
+    var filtered = state.tags.length || state.category || state.since || state.until;
+    if (!state.q.trim() && !filtered) {
+      /* no words and no filter: nothing to show (a tag alone lists its
+       * posts, newest first) */
       setBusy(false);
       showError('');
       clearResults();

@@ -417,6 +417,22 @@ async function run(context) {
     return r.day;
   });
 
+  await check('(8g) a tag and no words: its posts, newest first', async () => {
+    const p = await newPage(context);
+    await p.goto(`${BASE}/search/?tag=docker`);
+    await settled(p, { tag: ['docker'] });
+    const s = await shown(p);
+    const j = await json(request, { tag: 'docker' });
+    expect(s.total === j.total && s.total > 0, `${s.total} shown, the JSON has ${j.total}`);
+    expect(s.results.every((r) => r.tags.map((t) => t.toLowerCase()).includes('docker')),
+           `a post without the tag: ${s.results.map((r) => r.tags.join(',')).join(' | ')}`);
+    const dates = s.results.map((r) => r.date).filter(Boolean);
+    const order = dates.map((d) => Date.parse(d));
+    expect(order.every((t, i) => i === 0 || order[i - 1] >= t), `not newest first: ${dates}`);
+    await p.close();
+    return `${s.total} posts, newest ${dates[0]}`;
+  });
+
   await check('(8e) nothing found: the query repeated, and what to try', async () => {
     const q = 'кракозябрыщщ';
     await page.fill('input[name=q]', q);
