@@ -9,6 +9,7 @@
   'use strict';
 
   var DEBOUNCE_MS = 200;
+  var FACETS_SHOWN = 6;          /* the most frequent tags shown; "ещё N" opens the rest */
   var MAX_PER_PAGE = 50;
 
   var root = document.querySelector('.bs-search');
@@ -37,7 +38,7 @@
   /* What is searched: the page's URL holds the same, less the defaults. */
   var state = { q: '', tags: [], category: '', since: '', until: '', sort: 'relevance',
                 page: 1, perPage: 0, exact: false };
-  var timer = 0, seq = 0, inflight = null;
+  var timer = 0, seq = 0, inflight = null, facetsOpen = false;
   var baseTitle = document.title;
 
   /* The element of that class in the page, made when a site's page lacks it. */
@@ -331,16 +332,34 @@
 
     clear(facetsEl);
     var facets = (d.facets && d.facets.tags) || [];
-    facets.forEach(function (f) {
+    /* the first few, and those in use, shown; the rest behind "ещё N" so
+     * that the results are not pushed off a phone's screen */
+    var hidden = [];
+    facets.forEach(function (f, i) {
       var active = hasTag(f.tag);
       var a = tagLink('bs-chip' + (active ? ' bs-chip-active' : ''), f.tag, active);
       a.appendChild(document.createTextNode(f.tag + ' '));
       a.appendChild(el('span', null, f.count));
       if (active)
         a.setAttribute('aria-current', 'true');
+      if (i >= FACETS_SHOWN && !active && !facetsOpen) {
+        a.hidden = true;
+        hidden.push(a);
+      }
       facetsEl.appendChild(a);
       facetsEl.appendChild(document.createTextNode(' '));
     });
+    if (hidden.length) {
+      var more = el('button', 'bs-more', 'ещё ' + hidden.length);
+      more.type = 'button';
+      more.setAttribute('aria-expanded', 'false');
+      more.addEventListener('click', function () {
+        facetsOpen = true;
+        hidden.forEach(function (a) { a.hidden = false; });
+        more.parentNode.removeChild(more);
+      });
+      facetsEl.appendChild(more);
+    }
 
     clear(resultsEl);
     resultsEl.start = first;

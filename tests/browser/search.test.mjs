@@ -433,6 +433,52 @@ async function run(context) {
     return `${s.total} posts, newest ${dates[0]}`;
   });
 
+  await check('(8h) a phone (390 × 844): the first result in view, few chips, 24 px targets', async () => {
+    const p = await newPage(context);
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.goto(`${BASE}/search/?q=${encodeURIComponent('docker')}`);
+    await settled(p, { q: 'docker' });
+    const m = await p.evaluate(() => {
+      const first = document.querySelector('.bs-result h2');
+      const chips = [...document.querySelectorAll('.bs-facets .bs-chip')];
+      const small = [...document.querySelectorAll('.bs-search a, .bs-search button, .bs-search input, .bs-search select')]
+        .filter((e) => e.offsetParent !== null)
+        .map((e) => [e.textContent.trim() || e.name || e.tagName, e.getBoundingClientRect().height])
+        .filter(([, h]) => h < 24);
+      return { bottom: first ? first.getBoundingClientRect().bottom : Infinity,
+               shown: chips.filter((c) => !c.hidden).length, all: chips.length,
+               more: document.querySelector('.bs-facets .bs-more')?.textContent || '', small };
+    });
+    expect(m.bottom <= 844, `the first result's title ends ${m.bottom} px down`);
+    expect(m.all <= 6 || (m.shown <= 6 && m.more === `ещё ${m.all - m.shown}`),
+           `${m.shown} of ${m.all} chips shown, the button says "${m.more}"`);
+    expect(!m.small.length, `targets under 24 px: ${m.small.map(([t, h]) => `${t} ${h}`).join('; ')}`);
+    if (m.more) {
+      await p.locator('.bs-facets .bs-more').click();
+      const open = await p.$$eval('.bs-facets .bs-chip', (c) => c.filter((x) => !x.hidden).length);
+      expect(open === m.all, `after "${m.more}": ${open} of ${m.all}`);
+    }
+    await p.close();
+    return `title ends at ${Math.round(m.bottom)} px; chips ${m.shown}/${m.all}`;
+  });
+
+  await check('(8i) dark: the whole page, not only the column', async () => {
+    const p = await newPage(context);
+    await p.setViewportSize({ width: 1280, height: 800 });
+    const colors = async () => p.evaluate(() => [getComputedStyle(document.body).backgroundColor,
+      getComputedStyle(document.querySelector('.bs-search')).backgroundColor]);
+    await p.emulateMedia({ colorScheme: 'dark' });
+    await p.goto(`${BASE}/search/?q=${encodeURIComponent(WORD)}`);
+    await settled(p, { q: WORD });
+    const dark = await colors();
+    await p.emulateMedia({ colorScheme: 'light' });
+    const light = await colors();
+    await p.close();
+    expect(dark[0] === dark[1] && dark[0] === 'rgb(13, 17, 23)', `dark: page ${dark[0]}, column ${dark[1]}`);
+    expect(light[0] === light[1] && light[0] === 'rgb(255, 255, 255)', `light: page ${light[0]}, column ${light[1]}`);
+    return `${dark[0]} / ${light[0]}`;
+  });
+
   await check('(8e) nothing found: the query repeated, and what to try', async () => {
     const q = 'кракозябрыщщ';
     await page.fill('input[name=q]', q);
