@@ -520,6 +520,34 @@ async function run(context) {
     return '/, ↓ ↓ ↑ ↑, Esc';
   });
 
+  // axe-core's WCAG 2.1 A and AA rules, in light and in dark: the empty
+  // page, a page of results and a page of none, and the endpoint's own
+  // results page (without JavaScript) with results and with none
+  const AXE = join(SRC, 'tests/browser/node_modules/axe-core/axe.min.js');
+  for (const scheme of ['light', 'dark']) {
+    await check(`(10) accessibility (axe-core, WCAG 2.1 AA, ${scheme})`, async () => {
+      const p = await newPage(context);
+      await p.emulateMedia({ colorScheme: scheme });
+      const seen = [];
+      const cgi = (q) => `${BASE}${ENDPOINT}?q=${encodeURIComponent(q)}&format=html`;
+      for (const [name, q, url] of [['empty', null], ['results', WORD], ['nothing found', 'кракозябрыщщ'],
+                                    ['the endpoint\'s page', null, cgi(WORD)],
+                                    ['its page of none', null, cgi('кракозябрыщщ')]]) {
+        await p.goto(url || `${BASE}/search/${q ? `?q=${encodeURIComponent(q)}` : ''}`);
+        if (q)
+          await settled(p, { q });
+        await p.addScriptTag({ path: AXE });
+        const v = await p.evaluate(async () => (await window.axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        })).violations.map((x) => `${x.id}: ${x.nodes.length} (${x.nodes[0]?.target})`));
+        expect(!v.length, `${name}: ${v.join('; ')}`);
+        seen.push(name);
+      }
+      await p.close();
+      return `0 violations: ${seen.join(', ')}`;
+    });
+  }
+
   await check('(9) no script errors on any page', async () => {
     expect(!problems.length, problems.join('; '));
   });
