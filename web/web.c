@@ -755,6 +755,28 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
                                                          LINK_SAME, NULL)
                                              : vn_null(v));
     vn_set(v, links, "last", link_node(v, r, rq->script, pages, LINK_SAME, NULL));
+    /* the pages to offer by number, as the search box does: the first, the
+     * last, two either side of this one, a gap for the rest (1 2 3 4 5 … 9) */
+    vnode *nums = vn_arr(v);
+    int gap = 0;
+    for (size_t n = 1; pages > 1 && n <= pages; n++) {
+        size_t d = n > r->page ? n - r->page : r->page - n;
+        if (n == 1 || n == pages || d <= 2 || (r->page <= 4 && n <= 5)
+            || (r->page + 3 >= pages && n + 4 >= pages)) {
+            vnode *e = vn_obj(v);
+            vn_set(v, e, "n", vn_int(v, (int64_t)n));
+            vn_set(v, e, "current", vn_bool(v, n == r->page));
+            vn_set(v, e, "url", link_node(v, r, rq->script, n, LINK_SAME, NULL));
+            vn_push(v, nums, e);
+            gap = 0;
+        } else if (!gap) {
+            vnode *e = vn_obj(v);
+            vn_set(v, e, "gap", vn_bool(v, 1));
+            vn_push(v, nums, e);
+            gap = 1;
+        }
+    }
+    vn_set(v, root, "page_numbers", vn_flag(nums, VN_NOJSON));
     /* what the correction did, as the page says it: the query the results
      * are of, with a link to the words as typed; or the query suggested,
      * with a link to it */

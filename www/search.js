@@ -371,6 +371,19 @@
       if (page > 1)
         pagesEl.appendChild(pageLink('prev', '← Назад', page - 1));
       pagesEl.appendChild(el('span', null, 'Страница ' + page + ' из ' + pages));
+      if (pages > 1) {
+        var nums = el('span', 'bs-page-numbers');
+        pageNumbers(page, pages).forEach(function (n) {
+          var item = n === 0 ? el('span', null, '…')
+                   : n === page ? el('span', 'bs-page-current', n) : pageLink('', String(n), n);
+          if (n === page)
+            item.setAttribute('aria-current', 'page');
+          if (n && n !== page)
+            item.setAttribute('aria-label', 'Страница ' + n);
+          nums.appendChild(item);
+        });
+        pagesEl.appendChild(nums);
+      }
       if (page < pages)
         pagesEl.appendChild(pageLink('next', 'Дальше →', page + 1));
     }
@@ -483,9 +496,24 @@
     return a;
   }
 
+  /* The pages to offer around page of pages: the first, the last, two on
+   * each side of it, 0 for a gap (1 2 3 4 5 … 9). */
+  function pageNumbers(page, pages) {
+    var out = [];
+    for (var n = 1; n <= pages; n++) {
+      if (n === 1 || n === pages || Math.abs(n - page) <= 2 || (page <= 4 && n <= 5)
+          || (page >= pages - 3 && n >= pages - 4))
+        out.push(n);
+      else if (out[out.length - 1] !== 0)
+        out.push(0);
+    }
+    return out;
+  }
+
   function pageLink(rel, text, page) {
     var a = el('a', null, text);
-    a.rel = rel;
+    if (rel)
+      a.rel = rel;
     a.href = pageHref(params({ page: page }));
     a.addEventListener('click', function (ev) {
       if (plainClick(ev)) {

@@ -479,6 +479,31 @@ async function run(context) {
     return `${dark[0]} / ${light[0]}`;
   });
 
+  await check('(8j) numbered pages: 1 2 3 … and the current one marked', async () => {
+    const p = await newPage(context);
+    await p.goto(`${BASE}/search/?q=docker&per_page=1&page=3`);
+    await settled(p, { q: 'docker', page: '3' });
+    const j = await json(request, { q: 'docker', per_page: '1', page: '3' });
+    const nums = await p.$$eval('.bs-page-numbers > *', (e) => e.map((x) =>
+      [x.textContent, x.tagName, x.getAttribute('aria-current')]));
+    const want = [];
+    for (let n = 1; n <= j.pages; n++)
+      if (n === 1 || n === j.pages || Math.abs(n - 3) <= 2 || n <= 5) want.push(String(n));
+      else if (want[want.length - 1] !== '…') want.push('…');
+    expect(nums.map((x) => x[0]).join(' ') === want.join(' '), `pages ${nums.map((x) => x[0]).join(' ')}, want ${want.join(' ')}`);
+    const cur = nums.find((x) => x[2] === 'page');
+    expect(cur && cur[0] === '3' && cur[1] === 'SPAN', `the current page: ${cur}`);
+    await p.locator('.bs-page-numbers a', { hasText: /^5$/ }).click();
+    await settled(p, { q: 'docker', page: '5' });
+    const s = await shown(p);
+    expect(/Страница 5 из/.test(s.pager), `after clicking 5: "${s.pager}"`);
+    await p.goto(`${BASE}${ENDPOINT}?q=docker&per_page=1&page=3&format=html`);
+    const html = await p.$$eval('.bs-pages > a, .bs-pages > span', (e) => e.map((x) => x.textContent.trim()));
+    expect(html.join(' ').includes(want.join(' ')), `the endpoint's page: ${html.join(' ')}`);
+    await p.close();
+    return `${want.join(' ')} of ${j.pages}`;
+  });
+
   await check('(8e) nothing found: the query repeated, and what to try', async () => {
     const q = 'кракозябрыщщ';
     await page.fill('input[name=q]', q);
@@ -496,8 +521,9 @@ async function run(context) {
   });
 
   await check('(8f) the keyboard: / to the box, arrows through the results, Esc', async () => {
-    await page.fill('input[name=q]', WORD);
-    await settled(page, { q: WORD });
+    // a query the page does not show yet, so that settled waits for its answer
+    await page.fill('input[name=q]', 'docker');
+    await settled(page, { q: 'docker' });
     await page.locator('h1').click();
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.name === 'q'), '/ did not focus the box');
