@@ -424,7 +424,7 @@
       meta.appendChild(document.createTextNode(' '));
     }
     (r.categories || []).forEach(function (c) {
-      meta.appendChild(el('span', 'bs-category', c));
+      meta.appendChild(categoryLink(c));
       meta.appendChild(document.createTextNode(' '));
     });
     (r.tags || []).forEach(function (tag) {
@@ -498,6 +498,25 @@
 
   /* The pages to offer around page of pages: the first, the last, two on
    * each side of it, 0 for a gap (1 2 3 4 5 … 9). */
+  /* A post's category, as a filter: the results narrowed to it. */
+  function categoryLink(c) {
+    var a = el('a', 'bs-category', c);
+    var p = params();
+    p.set('category', c);
+    p.delete('page');
+    a.href = pageHref(p);
+    a.title = 'Только рубрика «' + c + '»';
+    a.addEventListener('click', function (ev) {
+      if (plainClick(ev)) {
+        ev.preventDefault();
+        state.category = c;
+        state.page = 1;
+        schedule(0);
+      }
+    });
+    return a;
+  }
+
   function pageNumbers(page, pages) {
     var out = [];
     for (var n = 1; n <= pages; n++) {

@@ -504,6 +504,23 @@ async function run(context) {
     return `${want.join(' ')} of ${j.pages}`;
   });
 
+  await check('(8k) a post\'s category is a filter', async () => {
+    const p = await newPage(context);
+    await p.goto(`${BASE}/search/?q=${encodeURIComponent(WORD)}`);
+    await settled(p, { q: WORD });
+    const cat = await p.$eval('.bs-result .bs-category', (a) => a.textContent).catch(() => '');
+    expect(cat, 'no result shows a category');
+    await p.locator('.bs-result .bs-category', { hasText: cat }).first().click();
+    await settled(p, { q: WORD, category: cat });
+    const s = await shown(p);
+    const j = await json(request, { q: WORD, category: cat });
+    expect(s.total === j.total && s.total > 0, `${s.total} shown, the JSON has ${j.total}`);
+    const filters = s.filters.join(' | ');
+    expect(filters.includes(cat), `the filters say "${filters}"`);
+    await p.close();
+    return `«${cat}»: ${s.total}`;
+  });
+
   await check('(8e) nothing found: the query repeated, and what to try', async () => {
     const q = 'кракозябрыщщ';
     await page.fill('input[name=q]', q);
