@@ -221,6 +221,10 @@
     inflight = ctl;
     setBusy(true);
     root.setAttribute('data-state', 'loading');
+    /* the first search says it is under way; later ones keep the results
+     * shown until the new ones come, so that nothing jumps while typing */
+    if (!resultsEl.firstChild)
+      summaryEl.textContent = 'Ищем…';
     fetch(url.href, { headers: { Accept: 'application/json' }, signal: ctl ? ctl.signal : undefined })
       .then(function (res) {
         return res.json().then(function (body) { return { ok: res.ok, body: body, status: res.status }; },

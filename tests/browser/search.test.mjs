@@ -521,6 +521,36 @@ async function run(context) {
     return `«${cat}»: ${s.total}`;
   });
 
+  await check('(8l) the first search says it is under way; later ones keep the results', async () => {
+    const p = await newPage(context);
+    let hold = null;
+    await p.route((u) => u.pathname === ENDPOINT, async (route) => {
+      if (hold)
+        await hold;
+      await route.continue();
+    });
+    let release;
+    hold = new Promise((r) => { release = r; });
+    await p.goto(`${BASE}/search/`);
+    await p.fill('input[name=q]', WORD);
+    await p.waitForFunction(() => document.querySelector('.bs-search').dataset.state === 'loading');
+    const first = await p.textContent('.bs-summary');
+    release();
+    await settled(p, { q: WORD });
+    const before = (await shown(p)).results.map((r) => r.title);
+    hold = new Promise((r) => { release = r; });
+    await p.fill('input[name=q]', 'docker');
+    await p.waitForFunction(() => document.querySelector('.bs-search').dataset.state === 'loading');
+    const during = (await shown(p)).results.map((r) => r.title);
+    release();
+    await settled(p, { q: 'docker' });
+    await p.close();
+    expect(first === 'Ищем…', `the first search says "${first}"`);
+    expect(during.join('|') === before.join('|') && before.length > 0,
+           `while the next answer comes: ${during.length} results, were ${before.length}`);
+    return `"${first}", then ${during.length} results kept`;
+  });
+
   await check('(8e) nothing found: the query repeated, and what to try', async () => {
     const q = 'кракозябрыщщ';
     await page.fill('input[name=q]', q);
