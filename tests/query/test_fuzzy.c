@@ -176,40 +176,15 @@ static int near_form(const char *form, const char *term, size_t tlen)
     return m >= 7 && d == 2 && tlen >= f && memcmp(form, term, f) == 0;
 }
 
-/* Whether some term other than the word's own is one edit from its stem. */
-static int stem_has_near(const one *o)
-{
-    MDB_txn *txn;
-    MDB_cursor *cur;
-    int near = 0;
-    CHECK(store_txn_begin(st, MDB_RDONLY, &txn) == BS_OK, "read txn");
-    CHECK(mdb_cursor_open(txn, st->terms, &cur) == 0, "cursor");
-    const char *t;
-    size_t tl;
-    char from[NORM_MAX_BYTES + 2] = "";
-    size_t flen = 0;
-    while (!near && store_term_next(st, cur, from, flen, &t, &tl) == BS_OK && tl + 1 < sizeof from) {
-        int own = (tl == strlen(o->stem) && !memcmp(t, o->stem, tl))
-                  || (tl == strlen(o->norm) && !memcmp(t, o->norm, tl));
-        near = !own && cps(o->stem) >= 4
-               && fuzzy_distance(o->stem, strlen(o->stem), t, tl, 2) <= 1;
-        memcpy(from, t, tl);
-        from[tl] = '\1';
-        flen = tl + 1;
-    }
-    mdb_cursor_close(cur);
-    mdb_txn_abort(txn);
-    return near;
-}
-
 /* The slow way: every term of the index, near the stem, or near the word
  * as written when no term is one edit from the stem. */
 static size_t brute(const one *o, char found[][64], size_t cap)
 {
-    int written = !stem_has_near(o);
     MDB_txn *txn;
     MDB_cursor *cur;
     size_t n = 0;
+    static int by_norm[256];    /* found[i] is near the written form only */
+    int stem_near = 0;          /* a term one edit from the stem */
     CHECK(store_txn_begin(st, MDB_RDONLY, &txn) == BS_OK, "read txn");
     CHECK(mdb_cursor_open(txn, st->terms, &cur) == 0, "cursor");
     const char *t;
@@ -219,11 +194,12 @@ static size_t brute(const one *o, char found[][64], size_t cap)
     while (store_term_next(st, cur, from, flen, &t, &tl) == BS_OK) {
         int own = (tl == strlen(o->stem) && !memcmp(t, o->stem, tl))
                   || (tl == strlen(o->norm) && !memcmp(t, o->norm, tl));
-        if (!own && (near_form(o->stem, t, tl) || (written && near_form(o->norm, t, tl)))
-            && n < cap
-            && tl < 64) {
+        int by_stem = !own && near_form(o->stem, t, tl);
+        stem_near |= by_stem && fuzzy_distance(o->stem, strlen(o->stem), t, tl, 2) <= 1;
+        if (!own && (by_stem || near_form(o->norm, t, tl)) && n < cap && n < 256 && tl < 64) {
             memcpy(found[n], t, tl);
-            found[n++][tl] = '\0';
+            found[n][tl] = '\0';
+            by_norm[n++] = !by_stem;
         }
         if (tl + 1 >= sizeof from)
             break;
@@ -233,7 +209,11 @@ static size_t brute(const one *o, char found[][64], size_t cap)
     }
     mdb_cursor_close(cur);
     mdb_txn_abort(txn);
-    return n;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(stem_near && by_norm[i]))
+            memmove(found[k++], found[i], sizeof found[0]);
+    return k;
 }
 
 static void check_walk(const char *word)
