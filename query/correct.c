@@ -426,20 +426,16 @@ static int try_near(cctx *c, const char *stem, size_t slen, const char *norm, si
 typedef struct {
     cctx *c;
     cand *best;
-    const char *typed;
-    size_t typed_len;
     txt_buf first;        /* the most natural spelling, for a near match */
-    int first_script;
     int rc;
 } tl_try;
 
 static int translit_one(const char *w, size_t len, int script, void *ctx)
 {
     tl_try *t = ctx;
-    if (!t->first.len) {
+    (void)script;
+    if (!t->first.len)
         buf_put(&t->first, w, len);
-        t->first_script = script;
-    }
     uint64_t df;
     if ((t->rc = text_df(t->c, w, len, &df)) != BS_OK)
         return 1;
@@ -480,7 +476,7 @@ static int other_forms(cctx *c, const char *text, size_t len, int near_spelling,
     if (w.n != 1 || w.stop || (w.script != NORM_CYRILLIC && w.script != NORM_LATIN))
         return BS_OK;
     /* the other alphabet: a spelling the index holds, else one near one */
-    tl_try t = { c, best, w.norm, w.nlen, { 0 }, 0, BS_OK };
+    tl_try t = { c, best, { 0 }, BS_OK };
     if (translit_variants(w.norm, w.nlen, w.script, CORR_TRANSLIT_VARIANTS, translit_one, &t)
         < 0)
         t.rc = BS_ENOMEM;
