@@ -55,14 +55,19 @@ typedef struct {
                                     file's absolute path as indexed or a slug */
 } lib_query;
 
+/* What a link of lib_page_opts.facet_link narrows to: the kind bytes of the
+ * index's facets. */
+enum { LIB_LINK_TAG = 't', LIB_LINK_CATEGORY = 'c', LIB_LINK_AUTHOR = 'a' };
+
 /* How a page of results is made into the value tree (base.h). */
 typedef struct {
     size_t snippet_chars;        /* about this long; 0: no snippets */
     int paths;                   /* give each post's "path", a file on this machine */
     int html;                    /* the members only the HTML template uses */
-    /* with html: the URL of the results narrowed to one tag, appended to out */
-    void (*tag_link)(void *ctx, txt_buf *out, const char *tag, size_t len);
-    void *tag_ctx;
+    /* with html: the URL of the results narrowed to one tag, category or
+     * author (kind LIB_LINK_TAG, _CATEGORY, _AUTHOR), appended to out */
+    void (*facet_link)(void *ctx, txt_buf *out, int kind, const char *value, size_t len);
+    void *link_ctx;
     int parallel;                /* make the last snippets in a second thread */
 } lib_page_opts;
 

@@ -12,6 +12,8 @@
 #include "query/query.h"
 
 _Static_assert(LIB_MAX_TAGS == QRY_MAX_TAGS, "lib.h's LIB_MAX_TAGS is the parser's");
+_Static_assert(LIB_LINK_TAG == FACET_TAG && LIB_LINK_CATEGORY == FACET_CATEGORY
+               && LIB_LINK_AUTHOR == FACET_AUTHOR, "lib.h's link kinds are the facets' kind bytes");
 
 struct lib_searcher {
     store *st;
@@ -139,7 +141,7 @@ vnode *lib_search_page(lib_search *r, const lib_query *q, const lib_page_opts *p
     const char *text = q->text ? q->text : "";
     page_opts p = { .query = text, .query_len = strlen(text),
                     .snippet_chars = po->snippet_chars, .paths = po->paths, .html = po->html,
-                    .tag_link = po->tag_link, .tag_ctx = po->tag_ctx,
+                    .facet_link = po->facet_link, .link_ctx = po->link_ctx,
                     .parallel = po->parallel, .corr = r ? &r->corr : NULL };
     if (r) {
         vnode *pg = page_build(v, r->s->st, r->txn, r->s->an, &r->res, &r->so, &p, rc, err,

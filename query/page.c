@@ -70,6 +70,25 @@ static int link_safe(const char *u, size_t len)
     return 0;
 }
 
+/* For the template: each value with the link that narrows the results to
+ * it, as [{name, url}]. */
+static vnode *facet_links(view *v, const page_opts *po, int kind, const char *const *values,
+                          const size_t *lens, size_t n)
+{
+    vnode *links = vn_arr(v);
+    txt_buf url = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        buf_reset(&url);
+        po->facet_link(po->link_ctx, &url, kind, values[i], lens[i]);
+        vnode *l = vn_obj(v);
+        vn_set(v, l, "name", vn_str(v, values[i], lens[i]));
+        vn_set(v, l, "url", url.err ? NULL : vn_str(v, url.p ? url.p : "", url.len));
+        vn_push(v, links, l);
+    }
+    buf_free(&url);
+    return vn_flag(links, VN_NOJSON);
+}
+
 static vnode *post_view(view *v, const doc_record *d, const snippet *sn, const snippet *title,
                         size_t rank, double score, const page_opts *po)
 {
@@ -115,20 +134,6 @@ static vnode *post_view(view *v, const doc_record *d, const snippet *sn, const s
     for (size_t t = 0; t < d->ntags; t++)
         vn_push(v, tags, vn_str(v, d->tags[t], d->tag_len[t]));
     vn_set(v, o, "tags", tags);
-    if (po->html && po->tag_link) {
-        vnode *links = vn_arr(v);
-        txt_buf url = { 0 };
-        for (size_t t = 0; t < d->ntags; t++) {
-            buf_reset(&url);
-            po->tag_link(po->tag_ctx, &url, d->tags[t], d->tag_len[t]);
-            vnode *l = vn_obj(v);
-            vn_set(v, l, "name", vn_str(v, d->tags[t], d->tag_len[t]));
-            vn_set(v, l, "url", url.err ? NULL : vn_str(v, url.p ? url.p : "", url.len));
-            vn_push(v, links, l);
-        }
-        buf_free(&url);
-        vn_set(v, o, "tag_links", vn_flag(links, VN_NOJSON));
-    }
     /* "category", the first, as before there were more */
     vn_set(v, o, "category", d->ncategories ? vn_str(v, d->categories[0], d->category_len[0])
                                             : vn_str(v, NULL, 0));
@@ -136,6 +141,16 @@ static vnode *post_view(view *v, const doc_record *d, const snippet *sn, const s
     for (size_t c = 0; c < d->ncategories; c++)
         vn_push(v, cats, vn_str(v, d->categories[c], d->category_len[c]));
     vn_set(v, o, "categories", cats);
+    vn_set(v, o, "author", vn_str(v, d->author, d->author_len));
+    if (po->html && po->facet_link) {
+        vn_set(v, o, "tag_links", facet_links(v, po, FACET_TAG, d->tags, d->tag_len, d->ntags));
+        vn_set(v, o, "category_links", facet_links(v, po, FACET_CATEGORY, d->categories,
+                                                   d->category_len, d->ncategories));
+        const char *author[] = { d->author };
+        size_t author_len[] = { d->author_len };
+        vn_set(v, o, "author_link", facet_links(v, po, FACET_AUTHOR, author, author_len,
+                                                d->author_len > 0));
+    }
     vn_set(v, o, "score", vn_num(v, score));
     if (sn)
         vn_set(v, o, "snippet", snippet_view(v, sn, po->html));

@@ -347,10 +347,12 @@ typedef struct {
     int paths;             /* give each post's "path", a file on this machine */
     int html;              /* add the members only a template uses (VN_NOJSON):
                               snippet.html (escaped, words in <mark>), day
-                              (YYYY-MM-DD) and tag_links when tag_link is set */
-    /* with html: the URL of the results narrowed to one tag, appended to out */
-    void (*tag_link)(void *ctx, txt_buf *out, const char *tag, size_t len);
-    void *tag_ctx;
+                              (YYYY-MM-DD), and tag_links, category_links and
+                              author_link when facet_link is set */
+    /* with html: the URL of the results narrowed to one tag, category or
+     * author (kind FACET_TAG, FACET_CATEGORY, FACET_AUTHOR), appended to out */
+    void (*facet_link)(void *ctx, txt_buf *out, int kind, const char *value, size_t len);
+    void *link_ctx;
     int parallel;          /* make the last snippets in a second thread */
     const corr_info *corr; /* what correct.c did to the query, or NULL */
 } page_opts;

@@ -361,12 +361,13 @@ static void url_param(txt_buf *b, int *first, const char *name, const char *valu
     url_escape(b, value);
 }
 
-enum { LINK_SAME, LINK_ADD_TAG, LINK_DROP_TAG, LINK_EXACT, LINK_QUERY };
+enum { LINK_SAME, LINK_ADD_TAG, LINK_DROP_TAG, LINK_EXACT, LINK_QUERY, LINK_CATEGORY, LINK_AUTHOR };
 
 /* The URL of these results with another page, or a tag added or dropped,
  * or the words searched exactly as typed (LINK_EXACT), or another query (tag
- * is then the query: LINK_QUERY): the script's path and the parameters in
- * one order. */
+ * is then the query: LINK_QUERY), or narrowed to a category or an author
+ * (tag is then that: LINK_CATEGORY, LINK_AUTHOR): the script's path and the
+ * parameters in one order. */
 static void link_to(txt_buf *b, const req *r, const char *script, size_t page, int change,
                     const char *tag)
 {
@@ -380,10 +381,12 @@ static void link_to(txt_buf *b, const req *r, const char *script, size_t page, i
             url_param(b, &first, "tag", r->tags[i]);
     if (change == LINK_ADD_TAG)
         url_param(b, &first, "tag", tag);
-    if (r->category && *r->category)
-        url_param(b, &first, "category", r->category);
-    if (r->author && *r->author)
-        url_param(b, &first, "author", r->author);
+    const char *category = change == LINK_CATEGORY ? tag : r->category;
+    if (category && *category)
+        url_param(b, &first, "category", category);
+    const char *author = change == LINK_AUTHOR ? tag : r->author;
+    if (author && *author)
+        url_param(b, &first, "author", author);
     if (r->since && *r->since)
         url_param(b, &first, "since", r->since);
     if (r->until && *r->until)
@@ -415,18 +418,23 @@ typedef struct {
     const char *script;
 } link_ctx;
 
-static void tag_link(void *ctx, txt_buf *out, const char *tag, size_t len)
+/* The results narrowed to a tag (added to those in use), a category or an
+ * author (in place of the one in use), from the first page. */
+static void facet_link(void *ctx, txt_buf *out, int kind, const char *value, size_t len)
 {
     link_ctx *lc = ctx;
-    char *t = strndup(tag, len);
+    char *t = strndup(value, len);
     if (!t) {
         out->err = 1;
         return;
     }
-    int have = 0;
-    for (size_t i = 0; i < lc->r->ntags; i++)
-        have |= strcmp(lc->r->tags[i], t) == 0;
-    link_to(out, lc->r, lc->script, 1, have ? LINK_SAME : LINK_ADD_TAG, t);
+    int change = kind == LIB_LINK_CATEGORY ? LINK_CATEGORY
+               : kind == LIB_LINK_AUTHOR   ? LINK_AUTHOR
+                                           : LINK_ADD_TAG;
+    for (size_t i = 0; change == LINK_ADD_TAG && i < lc->r->ntags; i++)
+        if (strcmp(lc->r->tags[i], t) == 0)
+            change = LINK_SAME;
+    link_to(out, lc->r, lc->script, 1, change, t);
     free(t);
 }
 
@@ -548,6 +556,11 @@ static void form_view(view *v, vnode *root, const req *r, const char *script)
         vn_push(v, tags, t);
     }
     vn_set(v, form, "tags", tags);
+    /* a category or an author in use, with the link that drops it */
+    if (r->category && *r->category)
+        vn_set(v, form, "category_remove_url", link_node(v, r, script, 1, LINK_CATEGORY, ""));
+    if (r->author && *r->author)
+        vn_set(v, form, "author_remove_url", link_node(v, r, script, 1, LINK_AUTHOR, ""));
     vn_set(v, root, "form", vn_flag(form, VN_NOJSON));
 }
 
@@ -734,8 +747,8 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
         goto fail;
     }
     link_ctx lc = { r, rq->script };
-    lib_page_opts po = { .snippet_chars = SNIPPET_CHARS, .html = !r->json, .tag_link = tag_link,
-                         .tag_ctx = &lc, .parallel = 1 };
+    lib_page_opts po = { .snippet_chars = SNIPPET_CHARS, .html = !r->json,
+                         .facet_link = facet_link, .link_ctx = &lc, .parallel = 1 };
     vnode *root = lib_search_page(res, &q, &po, v, &rc, err, sizeof err);
     if (!root) {
         logf_line(log, "%s", err);
@@ -813,7 +826,7 @@ static int answer_search(web *w, const web_request *rq, req *r, txt_buf *out, tx
         vn_set(v, c, "tag", vn_str(v, tag, len));
         vn_set(v, c, "count", vn_int(v, (int64_t)vn_number(vn_get(f, "count"))));
         txt_buf u = { 0 };
-        tag_link(&lc, &u, tag, len);
+        facet_link(&lc, &u, LIB_LINK_TAG, tag, len);
         vn_set(v, c, "url", u.err ? NULL : vn_str(v, u.p ? u.p : "", u.len));
         buf_free(&u);
         int active = 0;

@@ -37,6 +37,7 @@ mkdir -p "$T/blog"
 cat >"$T/blog/2009-10-17-fedora.md" <<'EOF'
 ---
 title: Fedora 12 alpha
+author: Иван Петров
 date: 2009-10-17T02:17:51+0400
 categories:
 - Fedora
@@ -50,6 +51,7 @@ EOF
 cat >"$T/blog/hugo.md" <<'EOF'
 ---
 title: "Ночная заметка"
+authors: [Anna K, Иван Петров]
 date: 2009-10-16T23:00:00Z
 categories: [Заметки, FEDORA]
 ---
@@ -154,7 +156,24 @@ cgi "since=2009-10-17&until=2009-10-17&format=json"
 check "cgi: since= and until= are the post's own day" py "[x['date'] for x in r['results']] == ['2009-10-17T02:17:51+04:00']"
 cgi "since=2009-10-17&until=2009-10-17"
 check "cgi: HTML: the post's own day" has "$T/r.json" '<time datetime="2009-10-17T02:17:51+04:00">17 октября 2009</time>'
-check "cgi: HTML: its categories" has "$T/r.json" '<span class="bs-category">redhat</span>'
+check "cgi: HTML: each category a link that narrows to it, keeping the rest" has "$T/r.json" \
+  '<a class="bs-category" href="?category=redhat&amp;since=2009-10-17&amp;until=2009-10-17" title="Только рубрика «redhat»">redhat</a>'
+check "cgi: HTML: the author a link that narrows to them" has "$T/r.json" \
+  '<a class="bs-author" href="?author=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2&amp;since=2009-10-17&amp;until=2009-10-17"'
+
+# ---- authors: shown, and a filter -----------------------------------------------------------
+check "the author as written" dumped 2009-10-17-fedora.md "d['author'] == 'Иван Петров'"
+cgi "q=%D1%82%D0%B5%D1%81%D1%82%D0%B8%D1%80%D0%BE%D0%B2%D0%B0%D0%BD%D0%B8%D0%B5&format=json"
+check "JSON: each result's author, the first of several, \"\" for none" py \
+  "sorted(x['author'] for x in r['results']) == ['', '', '', '', 'Anna K', 'Иван Петров']"
+cgi "author=%D0%B8%D0%B2%D0%B0%D0%BD%20%D0%BF%D0%B5%D1%82%D1%80%D0%BE%D0%B2&format=json"
+check "cgi: author= in any case, the first author only" py "[x['title'] for x in r['results']] == ['Fedora 12 alpha']"
+cgi "author=Anna%20K&category=Fedora"
+check "cgi: HTML: an author in use is kept by the form" has "$T/r.json" '<input type="hidden" name="author" value="Anna K">'
+check "cgi: HTML: and a link drops it, keeping the category" has "$T/r.json" \
+  '<a class="bs-filter" href="?category=Fedora" title="Убрать фильтр">Автор: Anna K ×</a>'
+check "cgi: HTML: a category in use: the link without it keeps the author" has "$T/r.json" \
+  '<a class="bs-filter" href="?author=Anna+K" title="Убрать фильтр">Рубрика: Fedora ×</a>'
 
 # ---- the zone is the index's: a run without --timezone keeps it ---------------------------
 "$BI" "$T/blog" 2>"$T/out"

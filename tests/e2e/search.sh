@@ -96,7 +96,7 @@ assert set(r) == {'query', 'total', 'offset', 'limit', 'results', 'took_ms'}, se
 assert r['query'] == 'виртуализация docker'
 for x in r['results']:
     assert set(x) - {'title_highlights'} == {'rank', 'path', 'url', 'title', 'slug', 'date',
-                      'utc_offset', 'tags', 'category', 'categories', 'score', 'snippet'}, set(x)
+                      'utc_offset', 'tags', 'category', 'categories', 'author', 'score', 'snippet'}, set(x)
     # a query word in the title is marked there: whole words, inside it
     t = list(x['title'])
     for s, n in x.get('title_highlights', []):

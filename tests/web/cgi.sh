@@ -161,7 +161,7 @@ assert [f['count'] for f in tags] == sorted((f['count'] for f in tags), reverse=
 assert len(r['results']) == max(0, min(r['per_page'], r['total'] - r['offset'])), len(r['results'])
 for i, x in enumerate(r['results']):
     assert set(x) - {'title_highlights'} == {'rank', 'url', 'title', 'slug', 'date',
-                      'utc_offset', 'tags', 'category', 'categories', 'score', 'snippet'}, sorted(x)
+                      'utc_offset', 'tags', 'category', 'categories', 'author', 'score', 'snippet'}, sorted(x)
     for s, n in x.get('title_highlights', []):
         assert 0 <= s and n > 0 and s + n <= len(x['title']), (x['title'], s, n)
     assert integer(x['rank']) and x['rank'] == r['offset'] + i + 1, x['rank']
