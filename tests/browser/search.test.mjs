@@ -1,144 +1,13 @@
 // The search box (www/) in a real browser: Debian's chromium, headless,
 // driven by playwright-core, against blogsearch.cgi behind lighttpd
 // (tests/web/server.sh starts them; tests/web/browser.sh runs this).
-// Usage: node search.test.mjs BASE   (or BASE=http://127.0.0.1:PORT)
+// Usage: node search.test.mjs BASE   (or BASE=http://127.0.0.1:PORT), with
+// BS_VIEWPORT, BS_SCHEME and BS_SHOTS as lib.mjs says.
 // Each check prints a line; any failure makes the exit status 1.
-import { chromium } from 'playwright-core';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const BASE = (process.argv[2] || process.env.BASE || '').replace(/\/+$/, '');
-if (!BASE) {
-  console.error('usage: node search.test.mjs http://127.0.0.1:PORT (or BASE=... in the environment)');
-  process.exit(2);
-}
-const SRC = fileURLToPath(new URL('../..', import.meta.url));
-const ENDPOINT = '/cgi-bin/blogsearch.cgi';
-const WORD = 'виртуализация';
-const TIMEOUT = 15000;
-
-let passed = 0, failed = 0;
-const problems = [];   // what happened on a page that no check asked about
-
-class Fail extends Error {}
-function expect(cond, msg) {
-  if (!cond)
-    throw new Fail(msg);
-}
-
-async function check(name, fn) {
-  const t0 = Date.now();
-  try {
-    const detail = await fn();
-    passed++;
-    console.log(`ok   ${name}${detail ? ': ' + detail : ''} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${e instanceof Fail ? e.message : e.stack || e}`);
-  }
-}
-
-// The JSON answer for these parameters, asked for directly.
-async function json(request, params) {
-  const p = new URLSearchParams(params);
-  p.set('format', 'json');
-  const res = await request.get(`${BASE}${ENDPOINT}?${p}`);
-  expect(res.ok(), `the endpoint answered ${res.status()} to ${p}`);
-  return res.json();
-}
-
-// A page that records any dialog (a script the page ran that it should
-// not have) and any uncaught error in its scripts.
-async function newPage(context) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.dialogs = [];
-  page.on('dialog', (d) => {
-    page.dialogs.push(`${d.type()}: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  page.on('pageerror', (e) => problems.push(`a script error on ${page.url()}: ${e.message}`));
-  return page;
-}
-
-// Waits until the search box has answered the search that the page's URL
-// now describes: want maps a parameter to its value, an array for all its
-// values, or null for absent.
-async function settled(page, want) {
-  try {
-    await page.waitForFunction((want) => {
-      const p = new URLSearchParams(location.search);
-      for (const [k, v] of Object.entries(want)) {
-        if (v === null ? p.has(k) : Array.isArray(v) ? p.getAll(k).join('\n') !== v.join('\n')
-                                                     : p.get(k) !== v)
-          return false;
-      }
-      const s = document.querySelector('.bs-search')?.dataset.state;
-      return s === 'done' || s === 'error';
-    }, want, { timeout: TIMEOUT });
-  } catch (e) {
-    const where = await page.evaluate(() => [location.search,
-      document.querySelector('.bs-search')?.dataset.state,
-      document.querySelector('.bs-error')?.textContent]).catch(() => []);
-    throw new Fail(`no answer for ${JSON.stringify(want)} (the page is at ${where[0]}, ` +
-                   `state ${where[1]}, error "${where[2] || ''}")`);
-  }
-  const err = await page.textContent('.bs-error');
-  expect(!err, `the page shows an error: ${err}`);
-}
-
-// What the page shows now.
-async function shown(page) {
-  return page.evaluate(() => {
-    const num = (s, re) => { const m = re.exec(s || ''); return m ? Number(m[1]) : null; };
-    const summary = document.querySelector('.bs-summary')?.textContent || '';
-    return {
-      summary,
-      total: /Ничего не найдено/.test(summary) ? 0 : num(summary, /Найдено:\s*(\d+)/),
-      pager: document.querySelector('.bs-pages span')?.textContent.trim() || '',
-      results: [...document.querySelectorAll('.bs-results .bs-result')].map((li) => ({
-        title: li.querySelector('h2 a')?.textContent ?? '',
-        titleHTML: li.querySelector('h2 a')?.innerHTML ?? '',
-        url: li.querySelector('h2 a')?.getAttribute('href') ?? '',
-        date: li.querySelector('time')?.getAttribute('datetime') ?? null,
-        day: li.querySelector('time')?.textContent ?? null,
-        tags: [...li.querySelectorAll('.bs-tag')].map((a) => a.textContent.trim()),
-        marks: [...li.querySelectorAll('.bs-snippet mark')].map((m) => m.textContent),
-      })),
-      chips: [...document.querySelectorAll('.bs-facets .bs-chip')].map((a) => ({
-        tag: a.firstChild?.textContent.trim() ?? '',
-        count: Number(a.querySelector('span')?.textContent),
-        active: a.classList.contains('bs-chip-active'),
-      })),
-      filters: [...document.querySelectorAll('.bs-filters .bs-filter')].map((b) => b.textContent),
-    };
-  });
-}
-
-const lower = (s) => s.toLowerCase();
-const hasTag = (r, tag) => r.tags.map(lower).includes(lower(tag));
-// A snippet's highlights, cut out of its text by code points.
-const marked = (sn) => sn.highlights.map(([s, n]) => Array.from(sn.text).slice(s, s + n).join(''));
-
-async function main() {
-  const profile = await mkdtemp(join(tmpdir(), 'bs-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      locale: 'ru-RU',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    await run(context);
-  } finally {
-    await context?.close().catch(() => {});
-    await rm(profile, { recursive: true, force: true });
-  }
-}
+import { BASE, SRC, ENDPOINT, WORD, TIMEOUT, expect, check, json, newPage, settled, shown,
+         hasTag, marked, shot, axe, browse } from './lib.mjs';
 
 async function run(context) {
   const request = context.request;
@@ -446,7 +315,7 @@ async function run(context) {
         .map((e) => [e.textContent.trim() || e.name || e.tagName, e.getBoundingClientRect().height])
         .filter(([, h]) => h < 24);
       return { bottom: first ? first.getBoundingClientRect().bottom : Infinity,
-               shown: chips.filter((c) => !c.hidden).length, all: chips.length,
+               shown: chips.filter((c) => c.getClientRects().length > 0).length, all: chips.length,
                more: document.querySelector('.bs-facets .bs-more')?.textContent || '', small };
     });
     expect(m.bottom <= 844, `the first result's title ends ${m.bottom} px down`);
@@ -455,7 +324,7 @@ async function run(context) {
     expect(!m.small.length, `targets under 24 px: ${m.small.map(([t, h]) => `${t} ${h}`).join('; ')}`);
     if (m.more) {
       await p.locator('.bs-facets .bs-more').click();
-      const open = await p.$$eval('.bs-facets .bs-chip', (c) => c.filter((x) => !x.hidden).length);
+      const open = await p.$$eval('.bs-facets .bs-chip', (c) => c.filter((x) => x.getClientRects().length > 0).length);
       expect(open === m.all, `after "${m.more}": ${open} of ${m.all}`);
     }
     await p.close();
@@ -593,45 +462,28 @@ async function run(context) {
     return '/, ↓ ↓ ↑ ↑, Esc';
   });
 
-  // axe-core's WCAG 2.1 A and AA rules, in light and in dark: the empty
-  // page, a page of results and a page of none, and the endpoint's own
-  // results page (without JavaScript) with results and with none
-  const AXE = join(SRC, 'tests/browser/node_modules/axe-core/axe.min.js');
-  for (const scheme of ['light', 'dark']) {
-    await check(`(10) accessibility (axe-core, WCAG 2.1 AA, ${scheme})`, async () => {
-      const p = await newPage(context);
-      await p.emulateMedia({ colorScheme: scheme });
-      const seen = [];
-      const cgi = (q) => `${BASE}${ENDPOINT}?q=${encodeURIComponent(q)}&format=html`;
-      for (const [name, q, url] of [['empty', null], ['results', WORD], ['nothing found', 'кракозябрыщщ'],
-                                    ['the endpoint\'s page', null, cgi(WORD)],
-                                    ['its page of none', null, cgi('кракозябрыщщ')]]) {
-        await p.goto(url || `${BASE}/search/${q ? `?q=${encodeURIComponent(q)}` : ''}`);
-        if (q)
-          await settled(p, { q });
-        await p.addScriptTag({ path: AXE });
-        const v = await p.evaluate(async () => (await window.axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-        })).violations.map((x) => `${x.id}: ${x.nodes.length} (${x.nodes[0]?.target})`));
-        expect(!v.length, `${name}: ${v.join('; ')}`);
-        seen.push(name);
-      }
-      await p.close();
-      return `0 violations: ${seen.join(', ')}`;
-    });
-  }
-
-  await check('(9) no script errors on any page', async () => {
-    expect(!problems.length, problems.join('; '));
+  // axe-core's WCAG 2.1 A and AA rules, in this run's size and scheme: the
+  // empty page, a page of results and a page of none, and the endpoint's
+  // own results page (without JavaScript) with results and with none; each
+  // state's screenshot
+  await check('(10) accessibility (axe-core, WCAG 2.1 AA)', async () => {
+    const p = await newPage(context);
+    const seen = [];
+    const cgi = (q) => `${BASE}${ENDPOINT}?q=${encodeURIComponent(q)}&format=html`;
+    for (const [name, q, url] of [['empty', null], ['results', WORD], ['nothing-found', 'кракозябрыщщ'],
+                                  ['endpoint-results', null, cgi(WORD)],
+                                  ['endpoint-nothing-found', null, cgi('кракозябрыщщ')]]) {
+      await p.goto(url || `${BASE}/search/${q ? `?q=${encodeURIComponent(q)}` : ''}`);
+      if (q)
+        await settled(p, { q });
+      await shot(p, name);
+      const v = await axe(p);
+      expect(!v.length, `${name}: ${v.join('; ')}`);
+      seen.push(name);
+    }
+    await p.close();
+    return `0 violations: ${seen.join(', ')}`;
   });
 }
 
-const t0 = Date.now();
-try {
-  await main();
-} catch (e) {
-  failed++;
-  console.log(`FAIL the browser: ${e.stack || e}`);
-}
-console.log(`browser: ${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-process.exit(failed ? 1 : 0);
+await browse('browser:', run);

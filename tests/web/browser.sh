@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The search box (www/) in headless chromium, driven by playwright-core
-# (tests/browser/), against blogsearch.cgi behind lighttpd (server.sh).
+# (tests/browser/), against blogsearch.cgi behind lighttpd (server.sh): the
+# search page, and the widget in a page of a blog's own (tests/browser/theme/).
 # Usage: browser.sh BUILD_DIR. Exit 77 (skipped) without chromium, lighttpd
 # or Node.js 20+.
 set -euo pipefail
@@ -43,4 +44,19 @@ cleanup() {
 source "$SRC/tests/web/server.sh"
 trap cleanup EXIT
 web_start
-node "$PKG/search.test.mjs" "$BASE"
+# a page of a blog's own, with its own stylesheet, that embeds the widget
+mkdir -p "$WEB/htdocs/theme"
+cp "$PKG"/theme/* "$WEB/htdocs/theme/"
+
+# every check at a desktop's and a phone's width, light and dark; each run
+# writes its screenshots to BUILD_DIR/screenshots
+status=0
+for viewport in 1280x900 390x844; do
+  for scheme in light dark; do
+    for t in search widget; do
+      BS_VIEWPORT=$viewport BS_SCHEME=$scheme BS_SHOTS=$BUILD/screenshots \
+        node "$PKG/$t.test.mjs" "$BASE" || status=1
+    done
+  done
+done
+exit $status
