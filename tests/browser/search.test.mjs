@@ -390,6 +390,31 @@ async function run(context) {
     return `«${cat}»: ${s.total}`;
   });
 
+  await check('(8m) a post\'s author is shown, and is a filter that can be dropped', async () => {
+    const p = await newPage(context);
+    await p.goto(`${BASE}/search/?q=docker`);
+    await settled(p, { q: 'docker' });
+    const j0 = await json(request, { q: 'docker' });
+    const want = j0.results.map((r) => r.author);
+    const got = await p.$$eval('.bs-result', (li) => li.map((x) => x.querySelector('.bs-author')?.textContent ?? ''));
+    expect(got.join('|') === want.join('|'), `authors shown ${got.join(', ')}; the JSON's ${want.join(', ')}`);
+    const author = want.find((a) => a);
+    expect(author, 'no result has an author');
+    await p.locator('.bs-result .bs-author', { hasText: author }).first().click();
+    await settled(p, { q: 'docker', author });
+    const s = await shown(p), j = await json(request, { q: 'docker', author });
+    expect(s.total === j.total && s.total > 0 && s.total < j0.total,
+           `${s.total} shown, the JSON has ${j.total} of ${j0.total}`);
+    const others = j.results.filter((r) => r.author.toLowerCase() !== author.toLowerCase());
+    expect(!others.length, `posts of other authors: ${others.map((r) => r.title).join('; ')}`);
+    await p.locator('.bs-filters .bs-filter', { hasText: author }).click();
+    await settled(p, { q: 'docker', author: null });
+    const back = await shown(p);
+    await p.close();
+    expect(back.total === j0.total, `after dropping it: ${back.total} of ${j0.total}`);
+    return `«${author}»: ${j0.total} → ${s.total} → ${back.total}`;
+  });
+
   await check('(8l) the first search says it is under way; later ones keep the results', async () => {
     const p = await newPage(context);
     let hold = null;
