@@ -269,6 +269,35 @@ int typo_candidates(store *st, MDB_txn *txn, const char *stem, size_t slen, cons
                     size_t errlen);
 void typo_candidates_free(typo_cand *v, size_t n);
 
+/* ---- what surface.c offers ------------------------------------------------ */
+
+#define SURFACE_MAX_POSTS 16     /* posts read for one term's word, at most */
+#define SURFACE_TEXT_HITS 3      /* with titles_first: a text is read up to this
+                                    many of the term's words */
+
+typedef struct {
+    size_t posts;          /* posts read, those with the term in their title first
+                              (up to half of them, store_term_posts) */
+    int prefix;            /* only words that start with typed and are not
+                              stopwords: a completion of what is being typed */
+    int titles_first;      /* the titles of the posts first, a text only when no
+                              title has a word, and only up to SURFACE_TEXT_HITS
+                              of its words of the term: cheap enough to ask for
+                              each word of a list */
+} surface_opts;
+
+/* The word posts write for term (a stem, tlen bytes), into out (reset
+ * first): of the normalized words of its posts whose term it is (title
+ * counted twice, then text; a post's description when neither has one),
+ * the nearest to typed (fuzzy_distance), the most written of equals
+ * (kubernetes, not kubernetic). Without o->prefix, the term itself when no
+ * post gives one; with it, nothing. Nothing when no post holds the term.
+ * BS_OK, BS_ENOMEM, BS_ECORRUPT (the message in err) or a store_fail
+ * status. */
+int surface_word(store *st, MDB_txn *txn, an_analyzer *an, MDB_cursor *cur, txt_buf *kb,
+                 const char *term, size_t tlen, const char *typed, size_t typed_len,
+                 const surface_opts *o, txt_buf *out, char *err, size_t errlen);
+
 /* ---- what correct.c offers ------------------------------------------------ */
 
 enum { CORR_LAYOUT = 1, CORR_TYPO, CORR_TRANSLIT };
