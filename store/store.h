@@ -316,6 +316,14 @@ int store_put_stats(store *st, MDB_txn *txn, const store_stats *s);
  * BS_ECORRUPT or a store_fail status. */
 int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
                   size_t tlen, uint64_t *df);
+/* store_term_df that reads at most max_blocks of term's blocks (0: all)
+ * and its last one: *exact 1 when that is all of them (a term of up to
+ * max_blocks + 1 blocks); else *df counts the blocks between as holding as
+ * many posts per docid as the blocks read do, near for a word spread over
+ * the blog and never read past three seeks and max_blocks blocks however
+ * many posts have the term. The cursor is left anywhere. */
+int store_term_df_est(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                      size_t max_blocks, uint64_t *df, int *exact);
 /* Up to max posts that have term, from its first block: up to half of them
  * with the term in their title, then others, into docids (*n of them).
  * BS_ENOTFOUND when no post has it. */

@@ -57,6 +57,64 @@ int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const c
     return BS_OK;
 }
 
+static int damaged(store *st, const char *term, size_t tlen)
+{
+    snprintf(store_err(), STORE_ERRLEN, "%s: the postings of \"%.*s\" are damaged; "
+             "rebuild it with blogsearch-index --full", st->dir, (int)tlen, term);
+    return BS_ECORRUPT;
+}
+
+int store_term_df_est(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                      size_t max_blocks, uint64_t *df, int *exact)
+{
+    MDB_val k, v;
+    int rc, mrc = 0;
+    uint32_t first = 0, start = 0, cnt;
+    *df = 0;
+    *exact = 1;
+    if (!first_block(st, cur, kb, term, tlen, &k, &v, &rc))
+        return rc;
+    size_t read = 0;
+    for (; mrc == 0 && of_term(&k, term, tlen, &first); read++) {
+        if (read == max_blocks && read > 0)
+            break;                 /* first: the next block's first docid */
+        if (codec_block_count(v.mv_data, v.mv_size, &cnt) != BS_OK)
+            return damaged(st, term, tlen);
+        if (read == 0)
+            start = first;
+        *df += cnt;
+        mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    if (mrc != 0 && mrc != MDB_NOTFOUND)
+        return store_fail(st, mrc, "reading postings");
+    if (mrc != 0 || !of_term(&k, term, tlen, &first))
+        return BS_OK;              /* every block read */
+    /* the last block: the key past the term's (term, byte 1), and back one */
+    uint32_t next = first, last;
+    buf_reset(kb);
+    buf_put(kb, term, tlen);
+    buf_putc(kb, '\1');
+    if (kb->err)
+        return BS_ENOMEM;
+    k = (MDB_val){ kb->len, kb->p };
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    mrc = mdb_cursor_get(cur, &k, &v, mrc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+    if (mrc != 0)
+        return store_fail(st, mrc, "reading postings");
+    if (!of_term(&k, term, tlen, &last) || last < next
+        || codec_block_count(v.mv_data, v.mv_size, &cnt) != BS_OK)
+        return damaged(st, term, tlen);
+    if (last == next) {
+        *df += cnt;                /* it was the next one: every block counted */
+        return BS_OK;
+    }
+    /* between: as many posts a docid as in the blocks read */
+    double per = next > start ? (double)*df / (double)(next - start) : 1.0;
+    *df += cnt + (uint64_t)(per * (double)(last - next) + 0.5);
+    *exact = 0;
+    return BS_OK;
+}
+
 int store_term_block_at(store *st, MDB_cursor *cur, txt_buf *kb, const char *term,
                         size_t tlen, uint32_t docid, plist *out)
 {
