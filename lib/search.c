@@ -8,15 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/internal.h"
 #include "lib/lib.h"
 #include "query/query.h"
 
 _Static_assert(LIB_MAX_TAGS == QRY_MAX_TAGS, "lib.h's LIB_MAX_TAGS is the parser's");
-
-struct lib_searcher {
-    store *st;
-    an_analyzer *an;
-};
 
 struct lib_search {
     lib_searcher *s;
