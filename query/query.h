@@ -274,16 +274,17 @@ void typo_candidates_free(typo_cand *v, size_t n);
 #define SURFACE_MAX_POSTS 16     /* posts read for one term's word, at most */
 #define SURFACE_TEXT_HITS 3      /* with titles_first: a text is read up to this
                                     many of the term's words */
+#define SURFACE_TEXT_POSTS 2     /* with titles_first: texts read, at most */
 
 typedef struct {
     size_t posts;          /* posts read, those with the term in their title first
                               (up to half of them, store_term_posts) */
     int prefix;            /* only words that start with typed and are not
                               stopwords: a completion of what is being typed */
-    int titles_first;      /* the titles of the posts first, a text only when no
-                              title has a word, and only up to SURFACE_TEXT_HITS
-                              of its words of the term: cheap enough to ask for
-                              each word of a list */
+    int titles_first;      /* the titles of the posts first; only when none holds
+                              the term, the texts of SURFACE_TEXT_POSTS of them,
+                              each up to SURFACE_TEXT_HITS of its words of the
+                              term: cheap enough to ask for each word of a list */
 } surface_opts;
 
 /* The word posts write for term (a stem, tlen bytes), into out (reset

@@ -19,7 +19,9 @@
 #define SUGGEST_RECOUNT 16         /* the best by estimate, recounted before the choice */
 #define SUGGEST_SURFACE_TRIES 24   /* terms whose word is read from posts, at most */
 #define SUGGEST_SURFACE_POSTS 8    /* posts read for one term's word (titles first) */
-#define SUGGEST_TITLE_POSTS 12     /* newest posts with a word in the title, checked */
+#define SUGGEST_TITLE_BLOCKS 8     /* a word shown: its last blocks read for titles */
+#define SUGGEST_TITLE_IDS 32       /* of those, posts with it in the title kept */
+#define SUGGEST_TITLE_POSTS 12     /* the newest of them whose titles are read */
 
 /* ---- the word being typed -------------------------------------------------- */
 
@@ -92,7 +94,10 @@ static size_t common_bytes(const char *a, size_t alen, const char *b, size_t ble
     return i;
 }
 
-static int add_cand(sg_ctx *c, const char *term, size_t tlen, int kind)
+/* A candidate: the term at the cursor, its posts counted (stepping on to
+ * the next term, which *t, *tl get, or BS_ENOTFOUND past the last). */
+static int add_cand(sg_ctx *c, const char *term, size_t tlen, int kind, const char **t,
+                    size_t *tl)
 {
     if (c->n == c->cap) {
         sg_cand *nv = grow_array(c->v, &c->cap, 64, sizeof *nv);
@@ -105,19 +110,17 @@ static int add_cand(sg_ctx *c, const char *term, size_t tlen, int kind)
     buf_put(&c->arena, term, tlen);
     if (c->arena.err)
         return BS_ENOMEM;
-    int rc = store_term_df_est(c->st, c->cur, &c->kb, term, tlen, SUGGEST_RANK_BLOCKS, &x->df,
-                               &x->exact);
-    if (rc != BS_OK)
-        snprintf(c->err, c->errlen, "%s", rc == BS_ENOMEM ? "out of memory" : store_err());
-    return rc;
+    return store_term_df_on(c->st, c->cur, &c->kb, term, tlen, SUGGEST_RANK_BLOCKS, &x->df,
+                            &x->exact, t, tl);
 }
 
 /* The terms from key (klen bytes) on that share it, at most
  * SUGGEST_MAX_TERMS of them read: those that start with the typed word,
- * those it starts with, and Latin ones but for their last letter; past
- * any other the walk seeks over every term that shares its start up to
- * the letter where it leaves the typed word, so it reads the range of
- * the typed word and one term a letter where the rest branches off. */
+ * those it starts with, and Latin ones but for their last letter, each
+ * counted as the walk steps over its blocks; past any other the walk seeks
+ * over every term that shares its start up to the letter where it leaves
+ * the typed word, so it reads the range of the typed word and one term a
+ * letter where the rest branches off. */
 static int walk(sg_ctx *c, const char *key, size_t klen, size_t *nread)
 {
     char seek[TERM_MAX_BYTES + 2];
@@ -146,20 +149,17 @@ static int walk(sg_ctx *c, const char *key, size_t klen, size_t *nread)
                 kind = SG_LAST_DIFFERS;
             past = ce;             /* nothing below term[0, ce) can be one */
         }
-        if (kind && (rc = add_cand(c, term, tl, kind)) != BS_OK)
-            return rc;
-        /* on: past the term's own keys (term, 1), or past its whole branch */
-        memcpy(seek, term, past);
-        if (past == tl) {
-            seek[past] = '\1';
-            rc = store_term_next(c->st, c->cur, seek, past + 1, &t, &tl);
-        } else {
-            seek[past - 1] = (char)((unsigned char)seek[past - 1] + 1);
-            rc = store_term_next(c->st, c->cur, seek, past, &t, &tl);
+        if (kind) {
+            rc = add_cand(c, term, tl, kind, &t, &tl);   /* counted, and on to the next */
+            continue;
         }
+        /* past the branch: its start with the last byte raised */
+        memcpy(seek, term, past);
+        seek[past - 1] = (char)((unsigned char)seek[past - 1] + 1);
+        rc = store_term_next(c->st, c->cur, seek, past, &t, &tl);
     }
     if (rc != BS_OK && rc != BS_ENOTFOUND) {
-        snprintf(c->err, c->errlen, "%s", store_err());
+        snprintf(c->err, c->errlen, "%s", rc == BS_ENOMEM ? "out of memory" : store_err());
         return rc;
     }
     return BS_OK;
@@ -206,11 +206,33 @@ static int recount(sg_ctx *c, sg_cand *x)
 
 /* The candidates in order, each with the word posts write for it when one
  * starts with the typed word (and is no stopword), into out. */
+/* The best k of v (n of them) by_df, to its front in order: the rest are
+ * never read, so there is no need to sort them (up to 2,000 terms). */
+static void best_first(sg_cand *v, size_t n, size_t k)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n && k; i++) {
+        if (kept == k && by_df(&v[i], &v[k - 1]) >= 0)
+            continue;
+        sg_cand x = v[i];
+        size_t j = kept < k ? kept++ : k - 1;
+        v[i] = v[j];               /* the one dropped goes where x was */
+        for (; j > 0 && by_df(&x, &v[j - 1]) < 0; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 static int choose(sg_ctx *c, size_t max_words, suggestions *out)
 {
     for (size_t i = 0; i < c->n; i++)
         c->v[i].p = c->arena.p + c->v[i].off;
-    qsort(c->v, c->n, sizeof *c->v, by_df);
+    if (c->n > SUGGEST_SURFACE_TRIES) {
+        best_first(c->v, c->n, SUGGEST_SURFACE_TRIES);
+        c->n = SUGGEST_SURFACE_TRIES;
+    } else {
+        qsort(c->v, c->n, sizeof *c->v, by_df);
+    }
     size_t head = c->n < SUGGEST_RECOUNT ? c->n : SUGGEST_RECOUNT;
     int rc = BS_OK;
     for (size_t i = 0; i < head && rc == BS_OK; i++)
@@ -250,60 +272,81 @@ static int choose(sg_ctx *c, size_t max_words, suggestions *out)
 
 /* ---- titles ----------------------------------------------------------------------- */
 
-typedef struct {
-    const char *typed;
-    size_t tlen;
-} title_has;
-
 static int starts_typed(const an_token *t, void *ctx)
 {
-    const title_has *h = ctx;
-    return t->norm_len >= h->tlen && memcmp(t->norm, h->typed, h->tlen) == 0;
+    (void)t;
+    (void)ctx;
+    return 1;                      /* an_analyze_prefixed calls it for such words only */
 }
 
-/* The newest posts whose title holds a term of a word shown, each kept when
- * a word of its title starts with the typed word (a title of «виртуализации»
- * holds the term of виртуализация, yet no word that starts so). */
+typedef struct {
+    uint32_t docid;
+    int64_t date;                  /* LENS_NO_DATE when none */
+} dated;
+
+static int newest(const void *x, const void *y)
+{
+    const dated *a = x, *b = y;
+    if (a->date != b->date)
+        return a->date < b->date ? 1 : -1;
+    return (a->docid < b->docid) - (a->docid > b->docid);
+}
+
+/* The newest of the posts whose title holds the term of a word shown (read
+ * from each term's last SUGGEST_TITLE_BLOCKS blocks: the posts indexed
+ * last), each kept when a word of its title starts with the typed word (a
+ * title of «виртуализации» holds the term of виртуализация, yet no word that
+ * starts so), up to SUGGEST_TITLE_POSTS titles read. */
 static int titles(sg_ctx *c, size_t max_titles, suggestions *out)
 {
-    qry q = { 0 };
-    size_t nterms = 0;
-    for (size_t i = 0; i < c->n; i++)
-        nterms += (size_t)c->v[i].shown;
-    if (!max_titles || !nterms)
-        return BS_OK;
+    dated *v = NULL;
+    size_t n = 0, cap = 0;
+    uint32_t ids[SUGGEST_TITLE_IDS];
     int rc = BS_OK;
-    if (!(q.c = calloc(nterms, sizeof *q.c)) || !(out->titles = calloc(max_titles,
-                                                                       sizeof *out->titles)))
-        rc = BS_ENOMEM;
-    for (size_t i = 0; i < c->n && rc == BS_OK; i++) {
+    for (size_t i = 0; i < c->n && max_titles && rc == BS_OK; i++) {
+        size_t got = 0;
         if (!c->v[i].shown)
             continue;
-        char **t = malloc(sizeof *t);
-        if (t && !(t[0] = strndup(c->v[i].p, c->v[i].len))) {
-            free(t);
-            t = NULL;
+        rc = store_term_titled(c->st, c->cur, &c->kb, c->v[i].p, c->v[i].len,
+                               SUGGEST_TITLE_BLOCKS, ids, SUGGEST_TITLE_IDS, &got);
+        if (rc != BS_OK)
+            snprintf(c->err, c->errlen, "%s", rc == BS_ENOMEM ? "out of memory" : store_err());
+        while (rc == BS_OK && n + got > cap) {
+            dated *nv = grow_array(v, &cap, SUGGEST_TITLE_IDS, sizeof *v);
+            if (nv)
+                v = nv;
+            else
+                rc = BS_ENOMEM;
         }
-        if (!t) {
-            rc = BS_ENOMEM;
-            break;
-        }
-        q.c[q.n++] = (qclause){ .mode = QC_SHOULD, .field = BS_FIELD_TITLE, .nterms = 1,
-                                .terms = t };
+        for (size_t k = 0; rc == BS_OK && k < got; k++)
+            v[n++] = (dated){ ids[k], LENS_NO_DATE };
     }
-    q.any = 1;
-    search_opts so = { .sort = SORT_DATE, .match = MATCH_ANY, .limit = SUGGEST_TITLE_POSTS,
-                       .no_proximity = 1 };
-    results r = { 0 };
-    if (rc == BS_OK)
-        rc = search_run(c->st, c->txn, &q, &so, &r, c->err, c->errlen);
-    title_has h = { c->typed, c->tlen };
-    for (size_t i = 0; i < r.n && rc == BS_OK && out->ntitles < max_titles; i++) {
+    /* each post once, its date from lens, the newest first */
+    lens_cache lc = { 0 };
+    size_t m = 0;
+    if (rc == BS_OK && n) {
+        qsort(v, n, sizeof *v, newest);   /* by docid alone: no dates yet */
+        for (size_t i = 0; i < n && rc == BS_OK; i++) {
+            if (m && v[m - 1].docid == v[i].docid)
+                continue;
+            lens_entry le;
+            int lrc = store_lens_get(c->st, c->txn, &lc, v[i].docid, &le);
+            if (lrc != BS_OK && lrc != BS_ENOTFOUND)
+                rc = lrc;
+            v[m++] = (dated){ v[i].docid, lrc == BS_OK ? le.date : LENS_NO_DATE };
+        }
+        qsort(v, m, sizeof *v, newest);
+    }
+    store_lens_done(&lc);
+    if (rc == BS_OK && m && !(out->titles = calloc(max_titles, sizeof *out->titles)))
+        rc = BS_ENOMEM;
+    for (size_t i = 0; i < m && i < SUGGEST_TITLE_POSTS && rc == BS_OK
+                       && out->ntitles < max_titles; i++) {
         doc_record d;
-        if ((rc = page_doc(c->st, c->txn, r.hits[i].docid, &d, c->err, c->errlen)) != BS_OK)
+        if ((rc = page_doc(c->st, c->txn, v[i].docid, &d, c->err, c->errlen)) != BS_OK)
             break;
-        uint32_t pos = 0;
-        if (an_analyze(c->an, d.title, d.title_len, &pos, starts_typed, &h) == 1) {
+        if (an_analyze_prefixed(c->an, d.title, d.title_len, c->typed, c->tlen, starts_typed,
+                                NULL) == 1) {
             suggest_title *st = &out->titles[out->ntitles];
             st->title = strndup(d.title, d.title_len);
             st->url = strndup(d.url, d.url_len);
@@ -313,8 +356,7 @@ static int titles(sg_ctx *c, size_t max_titles, suggestions *out)
         }
         codec_doc_free(&d);
     }
-    results_free(&r);
-    qry_free(&q);
+    free(v);
     return rc;
 }
 

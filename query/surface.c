@@ -26,6 +26,7 @@ typedef struct {
     int n, weight;
     size_t hits, stop_at;        /* the term's words seen; a text is read up to
                                     stop_at of them (0: to its end) */
+    size_t seen;                 /* the term's words seen in all */
 } surface;
 
 static int surface_token(const an_token *t, void *ctx)
@@ -34,6 +35,7 @@ static int surface_token(const an_token *t, void *ctx)
     if (t->term_len != s->tlen || memcmp(t->term, s->term, s->tlen) != 0
         || t->norm_len > NORM_MAX_BYTES)
         return 0;
+    s->seen++;
     int stop = s->stop_at && ++s->hits >= s->stop_at;
     if (s->prefix && ((t->flags & AN_STOP) || t->norm_len < s->typed_len
                       || memcmp(t->norm, s->typed, s->typed_len) != 0))
@@ -62,6 +64,17 @@ typedef struct {
     size_t errlen;
 } surface_src;
 
+/* The words of text (len bytes) into s: with s->prefix only those that
+ * start as typed are stemmed, the rest passed over. */
+static void read_words(const surface_src *c, surface *s, const char *text, size_t len,
+                       uint32_t *pos)
+{
+    if (s->prefix)
+        an_analyze_prefixed(c->an, text, len, s->typed, s->typed_len, surface_token, s);
+    else
+        an_analyze(c->an, text, len, pos, surface_token, s);
+}
+
 /* One post's title (counted twice) when title, its text when text (its
  * description when neither gave a form), up to s->stop_at words of the
  * term in the text. */
@@ -75,7 +88,7 @@ static int surface_post(const surface_src *c, uint32_t docid, surface *s, int ti
     uint32_t pos = 0;
     if (title) {
         s->weight = 2;
-        an_analyze(c->an, d.title, d.title_len, &pos, surface_token, s);
+        read_words(c, s, d.title, d.title_len, &pos);
     }
     s->weight = 1;
     txt_buf body = { 0 };
@@ -83,10 +96,10 @@ static int surface_post(const surface_src *c, uint32_t docid, surface *s, int ti
     if (rc == BS_OK && text) {
         s->hits = 0;
         if (body.len)
-            an_analyze(c->an, body.p, body.len, &pos, surface_token, s);
+            read_words(c, s, body.p, body.len, &pos);
         s->hits = 0;
         if (s->n == had)
-            an_analyze(c->an, d.description, d.description_len, &pos, surface_token, s);
+            read_words(c, s, d.description, d.description_len, &pos);
     } else if (rc == BS_ECORRUPT) {
         snprintf(c->err, c->errlen, "%s", store_err());
     }
@@ -116,11 +129,14 @@ int surface_word(store *st, MDB_txn *txn, an_analyzer *an, MDB_cursor *cur, txt_
                     .prefix = o->prefix };
     surface_src c = { st, txn, an, err, errlen };
     if (o->titles_first) {
-        /* the titles of all, then texts one at a time until one has a form */
+        /* the titles of all, then a few texts one at a time until one has a
+         * form; none when the titles write the term, yet never so (a
+         * stopword, or words of it that go on otherwise than typed) */
         for (size_t i = 0; i < nd && rc == BS_OK; i++)
             rc = surface_post(&c, docids[i], s, 1, 0);
         s->stop_at = SURFACE_TEXT_HITS;
-        for (size_t i = 0; i < nd && rc == BS_OK && s->n == 0; i++)
+        for (size_t i = 0; i < nd && i < SURFACE_TEXT_POSTS && rc == BS_OK && s->n == 0
+                           && s->seen == 0; i++)
             rc = surface_post(&c, docids[i], s, 0, 1);
     } else {
         for (size_t i = 0; i < nd && rc == BS_OK; i++)

@@ -3,7 +3,8 @@
  * into a scratch index's term table, beside terms that share their first
  * bytes and at its two ends; for each row the estimate must be exact when
  * the blocks read are all of them (and equal store_term_df), and near the
- * truth, never read past, when they are not. Rows carry their __LINE__. */
+ * truth, never read past, when they are not; and the table walked term
+ * after term (store_term_df_on). Rows carry their __LINE__. */
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -92,21 +93,30 @@ static const struct {
 #undef R
 };
 
-static void test_estimates(store *st)
+/* fn(st, txn, cur, kb) in a read transaction with a cursor on the terms */
+static void with_cursor(store *st, void (*fn)(store *, MDB_txn *, MDB_cursor *, txt_buf *))
 {
     MDB_txn *txn;
     MDB_cursor *cur;
+    txt_buf kb = { 0 };
     CHECK(store_txn_begin(st, MDB_RDONLY, &txn) == BS_OK, "read txn");
     CHECK(mdb_cursor_open(txn, st->terms, &cur) == 0, "cursor");
-    txt_buf kb = { 0 };
+    fn(st, txn, cur, &kb);
+    buf_free(&kb);
+    mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+}
+
+static void test_estimates(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb)
+{
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const char *t = rows[i].term;
         uint64_t est = 0, df = 0;
         int exact = -1;
-        int rc = store_term_df_est(st, cur, &kb, t, strlen(t), rows[i].max_blocks, &est, &exact);
+        int rc = store_term_df_est(st, cur, kb, t, strlen(t), rows[i].max_blocks, &est, &exact);
         CHECK_AT(__FILE__, rows[i].line, rc == BS_OK, "row %zu %s: status %d: %s", i, t, rc,
                  store_err());
-        CHECK_AT(__FILE__, rows[i].line, store_term_df(st, txn, cur, &kb, t, strlen(t), &df)
+        CHECK_AT(__FILE__, rows[i].line, store_term_df(st, txn, cur, kb, t, strlen(t), &df)
                  == BS_OK && df == true_df(t), "row %zu %s: store_term_df %llu, true %llu", i,
                  t, (unsigned long long)df, (unsigned long long)true_df(t));
         CHECK_AT(__FILE__, rows[i].line, exact == rows[i].exact, "row %zu %s max %zu: exact %d, "
@@ -119,9 +129,36 @@ static void test_estimates(store *st)
                      <= rows[i].within * (double)df, "row %zu %s max %zu: %llu, true %llu",
                      i, t, rows[i].max_blocks, (unsigned long long)est, (unsigned long long)df);
     }
-    buf_free(&kb);
-    mdb_cursor_close(cur);
-    mdb_txn_abort(txn);
+}
+
+/* The whole table walked with store_term_df_on, term after term from the
+ * first: each of the table's terms in order, with its count, for a few
+ * blocks read each and for all. */
+static void test_walk(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb)
+{
+    (void)txn;
+    static const size_t maxes[] = { 0, 1, 2, 3 };
+    for (size_t m = 0; m < sizeof maxes / sizeof maxes[0]; m++) {
+        const char *t;
+        size_t tl, i = 0;
+        int rc = store_term_next(st, cur, "", 0, &t, &tl);
+        for (; rc == BS_OK && i < NTERMS; i++) {
+            char term[64];
+            snprintf(term, sizeof term, "%.*s", (int)tl, t);
+            uint64_t df;
+            int exact;
+            CHECK(strcmp(term, table[i].term) == 0, "max %zu: term %zu is %s, want %s",
+                  maxes[m], i, term, table[i].term);
+            rc = store_term_df_on(st, cur, kb, term, tl, maxes[m], &df, &exact, &t, &tl);
+            CHECK(rc == BS_OK || rc == BS_ENOTFOUND, "max %zu %s: status %d", maxes[m], term, rc);
+            CHECK(!exact || df == true_df(term), "max %zu %s: %llu, want %llu", maxes[m], term,
+                  (unsigned long long)df, (unsigned long long)true_df(term));
+            CHECK(exact == (maxes[m] == 0 || table[i].nblocks <= maxes[m] + 1),
+                  "max %zu %s: exact %d", maxes[m], term, exact);
+        }
+        CHECK(i == NTERMS && rc == BS_ENOTFOUND, "max %zu: %zu terms walked, then %d",
+              maxes[m], i, rc);
+    }
 }
 
 int main(void)
@@ -133,7 +170,8 @@ int main(void)
     CHECK(store_open(&st, ix, STORE_CREATE, err, sizeof err) == BS_OK, "create: %s", err);
     if (st) {
         write_terms(st);
-        test_estimates(st);
+        with_cursor(st, test_estimates);
+        with_cursor(st, test_walk);
         store_close(st);
     }
     test_rmtree(dir);
