@@ -1,7 +1,7 @@
 /* internal.h: what the files of lib/ share and neither the programs nor
- * the library's users see: a searcher's insides (search.c) and a public
- * index handle's read transactions and messages (api.c), for the files
- * that build on them (suggest.c). */
+ * the library's users see: a searcher's insides (search.c), for suggest.c,
+ * and a public index handle's read transactions and messages (api.c), for
+ * api_suggest.c. */
 #ifndef BS_LIB_INTERNAL_H
 #define BS_LIB_INTERNAL_H
 

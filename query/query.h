@@ -281,10 +281,11 @@ typedef struct {
                               (up to half of them, store_term_posts) */
     int prefix;            /* only words that start with typed and are not
                               stopwords: a completion of what is being typed */
-    int titles_first;      /* the titles of the posts first; only when none holds
-                              the term, the texts of SURFACE_TEXT_POSTS of them,
-                              each up to SURFACE_TEXT_HITS of its words of the
-                              term: cheap enough to ask for each word of a list */
+    int titles_first;      /* the titles of the posts first; only when none writes
+                              the term (with prefix: as a word that starts as typed,
+                              a stopword too), the texts of SURFACE_TEXT_POSTS of
+                              them, each up to SURFACE_TEXT_HITS of its words of
+                              the term: cheap enough to ask for each word of a list */
 } surface_opts;
 
 /* The word posts write for term (a stem, tlen bytes), into out (reset
