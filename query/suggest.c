@@ -434,11 +434,14 @@ int suggest_run(store *st, MDB_txn *txn, an_analyzer *an, const char *text, size
         snprintf(err, errlen, "%s", store_err());
         return rc;
     }
+    /* the titles are of the words a full list offers, however few are asked */
     rc = walk(&c, norm, klen, &out->terms_read);
     if (rc == BS_OK)
-        rc = choose(&c, max_words, out);
+        rc = choose(&c, max_titles ? SUGGEST_WORDS : max_words, out);
     if (rc == BS_OK)
         rc = titles(&c, max_titles, out);
+    while (out->nwords > max_words)
+        free(out->words[--out->nwords].word);
     if (rc == BS_ENOMEM)
         snprintf(err, errlen, "out of memory");
     free(c.v);

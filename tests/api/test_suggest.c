@@ -147,8 +147,8 @@ static void test_rows(bs_index *ix)
 
 static void test_opts(bs_index *ix)
 {
-    /* fewer words, no titles; and titles alone, which are those of the
-     * words offered, so none */
+    /* fewer words, no titles; and titles alone, the same whatever the words
+     * asked */
     static const struct {
         int line;
         size_t words, titles;
@@ -156,7 +156,9 @@ static void test_opts(bs_index *ix)
     } some[] = {
         { __LINE__, 1, 0, "вирт", "виртуализация 3", "" },
         { __LINE__, 2, 1, "вирт", "виртуализация 3, виртуальные 2", "containers" },
-        { __LINE__, 0, 3, "dock", "", "" },
+        { __LINE__, 0, 3, "dock", "", "compose, dockerfile" },
+        { __LINE__, 1, 3, "вирт", "виртуализация 3", "containers, virt-cloud, virt-home" },
+        { __LINE__, 0, 0, "вирт", "", "" },
     };
     bs_suggestions *s = NULL;
     char words[1024], titles[1024];
