@@ -55,7 +55,7 @@ static int keep_last(const an_token *t, void *ctx)
 
 /* ---- the walk over the term table --------------------------------------------- */
 
-enum {
+enum {                             /* the terms a walk keeps */
     SG_STARTS = 1,                 /* the term starts with the typed word */
     SG_SHORTER,                    /* the term is the start of the typed word: a word
                                       of it may go on as typed (кот: коты) */
@@ -68,7 +68,6 @@ typedef struct {
     const char *p;                 /* there, once the arena is whole */
     uint64_t df;
     int exact;                     /* df counted, not estimated */
-    int kind;                      /* SG_* */
     int shown;                     /* its word is among those shown */
 } sg_cand;
 
@@ -96,8 +95,7 @@ static size_t common_bytes(const char *a, size_t alen, const char *b, size_t ble
 
 /* A candidate: the term at the cursor, its posts counted (stepping on to
  * the next term, which *t, *tl get, or BS_ENOTFOUND past the last). */
-static int add_cand(sg_ctx *c, const char *term, size_t tlen, int kind, const char **t,
-                    size_t *tl)
+static int add_cand(sg_ctx *c, const char *term, size_t tlen, const char **t, size_t *tl)
 {
     if (c->n == c->cap) {
         sg_cand *nv = grow_array(c->v, &c->cap, 64, sizeof *nv);
@@ -106,7 +104,7 @@ static int add_cand(sg_ctx *c, const char *term, size_t tlen, int kind, const ch
         c->v = nv;
     }
     sg_cand *x = &c->v[c->n++];
-    *x = (sg_cand){ c->arena.len, tlen, NULL, 0, 0, kind, 0 };
+    *x = (sg_cand){ c->arena.len, tlen, NULL, 0, 0, 0 };
     buf_put(&c->arena, term, tlen);
     if (c->arena.err)
         return BS_ENOMEM;
@@ -150,7 +148,7 @@ static int walk(sg_ctx *c, const char *key, size_t klen, size_t *nread)
             past = ce;             /* nothing below term[0, ce) can be one */
         }
         if (kind) {
-            rc = add_cand(c, term, tl, kind, &t, &tl);   /* counted, and on to the next */
+            rc = add_cand(c, term, tl, &t, &tl);   /* counted, and on to the next */
             continue;
         }
         /* past the branch: its start with the last byte raised */
@@ -204,8 +202,6 @@ static int recount(sg_ctx *c, sg_cand *x)
     return rc;
 }
 
-/* The candidates in order, each with the word posts write for it when one
- * starts with the typed word (and is no stopword), into out. */
 /* The best k of v (n of them) by_df, to its front in order: the rest are
  * never read, so there is no need to sort them (up to 2,000 terms). */
 static void best_first(sg_cand *v, size_t n, size_t k)
@@ -223,6 +219,9 @@ static void best_first(sg_cand *v, size_t n, size_t k)
     }
 }
 
+/* The SUGGEST_SURFACE_TRIES candidates with most posts, in order, each with
+ * the word posts write for it when one starts with the typed word (and is
+ * no stopword), into out, up to max_words of them. */
 static int choose(sg_ctx *c, size_t max_words, suggestions *out)
 {
     for (size_t i = 0; i < c->n; i++)
@@ -245,8 +244,7 @@ static int choose(sg_ctx *c, size_t max_words, suggestions *out)
     static const surface_opts so = { .posts = SUGGEST_SURFACE_POSTS, .prefix = 1,
                                      .titles_first = 1 };
     txt_buf w = { 0 };
-    for (size_t i = 0, tries = 0; i < c->n && out->nwords < max_words && rc == BS_OK
-                                  && tries < SUGGEST_SURFACE_TRIES; i++, tries++) {
+    for (size_t i = 0; i < c->n && out->nwords < max_words && rc == BS_OK; i++) {
         sg_cand *x = &c->v[i];
         rc = surface_word(c->st, c->txn, c->an, c->cur, &c->kb, x->p, x->len, c->typed,
                           c->tlen, &so, &w, c->err, c->errlen);
