@@ -229,7 +229,7 @@ static int choose(sg_ctx *c, size_t max_words, suggestions *out)
     if (c->n > SUGGEST_SURFACE_TRIES) {
         best_first(c->v, c->n, SUGGEST_SURFACE_TRIES);
         c->n = SUGGEST_SURFACE_TRIES;
-    } else {
+    } else if (c->n > 1) {
         qsort(c->v, c->n, sizeof *c->v, by_df);
     }
     size_t head = c->n < SUGGEST_RECOUNT ? c->n : SUGGEST_RECOUNT;
@@ -238,7 +238,8 @@ static int choose(sg_ctx *c, size_t max_words, suggestions *out)
         rc = recount(c, &c->v[i]);
     if (rc != BS_OK)
         return rc;
-    qsort(c->v, head, sizeof *c->v, by_df);
+    if (head > 1)
+        qsort(c->v, head, sizeof *c->v, by_df);
     if (max_words && !(out->words = calloc(max_words, sizeof *out->words)))
         return BS_ENOMEM;
     static const surface_opts so = { .posts = SUGGEST_SURFACE_POSTS, .prefix = 1,
