@@ -46,15 +46,15 @@
  * changed) raises the major version and so the soname; additions raise the
  * minor version; fixes the patch.
  *
- * Structs passed by address (bs_search_opts and bs_post, which the caller
- * fills; bs_hit and bs_index_stats, which the library fills) begin with a
- * version, set by their BS_*_INIT macro, as libgit2's options do: a struct
- * only grows at its end, and each growth raises its BS_*_VERSION, so a
- * library newer than the program reads and writes only the members the
- * program's version has, and an older library refuses a version it does
- * not know (BS_EINVAL) rather than read past the struct. Initialize every
- * one with its BS_*_INIT; a version of 0 (a struct not initialized) is
- * BS_EINVAL too.
+ * Structs passed by address (bs_search_opts, bs_suggest_opts and bs_post,
+ * which the caller fills; bs_hit and bs_index_stats, which the library
+ * fills) begin with a version, set by their BS_*_INIT macro, as libgit2's
+ * options do: a struct only grows at its end, and each growth raises its
+ * BS_*_VERSION, so a library newer than the program reads and writes only
+ * the members the program's version has, and an older library refuses a
+ * version it does not know (BS_EINVAL) rather than read past the struct.
+ * Initialize every one with its BS_*_INIT; a version of 0 (a struct not
+ * initialized) is BS_EINVAL too.
  */
 #ifndef BLOGSEARCH_H
 #define BLOGSEARCH_H
@@ -74,9 +74,9 @@ extern "C" {
 #endif
 
 #define BS_VERSION_MAJOR 1
-#define BS_VERSION_MINOR 3
+#define BS_VERSION_MINOR 4
 #define BS_VERSION_PATCH 0
-#define BS_VERSION_STRING "1.3.0"
+#define BS_VERSION_STRING "1.4.0"
 
 /* The library's version, "MAJOR.MINOR.PATCH"; each of major, minor and
  * patch that is not NULL gets its number. */
@@ -290,6 +290,56 @@ BS_EXTERN int bs_results_correction(const bs_results *r, size_t i, const char **
                                     const char **to, const char **kind);
 
 BS_EXTERN void bs_results_free(bs_results *r);
+
+/* ---- completing the word being typed (since 1.4) ------------------------------ */
+
+/* What a search box offers under itself as one types: completions of the
+ * last word of the text from the index's own words, and a few titles. */
+typedef struct bs_suggestions bs_suggestions;
+
+#define BS_SUGGEST_OPTS_VERSION 1
+
+typedef struct {
+    unsigned int version;     /* BS_SUGGEST_OPTS_VERSION (BS_SUGGEST_OPTS_INIT) */
+    size_t words;             /* words to offer, 0 to 8 */
+    size_t titles;            /* titles to offer, 0 to 3 */
+} bs_suggest_opts;
+
+/* Eight words and three titles. */
+#define BS_SUGGEST_OPTS_INIT { BS_SUGGEST_OPTS_VERSION, 8, 3 }
+
+/* Completes the word being typed at the end of text: the last word of what
+ * follows the last white space, when the text ends in it (not in a space,
+ * punctuation or a *), normalized as posts are (case folded, ё as е), of
+ * two letters or more. The words are those posts write, in the index's
+ * form (folded), that start with it and are no stopword: виртуа gives
+ * виртуализация, виртуальных ...; the word itself, whole, counts too. Most
+ * posts first; of as many posts, the word as typed after longer ones, then
+ * the shorter. The titles are those of the newest posts with such a word in
+ * their title. A text with nothing to complete gives no words and no
+ * titles, and is no error. opts NULL: BS_SUGGEST_OPTS_INIT. The work is
+ * bounded whatever the index (2,000 terms read at most). Gives *out, to be
+ * freed with bs_suggestions_free(). Errors: BS_EINVAL (a NULL argument,
+ * words or titles out of range, an opts->version this library does not
+ * know), BS_EQUERY (text is not UTF-8), BS_ECORRUPT, BS_ENOMEM, BS_ERROR.
+ * On error *out is NULL. */
+BS_EXTERN int bs_suggest(bs_index *ix, const char *text, const bs_suggest_opts *opts,
+                         bs_suggestions **out);
+/* The word completed, as typed (the end of text), or "" when nothing was
+ * being typed. */
+BS_EXTERN const char *bs_suggestions_prefix(const bs_suggestions *s);
+/* Word i (0-based) and the posts that hold it (in any form). Errors:
+ * BS_EINVAL, BS_ENOTFOUND (i out of range: the end of a loop, which
+ * leaves bs_errmsg as it was). */
+BS_EXTERN size_t bs_suggestions_word_count(const bs_suggestions *s);
+BS_EXTERN int bs_suggestions_word(const bs_suggestions *s, size_t i, const char **word,
+                                  uint64_t *posts);
+/* Title i and the post's URL ("" when it has none). Errors as
+ * bs_suggestions_word's. */
+BS_EXTERN size_t bs_suggestions_title_count(const bs_suggestions *s);
+BS_EXTERN int bs_suggestions_title(const bs_suggestions *s, size_t i, const char **title,
+                                   const char **url);
+BS_EXTERN void bs_suggestions_free(bs_suggestions *s);
 
 /* ---- the analyzer ------------------------------------------------------------ */
 

@@ -14,6 +14,7 @@
 
 #include "blogsearch.h"
 #include "indexer/indexer.h"
+#include "lib/internal.h"
 #include "query/query.h"
 
 #define MAX_LIMIT 1000
@@ -22,9 +23,10 @@
 
 static _Thread_local char last_error[1024];
 
-static int seterr(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* this file's short name for it */
+#define seterr api_seterr
 
-static int seterr(int rc, const char *fmt, ...)
+int api_seterr(int rc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -71,6 +73,11 @@ static int version_ok(const char *fn, const char *what, unsigned version, unsign
     return seterr(BS_EINVAL, "%s: %s version %u: this library (%s) knows versions 1 to %u; "
                   "initialize it with its BS_*_INIT", fn, what, version, BS_VERSION_STRING,
                   current);
+}
+
+int api_version_ok(const char *fn, const char *what, unsigned version, unsigned current)
+{
+    return version_ok(fn, what, version, current);
 }
 
 static const size_t hit_size[BS_HIT_VERSION + 1] = { 0, offsetof(bs_hit, categories),
@@ -249,6 +256,21 @@ static void read_end(bs_index *ix, MDB_txn *txn)
 {
     mdb_txn_abort(txn);
     pthread_rwlock_unlock(&ix->sh->map_lock);
+}
+
+int api_read_begin(bs_index *ix, MDB_txn **txn)
+{
+    return read_begin(ix, txn);
+}
+
+void api_read_end(bs_index *ix, MDB_txn *txn)
+{
+    read_end(ix, txn);
+}
+
+store *api_store(bs_index *ix)
+{
+    return ix->st;
 }
 
 int bs_index_stats_get(bs_index *ix, bs_index_stats *out)

@@ -1,11 +1,12 @@
 /* lib.h: what lib/ offers the programs (tools/) and the web front (web/)
  * beyond the public API of include/blogsearch.h, one section per file:
- * searches made into results pages (search.c), and blogsearch-index's work
- * on a blog's files and an index (index.c), every post's related posts
- * (related.c). It is the one door from the
- * programs into the engine: through it they reach query/ and indexer/, whose
- * own headers they never include. api.c implements include/blogsearch.h and
- * offers nothing here. Status codes are blogsearch.h's BS_*. */
+ * searches made into results pages (search.c), completions of a word being
+ * typed (suggest.c), and blogsearch-index's work on a blog's files and an
+ * index (index.c), every post's related posts (related.c). It is the one
+ * door from the programs into the engine: through it they reach query/ and
+ * indexer/, whose own headers they never include. api.c implements
+ * include/blogsearch.h and offers nothing here (lib/internal.h is what the
+ * files of lib/ share). Status codes are blogsearch.h's BS_*. */
 #ifndef BS_LIB_H
 #define BS_LIB_H
 
@@ -97,6 +98,20 @@ const char *lib_search_also(const lib_search *r);
 
 /* Whether s is a date a query's since or until takes (end: until). */
 int lib_date_ok(const char *s, int end);
+
+/* ---- what suggest.c offers --------------------------------------------- */
+
+#define LIB_SUGGEST_WORDS 8      /* words offered */
+#define LIB_SUGGEST_TITLES 3     /* titles offered */
+
+/* Completions of the word being typed at the end of text (bs_suggest's), as
+ * the value tree blogsearch --suggest --json and blogsearch.cgi's suggest=
+ * answer (docs/cgi.md): {"suggest": text, "prefix": the word completed as
+ * typed, "words": [{"word", "posts"}], "titles": [{"title", "url"}]}. Its
+ * root, or NULL with the status in *rc and the reason in err: BS_EQUERY
+ * when text is not UTF-8; BS_ENOMEM, BS_ECORRUPT, BS_ERROR. */
+vnode *lib_suggest_view(lib_searcher *s, const char *text, view *v, int *rc, char *err,
+                        size_t errlen);
 
 /* ---- what index.c offers ----------------------------------------------- */
 

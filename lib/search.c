@@ -8,17 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/internal.h"
 #include "lib/lib.h"
 #include "query/query.h"
 
 _Static_assert(LIB_MAX_TAGS == QRY_MAX_TAGS, "lib.h's LIB_MAX_TAGS is the parser's");
 _Static_assert(LIB_LINK_TAG == FACET_TAG && LIB_LINK_CATEGORY == FACET_CATEGORY
                && LIB_LINK_AUTHOR == FACET_AUTHOR, "lib.h's link kinds are the facets' kind bytes");
-
-struct lib_searcher {
-    store *st;
-    an_analyzer *an;
-};
 
 struct lib_search {
     lib_searcher *s;

@@ -136,106 +136,15 @@ static int text_df(cctx *c, const char *text, size_t len, uint64_t *df)
 }
 
 /* The word a post writes for term, the one nearest to what was typed: the
- * term is a stem, and a reader is shown a word. Read from a post that has the
- * term (in its title, where one has), title and text; of the forms equally
- * near, the one the post writes most (kubernetes, not kubernetic). */
-#define SURFACE_FORMS 16
+ * term is a stem, and a reader is shown a word (surface.c). */
 #define SURFACE_POSTS 6     /* posts read for the forms */
-
-typedef struct {
-    const char *term;
-    size_t tlen;
-    const char *typed;
-    size_t typed_len;
-    struct {
-        char w[NORM_MAX_BYTES + 1];
-        size_t len;
-        int d, count;
-    } f[SURFACE_FORMS];
-    int n, weight;
-} surface;
-
-static int surface_token(const an_token *t, void *ctx)
-{
-    surface *s = ctx;
-    if (t->term_len != s->tlen || memcmp(t->term, s->term, s->tlen) != 0
-        || t->norm_len > NORM_MAX_BYTES)
-        return 0;
-    int i = 0;
-    while (i < s->n && !(s->f[i].len == t->norm_len && !memcmp(s->f[i].w, t->norm, t->norm_len)))
-        i++;
-    if (i == s->n) {
-        if (s->n == SURFACE_FORMS)
-            return 0;
-        s->n++;
-        memcpy(s->f[i].w, t->norm, t->norm_len);
-        s->f[i].len = t->norm_len;
-        s->f[i].d = fuzzy_distance(t->norm, t->norm_len, s->typed, s->typed_len, 8);
-        s->f[i].count = 0;
-    }
-    s->f[i].count += s->weight;
-    return 0;
-}
-
-/* One post's title and text (its description when neither has the term). */
-static int surface_post(cctx *c, uint32_t docid, surface *s)
-{
-    doc_record d;
-    int rc = page_doc(c->st, c->txn, docid, &d, c->err, c->errlen);
-    if (rc != BS_OK)
-        return rc;
-    int had = s->n;
-    uint32_t pos = 0;
-    s->weight = 2;
-    an_analyze(c->an, d.title, d.title_len, &pos, surface_token, s);
-    s->weight = 1;
-    txt_buf body = { 0 };
-    rc = store_read_text(c->st, c->txn, docid, d.body_bytes, &body);
-    if (rc == BS_OK) {
-        if (body.len)
-            an_analyze(c->an, body.p, body.len, &pos, surface_token, s);
-        if (s->n == had)
-            an_analyze(c->an, d.description, d.description_len, &pos, surface_token, s);
-    } else if (rc == BS_ECORRUPT) {
-        snprintf(c->err, c->errlen, "%s", store_err());
-    }
-    buf_free(&body);
-    codec_doc_free(&d);
-    return rc;
-}
 
 static int surface_of(cctx *c, const char *term, size_t tlen, const char *typed,
                       size_t typed_len, txt_buf *out)
 {
-    uint32_t docids[SURFACE_POSTS];
-    size_t nd = 0;
-    buf_reset(out);
-    int rc = store_term_posts(c->st, c->txn, c->cur, &c->kb, term, tlen, docids,
-                              SURFACE_POSTS, &nd);
-    if (rc == BS_ENOTFOUND)
-        return BS_OK;
-    if (rc != BS_OK)
-        return rc;
-    surface *s = calloc(1, sizeof *s);
-    if (!s)
-        return BS_ENOMEM;
-    s->term = term;
-    s->tlen = tlen;
-    s->typed = typed;
-    s->typed_len = typed_len;
-    for (size_t i = 0; i < nd && rc == BS_OK; i++)
-        rc = surface_post(c, docids[i], s);
-    int best = -1;
-    for (int i = 0; i < s->n; i++)
-        if (best < 0 || s->f[i].d < s->f[best].d
-            || (s->f[i].d == s->f[best].d && s->f[i].count > s->f[best].count))
-            best = i;
-    if (rc == BS_OK)
-        buf_put(out, best >= 0 ? s->f[best].w : term, best >= 0 ? s->f[best].len : tlen);
-    free(s);
-    if (rc == BS_OK && out->err)
-        rc = BS_ENOMEM;
-    return rc;
+    static const surface_opts o = { .posts = SURFACE_POSTS };
+    return surface_word(c->st, c->txn, c->an, c->cur, &c->kb, term, tlen, typed, typed_len, &o,
+                        out, c->err, c->errlen);
 }
 
 /* ---- the three ways a word may have gone wrong ----------------------------- */

@@ -269,6 +269,89 @@ int typo_candidates(store *st, MDB_txn *txn, const char *stem, size_t slen, cons
                     size_t errlen);
 void typo_candidates_free(typo_cand *v, size_t n);
 
+/* ---- what surface.c offers ------------------------------------------------ */
+
+#define SURFACE_MAX_POSTS 16     /* posts read for one term's word, at most */
+#define SURFACE_TEXT_HITS 3      /* with titles_first: a text is read up to this
+                                    many of the term's words */
+#define SURFACE_TEXT_POSTS 2     /* with titles_first: texts read, at most */
+
+typedef struct {
+    size_t posts;          /* posts read, those with the term in their title first
+                              (up to half of them, store_term_posts) */
+    int prefix;            /* only words that start with typed and are not
+                              stopwords: a completion of what is being typed */
+    int titles_first;      /* the titles of the posts first; only when none writes
+                              the term (with prefix: as a word that starts as typed,
+                              a stopword too), the texts of SURFACE_TEXT_POSTS of
+                              them, each up to SURFACE_TEXT_HITS of its words of
+                              the term: cheap enough to ask for each word of a list */
+} surface_opts;
+
+/* The word posts write for term (a stem, tlen bytes), into out (reset
+ * first): of the normalized words of its posts whose term it is (title
+ * counted twice, then text; a post's description when neither has one),
+ * the nearest to typed (fuzzy_distance), the most written of equals
+ * (kubernetes, not kubernetic). Without o->prefix, the term itself when no
+ * post gives one; with it, nothing. Nothing when no post holds the term.
+ * BS_OK, BS_ENOMEM, BS_ECORRUPT (the message in err) or a store_fail
+ * status. */
+int surface_word(store *st, MDB_txn *txn, an_analyzer *an, MDB_cursor *cur, txt_buf *kb,
+                 const char *term, size_t tlen, const char *typed, size_t typed_len,
+                 const surface_opts *o, txt_buf *out, char *err, size_t errlen);
+
+/* ---- what suggest.c offers ------------------------------------------------ */
+
+#define SUGGEST_WORDS 8          /* words offered, at most */
+#define SUGGEST_TITLES 3         /* titles offered, at most */
+#define SUGGEST_MIN_CHARS 2      /* a shorter word is not completed */
+#define SUGGEST_MAX_TERMS 2000   /* distinct terms one walk reads, at most */
+
+typedef struct {
+    char *word;            /* as posts write it, normalized (folded, ё as е) */
+    uint64_t posts;        /* posts with its term: exact up to ~100,000 of them */
+    int as_typed;          /* 1: the word typed itself, whole */
+} suggest_word;
+
+typedef struct {
+    char *title, *url;     /* a post's, as indexed; url may be "" */
+} suggest_title;
+
+typedef struct {
+    size_t off, len;       /* the word completed, bytes of the text as typed (len 0:
+                              nothing is being typed) */
+    suggest_word *words;   /* most posts first */
+    size_t nwords;
+    suggest_title *titles; /* newest first */
+    size_t ntitles;
+    size_t terms_read;     /* distinct terms the walk read */
+} suggestions;
+
+/* The word being typed at the end of text (len bytes of UTF-8): the last
+ * word of the span after the last white space, when the text ends in it
+ * (not in white space, punctuation or a *). 1 with its bytes at *off,
+ * *plen (the word as typed), its normalized form and its stem (each
+ * NUL-terminated); 0 when nothing is being typed; -1 when out of memory. */
+int suggest_prefix(an_analyzer *an, const char *text, size_t len, size_t *off, size_t *plen,
+                   char norm[NORM_MAX_BYTES + 1], size_t *nlen, char stem[NORM_MAX_BYTES + 1],
+                   size_t *slen);
+
+/* Completions of the word being typed at the end of text (suggest_prefix)
+ * when it is SUGGEST_MIN_CHARS letters or more, into out (free with
+ * suggestions_free): up to max_words (at most SUGGEST_WORDS) words of the
+ * index, each the word posts write for a term, that start with the typed
+ * word as normalized and are no stopword, most posts first (the word as
+ * typed after longer ones of as many posts, then the shorter); and up to
+ * max_titles (at most SUGGEST_TITLES) titles of posts, newest first, with a
+ * word that starts so. The walk over the term table reads at most
+ * SUGGEST_MAX_TERMS terms (docs/cgi.md says what else is bounded).
+ * BS_EQUERY when text is not UTF-8 (or holds NUL), with the message in
+ * err; else BS_OK, BS_ENOMEM, BS_ECORRUPT or a store_fail status. */
+int suggest_run(store *st, MDB_txn *txn, an_analyzer *an, const char *text, size_t len,
+                size_t max_words, size_t max_titles, suggestions *out, char *err,
+                size_t errlen);
+void suggestions_free(suggestions *s);
+
 /* ---- what correct.c offers ------------------------------------------------ */
 
 enum { CORR_LAYOUT = 1, CORR_TYPO, CORR_TRANSLIT };

@@ -248,3 +248,36 @@ int an_analyze(an_analyzer *an, const char *text, size_t len, uint32_t *pos,
     }
     return 0;
 }
+
+int an_analyze_prefixed(an_analyzer *an, const char *text, size_t len, const char *prefix,
+                        size_t plen, an_token_fn fn, void *ctx)
+{
+    tok_scanner s;
+    tok_word w;
+    tok_init(&s, text, len);
+    while (tok_next(&s, &w)) {
+        int script, n = norm_word(text + w.off, w.len, an->norm, &script);
+        an_token t = { .pos = 0 };
+        if (n <= 0 || (size_t)n < plen || memcmp(an->norm, prefix, plen) != 0)
+            continue;              /* only normalized: no stem, no callback */
+        int tl = stem_word(an->stem, script, an->norm, (size_t)n, an->term);
+        if (tl < 0)
+            return -1;
+        if (tl == 0)
+            continue;
+        t.term = an->term;
+        t.term_len = (size_t)tl;
+        t.term_hash = an_term_hash(an->term, (size_t)tl);
+        t.norm = an->norm;
+        t.norm_len = (size_t)n;
+        t.off = w.off;
+        t.len = w.len;
+        t.flags = (stop_is_stopword(an->norm, (size_t)n) ? AN_STOP : 0u)
+                  | (w.glued ? AN_GLUED : 0u);
+        t.script = script;
+        int rc = fn(&t, ctx);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

@@ -148,6 +148,15 @@ void an_free(an_analyzer *an);   /* NULL is a no-op */
 int an_analyze(an_analyzer *an, const char *text, size_t len, uint32_t *pos,
                an_token_fn fn, void *ctx);
 
+/* an_analyze for the words of text whose normalized form starts with
+ * prefix (plen bytes, normalized): fn is called for those only, each as
+ * an_analyze gives it but for its position (0: none is counted); the
+ * others are normalized and passed over, never stemmed nor cached. What
+ * finding the forms of a word being completed takes from a text, for a
+ * fraction of a whole analysis. Returns as an_analyze. */
+int an_analyze_prefixed(an_analyzer *an, const char *text, size_t len, const char *prefix,
+                        size_t plen, an_token_fn fn, void *ctx);
+
 /* The hash given as an_token.term_hash: FNV-1a over the term's bytes. */
 uint32_t an_term_hash(const char *term, size_t len);
 

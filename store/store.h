@@ -316,11 +316,32 @@ int store_put_stats(store *st, MDB_txn *txn, const store_stats *s);
  * BS_ECORRUPT or a store_fail status. */
 int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
                   size_t tlen, uint64_t *df);
+/* store_term_df that reads at most max_blocks of term's blocks (0: all)
+ * and its last one: *exact 1 when that is all of them (a term of up to
+ * max_blocks + 1 blocks); else *df counts the blocks between as holding as
+ * many posts per docid as the blocks read do, near for a word spread over
+ * the blog and never read past three seeks and max_blocks blocks however
+ * many posts have the term. The cursor is left anywhere. */
+int store_term_df_est(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                      size_t max_blocks, uint64_t *df, int *exact);
+/* store_term_df_est of the term whose first block is at the cursor (as
+ * store_term_next and this leave it), stepping on from there: then the term
+ * after it, as store_term_next gives it, or BS_ENOTFOUND past the last (*df
+ * and *exact are set all the same). A walk over the table's terms that
+ * counts each pays a seek only for the terms of many blocks. */
+int store_term_df_on(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                     size_t max_blocks, uint64_t *df, int *exact, const char **next,
+                     size_t *nlen);
 /* Up to max posts that have term, from its first block: up to half of them
  * with the term in their title, then others, into docids (*n of them).
  * BS_ENOTFOUND when no post has it. */
 int store_term_posts(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
                      size_t tlen, uint32_t *docids, size_t max, size_t *n);
+/* Up to max posts with term in their title, from its last max_blocks
+ * blocks, the highest docids (the posts indexed last) first, into docids
+ * (*n of them): a bounded read of a term of any size. */
+int store_term_titled(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                      size_t max_blocks, uint32_t *docids, size_t max, size_t *n);
 /* The block of term's postings that holds docid if any post does: decoded,
  * positions and all, into out (reset first). BS_ENOTFOUND when no block of
  * the term starts at or before docid; the block may still not hold it. */

@@ -57,6 +57,105 @@ int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const c
     return BS_OK;
 }
 
+static int damaged(store *st, const char *term, size_t tlen)
+{
+    snprintf(store_err(), STORE_ERRLEN, "%s: the postings of \"%.*s\" are damaged; "
+             "rebuild it with blogsearch-index --full", st->dir, (int)tlen, term);
+    return BS_ECORRUPT;
+}
+
+/* Counts term's blocks from the one at the cursor (*k, *v), as
+ * store_term_df_est says, and leaves the cursor at the first key past the
+ * term's (*past 1; *k, *v that key) or past the table's end (*past 0). */
+static int count_blocks(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                        size_t max_blocks, MDB_val *k, MDB_val *v, uint64_t *df, int *exact,
+                        int *past)
+{
+    int mrc = 0;
+    uint32_t first = 0, start = 0, cnt;
+    *df = 0;
+    *exact = 1;
+    *past = 0;
+    for (size_t read = 0; mrc == 0 && of_term(k, term, tlen, &first); read++) {
+        if (read == max_blocks && read > 0)
+            break;                 /* first: the next block's first docid */
+        if (codec_block_count(v->mv_data, v->mv_size, &cnt) != BS_OK)
+            return damaged(st, term, tlen);
+        if (read == 0)
+            start = first;
+        *df += cnt;
+        mrc = mdb_cursor_get(cur, k, v, MDB_NEXT);
+    }
+    if (mrc != 0 && mrc != MDB_NOTFOUND)
+        return store_fail(st, mrc, "reading postings");
+    *past = mrc == 0;
+    if (mrc != 0 || !of_term(k, term, tlen, &first))
+        return BS_OK;              /* every block read */
+    /* the last block: the key past the term's (term, byte 1), and back one */
+    uint32_t next = first, last;
+    buf_reset(kb);
+    buf_put(kb, term, tlen);
+    buf_putc(kb, '\1');
+    if (kb->err)
+        return BS_ENOMEM;
+    MDB_val lk = { kb->len, kb->p }, lv;
+    mrc = mdb_cursor_get(cur, &lk, &lv, MDB_SET_RANGE);
+    if (mrc != 0 && mrc != MDB_NOTFOUND)
+        return store_fail(st, mrc, "reading postings");
+    mrc = mdb_cursor_get(cur, &lk, &lv, mrc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+    if (mrc != 0)
+        return store_fail(st, mrc, "reading postings");
+    if (!of_term(&lk, term, tlen, &last) || last < next
+        || codec_block_count(lv.mv_data, lv.mv_size, &cnt) != BS_OK)
+        return damaged(st, term, tlen);
+    mrc = mdb_cursor_get(cur, k, v, MDB_NEXT);   /* past the term again */
+    if (mrc != 0 && mrc != MDB_NOTFOUND)
+        return store_fail(st, mrc, "reading postings");
+    *past = mrc == 0;
+    if (last == next) {
+        *df += cnt;                /* it was the next one: every block counted */
+        return BS_OK;
+    }
+    /* between: as many posts a docid as in the blocks read */
+    double per = next > start ? (double)*df / (double)(next - start) : 1.0;
+    *df += cnt + (uint64_t)(per * (double)(last - next) + 0.5);
+    *exact = 0;
+    return BS_OK;
+}
+
+int store_term_df_est(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                      size_t max_blocks, uint64_t *df, int *exact)
+{
+    MDB_val k, v;
+    int rc, past;
+    *df = 0;
+    *exact = 1;
+    if (!first_block(st, cur, kb, term, tlen, &k, &v, &rc))
+        return rc;
+    return count_blocks(st, cur, kb, term, tlen, max_blocks, &k, &v, df, exact, &past);
+}
+
+int store_term_df_on(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                     size_t max_blocks, uint64_t *df, int *exact, const char **next,
+                     size_t *nlen)
+{
+    MDB_val k, v;
+    int past, mrc = mdb_cursor_get(cur, &k, &v, MDB_GET_CURRENT);
+    if (mrc != 0)
+        return store_fail(st, mrc, "reading the terms");
+    int rc = count_blocks(st, cur, kb, term, tlen, max_blocks, &k, &v, df, exact, &past);
+    for (mrc = 0; rc == BS_OK && past && mrc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        uint32_t first;
+        if (key_term_split(k.mv_data, k.mv_size, nlen, &first) == 0) {
+            *next = k.mv_data;
+            return BS_OK;
+        }
+    }
+    if (rc == BS_OK && mrc != 0 && mrc != MDB_NOTFOUND)
+        rc = store_fail(st, mrc, "reading the terms");
+    return rc == BS_OK ? BS_ENOTFOUND : rc;
+}
+
 int store_term_block_at(store *st, MDB_cursor *cur, txt_buf *kb, const char *term,
                         size_t tlen, uint32_t docid, plist *out)
 {
@@ -146,6 +245,38 @@ int store_term_posts(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, cons
             if (!seen)
                 docids[(*n)++] = p[i].docid;
         }
+    return BS_OK;
+}
+
+int store_term_titled(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                      size_t max_blocks, uint32_t *docids, size_t max, size_t *n)
+{
+    *n = 0;
+    buf_reset(kb);
+    buf_put(kb, term, tlen);
+    buf_putc(kb, '\1');           /* past the term's keys, then back */
+    if (kb->err)
+        return BS_ENOMEM;
+    MDB_val k = { kb->len, kb->p }, v;
+    int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (mrc != 0 && mrc != MDB_NOTFOUND)
+        return store_fail(st, mrc, "reading postings");
+    mrc = mdb_cursor_get(cur, &k, &v, mrc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+    posting_tf p[BLK_MAX_POSTINGS];
+    uint32_t first;
+    for (size_t b = 0; mrc == 0 && b < max_blocks && *n < max && of_term(&k, term, tlen, &first);
+         b++) {
+        size_t np;
+        const char *why;
+        if (codec_block_decode_freqs(v.mv_data, v.mv_size, first, p, &np, &why) != BS_OK)
+            return damaged(st, term, tlen);
+        for (size_t i = np; i-- > 0 && *n < max;)
+            if (p[i].tf[BS_FIELD_TITLE])
+                docids[(*n)++] = p[i].docid;
+        mrc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+    }
+    if (mrc != 0 && mrc != MDB_NOTFOUND)
+        return store_fail(st, mrc, "reading postings");
     return BS_OK;
 }
 

@@ -52,6 +52,9 @@ static void usage(FILE *f)
           "      --sort relevance|date   (default relevance; date: newest first)\n"
           "      --like PATH|SLUG  the posts most like one post (its file, or its slug):\n"
           "                        its most distinctive words, the post itself left out\n"
+          "      --suggest TEXT    completions of TEXT's last word from the index's words,\n"
+          "                        most posts first, and titles with such a word (what a\n"
+          "                        search box offers as one types; --json as the CGI's)\n"
           "      --exact           the words exactly as typed: no correction of a word that\n"
           "                        finds nothing (wrong keyboard layout, a typo, a Latin\n"
           "                        name in Cyrillic), nor a suggestion for one that finds little\n"
@@ -167,6 +170,60 @@ static void print_text(const vnode *list, int color)
     }
 }
 
+/* --suggest TEXT: the words, "word  posts" a line, then the titles, each
+ * with its URL (when it has one) on the next line; with json the CGI's
+ * answer to suggest=. */
+static int print_suggestions(const char *index, const char *text, int json)
+{
+    lib_searcher *st = NULL;
+    view *v = NULL;
+    char err[1024];
+    int rc = lib_searcher_open(&st, index, 0, err, sizeof err), status = EXIT_ERROR;
+    vnode *root = NULL;
+    if (rc == BS_OK && !(v = view_new())) {
+        rc = BS_ENOMEM;
+        snprintf(err, sizeof err, "out of memory");
+    }
+    if (rc == BS_OK)
+        root = lib_suggest_view(st, text, v, &rc, err, sizeof err);
+    if (!root) {
+        cli_printf(stderr, "blogsearch: --suggest: %s\n", err);
+        goto out;
+    }
+    const vnode *words = vn_get(root, "words"), *titles = vn_get(root, "titles");
+    if (json) {
+        txt_buf b = { 0 };
+        if (view_json(&b, root, 0) != 0 || (buf_putc(&b, '\n'), b.err)) {
+            fprintf(stderr, "blogsearch: out of memory\n");
+            buf_free(&b);
+            goto out;
+        }
+        cli_write(stdout, b.p, b.len, 1);
+        buf_free(&b);
+    } else {
+        size_t len, ulen;
+        for (size_t i = 0; i < vn_len(words); i++) {
+            const vnode *w = vn_at(words, i);
+            const char *word = vn_text(vn_get(w, "word"), &len);
+            cli_printf(stdout, "%.*s  %lld\n", (int)len, word,
+                       (long long)vn_number(vn_get(w, "posts")));
+        }
+        for (size_t i = 0; i < vn_len(titles); i++) {
+            const vnode *t = vn_at(titles, i);
+            const char *title = vn_text(vn_get(t, "title"), &len);
+            const char *url = vn_text(vn_get(t, "url"), &ulen);
+            cli_printf(stdout, "%s%.*s\n", i == 0 && vn_len(words) ? "\n" : "", (int)len, title);
+            if (ulen)
+                cli_printf(stdout, "   %.*s\n", (int)ulen, url);
+        }
+    }
+    status = vn_len(words) || vn_len(titles) ? EXIT_FOUND : EXIT_NONE;
+out:
+    view_free(v);
+    lib_searcher_close(st);
+    return status;
+}
+
 static int parse_count(const char *s, size_t *out)
 {
     char *end;
@@ -181,7 +238,7 @@ static int parse_count(const char *s, size_t *out)
 int main(int argc, char **argv)
 {
     enum { O_TAG = 256, O_CAT, O_AUTHOR, O_SINCE, O_UNTIL, O_SORT, O_ALL, O_ANY, O_OFFSET,
-           O_PAGE, O_JSON, O_VERSION, O_STATS, O_COLOR, O_EXACT, O_LIKE };
+           O_PAGE, O_JSON, O_VERSION, O_STATS, O_COLOR, O_EXACT, O_LIKE, O_SUGGEST };
     static const cli_opt opts[] = {
         { "index", 'i', CLI_VALUE, "DIR", 'i' }, { "tag", 0, CLI_VALUE, "TAG", O_TAG },
         { "category", 0, CLI_VALUE, "NAME", O_CAT }, { "author", 0, CLI_VALUE, "NAME", O_AUTHOR },
@@ -194,6 +251,7 @@ int main(int argc, char **argv)
         { "color", 0, CLI_OPTIONAL_VALUE, "auto|always|never", O_COLOR },
         { "exact", 0, CLI_NO_VALUE, NULL, O_EXACT },
         { "like", 0, CLI_VALUE, "PATH|SLUG", O_LIKE },
+        { "suggest", 0, CLI_VALUE, "TEXT", O_SUGGEST },
         { NULL, 0, 0, NULL, 0 },
     };
     double t0 = now_ms();
@@ -203,6 +261,8 @@ int main(int argc, char **argv)
     size_t page = 0;
     int json = 0, stats = 0, color = COLOR_AUTO, opt;
     const char *like = NULL;          /* --like: a post's file or slug */
+    const char *suggest = NULL;       /* --suggest: the text typed so far */
+    int query_opts = 0;               /* options of a search (not of --suggest) given */
     char like_path[PATH_MAX];
     txt_buf qtext = { 0 };            /* the query: its words, one space between */
     cli_args args = { .prog = "blogsearch", .word = "query", .opts = opts, .argc = argc,
@@ -256,6 +316,7 @@ int main(int argc, char **argv)
         case O_JSON: json = 1; break;
         case O_EXACT: so.exact = 1; break;
         case O_LIKE: like = val; break;
+        case O_SUGGEST: suggest = val; break;
         case O_STATS: stats = 1; break;
         case O_COLOR:
             if (!val || strcmp(val, "always") == 0)
@@ -270,6 +331,8 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); stop = EXIT_FOUND; break;
         case O_VERSION: printf("blogsearch %s\n", BS_VERSION_STRING); stop = EXIT_FOUND; break;
         }
+        query_opts += opt != 'i' && opt != O_JSON && opt != O_SUGGEST && opt != O_COLOR
+                      && opt != CLI_BAD;
     }
     if (stop >= 0) {
         buf_free(&qtext);
@@ -281,6 +344,16 @@ int main(int argc, char **argv)
         index = getenv("BLOGSEARCH_INDEX");
     if (!index || !*index)
         index = DEFAULT_INDEX;
+    if (suggest && query_opts) {
+        fprintf(stderr, "blogsearch: --suggest completes the last word of its TEXT; it takes "
+                "no query words and no other search options (--index and --json apply)\n");
+        buf_free(&qtext);
+        return EXIT_ERROR;
+    }
+    if (suggest) {
+        buf_free(&qtext);
+        return print_suggestions(index, suggest, json);
+    }
     if (stats) {
         txt_buf out = { 0 };
         char serr[1024];

@@ -67,6 +67,9 @@ typedef struct {
     int sort_date;
     int exact;                 /* exact=1: the words as typed, no correction */
     const char *like;          /* like=SLUG: the posts like that one, not a query */
+    const char *suggest;       /* suggest=TEXT: completions of its last word */
+    size_t suggest_len;
+    int suggesting;            /* a suggest= was sent, even one refused: answer JSON */
     size_t page, per_page;
     int json;                  /* answer in JSON */
     int negotiated;            /* the format came from Accept: Vary: Accept */
@@ -141,6 +144,8 @@ static int split_params(req *r, const char *qs)
             *eq = '\0';
         long nlen = decode(s), vlen = decode(val);
         int name_ok = nlen >= 0 && (size_t)nlen == strlen(s) && utf8_valid(s, (size_t)nlen);
+        if (name_ok && strcmp(s, "suggest") == 0)
+            r->suggesting = 1;     /* heard even when its value is refused */
         if (failed) {
             /* only a good pair after a bad one, for the format */
         } else if (nlen < 0 || vlen < 0) {
@@ -243,7 +248,9 @@ static int once(req *r, const char *name, const char **slot, const param *p)
 static void choose_format(req *r, const web_request *rq)
 {
     const char *fmt = r->format;
-    if (fmt && strcmp(fmt, "json") == 0) {
+    if (r->suggesting) {
+        r->json = 1;               /* a suggestion is JSON whatever is asked */
+    } else if (fmt && strcmp(fmt, "json") == 0) {
         r->json = 1;
     } else if (fmt && strcmp(fmt, "html") == 0) {
         r->json = 0;
@@ -297,6 +304,9 @@ static int read_params(req *r)
             rc = once(r, "exact", &exact, p);
         } else if (strcmp(n, "like") == 0) {
             rc = once(r, "like", &r->like, p);
+        } else if (strcmp(n, "suggest") == 0) {
+            rc = once(r, "suggest", &r->suggest, p);
+            r->suggest_len = p->vlen;
         }
         /* other parameters (a site's own, analytics tags) are not ours */
         if (rc)
@@ -305,6 +315,15 @@ static int read_params(req *r)
     if (r->qlen > WEB_MAX_QUERY)
         return bad(r, 400, "q", "parameter q: the query is %zu bytes long; at most %d",
                    r->qlen, WEB_MAX_QUERY);
+    for (size_t i = 0; r->suggest && i < r->n; i++)
+        if (!web_suggest_takes(r->p[i].name, r->p[i].value))
+            return bad(r, 400, r->p[i].name, strcmp(r->p[i].name, "format") == 0
+                       ? "parameter %s: suggest is answered in JSON only"
+                       : "parameter %s: suggest takes no other parameter of a search",
+                       r->p[i].name);
+    if (r->suggest_len > WEB_MAX_QUERY)
+        return bad(r, 400, "suggest", "parameter suggest: the text is %zu bytes long; at most "
+                   "%d", r->suggest_len, WEB_MAX_QUERY);
     if (format && strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
         return bad(r, 400, "format", "parameter format: json or html");
     if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0)
@@ -856,6 +875,25 @@ fail:
     return r->status == 200 ? 200 : answer_error(w, rq, r, out, log);
 }
 
+/* suggest=: the completions of its last word (web/suggest.c). */
+static int answer_suggest(web *w, const web_request *rq, req *r, txt_buf *out, txt_buf *log)
+{
+    txt_buf body = { 0 };
+    char err[1024] = "";
+    if (open_index(w, r, log) != 0)
+        return answer_error(w, rq, r, out, log);
+    if (web_suggest_body(w->s, r->suggest, &body, err, sizeof err) != BS_OK) {
+        logf_line(log, "%s", *err ? err : "the suggestion failed");
+        bad(r, 500, NULL, "the search failed; the site's owner can see why in the server's "
+            "error log");
+        buf_free(&body);
+        return answer_error(w, rq, r, out, log);
+    }
+    respond(w, rq, r, 200, &body, out);
+    buf_free(&body);
+    return 200;
+}
+
 int web_handle(web *w, const web_request *rq, txt_buf *out, txt_buf *log)
 {
     req r = { 0 };
@@ -870,6 +908,8 @@ int web_handle(web *w, const web_request *rq, txt_buf *out, txt_buf *log)
         status = answer_error(w, &fixed, &r, out, log);
     } else if (!parsed || read_params(&r) != 0) {
         status = answer_error(w, &fixed, &r, out, log);
+    } else if (r.suggest) {
+        status = answer_suggest(w, &fixed, &r, out, log);
     } else {
         status = answer_search(w, &fixed, &r, out, log);
     }

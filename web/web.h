@@ -1,6 +1,6 @@
 /* web.h: blogsearch.cgi's front, one section per file: its requests and
- * answers (web.c) and the HTML template the pages are rendered through
- * (template.c). The mains of tools/ call it; it searches through lib/. */
+ * answers (web.c), the completions asked with suggest= (suggest.c) and the
+ * HTML template the pages are rendered through (template.c). The mains of tools/ call it; it searches through lib/. */
 #ifndef BS_WEB_H
 #define BS_WEB_H
 
@@ -52,6 +52,23 @@ void web_free(web *w);
  * line naming the cause, which the answer itself never shows. Returns the
  * HTTP status. */
 int web_handle(web *w, const web_request *rq, txt_buf *out, txt_buf *log);
+
+/* ---- what suggest.c offers ---------------------------------------------- */
+
+struct lib_searcher;
+
+/* Whether the parameter name=value may stand beside suggest= (docs/cgi.md):
+ * not q, tag, category, author, since, until or like unless empty, never
+ * sort, page, per_page or exact, format only as json; any parameter not
+ * blogsearch's. */
+int web_suggest_takes(const char *name, const char *value);
+
+/* The answer to suggest=text (valid UTF-8), appended to body: one line of
+ * JSON, {"suggest", "prefix", "words": [{"word", "posts"}], "titles":
+ * [{"title", "url"}]}, and a newline. BS_OK, or a status with the reason in
+ * err (BS_ENOMEM, BS_ECORRUPT, BS_ERROR). */
+int web_suggest_body(struct lib_searcher *s, const char *text, txt_buf *body, char *err,
+                     size_t errlen);
 
 /* ---- what template.c offers --------------------------------------------- */
 

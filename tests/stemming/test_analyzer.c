@@ -432,6 +432,60 @@ static void test_cache_is_transparent(void)
     free(text);
 }
 
+/* an_analyze_prefixed gives exactly the tokens of an_analyze whose
+ * normalized word starts with the prefix, but for their positions. */
+typedef struct {
+    strbuf out;
+    const char *prefix;       /* NULL: every token */
+    size_t plen;
+} prefixed;
+
+static int dump_prefixed(const an_token *t, void *ctx)
+{
+    prefixed *p = ctx;
+    if (p->prefix && (t->norm_len < p->plen || memcmp(t->norm, p->prefix, p->plen) != 0))
+        return 0;
+    an_token u = *t;
+    u.pos = 0;
+    return dump_all(&u, &p->out);
+}
+
+static void test_prefixed(void)
+{
+    static const struct { int line; const char *text, *prefix; size_t want; } rows[] = {
+        { __LINE__, "Виртуализация и виртуальные машины; ВИРТУАЛКА", "вирт", 3 },
+        { __LINE__, "Ёжик, ёлка и ежевика", "еж", 2 },          /* ё typed as е */
+        { __LINE__, "бе\u0301рег и берёза", "бер", 2 },         /* a stress mark, ё */
+        { __LINE__, "Docker, dockerfile и DOCK", "dock", 3 },
+        { __LINE__, "x86_64 и x86", "x86", 2 },                  /* glued words */
+        { __LINE__, "сeрвер и сервера", "серв", 2 },             /* a Latin e inside */
+        { __LINE__, "на столе и над столом", "на", 2 },          /* stopwords, flagged */
+        { __LINE__, "ничего общего", "zz", 0 },
+        { __LINE__, "all of them, every word", "", 5 },
+        { __LINE__, "", "a", 0 },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const char *text = rows[i].text, *pre = rows[i].prefix;
+        prefixed want = { { 0 }, pre, strlen(pre) }, got = { { 0 }, NULL, 0 };
+        uint32_t pos = 0;
+        CHECK_AT(__FILE__, rows[i].line, an_analyze(an, text, strlen(text), &pos, dump_prefixed,
+                                                    &want) == 0, "row %zu: an_analyze", i);
+        CHECK_AT(__FILE__, rows[i].line, an_analyze_prefixed(an, text, strlen(text), pre,
+                                                             strlen(pre), dump_prefixed, &got)
+                 == 0, "row %zu: an_analyze_prefixed", i);
+        size_t lines = 0;
+        for (size_t k = 0; k < got.out.len; k++)
+            lines += got.out.buf[k] == '\n';
+        CHECK_AT(__FILE__, rows[i].line, lines == rows[i].want && want.out.len == got.out.len
+                 && (!got.out.len || memcmp(want.out.buf, got.out.buf, got.out.len) == 0),
+                 "row %zu [%s] %s: %zu tokens, want %zu:\n%.*s---\n%.*s", i, text, pre, lines,
+                 rows[i].want, (int)got.out.len, got.out.buf ? got.out.buf : "",
+                 (int)want.out.len, want.out.buf ? want.out.buf : "");
+        free(want.out.buf);
+        free(got.out.buf);
+    }
+}
+
 int main(void)
 {
     if (an_new(&an, 0) != 0) {
@@ -444,6 +498,7 @@ int main(void)
     test_raws();
     test_positions();
     test_cache_is_transparent();
+    test_prefixed();
     an_free(an);
     printf("rows: %zu terms, %zu meet, %zu apart, %zu raw\n",
            sizeof terms / sizeof terms[0], sizeof meet / sizeof meet[0],

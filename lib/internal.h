@@ -1,0 +1,33 @@
+/* internal.h: what the files of lib/ share and neither the programs nor
+ * the library's users see: a searcher's insides (search.c), for suggest.c,
+ * and a public index handle's read transactions and messages (api.c), for
+ * api_suggest.c. */
+#ifndef BS_LIB_INTERNAL_H
+#define BS_LIB_INTERNAL_H
+
+#include "blogsearch.h"
+#include "lib/lib.h"
+#include "query/query.h"
+
+/* ---- what search.c offers -------------------------------------------------- */
+
+struct lib_searcher {
+    store *st;
+    an_analyzer *an;
+};
+
+/* ---- what api.c offers ------------------------------------------------------- */
+
+/* The store of ix. */
+store *api_store(bs_index *ix);
+/* A read transaction of ix, held until api_read_end (a map grown by a
+ * writer is adopted first). BS_OK, or BS_ERROR with bs_errmsg set. */
+int api_read_begin(bs_index *ix, MDB_txn **txn);
+void api_read_end(bs_index *ix, MDB_txn *txn);
+/* Sets this thread's bs_errmsg and returns rc. */
+int api_seterr(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* BS_OK when version is one of 1 to current, else BS_EINVAL naming fn and
+ * the struct (what), with bs_errmsg set. */
+int api_version_ok(const char *fn, const char *what, unsigned version, unsigned current);
+
+#endif
