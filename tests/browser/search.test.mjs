@@ -415,6 +415,48 @@ async function run(context) {
     return `«${author}»: ${j0.total} → ${s.total} → ${back.total}`;
   });
 
+  await check('(8n) completions of the word being typed: a list under the box, chosen with the keyboard', async () => {
+    const p = await newPage(context);
+    await p.goto(`${BASE}/search/`);
+    await p.waitForSelector('.bs-search[data-state="idle"]');
+    const typed = 'docker вирту';
+    const res = await request.get(`${BASE}${ENDPOINT}?suggest=${encodeURIComponent(typed)}&format=json`);
+    expect(res.ok(), `the endpoint answered ${res.status()} to suggest=`);
+    const want = (await res.json()).words.map((w) => w.word).filter((w) => w.toLowerCase() !== 'вирту');
+    expect(want.length >= 1, 'the endpoint completes «вирту» with nothing');
+    await p.locator('input[name=q]').pressSequentially(typed, { delay: 30 });
+    await p.waitForSelector('.bs-suggest li');
+    await shot(p, 'suggest');
+    const box = await p.$eval('input[name=q]', (i) => ({ expanded: i.getAttribute('aria-expanded'),
+      controls: i.getAttribute('aria-controls'), role: i.getAttribute('role') }));
+    const list = await p.$eval('.bs-suggest', (u) => ({ id: u.id, role: u.getAttribute('role'),
+      words: [...u.querySelectorAll('.bs-suggest-word')].map((li) => li.firstChild.textContent) }));
+    expect(box.role === 'combobox' && box.expanded === 'true' && box.controls === list.id && list.role === 'listbox',
+           `the box ${JSON.stringify(box)}, the list ${list.id} ${list.role}`);
+    expect(list.words.join('|') === want.join('|'), `listed ${list.words.join(', ')}; the endpoint's ${want.join(', ')}`);
+    await p.keyboard.press('ArrowDown');
+    const active = await p.evaluate(() => {
+      const id = document.querySelector('input[name=q]').getAttribute('aria-activedescendant');
+      return { id, selected: document.getElementById(id)?.getAttribute('aria-selected'),
+               focus: document.activeElement?.name };
+    });
+    expect(active.id && active.selected === 'true' && active.focus === 'q',
+           `↓: ${JSON.stringify(active)} (the focus stays in the box, the option marked)`);
+    await p.keyboard.press('Enter');
+    const q = `docker ${want[0]} `;
+    await settled(p, { q });
+    expect(await p.inputValue('input[name=q]') === q, `Enter left the box at "${await p.inputValue('input[name=q]')}"`);
+    expect(await p.$eval('.bs-suggest', (u) => u.hidden), 'the list stays open after a choice');
+    // Esc closes an open list and leaves the words; a second Esc empties the box
+    await p.locator('input[name=q]').pressSequentially('вирт', { delay: 30 });
+    await p.waitForSelector('.bs-suggest li');
+    await p.keyboard.press('Escape');
+    const after = { hidden: await p.$eval('.bs-suggest', (u) => u.hidden), value: await p.inputValue('input[name=q]') };
+    expect(after.hidden && after.value === `${q}вирт`, `Esc: ${JSON.stringify(after)}`);
+    await p.close();
+    return `«вирту»: ${list.words.join(', ')}; ↓ Enter → "${q.trim()}"`;
+  });
+
   await check('(8l) the first search says it is under way; later ones keep the results', async () => {
     const p = await newPage(context);
     let hold = null;
