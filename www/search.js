@@ -785,8 +785,8 @@
           li.appendChild(attrs(el('span', 'bs-suggest-count', w.posts), { 'aria-hidden': 'true' }));
       });
       titles.forEach(function (t) {
-        if (typeof t.title !== 'string' || !t.title || !safeUrl(t.url))
-          return;
+        if (typeof t.title !== 'string' || !t.title || !t.url || !safeUrl(t.url))
+          return;   /* a post without a URL (no --url-prefix) has nowhere to go */
         var li = option('bs-suggest-title', function () { location.href = t.url; });
         li.appendChild(el('span', null, t.title));
         li.setAttribute('aria-label', 'Запись: ' + t.title);
