@@ -168,8 +168,7 @@ static int open_dbs(store *st)
     return crc == 0 ? BS_OK : store_fail(st, crc, "opening the index");
 }
 
-/* mkdir -p: DIR and each missing directory above it, 0777 less the umask. */
-static int make_dirs(const char *dir)
+int store_make_dirs(const char *dir)
 {
     char path[4096];
     size_t n = strlen(dir);
@@ -195,9 +194,10 @@ static int make_dirs(const char *dir)
  * writes lock.mdb, LMDB's table of readers, and reads data.mdb. So a writer
  * gives both files the directory's group, lock.mdb group read and write and
  * data.mdb group read, whatever its umask. A file that is not a regular file
- * with one link, or whose group cannot be changed, is left as it is.
- * shared_dir: whether DIR is such a directory, and its group. */
-static int shared_dir(const char *dir, gid_t *group)
+ * with one link, or whose group cannot be changed, is left as it is
+ * (store_shared_dir, store_share_file; a snapshot's files follow the rule
+ * too, snapshot.c). */
+int store_shared_dir(const char *dir, gid_t *group)
 {
     struct stat ds;
     if (stat(dir, &ds) != 0 || !(ds.st_mode & S_ISGID))
@@ -206,7 +206,7 @@ static int shared_dir(const char *dir, gid_t *group)
     return 1;
 }
 
-static void share_file(int fd, gid_t group, mode_t mode)
+void store_share_file(int fd, gid_t group, mode_t mode)
 {
     struct stat fs;
     if (fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_nlink == 1
@@ -224,7 +224,7 @@ static void share_lock_file(const char *dir, gid_t group)
         return;
     int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd >= 0) {
-        share_file(fd, group, S_IRGRP | S_IWGRP);
+        store_share_file(fd, group, S_IRGRP | S_IWGRP);
         close(fd);
     }
 }
@@ -250,7 +250,7 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
             store_close(st);
             return errno == ENOENT ? BS_ENOTFOUND : BS_ERROR;
         }
-        if (make_dirs(dir) != 0) {
+        if (store_make_dirs(dir) != 0 || stat(dir, &sb) != 0) {
             set_err(errbuf, errlen, "cannot create the index directory %s: %s", dir,
                     strerror(errno));
             store_close(st);
@@ -267,8 +267,9 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
         rc = mdb_env_set_maxdbs(st->env, MAX_DBS);
     if (rc == 0 && st->rdonly) {
         char data[4096];
+        struct stat db;
         snprintf(data, sizeof data, "%s/data.mdb", dir);
-        if (stat(data, &sb) != 0) {
+        if (stat(data, &db) != 0) {
             set_err(errbuf, errlen, "no index at %s; build one with: blogsearch-index "
                     "--index %s PATH...", dir, dir);
             store_close(st);
@@ -288,7 +289,7 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
     unsigned writable = MDB_WRITEMAP;
 #endif
     gid_t group = 0;
-    int shared = rc == 0 && !st->rdonly && shared_dir(dir, &group);
+    int shared = rc == 0 && !st->rdonly && store_shared_dir(dir, &group);
     if (shared)
         share_lock_file(dir, group);
     if (rc == 0)
@@ -299,8 +300,17 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
         return rc == ENOMEM ? BS_ENOMEM : BS_ERROR;
     }
     int data_fd;
+    struct stat fs;
     if (shared && mdb_env_get_fd(st->env, &data_fd) == 0)
-        share_file(data_fd, group, S_IRGRP);
+        store_share_file(data_fd, group, S_IRGRP);
+    /* what the index is, for store_replaced: the directory as it was found
+     * before opening, and the very data.mdb opened */
+    st->dir_dev = sb.st_dev;
+    st->dir_ino = sb.st_ino;
+    if (mdb_env_get_fd(st->env, &data_fd) == 0 && fstat(data_fd, &fs) == 0) {
+        st->data_dev = fs.st_dev;
+        st->data_ino = fs.st_ino;
+    }
     rc = open_dbs(st);
     if (rc != BS_OK) {
         set_err(errbuf, errlen, "%s", store_err());

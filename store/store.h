@@ -1,12 +1,14 @@
 /* store.h: the storage layer, the only code that knows LMDB keys and value
- * bytes (docs/FORMAT.md). One section per file: the codec (codec.c) and the
- * environment with its databases (store.c). */
+ * bytes (docs/FORMAT.md). One section per file: the codec (codec.c), the
+ * environment with its databases (store.c), copies of an index (snapshot.c)
+ * and the term table (terms.c). */
 #ifndef BS_STORE_H
 #define BS_STORE_H
 
 #include <lmdb.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/base.h"
 #include "store/format.h"
@@ -222,6 +224,8 @@ typedef struct {
     uint32_t format;                 /* the index's format version as opened (another
                                         than BS_FORMAT_VERSION only with
                                         STORE_ANY_VERSION) */
+    dev_t dir_dev, data_dev;         /* the directory and the data.mdb opened, for */
+    ino_t dir_ino, data_ino;         /* store_replaced (snapshot.c) */
 } store;
 
 enum {
@@ -258,6 +262,19 @@ int store_set_mapsize(store *st, uint64_t bytes);
 uint64_t store_mapsize(const store *st);
 /* Bytes of the map in use (last page number × page size). */
 uint64_t store_used_bytes(const store *st);
+
+/* mkdir -p: dir and each missing directory above it, 0777 less the umask.
+ * 0, or -1 with errno set. */
+int store_make_dirs(const char *dir);
+
+/* An index directory that is set-group-ID is shared with its group (store.c
+ * and docs/cgi.md say why): store_shared_dir tells whether dir is one, and
+ * its group; store_share_file gives the file open on fd that group and adds
+ * mode's bits (lock.mdb S_IRGRP | S_IWGRP, data.mdb S_IRGRP); a file that is
+ * not a regular file with one link, or whose group cannot be changed, is
+ * left as it is. */
+int store_shared_dir(const char *dir, gid_t *group);
+void store_share_file(int fd, gid_t group, mode_t mode);
 
 /* Writes format and analyzer versions into a new index (inside txn). */
 int store_init_meta(store *st, MDB_txn *txn);
@@ -308,6 +325,40 @@ typedef struct {
 
 int store_get_stats(store *st, MDB_txn *txn, store_stats *s);
 int store_put_stats(store *st, MDB_txn *txn, const store_stats *s);
+
+/* ---- what snapshot.c offers --------------------------------------------- */
+
+/* A copy of an index for web nodes (README, "Copies for web nodes"). */
+typedef struct {
+    uint64_t posts;                  /* in the copy */
+    uint64_t bytes;                  /* the copy's data.mdb */
+    uint64_t src_file_bytes;         /* the index's data.mdb on disk (a sparse file) */
+    uint64_t src_used_bytes;         /* the index's pages in use */
+    int replaced;                    /* a previous snapshot at dst was swapped out */
+    char kept[4096];                 /* where the previous snapshot was left when it
+                                        could not be removed, else "" */
+} store_snapshot_info;
+
+/* Writes a compacted copy of the index in src to the directory dst, whole
+ * or not at all: into a new directory beside it (dst.tmp.XXXXXX), data.mdb
+ * from one read transaction (LMDB's compacting copy: the state of one
+ * commit, while a writer may go on), a lock.mdb of its own, the index
+ * directory's group and mode (a set-group-ID directory's files shared as
+ * store_open shares them), everything synced; the copy is opened with the
+ * format checks, then renamed to dst. dst may be missing, an empty
+ * directory, or a previous snapshot (a directory of data.mdb and lock.mdb
+ * whose LMDB environment is still at the copy's transaction 1, not src),
+ * which is swapped out in one rename (RENAME_EXCHANGE) and removed; anything
+ * else is refused. BS_OK; else BS_EVERSION, BS_ENOTFOUND (src) or BS_ERROR,
+ * err saying why, and dst as it was. */
+int store_snapshot(const char *src, const char *dst, store_snapshot_info *info, char *err,
+                   size_t errlen);
+
+/* Whether the index st was opened from is no longer the one at st->dir: the
+ * directory or its data.mdb (links followed) is another file now, or gone,
+ * as when a copy was swapped in by a rename, the directory moved aside or
+ * deleted. Two stat(2) calls, for a reader that stays open between requests. */
+int store_replaced(const store *st);
 
 /* ---- what terms.c offers ------------------------------------------------ */
 
