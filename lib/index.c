@@ -1,9 +1,11 @@
 /* index.c: blogsearch-index's work, for the program: finding a blog's post
- * files, a run that brings the index up to date with them, and the index's
- * statistics, tags, records and check. The indexer (indexer/) does it all;
- * this file gives it to tools/ in lib.h's terms. */
+ * files, a run that brings the index up to date with them, the index's
+ * statistics, tags, records and check, and its snapshot for web nodes. The
+ * indexer (indexer/) does it all but the snapshot, which is the store's
+ * (store/snapshot.c); this file gives it to tools/ in lib.h's terms. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "indexer/indexer.h"
 #include "lib/lib.h"
@@ -125,5 +127,17 @@ int lib_index_check(const char *dir, void (*report)(void *ctx, const char *msg),
     int rc = index_check(dir, report, ctx, &s, err, errlen);
     if (rc == BS_OK)
         *counts = (lib_check_counts){ s.posts, s.terms, s.postings };
+    return rc;
+}
+
+int lib_index_snapshot(const char *src, const char *dst, lib_snapshot_info *info, char *err,
+                       size_t errlen)
+{
+    store_snapshot_info si;
+    int rc = store_snapshot(src, dst, &si, err, errlen);
+    *info = (lib_snapshot_info){ .posts = si.posts, .bytes = si.bytes,
+                                 .src_file_bytes = si.src_file_bytes,
+                                 .src_used_bytes = si.src_used_bytes, .replaced = si.replaced };
+    memcpy(info->kept, si.kept, sizeof info->kept);
     return rc;
 }

@@ -196,6 +196,26 @@ typedef struct {
 int lib_index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
                     lib_check_counts *counts, char *err, size_t errlen);
 
+/* A compacted copy of an index for web nodes (blogsearch-index --snapshot):
+ * its posts and size, and the index's. */
+typedef struct {
+    uint64_t posts;            /* in the copy */
+    uint64_t bytes;            /* the copy's data.mdb */
+    uint64_t src_file_bytes;   /* the index's data.mdb on disk */
+    uint64_t src_used_bytes;   /* the index's pages in use */
+    int replaced;              /* a previous snapshot at dst was replaced */
+    char kept[4096];           /* where the previous one was left when it could not
+                                  be removed, else "" */
+} lib_snapshot_info;
+
+/* Writes the copy of the index in src to the directory dst, whole or not at
+ * all: dst missing, an empty directory or a previous snapshot (swapped out
+ * in one rename and removed); anything else is refused (store/store.h,
+ * store_snapshot). BS_OK, or a status with the reason in err and dst as it
+ * was. */
+int lib_index_snapshot(const char *src, const char *dst, lib_snapshot_info *info, char *err,
+                       size_t errlen);
+
 /* ---- what related.c offers --------------------------------------------- */
 
 /* Every post of the index in dir with the count posts most like it (as

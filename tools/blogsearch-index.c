@@ -106,12 +106,45 @@ static int write_related(const char *index, const char *out, size_t count, int q
     return EXIT_OK;
 }
 
+/* --snapshot: a compacted copy of the index for web nodes, written whole
+ * (README, "Copies for web nodes"). */
+static int write_snapshot(const char *index, const char *dir, int quiet)
+{
+    char err[2048];
+    lib_snapshot_info s;
+    double t0 = now_s();
+    if (lib_index_snapshot(index, dir, &s, err, sizeof err) != BS_OK) {
+        cli_printf(stderr, "blogsearch-index: --snapshot: %s\n", err);
+        return EXIT_FAIL;
+    }
+    if (s.kept[0])
+        cli_printf(stderr, "blogsearch-index: warning: the previous snapshot could not be "
+                   "removed; it is left in %s\n", s.kept);
+    if (!quiet)
+        cli_printf(stderr, "blogsearch-index: snapshot of %s written to %s%s: %llu post%s, "
+                   "%.1f MB (the index: %.1f MB on disk, %.1f MB in use); %.2f s\n", index,
+                   dir, s.replaced ? ", replacing the previous one" : "",
+                   (unsigned long long)s.posts, s.posts == 1 ? "" : "s", (double)s.bytes / 1e6,
+                   (double)s.src_file_bytes / 1e6, (double)s.src_used_bytes / 1e6,
+                   now_s() - t0);
+    return EXIT_OK;
+}
+
+/* What --related and --snapshot write, after a run or alone. */
+static int after_run(const char *index, const char *related, size_t related_n,
+                     const char *snapshot, int quiet)
+{
+    int rc = related ? write_related(index, related, related_n, quiet) : EXIT_OK;
+    return rc == EXIT_OK && snapshot ? write_snapshot(index, snapshot, quiet) : rc;
+}
+
 static void usage(FILE *f)
 {
     fputs("usage: blogsearch-index [OPTIONS] PATH...\n"
           "       blogsearch-index --stats [--json] [--index DIR]\n"
           "       blogsearch-index --check | --tags | --dump [--index DIR]\n"
           "       blogsearch-index --related OUT.json [--related-count N] [--index DIR]\n"
+          "       blogsearch-index --snapshot DIR [--index DIR]\n"
           "\n"
           "Reads the blog posts under each PATH (files, or directories searched\n"
           "recursively: .rst .rest .txt .md .markdown .mdown .mkd .html .htm .org with\n"
@@ -139,6 +172,10 @@ static void usage(FILE *f)
           "                        post's most similar posts to OUT.json, for a \"see\n"
           "                        also\" block (docs/json.md)\n"
           "      --related-count N  posts in each list (default 5)\n"
+          "      --snapshot DIR    after the run (or alone, without PATH), write a compacted\n"
+          "                        copy of the index to DIR, whole or not at all, to ship\n"
+          "                        to web nodes; DIR must be new, empty or a previous\n"
+          "                        snapshot, which it replaces\n"
           "      --memory SIZE     postings held in memory before they are written\n"
           "                        (default 64M; less memory, more writes)\n"
           "  -h, --help            this help\n"
@@ -272,7 +309,7 @@ static int run_check(const char *dir, int quiet)
 int main(int argc, char **argv)
 {
     enum { O_FULL = 256, O_DRAFTS, O_URL, O_TZ, O_MAX, O_STRICT, O_STATS, O_JSON, O_CHECK,
-           O_VERSION, O_TAGS, O_DUMP, O_MEMORY, O_RELATED, O_RELATED_N };
+           O_VERSION, O_TAGS, O_DUMP, O_MEMORY, O_RELATED, O_RELATED_N, O_SNAPSHOT };
     static const cli_opt opts[] = {
         { "index", 'i', CLI_VALUE, "DIR", 'i' }, { "full", 0, CLI_NO_VALUE, NULL, O_FULL },
         { "drafts", 0, CLI_NO_VALUE, NULL, O_DRAFTS },
@@ -284,6 +321,7 @@ int main(int argc, char **argv)
         { "dump", 0, CLI_NO_VALUE, NULL, O_DUMP }, { "memory", 0, CLI_VALUE, "SIZE", O_MEMORY },
         { "related", 0, CLI_VALUE, "OUT.json", O_RELATED },
         { "related-count", 0, CLI_VALUE, "N", O_RELATED_N },
+        { "snapshot", 0, CLI_VALUE, "DIR", O_SNAPSHOT },
         { "help", 'h', CLI_NO_VALUE, NULL, 'h' }, { "version", 0, CLI_NO_VALUE, NULL, O_VERSION },
         { NULL, 0, 0, NULL, 0 },
     };
@@ -293,6 +331,7 @@ int main(int argc, char **argv)
     int stats = 0, json = 0, check = 0, tags = 0, dump = 0, opt, stop = -1;
     const char *related = NULL;       /* --related: every post's related posts, there */
     size_t related_n = 5;
+    const char *snapshot = NULL;      /* --snapshot: a copy of the index for web nodes */
     o.max_file_bytes = DEFAULT_MAX_SIZE;
     o.mem_limit = DEFAULT_MEM_LIMIT;
     cli_args args = { .prog = "blogsearch-index", .word = "PATH", .opts = opts, .argc = argc,
@@ -334,6 +373,7 @@ int main(int argc, char **argv)
         case O_TAGS: tags = 1; break;
         case O_DUMP: dump = 1; break;
         case O_RELATED: related = val; break;
+        case O_SNAPSHOT: snapshot = val; break;
         case O_RELATED_N: {
             char *end;
             errno = 0;
@@ -381,8 +421,13 @@ int main(int argc, char **argv)
                 "first\n");
         return EXIT_USAGE;
     }
-    if (related && npaths == 0)
-        return write_related(index, related, related_n, c.quiet);
+    if (snapshot && (stats || check || tags || dump)) {
+        fprintf(stderr, "blogsearch-index: --snapshot goes alone or with PATHs to index "
+                "first\n");
+        return EXIT_USAGE;
+    }
+    if ((related || snapshot) && npaths == 0)
+        return after_run(index, related, related_n, snapshot, c.quiet);
     if (stats + check + tags + dump > 1) {
         fprintf(stderr, "blogsearch-index: --stats, --tags, --dump and --check go one at a "
                 "time\n");
@@ -462,5 +507,5 @@ int main(int argc, char **argv)
                    sum.updated, sum.removed, sum.unchanged, sum.skipped, w, w == 1 ? "" : "s",
                    e, e == 1 ? "" : "s", took, sum.committed ? "" : " (nothing to write)");
     }
-    return related ? write_related(index, related, related_n, c.quiet) : EXIT_OK;
+    return after_run(index, related, related_n, snapshot, c.quiet);
 }
