@@ -33,6 +33,11 @@ typedef struct lib_searcher lib_searcher;
 int lib_searcher_open(lib_searcher **out, const char *dir, unsigned flags, char *err,
                       size_t errlen);
 void lib_searcher_close(lib_searcher *s);          /* NULL is a no-op */
+/* Whether the index s was opened from is no longer the one at its path (a
+ * copy swapped in by a rename, the directory moved aside or deleted): then
+ * a reader that stays open closes s and opens the path again. Two stat(2)
+ * calls. */
+int lib_searcher_replaced(const lib_searcher *s);
 
 enum { LIB_MATCH_MOST, LIB_MATCH_ALL, LIB_MATCH_ANY };
 

@@ -58,6 +58,11 @@ void lib_searcher_close(lib_searcher *s)
     free(s);
 }
 
+int lib_searcher_replaced(const lib_searcher *s)
+{
+    return store_replaced(s->st);
+}
+
 static search_opts opts_of(const lib_query *q)
 {
     return (search_opts){ .sort = q->by_date ? SORT_DATE : SORT_RELEVANCE,

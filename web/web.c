@@ -695,6 +695,18 @@ static int index_denied(const char *dir)
 static int open_index(web *w, req *r, txt_buf *log)
 {
     char err[1024];
+    /* Resident, the index stays open between requests; a copy swapped in
+     * at its path (a link renamed onto another directory, the directory
+     * moved aside for a new one, or deleted) is noticed here, before the
+     * request reads anything: one request at a time, so no read of the old
+     * one is in flight, and it is closed before the new one is opened. When
+     * that fails, this request and the next are answered as without an
+     * index, each trying again. */
+    if (w->s && lib_searcher_replaced(w->s)) {
+        lib_searcher_close(w->s);
+        w->s = NULL;
+        logf_line(log, "the index %s was replaced; opening it again", w->cfg.index);
+    }
     if (w->s)
         return 0;
     int rc = lib_searcher_open(&w->s, w->cfg.index, w->cfg.resident ? LIB_RESIDENT : 0, err,

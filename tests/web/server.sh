@@ -13,11 +13,22 @@
 # (1 when /fcgi/ is served). Environment for the CGI: CGI_ENV_EXTRA, lines
 # of lighttpd setenv pairs ("NAME" => "value",) added to the CGI's (both
 # /cgi-bin/ and /fcgi/).
+# WEB_FCGI_PROCS: how many resident processes lighttpd starts (default 2).
 # The index may be given as WEB_INDEX (else one of data/samples is built),
 # the HTML template as WEB_TEMPLATE (else data/templates/results.html).
 # WEB_RAW_URLS=1 turns off lighttpd's URL normalization, which otherwise
 # re-encodes a stray "%" as %25 and itself refuses %00 or invalid UTF-8, so
 # that the CGI gets the query string exactly as sent.
+
+# web_have_tools NAME: true when lighttpd (looked for in /usr/sbin too) and
+# curl are installed, else says that the test NAME is skipped.
+web_have_tools() {
+  PATH=$PATH:/usr/sbin:/sbin
+  local tool
+  for tool in lighttpd curl; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "$1: skipped: $tool is not installed"; return 1; }
+  done
+}
 
 web_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -48,7 +59,7 @@ fastcgi.server = ( \"/fcgi/blogsearch\" => ((
   \"bin-environment\" => ( \"BLOGSEARCH_INDEX\" => \"$WEB_INDEX\", \"BLOGSEARCH_TEMPLATE\" => \"${WEB_TEMPLATE:-$SRC/data/templates/results.html}\",
                          ${CGI_ENV_EXTRA:-} ),
   \"check-local\" => \"disable\",
-  \"max-procs\" => 2,
+  \"max-procs\" => ${WEB_FCGI_PROCS:-2},
   \"min-procs\" => 1
 )) )"
   fi
