@@ -8,7 +8,9 @@
 # index.tmp index), and the same resident process (its PID unchanged, the
 # new data.mdb mapped and the old one not) finds B; index.2 deleted is a 503,
 # again on the next request, and restored it is searched again; swaps back
-# and forth between requests are all answered. Then with a plain directory:
+# and forth between requests are all answered; the README's steps (a snapshot
+# shipped into a directory of its own, the link renamed onto it). Then with a
+# plain directory:
 # moved aside for a new one (mv index index.old; mv index.new index), and
 # replaced by blogsearch-index --snapshot itself.
 # Usage: swap.sh BUILD_DIR SOURCE_DIR
@@ -37,7 +39,7 @@ post() {
   printf '.. title: Пост %s\n.. slug: post-%s\n.. date: 2024-05-01\n\nСлово %s для проверки подмены индекса.\n' \
     "$1" "$1" "$2" >"$T/posts-$1/$1.rst"
 }
-post a zqalpha; post b zqbeta; post c zqgamma; post d zqdelta
+post a zqalpha; post b zqbeta; post c zqgamma; post d zqdelta; post e zqepsilon
 
 # get URL: the status in $code, the headers in $T/h, the body in $T/b
 get() {
@@ -114,6 +116,21 @@ done >"$T/swaps"
 check "20 swaps back and forth: each request answered from the index swapped in" \
   eval 'test "$answered" = 20 || cat "$T/swaps"'
 check "20 swaps: the same resident process" same_pid
+
+# the README's steps: a snapshot on the indexing side, shipped into a directory of
+# its own beside the link (rsync -a, or cp -a without rsync), the link renamed onto it
+"$INDEX" -q --index "$T/build" --url-prefix /posts/ "$T/posts-a" "$T/posts-b" "$T/posts-e" \
+  --snapshot "$T/snapshot"
+new=index.$(date +%Y%m%d%H%M%S)
+ship() {
+  if command -v rsync >/dev/null 2>&1; then rsync -a "$T/snapshot/" "$T/$new/"
+  else cp -a "$T/snapshot" "$T/$new"; fi
+}
+check "README: the snapshot shipped to $new" ship
+check "README: the link renamed onto it" eval '(cd "$T" && ln -s "$new" index.tmp && mv -T index.tmp index)'
+check "README: fcgi finds E" finds fcgi/blogsearch zqepsilon
+check "README: cgi finds E" finds cgi-bin/blogsearch.cgi zqepsilon
+check "README: the same resident process" same_pid
 web_stop
 
 # ---- a plain directory moved aside; replaced by --snapshot ---------------------------------
