@@ -152,14 +152,18 @@ int main(int argc, char **argv)
         buf_reset(&out);
         buf_reset(&log);
         web_handle(w, &rq, &out, &log);
+        /* the log first: a FastCGI server may close the request once it has
+         * the whole answer, and drop what the request's stderr sends later */
+        if (log.len) {
+            fwrite(log.p, 1, log.len, stderr);
+            fflush(stderr);
+        }
         if (out.err)
             fputs("Status: 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\n"
                   "out of memory\n", stdout);
         else
             fwrite(out.p, 1, out.len, stdout);
         fflush(stdout);
-        if (log.len)
-            fwrite(log.p, 1, log.len, stderr);
 #ifdef BS_FASTCGI
     }
 #endif

@@ -70,6 +70,7 @@ unmapped() { ! grep -F "$1/data.mdb" "/proc/$PID/maps"; }
 logged() {
   local _
   for _ in $(seq 50); do grep -rqF "$1" "$WEB/log" && return 0; sleep 0.1; done
+  tail -n 5 "$WEB/log/error.log" "$WEB/log/stderr"
   return 1
 }
 
