@@ -6,13 +6,13 @@
 # index.2, a --snapshot of another index that also holds post B, is swapped
 # in by renaming a link over index (ln -s index.2 index.tmp && mv -T
 # index.tmp index), and the same resident process (its PID unchanged, the
-# new data.mdb mapped and the old one not) finds B; index.2 deleted is a 503,
-# again on the next request, and restored it is searched again; swaps back
-# and forth between requests are all answered; the README's steps (a snapshot
-# shipped into a directory of its own, the link renamed onto it). Then with a
-# plain directory:
-# moved aside for a new one (mv index index.old; mv index.new index), and
-# replaced by blogsearch-index --snapshot itself.
+# new data.mdb mapped and the old one not) finds B and completes its word;
+# index.2 deleted is a 503, again on the next request, and restored it is
+# searched again; swaps back and forth between requests are all answered;
+# the README's steps (a snapshot shipped into a directory of its own, the
+# link renamed onto it). Then with a plain directory: moved aside for a new
+# one (mv index index.old; mv index.new index), and replaced by
+# blogsearch-index --snapshot itself.
 # Usage: swap.sh BUILD_DIR SOURCE_DIR
 # Exit status: 0 all passed, 1 a check failed, 77 skipped (no lighttpd or
 # curl, or no FastCGI in this build).
@@ -96,6 +96,13 @@ check "index -> index.2: it maps index.2" maps "$T/index.2"
 check "index -> index.2: and index.1 no more" unmapped "$T/index.1"
 check "index -> index.2: the reopening is in the error log" logged "the index $T/index was replaced; opening it again"
 check "index -> index.2: cgi finds B" finds cgi-bin/blogsearch.cgi zqbeta
+# completions read the same open index: the copy swapped in completes B's word
+completes() {
+  get "$BASE/fcgi/blogsearch?suggest=$1"
+  [ "$code" = 200 ] && python3 -c "import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if [w['word'] for w in r['words']] == [sys.argv[2]] else 1)" "$T/b" "$2" \
+    || { echo "status $code: $(head -c 300 "$T/b")"; return 1; }
+}
+check "index -> index.2: fcgi completes zqbe as zqbeta" completes zqbe zqbeta
 
 rm -r "$T/index.2"
 check "index.2 deleted: fcgi answers 503 with Retry-After" unavailable fcgi/blogsearch zqbeta
@@ -106,6 +113,9 @@ check "index.2 deleted: nothing of it mapped" unmapped "$T/index.2"
 "$INDEX" -q --index "$T/build" --snapshot "$T/index.2"
 check "index.2 restored: fcgi finds B again" finds fcgi/blogsearch zqbeta
 check "index.2 restored: the same resident process" same_pid
+swap index.1
+check "back to index.1: fcgi completes zqbe no more" eval 'get "$BASE/fcgi/blogsearch?suggest=zqbe" && grep -qF "\"words\": []" "$T/b" || { echo "status $code: $(head -c 300 "$T/b")"; false; }'
+swap index.2
 
 # swaps back and forth between requests: every answer the one or the other index's
 answered=0
