@@ -146,6 +146,7 @@ searchd
     query_log = {outdir}/query.log
     pid_file = {outdir}/searchd.pid
     binlog_path =
+    snippets_file_prefix = /
     workers = threads
     read_timeout = 5
     seamless_rotate = 1
