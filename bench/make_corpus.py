@@ -413,8 +413,8 @@ def main():
         total += len(data)
 
     with open(stamp_path + ".tmp", "w", encoding="utf-8") as f:
-        f.write("# scaled corpus made by bench/make_corpus.py; regenerated when n, seed "
-                "or source change\n")
+        f.write("# scaled corpus made by bench/make_corpus.py; regenerated when n, seed, "
+                "source or vocabulary change\n")
         f.write(f"n: {args.n}\nseed: {SEED}\nsource: {source}\nvocab: {vocab_id}\n")
         if new_words:
             f.write(f"heaps fit of the source: K {new_words.k_fit:.3f} beta {new_words.beta:.4f}; "
