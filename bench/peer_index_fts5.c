@@ -4,6 +4,11 @@
  * text for snippets; unicode61 has no Russian stemmer, so it does less work.
  * Usage: peer_index_fts5 DBFILE FILE...   or   peer_index_fts5 DBFILE @LIST
  * (LIST: NUL-separated paths, for corpora too big for one command line).
+ *        peer_index_fts5 --update DBFILE @LIST @CHANGED: the posts of CHANGED
+ * (paths of LIST: rowid = position + 1, as a build inserts them; LIST sorted
+ * bytewise as bench/index.sh sorts it) written again over their rows in one
+ * transaction, without 'optimize' (FTS5 merges its segments as it goes): an
+ * incremental run as an FTS5 user would write it, told what changed.
  * Prints: sqlite-fts5 <TAB> files <TAB> bytes read <TAB> seconds. */
 /* clock_gettime, unlink: POSIX, whatever bench_common.h and the -std flag say */
 #ifndef _POSIX_C_SOURCE
@@ -132,34 +137,59 @@ static void exec(sqlite3 *db, const char *sql)
 
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: peer_index_fts5 DBFILE FILE...|@LIST\n");
+    int update = argc == 5 && strcmp(argv[1], "--update") == 0;
+    if (argc < 3 || (strcmp(argv[1], "--update") == 0 && !update)) {
+        fprintf(stderr, "usage: peer_index_fts5 DBFILE FILE...|@LIST\n"
+                        "       peer_index_fts5 --update DBFILE @LIST @CHANGED\n");
         return 2;
     }
-    const char *dbfile = argv[1];
-    char *keep;
-    size_t n;
-    char **files = file_list(argc, argv, 2, &n, &keep);
+    const char *dbfile = argv[update ? 2 : 1];
+    char *keep, *keep_changed = NULL;
+    size_t n, nchanged = 0;
+    char **files = file_list(update ? 4 : argc, argv, update ? 3 : 2, &n, &keep);
+    char **changed = update ? file_list(5, argv, 4, &nchanged, &keep_changed) : NULL;
     char side[4096];
-    unlink(dbfile);
-    snprintf(side, sizeof side, "%s-journal", dbfile);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-wal", dbfile);
-    unlink(side);
+    if (!update) {
+        unlink(dbfile);
+        snprintf(side, sizeof side, "%s-journal", dbfile);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-wal", dbfile);
+        unlink(side);
+    }
 
     double t0 = now_s();
     sqlite3 *db;
     sqlite3_stmt *ins;
     if (sqlite3_open(dbfile, &db) != SQLITE_OK)
         die(db, dbfile);
-    exec(db, "CREATE VIRTUAL TABLE posts USING fts5(path UNINDEXED, title, tags, body, "
-             "date UNINDEXED, tokenize='unicode61 remove_diacritics 2')");
+    if (!update)
+        exec(db, "CREATE VIRTUAL TABLE posts USING fts5(path UNINDEXED, title, tags, body, "
+                 "date UNINDEXED, tokenize='unicode61 remove_diacritics 2')");
     exec(db, "BEGIN");
-    if (sqlite3_prepare_v2(db, "INSERT INTO posts(path, title, tags, body, date) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ins, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, update ? "UPDATE posts SET path = ?1, title = ?2, tags = ?3, "
+                                        "body = ?4, date = ?5 WHERE rowid = ?6"
+                                      : "INSERT INTO posts(path, title, tags, body, date, rowid) "
+                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           -1, &ins, NULL) != SQLITE_OK)
         die(db, "prepare");
     size_t bytes = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t j = 0; j < (update ? nchanged : n); j++) {
+        size_t i = j;
+        if (update) { /* its position in the sorted list */
+            size_t lo = 0, hi = n;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(files[mid], changed[j]) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo == n || strcmp(files[lo], changed[j]) != 0) {
+                fprintf(stderr, "peer_index_fts5: %s: not in the list\n", changed[j]);
+                return 2;
+            }
+            i = lo;
+        }
         size_t len;
         char *text = read_all(files[i], &len);
         post_fields pf;
@@ -170,6 +200,7 @@ int main(int argc, char **argv)
         sqlite3_bind_text(ins, 3, pf.tags.p ? pf.tags.p : "", (int)pf.tags.len, SQLITE_STATIC);
         sqlite3_bind_text(ins, 4, pf.body.p, (int)pf.body.len, SQLITE_STATIC);
         sqlite3_bind_text(ins, 5, pf.date.p ? pf.date.p : "", (int)pf.date.len, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 6, (sqlite3_int64)i + 1);
         if (sqlite3_step(ins) != SQLITE_DONE)
             die(db, files[i]);
         sqlite3_reset(ins);
@@ -178,15 +209,20 @@ int main(int argc, char **argv)
     }
     sqlite3_finalize(ins);
     exec(db, "COMMIT");
-    exec(db, "INSERT INTO posts(posts) VALUES('optimize')");
+    if (!update)
+        exec(db, "INSERT INTO posts(posts) VALUES('optimize')");
     if (sqlite3_close(db) != SQLITE_OK)
         die(db, "close");
     double dt = now_s() - t0;
 
-    printf("sqlite-fts5\t%zu\t%zu\t%.3f\n", n, bytes, dt);
+    printf("sqlite-fts5\t%zu\t%zu\t%.3f\n", update ? nchanged : n, bytes, dt);
     if (keep) {
         free(files);
         free(keep);
+    }
+    if (keep_changed) {
+        free(changed);
+        free(keep_changed);
     }
     return 0;
 }

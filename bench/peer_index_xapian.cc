@@ -5,9 +5,15 @@
 // text as document data (blogsearch keeps its text too), one commit at the end.
 // Usage: peer_index_xapian DBDIR FILE...   or   peer_index_xapian DBDIR @LIST
 // (LIST: NUL-separated paths, for corpora too big for one command line).
+//        peer_index_xapian --update DBDIR @LIST @CHANGED: the posts of CHANGED
+// (paths of LIST, whose order a build kept: document id = position + 1, LIST
+// sorted bytewise as bench/index.sh sorts it) indexed again into the built
+// database, each replacing its document, one commit: an incremental run as
+// a Xapian user would write it, told what changed.
 // Prints: xapian <TAB> files <TAB> bytes read <TAB> seconds.
 #include <xapian.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -104,48 +110,68 @@ static void parse_post(const std::string &text, post_fields &pf)
     pf.body_at = p;
 }
 
+// The post at path as a document; bytes counts what was read.
+static Xapian::Document make_doc(Xapian::TermGenerator &tg, const std::string &path, size_t &bytes)
+{
+    std::string text = read_all(path.c_str());
+    bytes += text.size();
+    post_fields pf;
+    parse_post(text, pf);
+    std::string body(text, pf.body_at);
+
+    Xapian::Document doc;
+    tg.set_document(doc);
+    tg.index_text(pf.title, 1, "S");
+    tg.index_text(pf.title);
+    tg.increase_termpos();
+    tg.index_text(body);
+    for (size_t i = 0; i < pf.tags.size();) {
+        size_t comma = pf.tags.find(',', i);
+        if (comma == std::string::npos)
+            comma = pf.tags.size();
+        size_t a = pf.tags.find_first_not_of(" \t", i);
+        size_t b = pf.tags.find_last_not_of(" \t", comma - 1);
+        if (a != std::string::npos && a < comma && b != std::string::npos && b >= a)
+            doc.add_boolean_term("K" + Xapian::Unicode::tolower(pf.tags.substr(a, b - a + 1)));
+        i = comma + 1;
+    }
+    doc.set_data(path + "\n" + pf.title + "\n" + body);
+    doc.add_value(0, pf.date);
+    return doc;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: peer_index_xapian DBDIR FILE...|@LIST\n");
+    bool update = argc == 5 && strcmp(argv[1], "--update") == 0;
+    if (argc < 3 || (strcmp(argv[1], "--update") == 0 && !update)) {
+        fprintf(stderr, "usage: peer_index_xapian DBDIR FILE...|@LIST\n"
+                        "       peer_index_xapian --update DBDIR @LIST @CHANGED\n");
         return 2;
     }
-    std::vector<std::string> files = file_list(argc, argv, 2);
+    const char *dbdir = argv[update ? 2 : 1];
+    std::vector<std::string> files = file_list(update ? 4 : argc, argv, update ? 3 : 2);
+    std::vector<std::string> changed;
+    if (update)
+        changed = file_list(5, argv, 4);
     size_t bytes = 0;
     double t0 = now_s();
     try {
-        Xapian::WritableDatabase db(argv[1], Xapian::DB_CREATE_OR_OVERWRITE);
+        Xapian::WritableDatabase db(dbdir, update ? Xapian::DB_OPEN : Xapian::DB_CREATE_OR_OVERWRITE);
         Xapian::TermGenerator tg;
         tg.set_stemmer(Xapian::Stem("russian"));
         // Xapian's defaults otherwise: STEM_SOME, positions, and an automatic
         // flush every 10,000 documents (XAPIAN_FLUSH_THRESHOLD), as a user
         // who commits once at the end gets.
-        for (const std::string &path : files) {
-            std::string text = read_all(path.c_str());
-            bytes += text.size();
-            post_fields pf;
-            parse_post(text, pf);
-            std::string body(text, pf.body_at);
-
-            Xapian::Document doc;
-            tg.set_document(doc);
-            tg.index_text(pf.title, 1, "S");
-            tg.index_text(pf.title);
-            tg.increase_termpos();
-            tg.index_text(body);
-            for (size_t i = 0; i < pf.tags.size();) {
-                size_t comma = pf.tags.find(',', i);
-                if (comma == std::string::npos)
-                    comma = pf.tags.size();
-                size_t a = pf.tags.find_first_not_of(" \t", i);
-                size_t b = pf.tags.find_last_not_of(" \t", comma - 1);
-                if (a != std::string::npos && a < comma && b != std::string::npos && b >= a)
-                    doc.add_boolean_term("K" + Xapian::Unicode::tolower(pf.tags.substr(a, b - a + 1)));
-                i = comma + 1;
+        if (!update)
+            for (const std::string &path : files)
+                db.add_document(make_doc(tg, path, bytes));
+        for (const std::string &path : changed) {
+            auto at = std::lower_bound(files.begin(), files.end(), path);
+            if (at == files.end() || *at != path) {
+                fprintf(stderr, "peer_index_xapian: %s: not in the list\n", path.c_str());
+                return 2;
             }
-            doc.set_data(path + "\n" + pf.title + "\n" + body);
-            doc.add_value(0, pf.date);
-            db.add_document(doc);
+            db.replace_document((Xapian::docid)(at - files.begin() + 1), make_doc(tg, path, bytes));
         }
         db.commit();
         db.close();
@@ -154,6 +180,6 @@ int main(int argc, char **argv)
         return 1;
     }
     double dt = now_s() - t0;
-    printf("xapian\t%zu\t%zu\t%.3f\n", files.size(), bytes, dt);
+    printf("xapian\t%zu\t%zu\t%.3f\n", update ? changed.size() : files.size(), bytes, dt);
     return 0;
 }

@@ -3,7 +3,11 @@
  * date UNINDEXED), unicode61), the way an FTS5 search page would ask:
  *   SELECT rowid, title FROM posts WHERE posts MATCH ? ORDER BY bm25(posts) LIMIT 10
  * and with SNIPPETS=1 also snippet(posts, 3, '[', ']', '…', 30) of the body.
+ * since:/until: are conditions on the date column, and kind "sorted" orders
+ * by it, newest first, instead of bm25().
  * Usage: peer_query_fts5 DBFILE QUERIES.tsv RUNS SNIPPETS
+ *        peer_query_fts5 DBFILE -q KIND QUERY SNIPPETS   (one query, once, its
+ *        hits printed: the whole process of one search, for bench/run)
  * QUERIES.tsv: a header line, then "kind <TAB> query" lines (bench/queries.tsv).
  * The database is opened once. Each query is translated into FTS5's syntax
  * (below), counted once untimed (SELECT count(*) ... MATCH ?, the total),
@@ -30,104 +34,7 @@
 #include <sqlite3.h>
 
 #include "bench_common.h"
-
-typedef struct {
-    char *kind, *text;
-} bench_query;
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n);
-    if (!p) {
-        fprintf(stderr, "peer_query_fts5: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *p = xmalloc(n + 1);
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
-/* The queries of a bench/queries.tsv file: the header and blank lines skipped. */
-static bench_query *read_queries(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "%s: cannot read\n", path);
-        exit(2);
-    }
-    size_t cap = 64;
-    bench_query *qs = xmalloc(cap * sizeof *qs);
-    char line[4096];
-    int header = 1;
-    *n = 0;
-    while (fgets(line, sizeof line, f)) {
-        size_t len = strlen(line);
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (header) {
-            header = 0;
-            if (strncmp(line, "kind\t", 5) == 0)
-                continue;
-        }
-        if (len == 0 || line[0] == '#')
-            continue;
-        char *tab = strchr(line, '\t');
-        if (!tab) {
-            fprintf(stderr, "%s: no tab in \"%s\"\n", path, line);
-            exit(2);
-        }
-        if (*n == cap) {
-            cap *= 2;
-            bench_query *v = realloc(qs, cap * sizeof *qs);
-            if (!v) {
-                fprintf(stderr, "peer_query_fts5: out of memory\n");
-                exit(2);
-            }
-            qs = v;
-        }
-        qs[*n].kind = xstrndup(line, (size_t)(tab - line));
-        qs[*n].text = xstrndup(tab + 1, strlen(tab + 1));
-        (*n)++;
-    }
-    fclose(f);
-    return qs;
-}
-
-/* A growing string. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            fprintf(stderr, "peer_query_fts5: out of memory\n");
-            exit(2);
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void puts_(buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
+#include "bench_queries.h"
 
 /* A word as an FTS5 string: bare when FTS5 takes it bare (letters, digits,
  * _, any non-ASCII character; not one of the keywords AND, OR, NOT, NEAR),
@@ -162,6 +69,8 @@ static void put_word(buf *b, const char *w, size_t n)
  *   tag:x word    -> tags:x AND (word): the tag as a word of the tags column
  *                    (FTS5 has no exact-field match; the rf-web tags used are
  *                    one word each, so it comes to the same).
+ *   since:D until:D  left out here: conditions on the date column (the date
+ *                    as the post writes it, compared as a string), see main.
  * Returns a malloc'd string. */
 static char *translate(const char *q)
 {
@@ -172,6 +81,11 @@ static char *translate(const char *q)
             p++;
         if (!*p)
             break;
+        if (strncmp(p, "since:", 6) == 0 || strncmp(p, "until:", 6) == 0) {
+            while (*p && *p != ' ' && *p != '\t') /* a date: a condition on the date column */
+                p++;
+            continue;
+        }
         int is_tag = strncmp(p, "tag:", 4) == 0 && p[4] && p[4] != ' ' && p[4] != '\t';
         const char *s = is_tag ? p + 4 : p, *e;
         buf *dst = is_tag ? &tags : &words;
@@ -227,14 +141,23 @@ static void die(sqlite3 *db, const char *what)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: peer_query_fts5 DBFILE QUERIES.tsv RUNS SNIPPETS\n");
+    int one = argc == 6 && strcmp(argv[2], "-q") == 0;
+    if (argc != 5 && !one) {
+        fprintf(stderr, "usage: peer_query_fts5 DBFILE QUERIES.tsv RUNS SNIPPETS\n"
+                        "       peer_query_fts5 DBFILE -q KIND QUERY SNIPPETS\n");
         return 2;
     }
-    size_t nq;
-    bench_query *qs = read_queries(argv[2], &nq);
-    int runs = atoi(argv[3]);
-    int snippets = atoi(argv[4]) != 0;
+    size_t nq = 1;
+    bench_query *qs;
+    if (one) {
+        qs = xmalloc(sizeof *qs);
+        qs[0].kind = xstrndup(argv[3], strlen(argv[3]));
+        qs[0].text = xstrndup(argv[4], strlen(argv[4]));
+    } else {
+        qs = read_queries(argv[2], &nq);
+    }
+    int runs = one ? 1 : atoi(argv[3]);
+    int snippets = atoi(argv[one ? 5 : 4]) != 0;
     const char *sv = getenv("BENCH_SHOW");
     int show = sv && strcmp(sv, "0") != 0;
     if (runs < 1) {
@@ -244,32 +167,43 @@ int main(int argc, char **argv)
     sqlite3 *db;
     if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         die(db, argv[1]);
-    const char *sql = snippets
-        ? "SELECT rowid, title, snippet(posts, 3, '[', ']', '…', 30) FROM posts "
-          "WHERE posts MATCH ? ORDER BY bm25(posts) LIMIT 10"
-        : "SELECT rowid, title FROM posts WHERE posts MATCH ? ORDER BY bm25(posts) LIMIT 10";
     double *us = xmalloc((size_t)runs * sizeof *us);
     size_t sink = 0;
     for (size_t i = 0; i < nq; i++) {
         char *match = translate(qs[i].text);
+        bench_split sp;
+        bench_split_query(qs[i].text, &sp);
+        char hi[32], where[256], sql[512];
+        bench_date_upper(sp.until[0] ? sp.until : "9999", hi, sizeof hi);
+        snprintf(where, sizeof where, "posts MATCH ?1%s%s", sp.since[0] ? " AND date >= ?2" : "",
+                 sp.until[0] ? " AND date <= ?3" : "");
         sqlite3_stmt *st;
         long long total = -1;
-        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM posts WHERE posts MATCH ?", -1, &st,
-                               NULL) != SQLITE_OK)
-            die(db, "prepare count");
-        sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            total = sqlite3_column_int64(st, 0);
-        else
-            die(db, match);
-        sqlite3_finalize(st);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM posts WHERE %s", where);
+        if (!one) {
+            if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+                die(db, "prepare count");
+            sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, sp.since, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                total = sqlite3_column_int64(st, 0);
+            else
+                die(db, match);
+            sqlite3_finalize(st);
+        }
         if (show)
             fprintf(stderr, "%s -> %s\n", qs[i].text, match);
 
+        snprintf(sql, sizeof sql, "SELECT rowid, title%s FROM posts WHERE %s ORDER BY %s LIMIT 10",
+                 snippets ? ", snippet(posts, 3, '[', ']', '…', 30)" : "", where,
+                 strcmp(qs[i].kind, "sorted") == 0 ? "date DESC" : "bm25(posts)");
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
             die(db, "prepare");
         sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-        for (int r = -1; r < runs; r++) { /* run -1: the warm-up */
+        sqlite3_bind_text(st, 2, sp.since, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+        for (int r = one ? 0 : -1; r < runs; r++) { /* run -1: the warm-up */
             double t0 = now_s();
             int rc;
             while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -278,6 +212,8 @@ int main(int argc, char **argv)
                 const unsigned char *snip = snippets ? sqlite3_column_text(st, 2) : NULL;
                 sink += (size_t)sqlite3_column_bytes(st, 1)
                         + (snip ? (size_t)sqlite3_column_bytes(st, 2) : 0);
+                if (one)
+                    printf("%lld\t%s\n", (long long)id, snip ? (const char *)snip : "");
                 if (show && r == -1)
                     fprintf(stderr, "  %lld\t%s\t%s\n", (long long)id,
                             title ? (const char *)title : "", snip ? (const char *)snip : "");
@@ -290,6 +226,10 @@ int main(int argc, char **argv)
                 us[r] = dt * 1e6;
         }
         sqlite3_finalize(st);
+        if (one) {
+            free(match);
+            break;
+        }
         printf("sqlite-fts5\t%s\t%s\t%lld\t", qs[i].kind, qs[i].text, total);
         for (int r = 0; r < runs; r++)
             printf("%s%.1f", r ? "," : "", us[r]);
@@ -297,7 +237,7 @@ int main(int argc, char **argv)
         fflush(stdout);
         free(match);
     }
-    if (sink == 0 && nq > 0)
+    if (sink == 0 && nq > 0 && !one)
         fprintf(stderr, "peer_query_fts5: no hit had a title\n");
     sqlite3_close(db);
     for (size_t i = 0; i < nq; i++) {

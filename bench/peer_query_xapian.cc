@@ -3,9 +3,13 @@
 // QueryParser with Stem("russian") and STEM_SOME, default operator OR (as in
 // the relevance baseline, bench/relevance_xapian.py), phrases in double quotes
 // (FLAG_PHRASE), word starts with * (FLAG_WILDCARD), and tag:x as a boolean
-// filter on the term "K" + lowercase(x) (OP_FILTER); Enquire, default BM25,
-// top 10.
+// filter on the term "K" + lowercase(x) (OP_FILTER), since:/until: as a range
+// of value slot 0 (the date as the post writes it, compared as a string:
+// bench_date_upper), and kind "sorted" newest first by that value (else
+// relevance); Enquire, default BM25, top 10.
 // Usage: peer_query_xapian DBDIR QUERIES.tsv RUNS SNIPPETS
+//        peer_query_xapian DBDIR -q KIND QUERY SNIPPETS   (one query, once, its
+//        hits printed: the whole process of one search, for bench/run)
 // QUERIES.tsv: a header line, then "kind <TAB> query" lines (bench/queries.tsv).
 // The database is opened once and each query parsed once (untimed, as
 // blogsearch's bench/bench_query.c parses once), and counted once untimed.
@@ -62,48 +66,21 @@ static std::vector<bench_query> read_queries(const char *path)
     return qs;
 }
 
-// Splits the benchmark's syntax: every tag:x or tag:"x y" goes to tags
-// (lowercased, as the indexer lowercases tags), the rest of the query is left
-// to QueryParser as it is.
-static std::string split_tags(const std::string &q, std::vector<std::string> &tags)
-{
-    std::string rest;
-    size_t i = 0;
-    while (i < q.size()) {
-        bool at_word = i == 0 || q[i - 1] == ' ' || q[i - 1] == '\t';
-        if (at_word && q.compare(i, 4, "tag:") == 0 && i + 4 < q.size()) {
-            size_t a = i + 4, e;
-            std::string tag;
-            if (q[a] == '"') {
-                e = q.find('"', a + 1);
-                if (e == std::string::npos)
-                    e = q.size();
-                tag = q.substr(a + 1, e - a - 1);
-                e = e < q.size() ? e + 1 : e;
-            } else {
-                e = q.find_first_of(" \t", a);
-                if (e == std::string::npos)
-                    e = q.size();
-                tag = q.substr(a, e - a);
-            }
-            tags.push_back(Xapian::Unicode::tolower(tag));
-            i = e;
-            continue;
-        }
-        rest += q[i++];
-    }
-    return rest;
-}
-
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: peer_query_xapian DBDIR QUERIES.tsv RUNS SNIPPETS\n");
+    bool one = argc == 6 && strcmp(argv[2], "-q") == 0;
+    if (argc != 5 && !one) {
+        fprintf(stderr, "usage: peer_query_xapian DBDIR QUERIES.tsv RUNS SNIPPETS\n"
+                        "       peer_query_xapian DBDIR -q KIND QUERY SNIPPETS\n");
         return 2;
     }
-    std::vector<bench_query> qs = read_queries(argv[2]);
-    int runs = atoi(argv[3]);
-    bool snippets = atoi(argv[4]) != 0;
+    std::vector<bench_query> qs;
+    if (one)
+        qs.push_back({ argv[3], argv[4] });
+    else
+        qs = read_queries(argv[2]);
+    int runs = one ? 1 : atoi(argv[3]);
+    bool snippets = atoi(argv[one ? 5 : 4]) != 0;
     bool show = getenv("BENCH_SHOW") && strcmp(getenv("BENCH_SHOW"), "0") != 0;
     if (runs < 1) {
         fprintf(stderr, "peer_query_xapian: RUNS must be at least 1\n");
@@ -126,17 +103,27 @@ int main(int argc, char **argv)
         std::vector<double> us((size_t)runs);
         size_t sink = 0;
         for (const bench_query &bq : qs) {
-            std::vector<std::string> tags;
-            std::string words = split_tags(bq.text, tags);
-            Xapian::Query query = qp.parse_query(words, flags);
-            if (!tags.empty()) {
-                std::vector<Xapian::Query> filters;
-                for (const std::string &t : tags)
-                    filters.emplace_back("K" + t);
+            bench_split sp;
+            bench_split_query(bq.text.c_str(), &sp);
+            Xapian::Query query = qp.parse_query(sp.rest, flags);
+            std::vector<Xapian::Query> filters;
+            for (int t = 0; t < sp.ntags; t++)
+                filters.emplace_back("K" + Xapian::Unicode::tolower(sp.tags[t]));
+            if (sp.since[0] || sp.until[0]) {
+                char hi[32];
+                bench_date_upper(sp.until[0] ? sp.until : "9999", hi, sizeof hi);
+                filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, 0,
+                                     sp.since[0] ? sp.since : "0", hi);
+            }
+            if (!filters.empty()) {
                 Xapian::Query filter(Xapian::Query::OP_AND, filters.begin(), filters.end());
                 query = query.empty() ? filter
                                       : Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
             }
+            if (bq.kind == "sorted")
+                enquire.set_sort_by_value(0, true);
+            else
+                enquire.set_sort_by_relevance();
             if (show)
                 fprintf(stderr, "%s: %s\n", bq.text.c_str(), query.get_description().c_str());
             enquire.set_query(query);
@@ -144,13 +131,15 @@ int main(int argc, char **argv)
             // match (check_at_least = all documents), to compare with the
             // other engines' counts; the timed runs ask for the top 10 only.
             Xapian::doccount total
-                = enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
-            for (int r = -1; r < runs; r++) { // run -1: the warm-up
+                = one ? 0 : enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+            for (int r = one ? 0 : -1; r < runs; r++) { // run -1: the warm-up
                 double t0 = now_s();
                 enquire.set_query(query);
                 Xapian::MSet mset = enquire.get_mset(0, 10);
                 for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
                     sink += *it;
+                    if (one && !snippets)
+                        printf("%u\n", *it);
                     if (!snippets)
                         continue;
                     // document data: path, title, body, one per line
@@ -164,6 +153,8 @@ int main(int argc, char **argv)
                                                         | Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                                     "[", "]", "…");
                     sink += snip.size();
+                    if (one)
+                        printf("%u\t%s\n", *it, snip.c_str());
                     if (show && r == -1)
                         fprintf(stderr, "  %u\t%.3f\t%s\n", *it, it.get_weight(), snip.c_str());
                 }
@@ -171,13 +162,15 @@ int main(int argc, char **argv)
                 if (r >= 0)
                     us[(size_t)r] = dt * 1e6;
             }
+            if (one)
+                break;
             printf("xapian\t%s\t%s\t%u\t", bq.kind.c_str(), bq.text.c_str(), (unsigned)total);
             for (int r = 0; r < runs; r++)
                 printf("%s%.1f", r ? "," : "", us[(size_t)r]);
             putchar('\n');
             fflush(stdout);
         }
-        if (sink == 0 && !qs.empty())
+        if (sink == 0 && !qs.empty() && !one)
             fprintf(stderr, "peer_query_xapian: no query found anything\n");
     } catch (const Xapian::Error &e) {
         fprintf(stderr, "peer_query_xapian: %s\n", e.get_description().c_str());

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Query latency: blogsearch through its library (bench/bench_query) beside
 # Xapian and SQLite FTS5 (bench/peer_query_xapian.cc, bench/peer_query_fts5.c)
-# answering the 72 queries of bench/queries.tsv (six kinds of 12) over the
+# answering the 96 queries of bench/queries.tsv (eight kinds of 12) over the
 # indexes bench/index.sh builds, on rf-web and on the scaled corpus of N posts;
 # then the whole-process time of one CGI-like request to the blogsearch tool.
 # Each program opens its index once and runs every query once untimed, then
@@ -210,7 +210,7 @@ report=$out/query-$n.md
   echo "once untimed and $runs timed times. A run finds, ranks and returns the top 10 (FTS5 also"
   echo "reads their titles: \`SELECT rowid, title\`); with snippets, each hit's stored text is"
   echo "read and a snippet of about 200 characters made from it. Percentiles are over all"
-  echo "the timed runs of a kind (12 queries x $runs runs; \"all\": the 72 queries), nearest"
+  echo "the timed runs of a kind (12 queries x $runs runs; \"all\": the 96 queries), nearest"
   echo "rank, in milliseconds. Xapian: QueryParser, Stem(\"russian\"), OR, BM25, tags as a"
   echo "boolean filter; FTS5: words joined with OR, bm25(), no stemming (a word finds only"
   echo "its own form). The CGI-like request is the whole blogsearch process: start, open the"
@@ -312,7 +312,7 @@ for corpus in "rf-web=$rfweb" "scaled-$n=$out/scaled-$n"; do
         flush()
         print "| kind | snippets | blogsearch p50 / p95 / p99 ms | xapian p50 / p95 / p99 ms | sqlite-fts5 p50 / p95 / p99 ms | xapian / blogsearch p50 | fts5 / blogsearch p50 |"
         print "|---|---|---:|---:|---:|---:|---:|"
-        nk = split("one two common phrase prefix filtered all", kinds, " ")
+        nk = split("one two common phrase prefix filtered date sorted all", kinds, " ")
         for (i = 1; i <= nk; i++)
           for (s = 0; s <= 1; s++)
             printf "| %s | %s | %s | %s | %s | %s | %s |\n", (kinds[i] == "all" ? "**all**" : kinds[i]),
@@ -331,7 +331,7 @@ for corpus in "rf-web=$rfweb" "scaled-$n=$out/scaled-$n"; do
         line = "| kind |"; sep = "|---|"
         for (j = 1; j <= ne; j++) { line = line " " e[j] " |"; sep = sep "---:|" }
         print line; print sep
-        nk = split("one two common phrase prefix filtered", kinds, " ")
+        nk = split("one two common phrase prefix filtered date sorted", kinds, " ")
         for (i = 1; i <= nk; i++) {
           line = "| " kinds[i] " |"
           for (j = 1; j <= ne; j++) line = line " " ((e[j] in seen) ? t[e[j], kinds[i]] : "n/a") " |"

@@ -7,8 +7,11 @@
 #          the YAML reader to PyYAML) for the end-to-end checks,
 #          lighttpd and curl for the CGI, FastCGI's library, and Chromium with
 #          Node.js (npm) for the browser test of the search box
-#   bench  the peers measured beside blogsearch (Xapian, SQLite FTS5) and the
-#          load generator for the web benchmark (wrk)
+#   bench  the peers measured beside blogsearch (Xapian, SQLite FTS5, Sphinx
+#          with a MySQL-protocol client: libmariadb for bench/peer_query_sphinx.c,
+#          the mariadb command for a query as a whole process), the load
+#          generator for the web benchmark (wrk), and the Russian and English
+#          hunspell dictionaries with unmunch for bench/make_corpus.py's words
 # Run as root (or with sudo available) on Debian 12 or a derivative.
 set -eu
 
@@ -21,7 +24,7 @@ for group in "$@"; do
     test)  want="$want $build python3 python3-yaml lighttpd curl libfcgi-dev chromium"
            # Node.js from Debian only when the machine has none of its own
            command -v npm >/dev/null 2>&1 || want="$want nodejs npm" ;;
-    bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian time hyperfine wrk lighttpd curl libfcgi-dev" ;;
+    bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian time hyperfine wrk lighttpd curl libfcgi-dev python3 sphinxsearch libmariadb-dev mariadb-client hunspell-ru hunspell-en-us hunspell-tools" ;;
     *) echo "install-deps.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
   esac
 done
