@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "indexer/indexer.h"
@@ -72,6 +73,27 @@ static int real_form(const char *p, txt_buf *out)
     return 0;
 }
 
+/* The root *p is at or below; or a root that is a post file given alone
+ * whose .meta sidecar *p is (as the walk pairs them), *p then that root. */
+static long place_of(const walk_list *l, const char **p)
+{
+    long root = walk_root_of(l, *p);
+    size_t n = strlen(*p);
+    if (root >= 0 || n < 5 || strcmp(*p + n - 5, ".meta") != 0)
+        return root;
+    for (size_t i = 0; i < l->nroots; i++) {
+        const char *r = l->roots[i], *slash = strrchr(r, '/'), *dot = strrchr(r, '.');
+        size_t stem = dot && dot > slash ? (size_t)(dot - r) : strlen(r);
+        struct stat st;
+        if (stem + 5 == n && strncmp(r, *p, stem) == 0 && post_kind_of(r) >= 0
+            && stat(r, &st) == 0 && S_ISREG(st.st_mode)) {
+            *p = r;
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
 int changed_paths(walk_list *out, char *const *roots, size_t nroots, const char *name,
                   const char *list, size_t len, int nul, diag_fn diag, void *ctx,
                   changed_note_fn note, void *note_ctx, changed_counts *counts)
@@ -111,10 +133,10 @@ int changed_paths(walk_list *out, char *const *roots, size_t nroots, const char 
             break;
         }
         const char *p = abs.p;
-        long root = walk_root_of(out, p);
+        long root = place_of(out, &p);
         if (root < 0 && real_form(p, &real) && !real.err && strcmp(real.p, p) != 0) {
             p = real.p;
-            root = walk_root_of(out, p);
+            root = place_of(out, &p);
         }
         if (real.err) {
             rc = -1;

@@ -244,7 +244,8 @@ void changed_resolve(const char *cwd, const char *path, size_t len, txt_buf *out
  * as walk_paths takes them), relative ones against the current directory:
  * at each, what walk_one finds, and out->changed set. A path outside every
  * root is tried again with its directories resolved through symbolic
- * links. A bad line goes to diag as name:line; each path ignored to note.
+ * links; the .meta sidecar of a post file given as a root is that root.
+ * A bad line goes to diag as name:line; each path ignored to note.
  * Returns 0, or -1 when out of memory. */
 int changed_paths(walk_list *out, char *const *roots, size_t nroots, const char *name,
                   const char *list, size_t len, int nul, diag_fn diag, void *ctx,

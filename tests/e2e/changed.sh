@@ -214,6 +214,16 @@ check "through a link to the root: updated" counts "$T/out" 0 1 0
 same "link"
 step "through a link"
 
+# a post given alone as a PATH: its sidecar listed is the post changed, as the walk pairs them
+mkdir -p "$T/solo"
+printf 'Один пост сам по себе.\n' >"$T/solo/alone.md"
+printf '.. title: Один\n' >"$T/solo/alone.meta"
+"$BIN" --index "$T/soloix" -q "$T/solo/alone.md"
+printf '.. title: Один, но другой\n' >"$T/solo/alone.meta"
+echo "$T/solo/alone.meta" | "$BIN" --index "$T/soloix" --changed "$T/solo/alone.md" 2>"$T/out"
+check "a post given alone: its sidecar listed updates it" counts "$T/out" 0 1 0
+check "a post given alone: the sidecar's title stored" grep -q '"title": "Один, но другой"' <("$BIN" --index "$T/soloix" --dump)
+
 # ---- a directory listed: its posts walked; deleted: its posts removed -------------------
 mkdir -p posts/2021/deep
 printf '.. title: Раз\n\nкошки раз\n' >posts/2021/one.rst
