@@ -1,7 +1,8 @@
 /* indexer.h: the indexer's internal contract, one section per file: reading
  * post files into fields (post.c), markup to plain text (markup/), the
- * walk of a blog's tree (walk.c), the index writer (writer.c) and the
- * inspection of an index (inspect.c). lib/ alone calls it, for the library
+ * walk of a blog's tree (walk.c), a list of paths read (pathlist.c) and
+ * the run over the paths that changed (changed.c), the index writer
+ * (writer.c) and the inspection of an index (inspect.c). lib/ alone calls it, for the library
  * and for blogsearch-index. */
 #ifndef BS_INDEXER_H
 #define BS_INDEXER_H
@@ -73,6 +74,10 @@ void post_free(post *p);
 /* The markup of a file by its extension (.rst .txt .md .markdown .html ...);
  * returns -1 for a file that is not a post. */
 int post_kind_of(const char *path);
+
+/* The i-th extension post_kind_of knows (".rst", ".md" ...; lower case, as
+ * post_kind_of compares them ASCII case aside), NULL past the last. */
+const char *post_extension(size_t i);
 
 /* Parses a post held in memory: data (len bytes, any bytes) is the file,
  * meta (meta_len bytes) its .meta sidecar or NULL. Handles Nikola headers
@@ -153,6 +158,12 @@ typedef struct {
     char **roots;          /* the absolute paths walked, for removals */
     char **permalinks;     /* each root's site permalink pattern, or NULL */
     size_t nroots;
+    /* a list of changed paths (changed.c) instead of a walk of the roots:
+     * then only what is at or below one of the scopes is brought up to
+     * date, and an indexed path there that v does not hold is removed */
+    int changed;
+    char **scopes;         /* absolute, sorted, distinct */
+    size_t nscopes, scopecap;
 } walk_list;
 
 /* Collects the post files under each path (files are taken as given,
@@ -164,10 +175,81 @@ typedef struct {
  * diag and the walk goes on. Returns 0, or -1 when out of memory. */
 int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, void *ctx);
 void walk_free(walk_list *l);
+/* Only the roots of walk_paths (absolute, with their site permalinks), no
+ * post found yet: for walk_one. Returns 0, or -1 when out of memory. */
+int walk_roots(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, void *ctx);
+
+enum { WALK_TAKEN, WALK_GONE, WALK_LEFT_OUT, WALK_NOT_POST };
+
+/* What walk_paths would find at one place: path, absolute and normalized
+ * (no ".", ".." or empty names), is out->roots[root] or below it. Added to
+ * out as a walk adds it: a post file with its sidecar; a directory's posts,
+ * walked; a .meta sidecar's posts (the same name with a post's extension).
+ * Its place is judged as the walk from the root meets it: a name starting
+ * with '.' or a generator's own directory on the way leaves it out. path
+ * (and a sidecar's possible posts) become scopes of out. Returns
+ * WALK_TAKEN; WALK_GONE when nothing is there; WALK_LEFT_OUT or
+ * WALK_NOT_POST with *why ("ignored: not a post ..."); -1 when out of
+ * memory. Problems (a broken link) go to diag. Call walk_sort after. */
+int walk_one(walk_list *out, size_t root, const char *path, diag_fn diag, void *ctx,
+             const char **why);
+/* Sorts the entries by path and the scopes, each once. */
+void walk_sort(walk_list *out);
 /* 1 if path is one of the roots or below one. */
 int walk_under_roots(const walk_list *l, const char *path);
+/* The first root path is or is below (an index into l->roots), or -1. */
+long walk_root_of(const walk_list *l, const char *path);
 /* The entry for path, or NULL. */
 const walk_entry *walk_find(const walk_list *l, const char *path);
+
+/* ---- what pathlist.c offers --------------------------------------------- */
+
+/* A list of paths being read: one a line, or each ended by NUL. */
+typedef struct {
+    const char *p, *end;   /* what is left of it */
+    int nul;               /* entries end with NUL (git diff -z, find -print0),
+                              else with a newline (git diff --name-only) */
+    unsigned line;         /* the number of the entry last read, from 1 */
+} pathlist;
+
+enum { PATHLIST_END, PATHLIST_PATH, PATHLIST_BAD };
+
+/* Reads the next path into out (NUL-terminated; any bytes but NUL, UTF-8
+ * or not). Empty entries are passed over. In a list of lines a CR before
+ * the newline goes, and a line that is a C string in double quotes, as git
+ * writes a name with unusual bytes ("posts/\320\277.md", core.quotePath),
+ * is the name it quotes; spaces are the path's own. Returns PATHLIST_PATH;
+ * PATHLIST_END; PATHLIST_BAD for a line with a NUL byte, with *why, l->line
+ * its number; -1 when out of memory. */
+int pathlist_next(pathlist *l, txt_buf *out, const char **why);
+
+/* ---- what changed.c offers ---------------------------------------------- */
+
+/* A path of the list that is no post for the index, and why ("ignored:
+ * outside every PATH given"). */
+typedef void (*changed_note_fn)(void *ctx, const char *path, const char *why);
+
+typedef struct {
+    size_t listed;         /* paths read from the list */
+    size_t ignored;        /* of them: outside every root, not posts, left out */
+} changed_counts;
+
+/* path (len bytes) made absolute against cwd when it is relative, into out:
+ * "." and empty names dropped, ".." taking the name before it away (by the
+ * names, as a shell's cd does, not through symbolic links). */
+void changed_resolve(const char *cwd, const char *path, size_t len, txt_buf *out);
+
+/* The walk list of a run over the paths of list (len bytes, one a line or
+ * with nul each ended by NUL; pathlist.c) below the roots (the PATHs given,
+ * as walk_paths takes them), relative ones against the current directory:
+ * at each, what walk_one finds, and out->changed set. A path outside every
+ * root is tried again with its directories resolved through symbolic
+ * links; the .meta sidecar of a post file given as a root is that root.
+ * A bad line goes to diag as name:line; each path ignored to note.
+ * Returns 0, or -1 when out of memory. */
+int changed_paths(walk_list *out, char *const *roots, size_t nroots, const char *name,
+                  const char *list, size_t len, int nul, diag_fn diag, void *ctx,
+                  changed_note_fn note, void *note_ctx, changed_counts *counts);
 
 /* ---- what writer.c offers ----------------------------------------------- */
 

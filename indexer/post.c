@@ -91,18 +91,24 @@ static int ends_with(const char *s, const char *suffix)
     return 1;
 }
 
+static const struct { const char *ext; markup_kind kind; } exts[] = {
+    { ".rst", MARKUP_RST }, { ".txt", MARKUP_RST }, { ".rest", MARKUP_RST },
+    { ".md", MARKUP_MD }, { ".markdown", MARKUP_MD }, { ".mdown", MARKUP_MD },
+    { ".mkd", MARKUP_MD }, { ".html", MARKUP_HTML }, { ".htm", MARKUP_HTML },
+    { ".org", MARKUP_ORG },
+};
+
 int post_kind_of(const char *path)
 {
-    static const struct { const char *ext; markup_kind kind; } exts[] = {
-        { ".rst", MARKUP_RST }, { ".txt", MARKUP_RST }, { ".rest", MARKUP_RST },
-        { ".md", MARKUP_MD }, { ".markdown", MARKUP_MD }, { ".mdown", MARKUP_MD },
-        { ".mkd", MARKUP_MD }, { ".html", MARKUP_HTML }, { ".htm", MARKUP_HTML },
-        { ".org", MARKUP_ORG },
-    };
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
         if (ends_with(path, exts[i].ext))
             return (int)exts[i].kind;
     return -1;
+}
+
+const char *post_extension(size_t i)
+{
+    return i < sizeof exts / sizeof exts[0] ? exts[i].ext : NULL;
 }
 
 /* ---- cleaning: BOM, line ends, invalid UTF-8 ------------------------------ */

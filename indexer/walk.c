@@ -2,10 +2,12 @@
  * DT_UNKNOWN (any file system may answer it) falls back to a stat. */
 #define _DEFAULT_SOURCE
 
-/* walk.c: finds the post files under the paths given on the command line.
- * Follows symlinks but never loops; skips hidden names; pairs each post with
- * its Nikola .meta sidecar. Reads no post's contents; of a Jekyll site's
- * root, its _config.yml permalink (site.c), for the posts under _posts/. */
+/* walk.c: finds the post files under the paths given on the command line,
+ * or at the places a list of changed paths names (walk_one, by the same
+ * rules). Follows symlinks but never loops; skips hidden names; pairs each
+ * post with its Nikola .meta sidecar. Reads no post's contents; of a Jekyll
+ * site's root, its _config.yml permalink (site.c), for the posts under
+ * _posts/. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -104,8 +106,9 @@ static void add_file(walker *w, const char *path, const struct stat *st,
     l->n++;
 }
 
-/* The sidecar of a post given by its own path (outside a directory walk). */
 /* ---- what is not a post -------------------------------------------------- */
+
+#define POST_EXTS "not .rst, .rest, .txt, .md, .markdown, .mdown, .mkd, .html, .htm or .org"
 
 /* Directories of a generator's own files below a blog's tree: themes and
  * templates, archetypes, static files, the built site, plugins. */
@@ -133,6 +136,7 @@ static void add_skipped(walker *w, const char *path, const char *why)
         w->out->v[n].skip = why;
 }
 
+/* The sidecar of a post given by its own path (outside a directory walk). */
 static void add_file_alone(walker *w, const char *path, const struct stat *st)
 {
     char *meta = dup_meta_path(path);
@@ -285,9 +289,8 @@ static int by_path(const void *a, const void *b)
     return strcmp(((const walk_entry *)a)->path, ((const walk_entry *)b)->path);
 }
 
-int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, void *ctx)
+static int roots_init(walk_list *out, size_t npaths)
 {
-    walker w = { .out = out, .diag = diag, .ctx = ctx };
     memset(out, 0, sizeof *out);
     out->roots = calloc(npaths ? npaths : 1, sizeof *out->roots);
     out->permalinks = calloc(npaths ? npaths : 1, sizeof *out->permalinks);
@@ -296,34 +299,37 @@ int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, 
         free(out->permalinks);
         return -1;
     }
-    for (size_t i = 0; i < npaths && !w.oom; i++) {
-        char *abs = realpath(paths[i], NULL);
-        struct stat st;
-        if (!abs || stat(abs, &st) != 0) {
-            warn(&w, paths[i], "cannot read: %s", strerror(errno));
-            free(abs);
-            continue;
-        }
-        out->roots[out->nroots] = abs;
-        w.permalink = NULL;
-        if (S_ISDIR(st.st_mode))
-            w.permalink = out->permalinks[out->nroots] = site_permalink(abs, diag, ctx);
-        out->nroots++;
-        if (S_ISDIR(st.st_mode)) {
-            walk_dir(&w, abs, &st, 1);
-        } else if (S_ISREG(st.st_mode)) {
-            if (post_kind_of(abs) >= 0)
-                add_file_alone(&w, abs, &st);
-            else
-                warn(&w, paths[i], "not a post (not .rst, .rest, .txt, .md, .markdown, .mdown, .mkd, .html, .htm or .org); "
-                     "skipped");
-        }
-    }
-    free(w.stack);
-    free(w.seen);
-    if (w.oom)
+    return 0;
+}
+
+/* A path given as a root: its absolute form and its site's permalink into
+ * the list, its status into *st; -1 when it cannot be read (said). */
+static int add_root(walker *w, const char *given, struct stat *st)
+{
+    walk_list *out = w->out;
+    char *abs = realpath(given, NULL);
+    if (!abs || stat(abs, st) != 0) {
+        warn(w, given, "cannot read: %s", strerror(errno));
+        free(abs);
         return -1;
-    qsort(out->v, out->n, sizeof *out->v, by_path);
+    }
+    out->roots[out->nroots] = abs;
+    w->permalink = NULL;
+    if (S_ISDIR(st->st_mode))
+        w->permalink = out->permalinks[out->nroots] = site_permalink(abs, w->diag, w->ctx);
+    out->nroots++;
+    return 0;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void walk_sort(walk_list *out)
+{
+    if (out->n)                        /* qsort wants an array, even of none */
+        qsort(out->v, out->n, sizeof *out->v, by_path);
     /* one file given twice, or reached twice through symlinks, counts once */
     size_t k = 0;
     for (size_t i = 0; i < out->n; i++) {
@@ -335,7 +341,212 @@ int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, 
         out->v[k++] = out->v[i];
     }
     out->n = k;
+    if (out->nscopes)
+        qsort(out->scopes, out->nscopes, sizeof *out->scopes, by_str);
+    k = 0;
+    for (size_t i = 0; i < out->nscopes; i++) {
+        if (k && strcmp(out->scopes[k - 1], out->scopes[i]) == 0) {
+            free(out->scopes[i]);
+            continue;
+        }
+        out->scopes[k++] = out->scopes[i];
+    }
+    out->nscopes = k;
+}
+
+int walk_paths(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, void *ctx)
+{
+    walker w = { .out = out, .diag = diag, .ctx = ctx };
+    if (roots_init(out, npaths) != 0)
+        return -1;
+    for (size_t i = 0; i < npaths && !w.oom; i++) {
+        struct stat st;
+        if (add_root(&w, paths[i], &st) != 0)
+            continue;
+        const char *abs = out->roots[out->nroots - 1];
+        if (S_ISDIR(st.st_mode)) {
+            walk_dir(&w, abs, &st, 1);
+        } else if (S_ISREG(st.st_mode)) {
+            if (post_kind_of(abs) >= 0)
+                add_file_alone(&w, abs, &st);
+            else
+                warn(&w, paths[i], "not a post (" POST_EXTS "); skipped");
+        }
+    }
+    free(w.stack);
+    free(w.seen);
+    if (w.oom)
+        return -1;
+    walk_sort(out);
     return 0;
+}
+
+int walk_roots(walk_list *out, char *const *paths, size_t npaths, diag_fn diag, void *ctx)
+{
+    walker w = { .out = out, .diag = diag, .ctx = ctx };
+    if (roots_init(out, npaths) != 0)
+        return -1;
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        add_root(&w, paths[i], &st);
+    }
+    return 0;
+}
+
+/* ---- one place of a tree: a path said to have changed ------------------- */
+
+static void add_scope(walker *w, const char *path)
+{
+    walk_list *l = w->out;
+    if (l->nscopes == l->scopecap) {
+        char **v = grow_array(l->scopes, &l->scopecap, 64, sizeof *v);
+        if (!v) {
+            w->oom = 1;
+            return;
+        }
+        l->scopes = v;
+    }
+    if (!(l->scopes[l->nscopes] = strdup(path)))
+        w->oom = 1;
+    else
+        l->nscopes++;
+}
+
+/* A post file said to have changed: taken as a walk takes it, with its
+ * sidecar; 1 when it is there. */
+static int one_post(walker *w, const char *path)
+{
+    struct stat st;
+    add_scope(w, path);
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    add_file_alone(w, path, &st);
+    return 1;
+}
+
+/* The posts a .meta sidecar belongs to, the same name with a post's
+ * extension (in lower or upper case, as post_kind_of reads them). */
+static int sidecar_posts(walker *w, const char *meta)
+{
+    size_t stem = strlen(meta) - 5, found = 0;
+    char *p = malloc(stem + 16);
+    if (!p) {
+        w->oom = 1;
+        return 0;
+    }
+    memcpy(p, meta, stem);
+    for (size_t i = 0; post_extension(i) && !w->oom; i++) {
+        const char *ext = post_extension(i);
+        for (int upper = 0; upper < 2; upper++) {
+            size_t n = strlen(ext);
+            for (size_t j = 0; j <= n; j++)
+                p[stem + j] = upper && ext[j] >= 'a' && ext[j] <= 'z' ? (char)(ext[j] - 32)
+                                                                      : ext[j];
+            found += (size_t)one_post(w, p);
+        }
+    }
+    free(p);
+    return found > 0;
+}
+
+/* The directories from the root down to path's parent, as being walked: a
+ * symbolic link below path back into them is a loop, as in a whole walk. */
+static void push_above(walker *w, const char *root, const char *path)
+{
+    struct stat st;
+    char *dir = strdup(path);
+    if (!dir) {
+        w->oom = 1;
+        return;
+    }
+    for (char *s = dir + strlen(root); s && !w->oom; s = strchr(s + 1, '/')) {
+        char c = *s;
+        *s = '\0';
+        if (stat(*dir ? dir : "/", &st) == 0 && S_ISDIR(st.st_mode)
+            && push_id(&w->stack, &w->depth, &w->stack_cap,
+                       (dir_id){ st.st_dev, st.st_ino }) != 0)
+            w->oom = 1;
+        *s = c;
+    }
+    free(dir);
+}
+
+static int one_place(walker *w, const char *root, const char *path, const char **why)
+{
+    size_t rl = strlen(root), n = strlen(path);
+    int is_root = strcmp(path, root) == 0;
+    const char *name = strrchr(path, '/') + 1;
+    add_scope(w, path);
+    if (!is_root) {
+        /* each name below the root, as the walk would meet it */
+        for (const char *c = path + rl + (root[rl - 1] != '/'), *slash; c; c = slash ? slash + 1
+                                                                                    : NULL) {
+            slash = strchr(c, '/');
+            if (c[0] == '.') {
+                *why = slash ? "ignored: below a hidden directory, which the walk leaves out"
+                             : "ignored: a hidden name, which the walk leaves out";
+                return WALK_LEFT_OUT;
+            }
+            char part[256];
+            size_t len = slash ? (size_t)(slash - c) : 0;
+            if (slash && len < sizeof part) {
+                memcpy(part, c, len);
+                part[len] = '\0';
+                if (skip_dir_why(part)) {
+                    *why = "ignored: below a generator's own directory (themes, layouts, "
+                           "static ...), not posts";
+                    return WALK_LEFT_OUT;
+                }
+            }
+        }
+    }
+    if (!is_root && n > 5 && strcmp(path + n - 5, ".meta") == 0) {
+        if (sidecar_posts(w, path))
+            return WALK_TAKEN;
+        *why = "ignored: a .meta sidecar with no post beside it";
+        return WALK_NOT_POST;
+    }
+    struct stat st, lst;
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+            warn(w, path, "broken symbolic link; skipped");
+        else if (e != ENOENT && e != ENOTDIR)
+            warn(w, path, "cannot read: %s", strerror(e));
+        return WALK_GONE;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        const char *skip = is_root ? NULL : skip_dir_why(name);
+        if (skip) {
+            add_skipped(w, path, skip);
+        } else {
+            if (!is_root)
+                push_above(w, root, path);
+            walk_dir(w, path, &st, 1);
+        }
+        return WALK_TAKEN;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *why = "ignored: not a regular file";
+        return WALK_NOT_POST;
+    }
+    if (post_kind_of(path) < 0) {
+        *why = "ignored: not a post (" POST_EXTS ")";
+        return WALK_NOT_POST;
+    }
+    add_file_alone(w, path, &st);
+    return WALK_TAKEN;
+}
+
+int walk_one(walk_list *out, size_t root, const char *path, diag_fn diag, void *ctx,
+             const char **why)
+{
+    walker w = { .out = out, .diag = diag, .ctx = ctx, .permalink = out->permalinks[root] };
+    *why = NULL;
+    int what = one_place(&w, out->roots[root], path, why);
+    free(w.stack);
+    free(w.seen);
+    return w.oom ? -1 : what;
 }
 
 void walk_free(walk_list *l)
@@ -348,21 +559,29 @@ void walk_free(walk_list *l)
         free(l->roots[i]);
         free(l->permalinks[i]);
     }
+    for (size_t i = 0; i < l->nscopes; i++)
+        free(l->scopes[i]);
+    free(l->scopes);
     free(l->roots);
     free(l->permalinks);
     free(l->v);
     memset(l, 0, sizeof *l);
 }
 
-int walk_under_roots(const walk_list *l, const char *path)
+long walk_root_of(const walk_list *l, const char *path)
 {
     for (size_t i = 0; i < l->nroots; i++) {
         size_t n = strlen(l->roots[i]);
         if (strncmp(path, l->roots[i], n) == 0
             && (path[n] == '\0' || path[n] == '/' || (n == 1 && l->roots[i][0] == '/')))
-            return 1;
+            return (long)i;
     }
-    return 0;
+    return -1;
+}
+
+int walk_under_roots(const walk_list *l, const char *path)
+{
+    return walk_root_of(l, path) >= 0;
 }
 
 const walk_entry *walk_find(const walk_list *l, const char *path)

@@ -573,17 +573,37 @@ static int apply_op(writer *w, const writer_op *op)
     return rc;
 }
 
-/* Posts that were indexed under the walked roots and are gone now. */
-static int remove_missing(writer *w)
+/* Takes out the path record at the cursor (path, its value v) and its post. */
+static int drop_path(writer *w, MDB_cursor *c, const char *path, const MDB_val *v)
 {
-    MDB_cursor *c;
-    MDB_val k, v;
-    int rc = mdb_cursor_open(w->txn, w->st->paths, &c);
+    path_record r;
+    if (codec_path_decode(v->mv_data, v->mv_size, &r) != BS_OK)
+        return wr_corrupt(w, "paths", path);
+    int rc = mdb_cursor_del(c, 0);
     if (rc != 0)
-        return wr_fail(w, rc, "reading paths");
-    int st = BS_OK;
+        return wr_fail(w, rc, "removing a path");
+    w->dirty = 1;
+    if (!r.docid)
+        return BS_OK;
+    if ((rc = delete_doc(w, r.docid)) != BS_OK)
+        return rc;
+    w->sum->removed++;
+    if (w->o->event)
+        w->o->event(w->o->event_ctx, path, "removed");
+    return BS_OK;
+}
+
+/* Posts that were indexed under the walked roots and are gone now: of the
+ * paths that start with prefix ("" for all). */
+static int remove_missing(writer *w, MDB_cursor *c, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+    MDB_val k = { plen, (void *)prefix }, v;
+    int st = BS_OK, rc;
     char *path = NULL;
-    for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && st == BS_OK;) {
+    for (rc = mdb_cursor_get(c, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST); rc == 0 && st == BS_OK;) {
+        if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+            break;
         char *np = realloc(path, k.mv_size + 1);
         if (!np) {
             st = wr_oom(w);
@@ -596,37 +616,110 @@ static int remove_missing(writer *w)
             rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
             continue;
         }
-        path_record r;
-        if (codec_path_decode(v.mv_data, v.mv_size, &r) != BS_OK) {
-            st = wr_corrupt(w, "paths", path);
-            break;
-        }
         /* deleting the post moves the cursor's database pages: drop the
          * path record first, then look the position up again */
-        if ((rc = mdb_cursor_del(c, 0)) != 0) {
-            st = wr_fail(w, rc, "removing a path");
+        if ((st = drop_path(w, c, path, &v)) != BS_OK)
             break;
-        }
-        w->dirty = 1;
-        if (r.docid) {
-            if ((st = delete_doc(w, r.docid)) != BS_OK)
-                break;
-            w->sum->removed++;
-            if (w->o->event)
-                w->o->event(w->o->event_ctx, path, "removed");
-        }
         MDB_val again = { strlen(path), path };
         k = again;
         rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
     }
     if (st == BS_OK && rc != 0 && rc != MDB_NOTFOUND)
         st = wr_fail(w, rc, "reading paths");
-    mdb_cursor_close(c);
     free(path);
     return st;
 }
 
+/* A run over a list of changed paths looks at the places listed only: an
+ * indexed path that is one of them, or below one, and that the list does
+ * not hold is gone. Two lookups a place, whatever the index holds. */
+static int remove_listed(writer *w, MDB_cursor *c)
+{
+    const walk_list *l = w->list;
+    txt_buf below = { 0 };
+    int st = BS_OK;
+    for (size_t i = 0; i < l->nscopes && st == BS_OK; i++) {
+        const char *s = l->scopes[i];
+        MDB_val k = { strlen(s), (void *)s }, v;
+        int rc = mdb_cursor_get(c, &k, &v, MDB_SET);
+        if (rc == 0 && !walk_find(l, s))
+            st = drop_path(w, c, s, &v);
+        else if (rc != 0 && rc != MDB_NOTFOUND)
+            st = wr_fail(w, rc, "reading paths");
+        buf_reset(&below);
+        buf_puts(&below, s);
+        if (below.len && below.p[below.len - 1] != '/')
+            buf_putc(&below, '/');
+        if (below.err)
+            st = wr_oom(w);
+        if (st == BS_OK)
+            st = remove_missing(w, c, below.p);
+    }
+    buf_free(&below);
+    return st;
+}
+
+static int remove_gone(writer *w)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(w->txn, w->st->paths, &c);
+    if (rc != 0)
+        return wr_fail(w, rc, "reading paths");
+    rc = w->list->changed ? remove_listed(w, c) : remove_missing(w, c, "");
+    mdb_cursor_close(c);
+    return rc;
+}
+
 /* ---- options of the index, and the run ---------------------------------- */
+
+static int same_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
+/* A run over a list of changed paths reads only those, so it cannot take
+ * options that change what every post yields: refused, saying which differ
+ * (old NULL: the index's cannot be read; missing: it keeps none). */
+static int refuse_changed(writer *w, int missing, const index_options *old,
+                          const index_options *now)
+{
+    if (missing || !old) {
+        snprintf(w->err, w->errlen, "--changed: %s; run blogsearch-index once without "
+                 "--changed", missing ? "the index keeps no record of the options it was "
+                 "built with" : "the index's options cannot be read");
+        return BS_ERROR;
+    }
+    txt_buf b = { 0 };
+    if (old->drafts != now->drafts)
+        buf_puts(&b, now->drafts ? "--drafts is given and the index was built without it"
+                                 : "the index was built with --drafts and this run has none");
+    if (!same_bytes(old->zone, old->zone_len, now->zone, now->zone_len)) {
+        buf_puts(&b, b.len ? "; --timezone " : "--timezone ");
+        buf_put(&b, now->zone, now->zone_len);
+        buf_puts(&b, " and the index's zone is ");
+        buf_put(&b, old->zone, old->zone_len);
+    }
+    if (!same_bytes(old->url_prefix, old->url_prefix_len, now->url_prefix,
+                    now->url_prefix_len)) {
+        buf_puts(&b, b.len ? "; " : "");
+        if (!now->url_prefix_len) {
+            buf_puts(&b, "the index was built with --url-prefix ");
+            buf_put(&b, old->url_prefix, old->url_prefix_len);
+            buf_puts(&b, " and this run has none");
+        } else {
+            buf_puts(&b, "--url-prefix ");
+            buf_put(&b, now->url_prefix, now->url_prefix_len);
+            buf_puts(&b, old->url_prefix_len ? " and the index's is "
+                                             : " is given and the index has none");
+            buf_put(&b, old->url_prefix, old->url_prefix_len);
+        }
+    }
+    snprintf(w->err, w->errlen, "--changed: %s; a run with options other than the index's "
+             "reads every post again: run blogsearch-index without --changed (or give the "
+             "index's options)", b.err || !b.p ? "the options differ from the index's" : b.p);
+    buf_free(&b);
+    return BS_ERROR;
+}
 
 /* The run's options into opt, and its zone into w->zone: --timezone, else the
  * zone of the index's last run, else UTC. *force: they differ from the last
@@ -672,6 +765,8 @@ static int run_options(writer *w, txt_buf *opt, int *force, int *missing)
     if (opt->err)
         return wr_oom(w);
     *force = mrc == 0 && (ov.mv_size != opt->len || memcmp(ov.mv_data, opt->p, opt->len) != 0);
+    if (w->list->changed && (*missing || *force))
+        return refuse_changed(w, *missing, have_old ? &old : NULL, &now);
     return BS_OK;
 }
 
@@ -766,7 +861,7 @@ static int run_once(writer *w)
     if (rc == BS_OK && w->o->full)
         rc = empty_all(w);
     if (rc == BS_OK)
-        rc = remove_missing(w);
+        rc = remove_gone(w);
 
     for (size_t i = 0; rc == BS_OK && i < w->list->n; i++) {
         int outcome = DONE_UNCHANGED;
@@ -900,8 +995,9 @@ int writer_run(const char *dir, const walk_list *list, const writer_opts *opts,
     writer_init(&w, &local, opts, sum, errbuf, errlen);
     w.list = list;
     /* --full rebuilds an index of any version: it is emptied and stamped anew */
-    int rc = store_open(&w.st, dir, STORE_CREATE | (opts->full ? STORE_ANY_VERSION : 0u),
-                        errbuf, errlen);
+    /* a list of changed paths brings an index up to date, never starts one */
+    int rc = store_open(&w.st, dir, (list->changed ? 0u : STORE_CREATE)
+                        | (opts->full ? STORE_ANY_VERSION : 0u), errbuf, errlen);
     if (rc != BS_OK)
         return rc;
     uint64_t source = 0;

@@ -1,11 +1,14 @@
 /* index.c: blogsearch-index's work, for the program: finding a blog's post
- * files, a run that brings the index up to date with them, the index's
- * statistics, tags, records and check, and its snapshot for web nodes. The
- * indexer (indexer/) does it all but the snapshot, which is the store's
- * (store/snapshot.c); this file gives it to tools/ in lib.h's terms. */
+ * files (or the ones a list of changed paths names), a run that brings the
+ * index up to date with them, the index's statistics, tags, records and
+ * check, and its snapshot for web nodes. The indexer (indexer/) does it all
+ * but the snapshot, which is the store's (store/snapshot.c); this file gives
+ * it to tools/ in lib.h's terms. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "indexer/indexer.h"
 #include "lib/lib.h"
@@ -17,6 +20,7 @@ unsigned lib_format_version(void)
 
 struct lib_walk {
     walk_list list;
+    changed_counts counts;       /* of a list of changed paths */
 };
 
 typedef struct {
@@ -46,6 +50,68 @@ int lib_walk_paths(lib_walk **out, char *const *paths, size_t npaths, lib_diag_f
     }
     *out = w;
     return BS_OK;
+}
+
+typedef struct {
+    void (*fn)(void *ctx, const char *path, const char *why);
+    void *ctx;
+} note_relay;
+
+static void relay_note(void *ctx, const char *path, const char *why)
+{
+    note_relay *r = ctx;
+    if (r->fn)
+        r->fn(r->ctx, path, why);
+}
+
+int lib_walk_changed(lib_walk **out, char *const *paths, size_t npaths, int fd, int nul,
+                     lib_diag_fn diag, void *ctx,
+                     void (*note)(void *ctx, const char *path, const char *why),
+                     void *note_ctx, char *err, size_t errlen)
+{
+    *out = NULL;
+    txt_buf in = { 0 };
+    for (;;) {
+        char *p = buf_reserve(&in, 65536);
+        if (!p) {
+            buf_free(&in);
+            snprintf(err, errlen, "out of memory");
+            return BS_ENOMEM;
+        }
+        ssize_t n = read(fd, p, 65536);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "cannot read the list of paths from standard input: %s",
+                     strerror(errno));
+            buf_free(&in);
+            return BS_ERROR;
+        }
+        if (n == 0)
+            break;
+        in.len += (size_t)n;
+    }
+    lib_walk *w = calloc(1, sizeof *w);
+    diag_relay r = { diag, ctx };
+    note_relay nr = { note, note_ctx };
+    if (!w || changed_paths(&w->list, paths, npaths, "<stdin>", in.p ? in.p : "", in.len, nul,
+                            relay_diag, &r, relay_note, &nr, &w->counts) != 0) {
+        if (w)
+            walk_free(&w->list);
+        free(w);
+        buf_free(&in);
+        snprintf(err, errlen, "out of memory");
+        return BS_ENOMEM;
+    }
+    buf_free(&in);
+    *out = w;
+    return BS_OK;
+}
+
+void lib_walk_listed(const lib_walk *w, size_t *listed, size_t *ignored)
+{
+    *listed = w ? w->counts.listed : 0;
+    *ignored = w ? w->counts.ignored : 0;
 }
 
 size_t lib_walk_roots(const lib_walk *w)

@@ -137,6 +137,20 @@ typedef struct lib_walk lib_walk;
  * diag. BS_OK or BS_ENOMEM. */
 int lib_walk_paths(lib_walk **out, char *const *paths, size_t npaths, lib_diag_fn diag,
                    void *ctx);
+/* Instead of a walk, the posts at the paths listed on fd (read to its end;
+ * one a line, or with nul each ended by NUL; relative ones against the
+ * current directory) that are below the paths given, by the walk's rules;
+ * only they are brought up to date by lib_index_run, which refuses a run
+ * whose options differ from the index's. A bad line goes to diag
+ * ("<stdin>", its number), each path ignored to note with why. BS_OK;
+ * BS_ERROR when fd cannot be read, BS_ENOMEM; the reason in err. */
+int lib_walk_changed(lib_walk **out, char *const *paths, size_t npaths, int fd, int nul,
+                     lib_diag_fn diag, void *ctx,
+                     void (*note)(void *ctx, const char *path, const char *why),
+                     void *note_ctx, char *err, size_t errlen);
+/* Of a list of changed paths: how many were listed, and ignored (outside
+ * every path given, not posts, or where the walk does not go). */
+void lib_walk_listed(const lib_walk *w, size_t *listed, size_t *ignored);
 size_t lib_walk_roots(const lib_walk *w);           /* paths that could be read */
 void lib_walk_free(lib_walk *w);                    /* NULL is a no-op */
 

@@ -138,6 +138,20 @@ static int after_run(const char *index, const char *related, size_t related_n,
     return rc == EXIT_OK && snapshot ? write_snapshot(index, snapshot, quiet) : rc;
 }
 
+/* --changed: the walk list from the paths on standard input. */
+static int read_changed(cli *c, lib_walk **list, char **paths, size_t npaths, int nul)
+{
+    char err[1024];
+    if (!c->quiet && isatty(STDIN_FILENO))
+        fprintf(stderr, "blogsearch-index: --changed reads the paths from standard input, "
+                "one a line (end with Ctrl-D)\n");
+    int rc = lib_walk_changed(list, paths, npaths, STDIN_FILENO, nul, on_diag, c,
+                              c->verbose ? on_event : NULL, c, err, sizeof err);
+    if (rc != BS_OK)
+        cli_printf(stderr, "blogsearch-index: %s; the index was not changed\n", err);
+    return rc;
+}
+
 static void usage(FILE *f)
 {
     fputs("usage: blogsearch-index [OPTIONS] PATH...\n"
@@ -145,6 +159,7 @@ static void usage(FILE *f)
           "       blogsearch-index --check | --tags | --dump [--index DIR]\n"
           "       blogsearch-index --related OUT.json [--related-count N] [--index DIR]\n"
           "       blogsearch-index --snapshot DIR [--index DIR]\n"
+          "       blogsearch-index --changed [-0] [OPTIONS] PATH... < LIST\n"
           "\n"
           "Reads the blog posts under each PATH (files, or directories searched\n"
           "recursively: .rst .rest .txt .md .markdown .mdown .mkd .html .htm .org with\n"
@@ -154,6 +169,18 @@ static void usage(FILE *f)
           "\n"
           "  -i, --index DIR       the index (default: $BLOGSEARCH_INDEX, else ./" DEFAULT_INDEX ")\n"
           "      --full            rebuild the index from nothing\n"
+          "      --changed         no walk: bring up to date only the posts whose paths\n"
+          "                        are listed on standard input, one a line, relative to\n"
+          "                        the current directory (a .meta stands for its post, a\n"
+          "                        path that is gone for its post removed, a directory\n"
+          "                        for every post below it); paths outside every PATH or\n"
+          "                        not posts are ignored (-v names them). The options\n"
+          "                        must be the index's: a run with others reads every\n"
+          "                        post, without --changed. From a blog's git checkout:\n"
+          "                        git diff --name-only --no-renames HEAD@{1} |\n"
+          "                          blogsearch-index --changed posts/\n"
+          "  -0, --null            with --changed: the paths end with NUL (git diff -z,\n"
+          "                        find -print0)\n"
           "      --drafts          index drafts too (status: draft or hidden, draft: true,\n"
           "                        published: false, the tag draft)\n"
           "      --url-prefix URL  URL of a post without a link: URL + slug + \"/\"\n"
@@ -309,7 +336,8 @@ static int run_check(const char *dir, int quiet)
 int main(int argc, char **argv)
 {
     enum { O_FULL = 256, O_DRAFTS, O_URL, O_TZ, O_MAX, O_STRICT, O_STATS, O_JSON, O_CHECK,
-           O_VERSION, O_TAGS, O_DUMP, O_MEMORY, O_RELATED, O_RELATED_N, O_SNAPSHOT };
+           O_VERSION, O_TAGS, O_DUMP, O_MEMORY, O_RELATED, O_RELATED_N, O_SNAPSHOT, O_CHANGED,
+           O_NULL };
     static const cli_opt opts[] = {
         { "index", 'i', CLI_VALUE, "DIR", 'i' }, { "full", 0, CLI_NO_VALUE, NULL, O_FULL },
         { "drafts", 0, CLI_NO_VALUE, NULL, O_DRAFTS },
@@ -322,6 +350,7 @@ int main(int argc, char **argv)
         { "related", 0, CLI_VALUE, "OUT.json", O_RELATED },
         { "related-count", 0, CLI_VALUE, "N", O_RELATED_N },
         { "snapshot", 0, CLI_VALUE, "DIR", O_SNAPSHOT },
+        { "changed", 0, CLI_NO_VALUE, NULL, O_CHANGED }, { "null", '0', CLI_NO_VALUE, NULL, O_NULL },
         { "help", 'h', CLI_NO_VALUE, NULL, 'h' }, { "version", 0, CLI_NO_VALUE, NULL, O_VERSION },
         { NULL, 0, 0, NULL, 0 },
     };
@@ -329,6 +358,7 @@ int main(int argc, char **argv)
     lib_run_opts o = { 0 };
     const char *index = NULL;
     int stats = 0, json = 0, check = 0, tags = 0, dump = 0, opt, stop = -1;
+    int changed = 0, nul = 0;          /* --changed: the paths on stdin; -0: NUL-separated */
     const char *related = NULL;       /* --related: every post's related posts, there */
     size_t related_n = 5;
     const char *snapshot = NULL;      /* --snapshot: a copy of the index for web nodes */
@@ -372,6 +402,8 @@ int main(int argc, char **argv)
         case O_CHECK: check = 1; break;
         case O_TAGS: tags = 1; break;
         case O_DUMP: dump = 1; break;
+        case O_CHANGED: changed = 1; break;
+        case O_NULL: nul = 1; break;
         case O_RELATED: related = val; break;
         case O_SNAPSHOT: snapshot = val; break;
         case O_RELATED_N: {
@@ -433,6 +465,13 @@ int main(int argc, char **argv)
                 "time\n");
         return EXIT_USAGE;
     }
+    if ((nul && !changed) || (changed && (o.full || stats || check || tags || dump))) {
+        fprintf(stderr, "blogsearch-index: %s\n", !changed ? "-0 (--null) goes with --changed"
+                : o.full ? "--changed and --full go one at a time: --full reads every post"
+                : "--changed goes with PATHs to index, not with --stats, --tags, --dump or "
+                  "--check");
+        return EXIT_USAGE;
+    }
     if (stats || check || tags || dump) {
         if (npaths) {
             fprintf(stderr, "blogsearch-index: --stats, --tags, --dump and --check take no "
@@ -463,7 +502,9 @@ int main(int argc, char **argv)
     }
 
     lib_walk *list;
-    if (lib_walk_paths(&list, paths, npaths, on_diag, &c) != BS_OK) {
+    if (changed && read_changed(&c, &list, paths, npaths, nul) != BS_OK)
+        return EXIT_FAIL;
+    if (!changed && lib_walk_paths(&list, paths, npaths, on_diag, &c) != BS_OK) {
         fprintf(stderr, "blogsearch-index: out of memory\n");
         return EXIT_FAIL;
     }
@@ -483,6 +524,8 @@ int main(int argc, char **argv)
 
     lib_run_summary sum;
     char err[2048];
+    size_t listed, ignored;
+    lib_walk_listed(list, &listed, &ignored);
     int rc = lib_index_run(index, list, &o, &sum, err, sizeof err);
     clear_progress(&c);
     lib_walk_free(list);
@@ -506,6 +549,10 @@ int main(int argc, char **argv)
                    "%s\n", (unsigned long long)posts, posts == 1 ? "" : "s", index, sum.added,
                    sum.updated, sum.removed, sum.unchanged, sum.skipped, w, w == 1 ? "" : "s",
                    e, e == 1 ? "" : "s", took, sum.committed ? "" : " (nothing to write)");
+        if (ignored)
+            fprintf(stderr, "blogsearch-index: %zu of %zu path%s listed ignored: outside "
+                    "every PATH, or not posts%s\n", ignored, listed, listed == 1 ? "" : "s",
+                    c.verbose ? "" : " (-v names them)");
     }
     return after_run(index, related, related_n, snapshot, c.quiet);
 }
