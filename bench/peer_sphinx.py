@@ -38,30 +38,17 @@ import subprocess
 import sys
 import time
 import zlib
+from nikola_header import parse_post
 
-HEADER = re.compile(r"^\.\. ([A-Za-z_]+):(?:[ \t](.*))?$")
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?"
                   r"(?:\s*(?:UTC)?([+-]\d{2}):?(\d{2}))?")
 
 
 def post_fields(text):
     """(title, tags, date epoch seconds or 0, body) of a Nikola post."""
-    lines = text.split("\n")
-    fields = {}
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip("\r")
-        if not line.strip():
-            if i:
-                i += 1
-            break
-        m = HEADER.match(line)
-        if not m:
-            break
-        fields[m.group(1)] = (m.group(2) or "").strip()
-        i += 1
+    fields, body = parse_post(text)
     return (fields.get("title", ""), fields.get("tags", ""), epoch(fields.get("date", "")),
-            "\n".join(lines[i:]))
+            body)
 
 
 def epoch(date):

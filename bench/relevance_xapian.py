@@ -45,6 +45,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from nikola_header import parse_post
 
 try:
     import xapian
@@ -56,36 +57,12 @@ except ImportError:
 REPO = Path(__file__).resolve().parent.parent
 POST_DIRS = ("content", "posts")
 
-HEADER_RE = re.compile(r"^\.\.\s+([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
 # Link targets in the body: absolute URLs, and site-internal targets such as
 # `text </content/memfd-в-ядре/>`_ (a path starting with "/").
 URL_TARGET_RE = re.compile(r"<https?://[^>]*>")
 LOCAL_TARGET_RE = re.compile(r"<(?:/[^>\s]*)>")
 # The `_ or `__ that closes an RST hyperlink reference.
 LINK_END_RE = re.compile(r"`__?(?![\w])")
-
-
-def parse_post(text):
-    """Nikola post -> (fields dict, body). The header is the leading run of
-    `.. key: value` lines, up to the first blank line."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    lines = text.split("\n")
-    fields = {}
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip("\r")
-        if not line.strip():
-            i += 1  # the blank line that ends the header
-            break
-        m = HEADER_RE.match(line)
-        if not m:
-            break  # no (more) header: the rest is body
-        fields[m.group(1).lower()] = (m.group(2) or "").strip()
-        i += 1
-    if not fields:
-        return {}, text
-    return fields, "\n".join(lines[i:])
 
 
 def clean_body(body):
