@@ -498,12 +498,6 @@ typedef struct {
     size_t n;
 } idset;
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The posts with a tag, category or author (docids, sorted). */
 static int facet_set(ctx *c, char kind, const char *value, idset *out)
 {
@@ -531,17 +525,16 @@ static int facet_set(ctx *c, char kind, const char *value, idset *out)
     return BS_OK;
 }
 
-/* The posts whose own wall clock is within [since, until] (sorted by docid):
- * one range of the dates keys, which hold each post's wall clock. */
-static int date_set(ctx *c, const qry *q, idset *out)
+/* The posts whose own wall clock is within [since, until], as bits of
+ * `bits` (fwords words, cleared by the caller): one range of the dates keys,
+ * which hold each post's wall clock. The keys come in date order, so a bit a
+ * key is all the ordering the filter bitmap needs. */
+static int date_bits(ctx *c, const qry *q, uint64_t *bits, uint64_t fwords)
 {
     MDB_cursor *cur;
     uint8_t k12[12];
     key_date(k12, q->has_since ? q->since : INT64_MIN, 0);
     MDB_val k = { 12, k12 }, v;
-    size_t cap = 0;
-    out->v = NULL;
-    out->n = 0;
     int rc = mdb_cursor_open(c->txn, c->st->dates, &cur);
     if (rc != 0)
         return store_fail(c->st, rc, "reading dates");
@@ -551,19 +544,11 @@ static int date_set(ctx *c, const qry *q, idset *out)
             continue;
         if (q->has_until && key_date_value(k.mv_data) > q->until)
             break;
-        if (out->n == cap) {
-            uint32_t *nv = grow_array(out->v, &cap, 256, sizeof *nv);
-            if (!nv) {
-                mdb_cursor_close(cur);
-                return BS_ENOMEM;
-            }
-            out->v = nv;
-        }
-        out->v[out->n++] = codec_get_u32be((const uint8_t *)k.mv_data + 8);
+        uint32_t d = codec_get_u32be((const uint8_t *)k.mv_data + 8);
+        if (d / 64 < fwords)
+            bits[d / 64] |= 1ull << (d % 64);
     }
     mdb_cursor_close(cur);
-    if (out->n > 1)
-        qsort(out->v, out->n, sizeof *out->v, cmp_u32);
     return BS_OK;
 }
 
@@ -963,7 +948,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         positive += cl->mode != QC_MUST_NOT;
     }
 
-    idset tags[QRY_MAX_TAGS] = { { 0 } }, cat = { 0 }, auth = { 0 }, dates = { 0 };
+    idset tags[QRY_MAX_TAGS] = { { 0 } }, cat = { 0 }, auth = { 0 };
     size_t ntags = q->ntags < QRY_MAX_TAGS ? q->ntags : QRY_MAX_TAGS;
     for (size_t t = 0; t < ntags && rc == BS_OK; t++)
         rc = facet_set(&c, FACET_TAG, q->tags[t], &tags[t]);
@@ -971,8 +956,6 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         rc = facet_set(&c, FACET_CATEGORY, q->category, &cat);
     if (rc == BS_OK && q->author)
         rc = facet_set(&c, FACET_AUTHOR, q->author, &auth);
-    if (rc == BS_OK && (q->has_since || q->has_until))
-        rc = date_set(&c, q, &dates);
 
     /* the filters as one bitmap of the posts that pass them all: a test a
      * candidate instead of a binary search a filter */
@@ -986,7 +969,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         else
             memset(allow, 0xFF, fwords * sizeof *allow);
     }
-    const idset *sets[QRY_MAX_TAGS + 3];
+    const idset *sets[QRY_MAX_TAGS + 2];
     size_t nsets = 0;
     for (size_t t = 0; t < ntags; t++)
         sets[nsets++] = &tags[t];
@@ -994,12 +977,15 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         sets[nsets++] = &cat;
     if (q->author)
         sets[nsets++] = &auth;
-    if (q->has_since || q->has_until)
-        sets[nsets++] = &dates;
-    for (size_t i = 0; i < nsets && allow; i++) {
-        for (size_t j = 0; j < sets[i]->n; j++)
-            if (sets[i]->v[j] / 64 < fwords)
-                one[sets[i]->v[j] / 64] |= 1ull << (sets[i]->v[j] % 64);
+    int by_dates = q->has_since || q->has_until;
+    for (size_t i = 0; i < nsets + (size_t)by_dates && allow && rc == BS_OK; i++) {
+        if (i < nsets) {
+            for (size_t j = 0; j < sets[i]->n; j++)
+                if (sets[i]->v[j] / 64 < fwords)
+                    one[sets[i]->v[j] / 64] |= 1ull << (sets[i]->v[j] % 64);
+        } else {
+            rc = date_bits(&c, q, one, fwords);
+        }
         for (uint64_t w = 0; w < fwords; w++) {
             allow[w] &= one[w];
             one[w] = 0;
@@ -1007,14 +993,9 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     }
     free(one);
 
-    /* the candidates: every post of a positive clause, or with no words, of
-     * the narrowest filter */
-    idset base = { 0 };
+    /* the candidates: every post of a positive clause, or with no words,
+     * every post the filters allow, in docid order from their bitmap */
     int from_filter = positive == 0;
-    if (rc == BS_OK && from_filter) {
-        const idset *pick = ntags ? &tags[0] : q->category ? &cat : q->author ? &auth : &dates;
-        base = *pick;
-    }
     /* the best offset + limit posts in a heap whose top is the worst of
      * them; every match is counted, so the total is exact */
     size_t want = o->offset + o->limit, nhits = 0;
@@ -1092,15 +1073,18 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             job = NULL;
         }
     }
-    size_t bat = 0;                /* where in base */
+    uint64_t aw = 0, abits = allow && from_filter && fwords ? allow[0] : 0;   /* where in allow */
     for (;;) {
         if (rc != BS_OK)
             break;
         uint32_t d = UINT32_MAX;
         if (from_filter) {
-            if (bat >= base.n)
+            while (!abits && allow && ++aw < fwords)
+                abits = allow[aw];
+            if (!abits)
                 break;
-            d = base.v[bat++];
+            d = (uint32_t)(aw * 64 + (uint64_t)__builtin_ctzll(abits));
+            abits &= abits - 1;
         } else {
             for (size_t i = 0; i < n; i++) {
                 const dtf *h = use[i] && q->c[i].mode != QC_MUST_NOT ? it_head(&its[i]) : NULL;
@@ -1276,7 +1260,6 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         free(tags[t].v);
     free(cat.v);
     free(auth.v);
-    free(dates.v);
     buf_free(&c.kb);
     if (rc != BS_OK)
         results_free(r);
