@@ -157,7 +157,14 @@ typedef struct {
                               merged (for a caller whose other core is idle) */
     uint32_t exclude;      /* a post left out (the one like.c's query is of); 0 none */
     int no_proximity;      /* BM25F alone: no re-scoring of words near each other */
+    int rank;              /* RANK_*: how the matches are ranked; the same results
+                              either way (tests/query/test_rank.c holds them to it) */
 } search_opts;
+
+/* RANK_AUTO: words of many posts are counted first (matchset.c), then ranked
+ * by MaxScore, the others in one merge that counts and ranks; the other two
+ * force one way (for a sort by relevance with words; otherwise, the merge). */
+enum { RANK_AUTO, RANK_MERGE, RANK_COUNT_FIRST };
 
 typedef struct {
     char *tag;             /* the tag as stored: case-folded (docs/FORMAT.md) */
@@ -198,6 +205,28 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
 int thread_beside(pthread_t *t, void *(*fn)(void *), void *arg);
 void thread_anywhere(pthread_t t);
 void results_free(results *r);
+
+/* ---- what matchset.c offers -------------------------------------------- */
+
+/* A clause as the match set reads it: a word (term, tlen) read from its
+ * blocks, or a list of postings (term NULL: a phrase, a prefix, a field's
+ * word), and its mode (QC_*). */
+typedef struct {
+    int mode;
+    const char *term;
+    size_t tlen;
+    const posting_tf *list;
+    size_t n;
+} ms_clause;
+
+/* Sets m (nwords words) to the posts that match: with all, those with every
+ * positive clause, else those with any (and every QC_MUST one); never one
+ * with a QC_MUST_NOT clause, nor exclude, nor one whose bit in allow (when
+ * not NULL) is clear. *total: their number; *full: of them, those with every
+ * positive clause. kb is a key buffer. BS_OK, BS_ENOMEM, or a store error. */
+int matchset_build(store *st, MDB_txn *txn, txt_buf *kb, const ms_clause *cl, size_t ncl,
+                   int all, const uint64_t *allow, uint32_t exclude, uint64_t *m,
+                   uint64_t nwords, uint64_t *total, uint64_t *full);
 
 /* ---- what proximity.c offers -------------------------------------------- */
 

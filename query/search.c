@@ -901,6 +901,258 @@ static void heap_replace_top(hit *h, size_t n, hit x, int (*cmp)(const void *, c
     heap_sift_down(h, n, 0, cmp);
 }
 
+/* What ranking keeps while it goes: the best `keep` posts in a heap whose
+ * top is the worst of them, and what a post's score needs. */
+typedef struct {
+    store *st;
+    MDB_txn *txn;
+    lens_cache lc;                 /* field lengths and dates, 64 posts a read */
+    const double *avg, *idf, *coord;
+    size_t n;                      /* clauses */
+    size_t keep, nhits;
+    hit *hits;
+    int (*cmp)(const void *, const void *);
+} ranker;
+
+/* The most the frequencies present[i] (NULL: clause i not in the post) can
+ * score, whatever the post's lengths: a field's length normalization is at
+ * least 1 - b (a field of no words). It is reckoned without division: a
+ * clause's frequencies weighted by those largest field weights, weight /
+ * (1 - b), in eighths and rounded up (wq, integers), index a table of the
+ * saturation x (k1 + 1) / (x + k1), which grows with x; past the table it is
+ * k1 + 1, its limit. */
+static double tf_bound(const ranker *rk, const dtf *const *present, const uint64_t *wq,
+                       const double *sat)
+{
+    double ub = 0;
+    for (size_t i = 0; i < rk->n && i < QRY_MAX_CLAUSES; i++) {
+        if (!present[i])
+            continue;
+        uint64_t x = 0;
+        for (int f = 0; f < BS_NFIELDS; f++)
+            x += wq[f] * present[i]->tf[f];
+        ub += rk->idf[i] * sat[x < BOUND_STEPS ? x : BOUND_STEPS];
+    }
+    return ub;
+}
+
+/* Scores post d, which holds present[i] of clause i (NULL: not) and
+ * `matched` of the positive clauses, and keeps it if it is among the best.
+ * BS_ENOTFOUND for a posting of a post since removed. */
+static int rank_post(ctx *c, ranker *rk, uint32_t d, const dtf *const *present, uint32_t matched)
+{
+    lens_entry le;
+    int rc = store_lens_get(rk->st, rk->txn, &rk->lc, d, &le);
+    if (rc == BS_ENOTFOUND)
+        return rc;
+    if (rc != BS_OK)
+        return rc == BS_ECORRUPT ? corrupt(c, "(post lengths)", "a chunk of the wrong size") : rc;
+    int has_date = le.date != LENS_NO_DATE;
+    int64_t date = has_date ? le.date : 0;
+    /* each field's weight over its length normalization, once a post */
+    double fw[BS_NFIELDS], score = 0;
+    for (int f = 0; f < BS_NFIELDS; f++) {
+        double norm = 1.0 - bm25_field_b[f] + bm25_field_b[f] * (double)le.len[f] / rk->avg[f];
+        fw[f] = bm25_field_weight[f] / (norm > 0 ? norm : 1);
+    }
+    for (size_t i = 0; i < rk->n && i < QRY_MAX_CLAUSES; i++) {
+        if (!present[i])
+            continue;
+        double tf = 0;
+        for (int f = 0; f < BS_NFIELDS; f++)
+            tf += fw[f] * present[i]->tf[f];
+        score += rk->idf[i] * tf * (bm25_k1 + 1) / (tf + bm25_k1);
+    }
+    /* more of the query's words, higher: by a coordination factor, so that
+     * a post with one frequent word does not crowd out posts with all of
+     * them, yet a strong match on most words still can rank */
+    score *= rk->coord[matched];
+    if (rk->keep == 0)
+        return BS_OK;
+    if (!rk->hits && !(rk->hits = malloc(rk->keep * sizeof *rk->hits)))
+        return BS_ENOMEM;
+    hit h = { d, score, date, has_date };
+    if (rk->nhits < rk->keep)
+        heap_push(rk->hits, &rk->nhits, h, rk->cmp);
+    else if (rk->cmp(&h, &rk->hits[0]) < 0)
+        heap_replace_top(rk->hits, rk->nhits, h, rk->cmp);
+    return BS_OK;
+}
+
+/* The postings of it from its head on that are at hand (the rest of a
+ * stream's block, the rest of a list), without moving it. */
+static const dtf *it_run(const clause_it *it, size_t *n)
+{
+    if (!it->stream) {
+        *n = it->list.n - it->at;
+        return it->list.v + it->at;
+    }
+    *n = it->bn - it->bi;
+    return it->blk + it->bi;
+}
+
+/* Moves it past k postings of its it_run. */
+static int it_pass(ctx *c, clause_it *it, size_t k)
+{
+    if (!it->stream) {
+        it->at += k;
+        return BS_OK;
+    }
+    if (k == 0)
+        return BS_OK;
+    uint32_t next = it->blk[it->bi + k - 1].docid + 1;
+    it->bi += k;
+    return it->bi < it->bn ? BS_OK : it_load(c, it, MDB_NEXT, next);
+}
+
+typedef struct {
+    size_t order[QRY_MAX_CLAUSES];  /* the positive clauses, the least they add first */
+    size_t np;
+    double cum[QRY_MAX_CLAUSES + 1];   /* the most the first j of them can add */
+    size_t ne;                      /* order[0..ne) are not essential */
+    const dtf *present[QRY_MAX_CLAUSES];
+    dtf held[QRY_MAX_CLAUSES];
+} maxscore;
+
+/* The worst score kept, once the heap is full (else -1: any post enters),
+ * and the clauses that stop being essential at it. */
+static double ms_theta(const ranker *rk, maxscore *ms)
+{
+    double theta = rk->nhits == rk->keep ? rk->hits[0].score : -1;
+    while (theta >= 0 && ms->ne < ms->np && ms->cum[ms->ne + 1] < theta)
+        ms->ne++;
+    return theta;
+}
+
+/* Post d, in the match set, holds the essential clauses of ms->present
+ * (`matched` of them, their bound ub): looks it up in the clauses that are
+ * not essential while its bound can still reach theta, then scores it. */
+static int ms_finish(ctx *c, ranker *rk, maxscore *ms, clause_it *its, uint32_t d,
+                     uint32_t matched, double ub, double theta, const uint64_t *wq,
+                     const double *sat)
+{
+    if (theta >= 0 && (ub + ms->cum[ms->ne]) * (1 + 1e-9) < theta)
+        return BS_OK;
+    for (size_t j = 0; j < ms->ne; j++) {
+        size_t i = ms->order[j];
+        int rc = it_skip_to(c, &its[i], d);
+        if (rc != BS_OK)
+            return rc;
+        const dtf *h = it_head(&its[i]);
+        if (h && h->docid == d) {
+            ms->held[i] = *h;
+            ms->present[i] = &ms->held[i];
+            matched++;
+        }
+    }
+    if (ms->ne > 0 && theta >= 0
+        && tf_bound(rk, ms->present, wq, sat) * rk->coord[matched] * (1 + 1e-9) < theta)
+        return BS_OK;
+    int rc = rank_post(c, rk, d, ms->present, matched);
+    return rc == BS_ENOTFOUND ? BS_OK : rc;
+}
+
+/* Ranks the posts of m (the match set, counted already; NULL: every post of
+ * the clauses) by MaxScore: the
+ * positive clauses in order of the most each can add (its idf times k1 + 1,
+ * the saturation's limit); those whose sum stays below the worst score kept
+ * are not essential: a post that holds only them cannot be kept, so the
+ * candidates are the posts of the others, and the rest are looked up in
+ * them (a skip over their blocks) only for a candidate whose bound still
+ * reaches the kept posts. The same posts are kept as by scoring every match.
+ * With one essential clause left, its postings are read as a run. */
+static int rank_maxscore(ctx *c, ranker *rk, clause_it *its, const int *use, const qry *q,
+                         const uint64_t *m, uint64_t mwords, const uint64_t *wq,
+                         const double *sat)
+{
+    maxscore ms;
+    size_t n = rk->n < QRY_MAX_CLAUSES ? rk->n : QRY_MAX_CLAUSES;
+    ms.np = ms.ne = 0;
+    for (size_t i = 0; i < n; i++) {
+        ms.present[i] = NULL;
+        if (!use[i] || q->c[i].mode == QC_MUST_NOT)
+            continue;
+        size_t j = ms.np++;
+        for (; j > 0 && rk->idf[ms.order[j - 1]] > rk->idf[i]; j--)
+            ms.order[j] = ms.order[j - 1];
+        ms.order[j] = i;
+    }
+    /* with a margin for rounding: the exact score is computed otherwise */
+    ms.cum[0] = 0;
+    for (size_t j = 0; j < ms.np; j++)
+        ms.cum[j + 1] = ms.cum[j] + rk->idf[ms.order[j]] * (bm25_k1 + 1) * (1 + 1e-9);
+    for (;;) {
+        double theta = ms_theta(rk, &ms);
+        if (ms.ne == ms.np)
+            return BS_OK;
+        if (ms.np - ms.ne == 1) {
+            /* one essential clause: a run of its postings at a time */
+            size_t e = ms.order[ms.ne], k, cnt;
+            clause_it *it = &its[e];
+            const dtf *run = it_run(it, &cnt);
+            if (cnt == 0)
+                return BS_OK;
+            size_t ne = ms.ne;
+            for (k = 0; k < cnt && ms.ne == ne; k++) {
+                uint32_t d = run[k].docid;
+                if (m && (d / 64 >= mwords || !(m[d / 64] >> (d % 64) & 1)))
+                    continue;
+                double ub = 0;
+                if (theta >= 0) {
+                    uint64_t x = 0;
+                    for (int f = 0; f < BS_NFIELDS; f++)
+                        x += wq[f] * run[k].tf[f];
+                    ub = rk->idf[e] * sat[x < BOUND_STEPS ? x : BOUND_STEPS];
+                    if ((ub + ms.cum[ne]) * (1 + 1e-9) < theta)
+                        continue;
+                }
+                ms.held[e] = run[k];
+                ms.present[e] = &ms.held[e];
+                int rc = ms_finish(c, rk, &ms, its, d, 1, ub, theta, wq, sat);
+                for (size_t j = 0; j < ne; j++)
+                    ms.present[ms.order[j]] = NULL;
+                ms.present[e] = NULL;
+                if (rc != BS_OK)
+                    return rc;
+                theta = ms_theta(rk, &ms);
+            }
+            int rc = it_pass(c, it, k);
+            if (rc != BS_OK)
+                return rc;
+            continue;
+        }
+        uint32_t d = UINT32_MAX;
+        for (size_t j = ms.ne; j < ms.np; j++) {
+            const dtf *h = it_head(&its[ms.order[j]]);
+            if (h && h->docid < d)
+                d = h->docid;
+        }
+        if (d == UINT32_MAX)
+            return BS_OK;
+        uint32_t matched = 0;
+        for (size_t j = ms.ne; j < ms.np; j++) {
+            size_t i = ms.order[j];
+            const dtf *h = it_head(&its[i]);
+            if (!h || h->docid != d)
+                continue;
+            ms.held[i] = *h;
+            ms.present[i] = &ms.held[i];
+            matched++;
+            int rc = it_skip_to(c, &its[i], d + 1);
+            if (rc != BS_OK)
+                return rc;
+        }
+        int rc = BS_OK;
+        if (!m || (d / 64 < mwords && (m[d / 64] >> (d % 64) & 1)))
+            rc = ms_finish(c, rk, &ms, its, d, matched,
+                           theta >= 0 ? tf_bound(rk, ms.present, wq, sat) : 0, theta, wq, sat);
+        for (size_t i = 0; i < n; i++)
+            ms.present[i] = NULL;
+        if (rc != BS_OK)
+            return rc;
+    }
+}
+
 int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, results *r,
                char *err, size_t errlen)
 {
@@ -998,7 +1250,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     int from_filter = positive == 0;
     /* the best offset + limit posts in a heap whose top is the worst of
      * them; every match is counted, so the total is exact */
-    size_t want = o->offset + o->limit, nhits = 0;
+    size_t want = o->offset + o->limit;
     /* words near each other re-score the first PROX_TOP (proximity.c):
      * kept even for a shorter page, so that every page agrees */
     const char *pterms[QRY_MAX_CLAUSES];
@@ -1006,9 +1258,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
                      ? prox_terms(q, pterms, QRY_MAX_CLAUSES) : 0;
     size_t keep = want && npterms >= 2 && want < PROX_TOP ? PROX_TOP : want;
     uint64_t total = 0, full = 0;
-    hit *hits = NULL;
     int (*cmp)(const void *, const void *) = o->sort == SORT_DATE ? by_date : by_rank;
-    lens_cache lc = { 0 };         /* field lengths and dates, 64 posts a read */
     uint64_t *matched_set = NULL, nbits = 0;   /* every match, for the facets */
     if (rc == BS_OK && o->facets) {
         nbits = (ss.next_docid + 63) / 64 * 64;
@@ -1029,15 +1279,11 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
     for (size_t m = 0; m <= QRY_MAX_CLAUSES; m++)
         coord[m] = match == MATCH_MOST && positive > 1
                    ? pow((double)m / (double)positive, COORD_EXPONENT) : 1.0;
-    /* A post's score can be bounded from its frequencies alone: a field's
-     * length normalization is at least 1 - b (a field of no words). Once
-     * the heap is full, a post whose bound is below the worst kept score
-     * cannot enter, and is counted without reading its lengths or scoring
-     * it; most posts of a common word are such. Not for a sort by date.
-     * It is reckoned without division: a clause's frequencies weighted by
-     * those largest field weights, weight / (1 - b), in eighths and rounded
-     * up (integers), index a table of the saturation x (k1 + 1) / (x + k1),
-     * which grows with x; past the table it is k1 + 1, its limit. */
+    /* A post's score can be bounded from its frequencies alone (tf_bound).
+     * Once the heap is full, a post whose bound is below the worst kept
+     * score cannot enter, and is counted without reading its lengths or
+     * scoring it; most posts of a common word are such. Not for a sort by
+     * date. */
     uint64_t wq[BS_NFIELDS];
     for (int f = 0; f < BS_NFIELDS; f++) {
         double wmax = bm25_field_weight[f] / (1.0 - bm25_field_b[f] > 0 ? 1.0 - bm25_field_b[f]
@@ -1073,9 +1319,46 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
             job = NULL;
         }
     }
+    ranker rk = { .st = st, .txn = txn, .avg = avg, .idf = idf, .coord = coord, .n = n,
+                  .keep = keep, .cmp = cmp };
+    /* Words of many posts: the matches are counted first, as a bitmap of
+     * their docids (matchset.c), then MaxScore ranks them, passing over
+     * posts that cannot be kept. Fewer postings than the bitmap has words:
+     * one merge that counts and ranks. */
+    uint64_t pdf = 0;
+    for (size_t i = 0; i < n; i++)
+        if (use[i] && q->c[i].mode != QC_MUST_NOT)
+            pdf += r->df[i];
+    int sets_first = rc == BS_OK && bound && !from_filter && n <= QRY_MAX_CLAUSES
+                     && o->rank != RANK_MERGE && (pdf >= fwords || o->rank == RANK_COUNT_FIRST);
+    if (sets_first) {
+        ms_clause msc[QRY_MAX_CLAUSES];
+        size_t nms = 0;
+        for (size_t i = 0; i < n; i++)
+            if (use[i])
+                msc[nms++] = its[i].stream
+                             ? (ms_clause){ q->c[i].mode, its[i].term, its[i].tlen, NULL, 0 }
+                             : (ms_clause){ q->c[i].mode, NULL, 0, its[i].list.v, its[i].list.n };
+        /* one word and nothing else: its posts are the matches, its
+         * document frequency their number */
+        int alone = nms == 1 && msc[0].mode != QC_MUST_NOT && !allow && !o->exclude
+                    && !matched_set;
+        uint64_t *m = matched_set || alone ? matched_set : malloc((fwords ? fwords : 1) * sizeof *m);
+        if (alone)
+            total = full = pdf;
+        else
+            rc = m ? matchset_build(st, txn, &c.kb, msc, nms, match == MATCH_ALL, allow,
+                                    o->exclude, m, fwords, &total, &full)
+                   : BS_ENOMEM;
+        job_advance(job, nbits / 64, 1);
+        if (rc == BS_OK && keep && total)
+            rc = rank_maxscore(&c, &rk, its, use, q, m, fwords, wq, sat);
+        if (m != matched_set)
+            free(m);
+    }
     uint64_t aw = 0, abits = allow && from_filter && fwords ? allow[0] : 0;   /* where in allow */
     for (;;) {
-        if (rc != BS_OK)
+        if (rc != BS_OK || sets_first)
             break;
         uint32_t d = UINT32_MAX;
         if (from_filter) {
@@ -1128,71 +1411,29 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         if (allow && (d / 64 >= fwords || !(allow[d / 64] >> (d % 64) & 1)))
             continue;
         full += !from_filter && matched == positive;
-        if (bound && keep && nhits == keep && !from_filter) {
-            double ub = 0;
-            for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
-                if (!present[i])
-                    continue;
-                uint64_t x = 0;
-                for (int f = 0; f < BS_NFIELDS; f++)
-                    x += wq[f] * present[i]->tf[f];
-                ub += idf[i] * sat[x < BOUND_STEPS ? x : BOUND_STEPS];
-            }
+        if (bound && keep && rk.nhits == keep && !from_filter) {
+            double ub = tf_bound(&rk, present, wq, sat);
             /* a margin for rounding: the exact score is computed otherwise */
-            if (ub * coord[matched] * (1 + 1e-9) < hits[0].score) {
+            if (ub * coord[matched] * (1 + 1e-9) < rk.hits[0].score) {
                 total++;
                 if (d < nbits)
                     matched_set[d >> 6] |= 1ull << (d & 63);
                 continue;
             }
         }
-        lens_entry le;
-        int hrc = store_lens_get(st, txn, &lc, d, &le);
+        int hrc = rank_post(&c, &rk, d, present, matched);
         if (hrc == BS_ENOTFOUND)
             continue;                  /* a posting of a post since removed */
         if (hrc != BS_OK) {
-            rc = hrc == BS_ECORRUPT ? corrupt(&c, "(post lengths)", "a chunk of the wrong size")
-                                    : hrc;
+            rc = hrc;
             break;
         }
-        int has_date = le.date != LENS_NO_DATE;
-        int64_t date = has_date ? le.date : 0;
-        /* each field's weight over its length normalization, once a post */
-        double fw[BS_NFIELDS], score = 0;
-        for (int f = 0; f < BS_NFIELDS; f++) {
-            double norm = 1.0 - bm25_field_b[f] + bm25_field_b[f] * (double)le.len[f] / avg[f];
-            fw[f] = bm25_field_weight[f] / (norm > 0 ? norm : 1);
-        }
-        for (size_t i = 0; i < n && i < QRY_MAX_CLAUSES; i++) {
-            if (!present[i])
-                continue;
-            double tf = 0;
-            for (int f = 0; f < BS_NFIELDS; f++)
-                tf += fw[f] * present[i]->tf[f];
-            score += idf[i] * tf * (bm25_k1 + 1) / (tf + bm25_k1);
-        }
-        /* more of the query's words, higher: by a coordination factor, so
-         * that a post with one frequent word does not crowd out posts with
-         * all of them, yet a strong match on most words still can rank */
-        score *= coord[matched];
         total++;
         if (d < nbits)
             matched_set[d >> 6] |= 1ull << (d & 63);
-        if (want == 0)
-            continue;
-        if (nhits == 0 && !hits) {
-            hits = malloc(keep * sizeof *hits);
-            if (!hits) {
-                rc = BS_ENOMEM;
-                break;
-            }
-        }
-        hit h = { d, score, date, has_date };
-        if (nhits < keep)
-            heap_push(hits, &nhits, h, cmp);
-        else if (cmp(&h, &hits[0]) < 0)
-            heap_replace_top(hits, nhits, h, cmp);
     }
+    hit *hits = rk.hits;
+    size_t nhits = rk.nhits;
 
     if (job) {
         int none = 0;
@@ -1246,7 +1487,7 @@ int search_run(store *st, MDB_txn *txn, const qry *q, const search_opts *o, resu
         snprintf(err, errlen, "out of memory");
     else if (rc != BS_OK && err[0] == '\0')
         snprintf(err, errlen, "%s", store_err());
-    store_lens_done(&lc);
+    store_lens_done(&rk.lc);
     free(hits);
     free(matched_set);
     free(allow);

@@ -343,16 +343,13 @@ int codec_block_count(const uint8_t *p, size_t len, uint32_t *n)
 #define CORRUPT(msg) do { *why = (msg); l->n = base_n; l->npos = base_npos; \
                           return BS_ECORRUPT; } while (0)
 
-/* A block's header, docids and frequencies, up to its positions: *pp is
- * left at the positions, *total their count. NULL, or the reason it does not
- * decode. */
-static const char *decode_freqs(const uint8_t **pp, const uint8_t *end, uint32_t first_docid,
-                                uint32_t docid[BLK_MAX_POSTINGS],
-                                uint32_t tf[BLK_MAX_POSTINGS][BS_NFIELDS], uint64_t *n_out,
-                                uint64_t *total_out)
+/* A block's header and docids, up to its frequencies: *pp is left at them.
+ * NULL, or the reason it does not decode. */
+static const char *decode_docids(const uint8_t **pp, const uint8_t *end, uint32_t first_docid,
+                                 uint32_t docid[BLK_MAX_POSTINGS], uint64_t *n_out)
 {
     const uint8_t *p = *pp;
-    uint64_t n, last_gap, v, total = 0;
+    uint64_t n, last_gap, v;
     if (codec_get_varint(&p, end, &n) != 0 || n == 0 || n > BLK_MAX_POSTINGS)
         return "bad posting count";
     if (codec_get_varint(&p, end, &last_gap) != 0)
@@ -365,8 +362,39 @@ static const char *decode_freqs(const uint8_t **pp, const uint8_t *end, uint32_t
     }
     if (docid[n - 1] - first_docid != last_gap)
         return "last docid does not match the header";
-    memset(tf, 0, n * sizeof tf[0]);
+    *pp = p;
+    *n_out = n;
+    return NULL;
+}
+
+int codec_block_docids(const uint8_t *p, size_t len, uint32_t first_docid,
+                       uint32_t out[BLK_MAX_POSTINGS], size_t *n, const char **why)
+{
+    uint64_t cnt = 0;
+    *n = 0;
+    if ((*why = decode_docids(&p, p + len, first_docid, out, &cnt)) != NULL)
+        return BS_ECORRUPT;
+    *n = (size_t)cnt;
+    return BS_OK;
+}
+
+/* A block's header, docids and frequencies, up to its positions: *pp is
+ * left at the positions, *total their count. NULL, or the reason it does not
+ * decode. */
+static const char *decode_freqs(const uint8_t **pp, const uint8_t *end, uint32_t first_docid,
+                                posting_tf out[BLK_MAX_POSTINGS], uint64_t *n_out,
+                                uint64_t *total_out)
+{
+    const uint8_t *p = *pp;
+    uint64_t n, v, total = 0;
+    uint32_t docid[BLK_MAX_POSTINGS];
+    const char *bad = decode_docids(&p, end, first_docid, docid, &n);
+    if (bad)
+        return bad;
     for (uint64_t i = 0; i < n; i++) {
+        uint32_t *tf = out[i].tf;
+        out[i].docid = docid[i];
+        memset(tf, 0, sizeof out[i].tf);
         if (codec_get_varint(&p, end, &v) != 0)
             return "truncated frequencies";
         uint8_t mask = v & 0x0F;
@@ -375,16 +403,16 @@ static const char *decode_freqs(const uint8_t **pp, const uint8_t *end, uint32_t
         int f0 = lowest_field(mask);
         if ((v >> 4) >= (1u << 24))
             return "frequency out of range";
-        tf[i][f0] = (uint32_t)(v >> 4) + 1;
+        tf[f0] = (uint32_t)(v >> 4) + 1;
         for (int f = f0 + 1; f < BS_NFIELDS; f++) {
             if (!(mask & (1u << f)))
                 continue;
             if (codec_get_varint(&p, end, &v) != 0 || v == 0 || v >= (1u << 24))
                 return "bad frequency";
-            tf[i][f] = (uint32_t)v;
+            tf[f] = (uint32_t)v;
         }
         for (int f = 0; f < BS_NFIELDS; f++)
-            total += tf[i][f];
+            total += tf[f];
     }
     /* every position takes at least one byte: a count the value cannot hold
      * is corrupt, and checking first bounds the allocation */
@@ -399,15 +427,10 @@ static const char *decode_freqs(const uint8_t **pp, const uint8_t *end, uint32_t
 int codec_block_decode_freqs(const uint8_t *p, size_t len, uint32_t first_docid,
                              posting_tf out[BLK_MAX_POSTINGS], size_t *n, const char **why)
 {
-    uint32_t docid[BLK_MAX_POSTINGS], tf[BLK_MAX_POSTINGS][BS_NFIELDS];
     uint64_t cnt, total;
     *n = 0;
-    if ((*why = decode_freqs(&p, p + len, first_docid, docid, tf, &cnt, &total)) != NULL)
+    if ((*why = decode_freqs(&p, p + len, first_docid, out, &cnt, &total)) != NULL)
         return BS_ECORRUPT;
-    for (uint64_t i = 0; i < cnt; i++) {
-        out[i].docid = docid[i];
-        memcpy(out[i].tf, tf[i], sizeof out[i].tf);
-    }
     *n = (size_t)cnt;
     return BS_OK;
 }
@@ -418,8 +441,8 @@ static int block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plis
     const uint8_t *end = p + len;
     size_t base_n = l->n, base_npos = l->npos;
     uint64_t n, v, total;
-    uint32_t docid[BLK_MAX_POSTINGS], tf[BLK_MAX_POSTINGS][BS_NFIELDS];
-    const char *bad = decode_freqs(&p, end, first_docid, docid, tf, &n, &total);
+    posting_tf pt[BLK_MAX_POSTINGS];
+    const char *bad = decode_freqs(&p, end, first_docid, pt, &n, &total);
     if (bad)
         CORRUPT(bad);
     uint32_t *pos = malloc((total ? total : 1) * sizeof *pos);
@@ -429,7 +452,7 @@ static int block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plis
     for (uint64_t i = 0; i < n; i++) {
         for (int f = 0; f < BS_NFIELDS; f++) {
             uint64_t prev = 0;
-            for (uint32_t j = 0; j < tf[i][f]; j++) {
+            for (uint32_t j = 0; j < pt[i].tf[f]; j++) {
                 if (codec_get_varint(&p, end, &v) != 0 || (j > 0 && v == 0)
                     || v > UINT32_MAX - prev) {
                     free(pos);
@@ -448,8 +471,8 @@ static int block_decode(const uint8_t *p, size_t len, uint32_t first_docid, plis
     for (uint64_t i = 0; i < n; i++) {
         size_t cnt = 0;
         for (int f = 0; f < BS_NFIELDS; f++)
-            cnt += tf[i][f];
-        plist_add(l, docid[i], tf[i], pos + k);
+            cnt += pt[i].tf[f];
+        plist_add(l, pt[i].docid, pt[i].tf, pos + k);
         k += cnt;
     }
     free(pos);

@@ -106,6 +106,10 @@ typedef struct {
     uint32_t docid;
     uint32_t tf[BS_NFIELDS];
 } posting_tf;
+/* Decodes a block's docids only into out (room for BLK_MAX_POSTINGS): what
+ * counting the posts of a word needs. BS_OK, or BS_ECORRUPT with *why. */
+int codec_block_docids(const uint8_t *p, size_t len, uint32_t first_docid,
+                       uint32_t out[BLK_MAX_POSTINGS], size_t *n, const char **why);
 /* Decodes a block's docids and frequencies into out (room for
  * BLK_MAX_POSTINGS); *n gets the count. What ranking reads: no positions,
  * no allocation. BS_OK, or BS_ECORRUPT with the reason in *why. */
@@ -367,6 +371,11 @@ int store_replaced(const store *st);
  * BS_ECORRUPT or a store_fail status. */
 int store_term_df(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb, const char *term,
                   size_t tlen, uint64_t *df);
+/* Sets the bit of each docid of term's postings in bits (nwords words; a
+ * docid past them is left out), decoding docids only. BS_ECORRUPT names the
+ * term in store_err(). */
+int store_term_bits(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                    uint64_t *bits, uint64_t nwords);
 /* store_term_df that reads at most max_blocks of term's blocks (0: all)
  * and its last one: *exact 1 when that is all of them (a term of up to
  * max_blocks + 1 blocks); else *df counts the blocks between as holding as

@@ -64,6 +64,28 @@ static int damaged(store *st, const char *term, size_t tlen)
     return BS_ECORRUPT;
 }
 
+int store_term_bits(store *st, MDB_cursor *cur, txt_buf *kb, const char *term, size_t tlen,
+                    uint64_t *bits, uint64_t nwords)
+{
+    MDB_val k, v;
+    int rc;
+    if (!first_block(st, cur, kb, term, tlen, &k, &v, &rc))
+        return rc;
+    for (int mrc = 0; mrc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        uint32_t first, docid[BLK_MAX_POSTINGS];
+        size_t n;
+        const char *why;
+        if (!of_term(&k, term, tlen, &first))
+            return BS_OK;
+        if (codec_block_docids(v.mv_data, v.mv_size, first, docid, &n, &why) != BS_OK)
+            return damaged(st, term, tlen);
+        for (size_t i = 0; i < n; i++)
+            if (docid[i] / 64 < nwords)
+                bits[docid[i] / 64] |= 1ull << (docid[i] % 64);
+    }
+    return BS_OK;
+}
+
 /* Counts term's blocks from the one at the cursor (*k, *v), as
  * store_term_df_est says, and leaves the cursor at the first key past the
  * term's (*past 1; *k, *v that key) or past the table's end (*past 0). */

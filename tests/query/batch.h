@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "indexer/indexer.h"
+#include "stemming/stemming.h"
 #include "test.h"
 
 typedef struct {
@@ -38,6 +39,22 @@ static inline writer_op *batch_op(post_batch *b, const char *path, int del)
     op->del = del;
     post_init(&op->p);
     return op;
+}
+
+/* Makes the test's index in a new directory made from dir (a mkdtemp
+ * template), ix its path, and an analyzer. 0, or -1 with the failure
+ * checked. */
+static inline int batch_index(char *dir, char *ix, size_t ixlen, store **st, an_analyzer **an)
+{
+    char err[1024];
+    if (!mkdtemp(dir) || an_new(an, 0) != 0) {
+        CHECK(0, "a directory and an analyzer for %s", dir);
+        return -1;
+    }
+    snprintf(ix, ixlen, "%s/ix", dir);
+    int rc = store_open(st, ix, STORE_CREATE, err, sizeof err);
+    CHECK(rc == BS_OK, "create the index: %s", err);
+    return rc == BS_OK ? 0 : -1;
 }
 
 /* Writes the batch in one transaction and empties it; label names it in a

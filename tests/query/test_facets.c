@@ -500,13 +500,9 @@ static void check_many_tags(const char *dir)
 int main(void)
 {
     char dir[] = "/tmp/bs-test-facets-XXXXXX", ix[300];
-    if (!mkdtemp(dir) || an_new(&an, 0) != 0)
-        return 1;
-    snprintf(ix, sizeof ix, "%s/ix", dir);
-    int rc = store_open(&st, ix, STORE_CREATE, err, sizeof err);
-    CHECK(rc == BS_OK, "create the index: %s", err);
-    if (rc != BS_OK)
+    if (batch_index(dir, ix, sizeof ix, &st, &an) != 0)
         return test_report("test_facets");
+    int rc;
     for (size_t i = 0; i < NPOOL; i++)
         fid[i] = fold_tag(pool[i], 1);
     static const char *const same[][2] = { { "Docker", "DOCKER" }, { "Ёлка", "елка" },

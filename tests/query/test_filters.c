@@ -294,13 +294,9 @@ static void check_problem(void *ctx, const char *msg)
 int main(void)
 {
     char dir[] = "/tmp/bs-test-filters-XXXXXX", ix[300];
-    if (!mkdtemp(dir) || an_new(&an, 0) != 0)
-        return 1;
-    snprintf(ix, sizeof ix, "%s/ix", dir);
-    int rc = store_open(&st, ix, STORE_CREATE, err, sizeof err);
-    CHECK(rc == BS_OK, "create the index: %s", err);
-    if (rc != BS_OK)
+    if (batch_index(dir, ix, sizeof ix, &st, &an) != 0)
         return test_report("test_filters");
+    int rc;
     CHECK(same_fold("Linux", "LINUX") && same_fold("Ёлки", "елки") && !same_fold("sec", "Security")
           && !same_fold("", ""), "the pool tests folding");
     for (size_t i = 0; i < NPATHS; i++)

@@ -195,6 +195,13 @@ static void test_block_roundtrip(void)
                 if (pt[i].docid != l.docid[from + i]
                     || memcmp(pt[i].tf, l.tf[from + i], sizeof pt[i].tf) != 0)
                     bad++;
+            /* the docids alone, as counting the matches reads them */
+            uint32_t ids[BLK_MAX_POSTINGS];
+            size_t nids;
+            if (codec_block_docids((const uint8_t *)v.p, v.len, l.docid[from], ids, &nids, &why)
+                    != BS_OK || nids != cnt
+                || memcmp(ids, l.docid + from, cnt * sizeof *ids) != 0)
+                bad++;
             plist_free(&d);
             buf_free(&v);
             from += cnt;
@@ -247,6 +254,12 @@ static void test_block_damage(void)
                 same = pt[i].docid == l.docid[i] && memcmp(pt[i].tf, l.tf[i], sizeof pt[i].tf) == 0;
             CHECK(frc == BS_ECORRUPT || same, "a block cut to %zu of %zu bytes: frequencies "
                   "rc %d, %s", cut, v.len, frc, same ? "right" : "wrong");
+            uint32_t ids[BLK_MAX_POSTINGS];
+            size_t nids;
+            int drc = codec_block_docids(copy, cut, l.docid[0], ids, &nids, &why);
+            same = drc == BS_OK && nids == cnt && memcmp(ids, l.docid, cnt * sizeof *ids) == 0;
+            CHECK(drc == BS_ECORRUPT || same, "a block cut to %zu of %zu bytes: docids rc %d, %s",
+                  cut, v.len, drc, same ? "right" : "wrong");
             plist_free(&d);
             free(copy);
             tried++;
@@ -263,6 +276,10 @@ static void test_block_damage(void)
             size_t npt;
             rc = codec_block_decode_freqs(copy, v.len, l.docid[0], pt, &npt, &why);
             CHECK(rc == BS_OK || rc == BS_ECORRUPT, "flipped block, frequencies: rc %d", rc);
+            uint32_t ids[BLK_MAX_POSTINGS];
+            size_t nids;
+            rc = codec_block_docids(copy, v.len, l.docid[0], ids, &nids, &why);
+            CHECK(rc == BS_OK || rc == BS_ECORRUPT, "flipped block, docids: rc %d", rc);
             plist_free(&d);
             free(copy);
         }

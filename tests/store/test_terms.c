@@ -131,6 +131,33 @@ static void test_estimates(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb
     }
 }
 
+/* store_term_bits: each term's docids as bits, those past the words given
+ * left out (the words after them untouched). */
+static void test_bits(store *st, MDB_txn *txn, MDB_cursor *cur, txt_buf *kb)
+{
+    (void)txn;
+    static const uint64_t widths[] = { 64, 5, 1 };
+    for (size_t i = 0; i < NTERMS; i++)
+        for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+            uint64_t got[65], want[65] = { 0 };
+            memset(got, 0, sizeof got);
+            got[widths[w]] = want[widths[w]] = 0x5a5a;   /* past the words: untouched */
+            for (size_t b = 0; b < table[i].nblocks; b++)
+                for (uint32_t p = 0; p < table[i].count[b]; p++) {
+                    uint32_t d = table[i].first[b] + p * table[i].step[b];
+                    if (d / 64 < widths[w])
+                        want[d / 64] |= 1ull << (d % 64);
+                }
+            const char *t = table[i].term;
+            CHECK(store_term_bits(st, cur, kb, t, strlen(t), got, widths[w]) == BS_OK
+                  && memcmp(got, want, sizeof got) == 0, "%s in %llu words: other bits", t,
+                  (unsigned long long)widths[w]);
+        }
+    uint64_t none = 0;
+    CHECK(store_term_bits(st, cur, kb, "докерх", strlen("докерх"), &none, 1) == BS_OK
+          && none == 0, "a term not in the table sets no bit");
+}
+
 /* The whole table walked with store_term_df_on, term after term from the
  * first: each of the table's terms in order, with its count, for a few
  * blocks read each and for all. */
@@ -171,6 +198,7 @@ int main(void)
     if (st) {
         write_terms(st);
         with_cursor(st, test_estimates);
+    with_cursor(st, test_bits);
         with_cursor(st, test_walk);
         store_close(st);
     }
