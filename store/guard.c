@@ -147,8 +147,8 @@ int store_guard_fault(const store_guard *g, const store *st, const char *dir, ch
     const char *name = g->sig == SIGSEGV ? "SIGSEGV" : g->sig == SIGBUS ? "SIGBUS"
                        : g->sig == SIGFPE ? "SIGFPE" : "SIGABRT";
     if (g->sig == SIGBUS && disk_full(dir)) {
-        snprintf(err, errlen, "disk full: no room left for the index %s; the index was not "
-                 "changed (free some space and run again)", dir);
+        snprintf(err, errlen, "disk full: no room left for the index %s (free some space "
+                 "and run again)", dir);
         return BS_ERROR;
     }
     /* the page, from what store_open kept: LMDB's environment is not asked */

@@ -396,7 +396,7 @@ void store_close(store *st)
 {
     if (!st)
         return;
-    if (st->env)
+    if (st->env && !st->unmapped)
         mdb_env_close(st->env);
     free(st->dir);
     free(st);
@@ -422,11 +422,15 @@ int store_set_mapsize(store *st, uint64_t bytes)
 {
     if (bytes <= store_mapsize(st))
         return BS_OK;
-    /* a failure here leaves LMDB's map unmapped: the environment may then
-     * only be closed */
+    /* a failure here (EFBIG from ftruncate under ulimit -f) leaves LMDB's
+     * map unmapped and its size the new one: mdb_env_close would unmap that
+     * many bytes from the old address, whatever lies there now, so the
+     * environment is abandoned instead (store_close) */
     int rc = mdb_env_set_mapsize(st->env, (size_t)bytes);
     if (rc == 0)
         map_info(st);
+    else
+        st->unmapped = 1;
     return rc == 0 ? BS_OK : store_fail(st, rc, "growing the index map");
 }
 

@@ -232,6 +232,8 @@ typedef struct {
     void *map;                       /* LMDB's map of data.mdb, and its length in */
     size_t map_bytes;                /* bytes: where a fault was (guard.c) */
     unsigned psize;                  /* bytes a page */
+    int unmapped;                    /* a new map size failed: LMDB's map is gone and
+                                        its environment may not even be closed */
 } store;
 
 enum {
