@@ -113,6 +113,18 @@ static int post_date(store *st, MDB_txn *txn, uint32_t id, int64_t *date, int *t
     return rc;
 }
 
+/* A cursor on dbi, or NULL, a problem, when LMDB gives none (a damaged
+ * database record): mdb_cursor_get on NULL is EINVAL, ending a walk. */
+static MDB_cursor *cursor_on(checker *c, MDB_txn *txn, MDB_dbi dbi, const char *name)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc == 0)
+        return cur;
+    problem(c, "%s: cannot be read: %s", name, mdb_strerror(rc));
+    return NULL;
+}
+
 static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbuf,
                 size_t errlen)
 {
@@ -138,7 +150,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     lens_cache lc = { 0 };
 
     /* docs */
-    mdb_cursor_open(txn, st->docs, &cur);
+    cur = cursor_on(c, txn, st->docs, "docs");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         uint32_t id = k.mv_size == 4 ? codec_get_u32be(k.mv_data) : 0;
@@ -180,7 +192,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
             key_text(k6, id, 0);
             MDB_val tk = { 6, k6 }, tv;
             MDB_cursor *tc;
-            mdb_cursor_open(txn, st->texts, &tc);
+            tc = cursor_on(c, txn, st->texts, "texts");
             for (int r = mdb_cursor_get(tc, &tk, &tv, MDB_SET_RANGE); r == 0
                  && tk.mv_size == 6 && codec_get_u32be(tk.mv_data) == id;
                  r = mdb_cursor_get(tc, &tk, &tv, MDB_NEXT))
@@ -217,7 +229,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     plist pl = { 0 };
     txt_buf prev = { 0 };
     uint32_t prev_last = 0;
-    mdb_cursor_open(txn, st->terms, &cur);
+    cur = cursor_on(c, txn, st->terms, "terms");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         size_t tl;
@@ -261,7 +273,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     /* facets: each key once, then its duplicates; with --check, each
      * (post, tag id) pair, to hold against doctags */
     pairs fp = { 0 }, dp = { 0 };
-    mdb_cursor_open(txn, st->facets, &cur);
+    cur = cursor_on(c, txn, st->facets, "facets");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
         char kind = k.mv_size ? *(const char *)k.mv_data : 0;
@@ -292,7 +304,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     /* doctags: every post's tag ids are those its facets give */
     if (c) {
         doctags_chunk dc = { { 0 }, NULL, 0, 0 };
-        mdb_cursor_open(txn, st->doctags, &cur);
+        cur = cursor_on(c, txn, st->doctags, "doctags");
         for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
              rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
             if (k.mv_size != 4) {
@@ -343,7 +355,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
 
     /* dates */
     uint32_t first = 0, last = 0;
-    mdb_cursor_open(txn, st->dates, &cur);
+    cur = cursor_on(c, txn, st->dates, "dates");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 12) {
@@ -367,7 +379,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     }
 
     /* paths */
-    mdb_cursor_open(txn, st->paths, &cur);
+    cur = cursor_on(c, txn, st->paths, "paths");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         path_record r;
