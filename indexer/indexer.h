@@ -349,4 +349,11 @@ int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t l
 int index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
                 index_stats *s, char *errbuf, size_t errlen);
 
+/* index_check of the index open in st, in a read transaction of its own:
+ * what a run does before it writes, so that it never writes over damage
+ * (and says so); the caller has a guard pushed (store/guard.c) for the
+ * faults. BS_OK; BS_ECORRUPT with "the index DIR is damaged (N problems, the
+ * first: ...); rebuild it with blogsearch-index --full"; another status. */
+int index_verify(store *st, char *errbuf, size_t errlen);
+
 #endif

@@ -18,6 +18,8 @@ typedef struct {
     void (*report)(void *ctx, const char *msg);
     void *ctx;
     size_t problems;
+    int quick;                       /* texts only found, not decompressed: a run's
+                                        check (index_verify); the writer never reads them */
 } checker;
 
 static void problem(checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -111,6 +113,18 @@ static int post_date(store *st, MDB_txn *txn, uint32_t id, int64_t *date, int *t
     return rc;
 }
 
+/* A cursor on dbi, or NULL, a problem, when LMDB gives none (a damaged
+ * database record): mdb_cursor_get on NULL is EINVAL, ending a walk. */
+static MDB_cursor *cursor_on(checker *c, MDB_txn *txn, MDB_dbi dbi, const char *name)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc == 0)
+        return cur;
+    problem(c, "%s: cannot be read: %s", name, mdb_strerror(rc));
+    return NULL;
+}
+
 static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbuf,
                 size_t errlen)
 {
@@ -136,7 +150,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     lens_cache lc = { 0 };
 
     /* docs */
-    mdb_cursor_open(txn, st->docs, &cur);
+    cur = cursor_on(c, txn, st->docs, "docs");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         uint32_t id = k.mv_size == 4 ? codec_get_u32be(k.mv_data) : 0;
@@ -178,13 +192,18 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
             key_text(k6, id, 0);
             MDB_val tk = { 6, k6 }, tv;
             MDB_cursor *tc;
-            mdb_cursor_open(txn, st->texts, &tc);
+            tc = cursor_on(c, txn, st->texts, "texts");
             for (int r = mdb_cursor_get(tc, &tk, &tv, MDB_SET_RANGE); r == 0
                  && tk.mv_size == 6 && codec_get_u32be(tk.mv_data) == id;
                  r = mdb_cursor_get(tc, &tk, &tv, MDB_NEXT))
                 buf_put(&z, tv.mv_data, tv.mv_size);
             mdb_cursor_close(tc);
-            if (d.body_bytes) {
+            if (d.body_bytes && c->quick) {
+                unsigned long long n = z.len ? ZSTD_getFrameContentSize(z.p, z.len) : 0;
+                if (n != d.body_bytes)
+                    problem(c, "texts: the text of post %u is not %llu bytes", id,
+                            (unsigned long long)d.body_bytes);
+            } else if (d.body_bytes) {
                 char *out = malloc((size_t)d.body_bytes);
                 size_t n = out ? ZSTD_decompress(out, (size_t)d.body_bytes, z.p, z.len) : 0;
                 if (!out || ZSTD_isError(n) || n != d.body_bytes)
@@ -210,7 +229,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     plist pl = { 0 };
     txt_buf prev = { 0 };
     uint32_t prev_last = 0;
-    mdb_cursor_open(txn, st->terms, &cur);
+    cur = cursor_on(c, txn, st->terms, "terms");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         size_t tl;
@@ -254,7 +273,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     /* facets: each key once, then its duplicates; with --check, each
      * (post, tag id) pair, to hold against doctags */
     pairs fp = { 0 }, dp = { 0 };
-    mdb_cursor_open(txn, st->facets, &cur);
+    cur = cursor_on(c, txn, st->facets, "facets");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
         char kind = k.mv_size ? *(const char *)k.mv_data : 0;
@@ -285,7 +304,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     /* doctags: every post's tag ids are those its facets give */
     if (c) {
         doctags_chunk dc = { { 0 }, NULL, 0, 0 };
-        mdb_cursor_open(txn, st->doctags, &cur);
+        cur = cursor_on(c, txn, st->doctags, "doctags");
         for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
              rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
             if (k.mv_size != 4) {
@@ -336,7 +355,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
 
     /* dates */
     uint32_t first = 0, last = 0;
-    mdb_cursor_open(txn, st->dates, &cur);
+    cur = cursor_on(c, txn, st->dates, "dates");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 12) {
@@ -360,7 +379,7 @@ static int scan(store *st, MDB_txn *txn, checker *c, index_stats *s, char *errbu
     }
 
     /* paths */
-    mdb_cursor_open(txn, st->paths, &cur);
+    cur = cursor_on(c, txn, st->paths, "paths");
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         path_record r;
@@ -398,24 +417,52 @@ static int open_read(const char *dir, store **st, MDB_txn **txn, char *errbuf, s
     return rc;
 }
 
-static int inspect(const char *dir, checker *c, index_stats *s, char *errbuf, size_t errlen)
+typedef int (*read_fn)(store *st, MDB_txn *txn, void *ctx, char *errbuf, size_t errlen);
+
+/* work in one read transaction on the index in dir, under a guard
+ * (store/guard.c): a read that faults is the index's damage, BS_ECORRUPT,
+ * and the transaction and environment are abandoned. */
+static int with_read(const char *dir, read_fn work, void *ctx, char *errbuf, size_t errlen)
 {
     store *st;
     MDB_txn *txn;
-    memset(s, 0, sizeof *s);
     int rc = open_read(dir, &st, &txn, errbuf, errlen);
     if (rc != BS_OK)
         return rc;
-    rc = scan(st, txn, c, s, errbuf, errlen);
+    store_guard g;
+    store_guard_push(&g);
+    if (sigsetjmp(g.jb, 1) != 0)
+        return store_guard_fault(&g, st, dir, errbuf, errlen);
+    rc = work(st, txn, ctx, errbuf, errlen);
+    store_guard_pop(&g);
     mdb_txn_abort(txn);
-    s->used_bytes = store_used_bytes(st);
-    char path[4096];
-    struct stat sb;
-    snprintf(path, sizeof path, "%s/data.mdb", dir);
-    if (stat(path, &sb) == 0)        /* on disk: the file is sparse (store.c) */
-        s->file_bytes = (uint64_t)sb.st_blocks * 512;
     store_close(st);
     return rc;
+}
+
+typedef struct {
+    checker *c;
+    index_stats *s;
+} inspection;
+
+static int inspect_work(store *st, MDB_txn *txn, void *ctx, char *errbuf, size_t errlen)
+{
+    inspection *in = ctx;
+    int rc = scan(st, txn, in->c, in->s, errbuf, errlen);
+    in->s->used_bytes = store_used_bytes(st);
+    char path[4096];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/data.mdb", st->dir);
+    if (stat(path, &sb) == 0)        /* on disk: the file is sparse (store.c) */
+        in->s->file_bytes = (uint64_t)sb.st_blocks * 512;
+    return rc;
+}
+
+static int inspect(const char *dir, checker *c, index_stats *s, char *errbuf, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    inspection in = { c, s };
+    return with_read(dir, inspect_work, &in, errbuf, errlen);
 }
 
 static void putf(txt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -475,30 +522,92 @@ int index_stats_read(const char *dir, index_stats *s, char *errbuf, size_t errle
     return inspect(dir, NULL, s, errbuf, errlen);
 }
 
-int index_posts(const char *dir, uint64_t *n, char *errbuf, size_t errlen)
+static int posts_work(store *st, MDB_txn *txn, void *ctx, char *errbuf, size_t errlen)
 {
-    store *st;
-    MDB_txn *txn;
     store_stats ss;
-    int rc = open_read(dir, &st, &txn, errbuf, errlen);
-    if (rc != BS_OK)
-        return rc;
-    if ((rc = store_get_stats(st, txn, &ss)) == BS_OK)
-        *n = ss.ndocs;
+    int rc = store_get_stats(st, txn, &ss);
+    if (rc == BS_OK)
+        *(uint64_t *)ctx = ss.ndocs;
     else
         snprintf(errbuf, errlen, "%s", store_err());
-    mdb_txn_abort(txn);
-    store_close(st);
     return rc;
+}
+
+int index_posts(const char *dir, uint64_t *n, char *errbuf, size_t errlen)
+{
+    return with_read(dir, posts_work, n, errbuf, errlen);
 }
 
 int index_check(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx,
                 index_stats *s, char *errbuf, size_t errlen)
 {
-    checker c = { report, ctx, 0 };
+    checker c = { report, ctx, 0, 0 };
     int rc = inspect(dir, &c, s, errbuf, errlen);
     if (rc == BS_OK && c.problems) {
-        snprintf(errbuf, errlen, "%zu problem%s found", c.problems, c.problems == 1 ? "" : "s");
+        snprintf(errbuf, errlen, "%zu problem%s found: the index %s is damaged; rebuild it "
+                 "with blogsearch-index --full", c.problems, c.problems == 1 ? "" : "s", dir);
+        return BS_ECORRUPT;
+    }
+    return rc;
+}
+
+typedef struct {
+    void (*fn)(void *ctx, char kind, const char *value, size_t len, size_t count);
+    void *ctx;
+} facets_job;
+
+static int facets_work(store *st, MDB_txn *txn, void *ctx, char *errbuf, size_t errlen)
+{
+    facets_job *job = ctx;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    int rc = BS_OK, mrc = mdb_cursor_open(txn, st->facets, &cur);
+    if (mrc != 0) {
+        rc = store_fail(st, mrc, "reading the tags");
+        snprintf(errbuf, errlen, "%s", store_err());
+        return rc;
+    }
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+        size_t count = 0;
+        if (k.mv_size < 1 || mdb_cursor_count(cur, &count) != 0)
+            continue;
+        job->fn(job->ctx, *(const char *)k.mv_data, (const char *)k.mv_data + 1,
+                k.mv_size - 1, (size_t)count);
+    }
+    if (mrc != MDB_NOTFOUND) {
+        rc = store_fail(st, mrc, "reading the tags");
+        snprintf(errbuf, errlen, "%s", store_err());
+    }
+    mdb_cursor_close(cur);         /* a read-only transaction does not free its cursors */
+    return rc;
+}
+
+/* The first problem, for index_verify's message. */
+static void keep_first(void *ctx, const char *msg)
+{
+    char *first = ctx;
+    if (!first[0])
+        snprintf(first, 600, "%s", msg);
+}
+
+int index_verify(store *st, char *errbuf, size_t errlen)
+{
+    char first[600] = "";
+    checker c = { keep_first, first, 0, 1 };
+    index_stats s = { 0 };
+    MDB_txn *txn;
+    int rc = store_txn_begin(st, MDB_RDONLY, &txn);
+    if (rc != BS_OK) {
+        snprintf(errbuf, errlen, "%s", store_err());
+        return rc;
+    }
+    rc = scan(st, txn, &c, &s, errbuf, errlen);
+    mdb_txn_abort(txn);
+    if (rc == BS_OK && c.problems) {
+        snprintf(errbuf, errlen, "the index %s is damaged (%zu problem%s, the first: %s); "
+                 "rebuild it with blogsearch-index --full", st->dir, c.problems,
+                 c.problems == 1 ? "" : "s", first);
         return BS_ECORRUPT;
     }
     return rc;
@@ -508,37 +617,8 @@ int index_facets(const char *dir, void (*fn)(void *ctx, char kind, const char *v
                                               size_t len, size_t count),
                  void *ctx, char *errbuf, size_t errlen)
 {
-    store *st;
-    MDB_txn *txn;
-    MDB_cursor *cur;
-    MDB_val k, v;
-    int rc = open_read(dir, &st, &txn, errbuf, errlen);
-    if (rc != BS_OK)
-        return rc;
-    int mrc = mdb_cursor_open(txn, st->facets, &cur);
-    if (mrc != 0) {
-        rc = store_fail(st, mrc, "reading the tags");
-        snprintf(errbuf, errlen, "%s", store_err());
-        mdb_txn_abort(txn);
-        store_close(st);
-        return rc;
-    }
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
-        size_t count = 0;
-        if (k.mv_size < 1 || mdb_cursor_count(cur, &count) != 0)
-            continue;
-        fn(ctx, *(const char *)k.mv_data, (const char *)k.mv_data + 1, k.mv_size - 1,
-           (size_t)count);
-    }
-    if (mrc != MDB_NOTFOUND) {
-        rc = store_fail(st, mrc, "reading the tags");
-        snprintf(errbuf, errlen, "%s", store_err());
-    }
-    mdb_cursor_close(cur);         /* a read-only transaction does not free its cursors */
-    mdb_txn_abort(txn);
-    store_close(st);
-    return rc;
+    facets_job job = { fn, ctx };
+    return with_read(dir, facets_work, &job, errbuf, errlen);
 }
 
 static void json_field(txt_buf *b, const char *name, const char *s, size_t len)
@@ -563,20 +643,20 @@ static void json_list(txt_buf *b, const char *name, const char *const *v, const 
     buf_putc(b, ']');
 }
 
-int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t len), void *ctx,
-               char *errbuf, size_t errlen)
+typedef struct {
+    void (*fn)(void *ctx, const char *json, size_t len);
+    void *ctx;
+} dump_job;
+
+static int dump_work(store *st, MDB_txn *txn, void *job_ctx, char *errbuf, size_t errlen)
 {
-    store *st;
-    MDB_txn *txn;
+    dump_job *job = job_ctx;
     MDB_cursor *cur;
     MDB_val k, v;
-    int rc = open_read(dir, &st, &txn, errbuf, errlen);
-    if (rc != BS_OK)
-        return rc;
+    const char *dir = st->dir;
+    int rc = BS_OK;
     if (mdb_cursor_open(txn, st->docs, &cur) != 0) {
         snprintf(errbuf, errlen, "cannot read the posts of %s", dir);
-        mdb_txn_abort(txn);
-        store_close(st);
         return BS_ERROR;
     }
     txt_buf b = { 0 };
@@ -623,11 +703,16 @@ int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t l
             rc = BS_ENOMEM;
             break;
         }
-        fn(ctx, b.p, b.len);
+        job->fn(job->ctx, b.p, b.len);
     }
     buf_free(&b);
     mdb_cursor_close(cur);
-    mdb_txn_abort(txn);
-    store_close(st);
     return rc;
+}
+
+int index_dump(const char *dir, void (*fn)(void *ctx, const char *json, size_t len), void *ctx,
+               char *errbuf, size_t errlen)
+{
+    dump_job job = { fn, ctx };
+    return with_read(dir, dump_work, &job, errbuf, errlen);
 }

@@ -987,26 +987,88 @@ static void writer_init(writer *w, writer_opts *local, const writer_opts *opts,
     w->errlen = errlen;
 }
 
-int writer_run(const char *dir, const walk_list *list, const writer_opts *opts,
-               writer_summary *sum, char *errbuf, size_t errlen)
+/* A run into the index at dir, under a guard (store/guard.c): a read of a
+ * damaged index that faults is BS_ECORRUPT with the environment abandoned.
+ * A run that reads what the index holds (not --full, not --changed) checks
+ * it first (index_verify): it never writes over damage, and says so. */
+static int run_at(const char *dir, unsigned flags, const walk_list *list,
+                  const writer_opts *opts, writer_summary *sum, char *errbuf, size_t errlen)
 {
     writer w = { 0 };
     writer_opts local;
     writer_init(&w, &local, opts, sum, errbuf, errlen);
     w.list = list;
-    /* --full rebuilds an index of any version: it is emptied and stamped anew */
-    /* a list of changed paths brings an index up to date, never starts one */
-    int rc = store_open(&w.st, dir, (list->changed ? 0u : STORE_CREATE)
-                        | (opts->full ? STORE_ANY_VERSION : 0u), errbuf, errlen);
+    int rc = store_open(&w.st, dir, flags, errbuf, errlen);
     if (rc != BS_OK)
         return rc;
+    store_guard g;
+    store_guard_push(&g);
+    if (sigsetjmp(g.jb, 1) != 0)
+        return store_guard_fault(&g, w.st, dir, errbuf, errlen);
+    rc = opts->full || list->changed ? BS_OK : index_verify(w.st, errbuf, errlen);
     uint64_t source = 0;
     for (size_t i = 0; i < list->n; i++)
         source += list->v[i].size;
-    rc = run_all(&w, source, errbuf, errlen);
+    if (rc == BS_OK)
+        rc = run_all(&w, source, errbuf, errlen);
+    store_guard_pop(&g);
     sum->posts = list->n;
     store_close(w.st);
     return rc;
+}
+
+/* --full over a damaged index (damage: why): LMDB cannot be trusted to
+ * empty a damaged environment in place, so a new index is written beside it
+ * (DIR.rebuild.XXXXXX, with the directory's group and mode) and swapped
+ * into its place in one rename, as a snapshot is (store/aside.c); the
+ * damaged one is then removed. Readers see the damaged index or the new
+ * one; a run that fails leaves the damaged one where it was. */
+static int rebuild_beside(const char *dir, const walk_list *list, const writer_opts *opts,
+                          writer_summary *sum, const char *why, char *errbuf, size_t errlen)
+{
+    char real[STORE_PATH_BYTES], target[STORE_PATH_BYTES], parent[STORE_PATH_BYTES];
+    char tmp[STORE_PATH_BYTES], kept[STORE_PATH_BYTES], msg[STORE_ERRLEN + STORE_PATH_BYTES + 128];
+    struct stat ds;
+    const char *at = realpath(dir, real) ? real : dir;   /* a link: its directory */
+    if (store_path_beside(at, ".rebuild.XXXXXX", target, parent, tmp) != 0
+        || stat(target, &ds) != 0 || !mkdtemp(tmp)) {
+        snprintf(errbuf, errlen, "%s; and no new index can be made beside it: %s", why,
+                 strerror(errno));
+        return BS_ECORRUPT;
+    }
+    store_dir_like(tmp, &ds);
+    int rc = run_at(tmp, STORE_CREATE, list, opts, sum, errbuf, errlen);
+    if (rc == BS_OK && store_swap_dirs(tmp, target, kept, sizeof kept) != 0) {
+        snprintf(errbuf, errlen, "%s; a new index was written beside it, but it cannot be put "
+                 "in its place: %s", why, strerror(errno));
+        rc = BS_ERROR;
+    }
+    if (rc != BS_OK) {
+        store_remove_index_dir(tmp);
+        return rc;
+    }
+    store_sync_dir(parent);
+    if (opts->diag) {
+        snprintf(msg, sizeof msg, "%s; rebuilt beside it and put in its place%s%s", why,
+                 kept[0] ? "; the damaged one is left in " : "", kept);
+        opts->diag(opts->diag_ctx, dir, 0, DIAG_WARNING, msg);
+        sum->warnings++;
+    }
+    return BS_OK;
+}
+
+int writer_run(const char *dir, const walk_list *list, const writer_opts *opts,
+               writer_summary *sum, char *errbuf, size_t errlen)
+{
+    /* --full rebuilds an index of any version: it is emptied and stamped anew */
+    /* a list of changed paths brings an index up to date, never starts one */
+    unsigned flags = (list->changed ? 0u : STORE_CREATE) | (opts->full ? STORE_ANY_VERSION : 0u);
+    int rc = run_at(dir, flags, list, opts, sum, errbuf, errlen);
+    if (rc != BS_ECORRUPT || !opts->full)
+        return rc;
+    char why[STORE_ERRLEN];
+    snprintf(why, sizeof why, "%s", errbuf);
+    return rebuild_beside(dir, list, opts, sum, why, errbuf, errlen);
 }
 
 int writer_apply(store *st, const writer_op *ops, size_t nops, const writer_opts *opts,

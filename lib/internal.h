@@ -14,7 +14,21 @@
 struct lib_searcher {
     store *st;
     an_analyzer *an;
+    int faulted;                 /* a read of the index faulted (store/guard.c): st and
+                                    every transaction on it are abandoned */
 };
+
+/* Reads of s's index are guarded (store/guard.c) in each entry of search.c
+ * and suggest.c:
+ *     store_guard g;
+ *     store_guard_push(&g);
+ *     if (sigsetjmp(g.jb, 1) != 0)
+ *         return lib_fault(s, &g, err, errlen);
+ * lib_fault marks s faulted and gives the fault's message and status; a
+ * searcher that faulted answers every later call with lib_faulted's
+ * BS_ECORRUPT (its message again), touching nothing of LMDB's. */
+int lib_fault(lib_searcher *s, const store_guard *g, char *err, size_t errlen);
+int lib_faulted(const lib_searcher *s, char *err, size_t errlen);
 
 /* ---- what api.c offers ------------------------------------------------------- */
 

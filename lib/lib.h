@@ -39,6 +39,16 @@ void lib_searcher_close(lib_searcher *s);          /* NULL is a no-op */
  * calls. */
 int lib_searcher_replaced(const lib_searcher *s);
 
+/* A damaged index read without a crash (store/guard.c): a program calls
+ * lib_guard_install once at its start; then a read of the index that faults
+ * (SIGSEGV, SIGBUS, LMDB's assertion) in lib_search_run, lib_search_page,
+ * lib_suggest_view or blogsearch-index's work is BS_ECORRUPT with "the index
+ * DIR is damaged (...); rebuild it with blogsearch-index --full" in err.
+ * What the read held is abandoned, not freed: the program reports and exits
+ * (a resident one after its answer). lib_faults: the faults so far. */
+void lib_guard_install(void);
+unsigned lib_faults(void);
+
 enum { LIB_MATCH_MOST, LIB_MATCH_ALL, LIB_MATCH_ANY };
 
 /* One search: the query as typed, the filters given beside it (NULL or ""

@@ -53,7 +53,8 @@ void lib_searcher_close(lib_searcher *s)
 {
     if (!s)
         return;
-    store_close(s->st);
+    if (!s->faulted)                 /* else the environment is abandoned (guard.c) */
+        store_close(s->st);
     an_free(s->an);
     free(s);
 }
@@ -61,6 +62,29 @@ void lib_searcher_close(lib_searcher *s)
 int lib_searcher_replaced(const lib_searcher *s)
 {
     return store_replaced(s->st);
+}
+
+void lib_guard_install(void)
+{
+    store_guard_install();
+}
+
+unsigned lib_faults(void)
+{
+    return store_guard_faults();
+}
+
+int lib_fault(lib_searcher *s, const store_guard *g, char *err, size_t errlen)
+{
+    s->faulted = 1;
+    return store_guard_fault(g, s->st, s->st->dir, err, errlen);
+}
+
+int lib_faulted(const lib_searcher *s, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "the index %s is damaged (an earlier read of it faulted); rebuild "
+             "it with blogsearch-index --full", s->st->dir);
+    return BS_ECORRUPT;
 }
 
 static search_opts opts_of(const lib_query *q)
@@ -89,10 +113,27 @@ static int parse_as(void *ctx, const char *text, qry *out, char *err, size_t err
                       : qparse_with(out, s->an, text, &f, err, errlen);
 }
 
+static int search_run_guarded(lib_searcher *s, const lib_query *q, lib_search **out, char *err,
+                              size_t errlen);
+
 int lib_search_run(lib_searcher *s, const lib_query *q, lib_search **out, char *err,
                    size_t errlen)
 {
     *out = NULL;
+    if (s->faulted)
+        return lib_faulted(s, err, errlen);
+    store_guard g;
+    store_guard_push(&g);
+    if (sigsetjmp(g.jb, 1) != 0)
+        return lib_fault(s, &g, err, errlen);   /* what the search held is abandoned */
+    int rc = search_run_guarded(s, q, out, err, errlen);
+    store_guard_pop(&g);
+    return rc;
+}
+
+static int search_run_guarded(lib_searcher *s, const lib_query *q, lib_search **out, char *err,
+                              size_t errlen)
+{
     lib_search *r = calloc(1, sizeof *r);
     if (!r) {
         snprintf(err, errlen, "out of memory");
@@ -144,9 +185,20 @@ vnode *lib_search_page(lib_search *r, const lib_query *q, const lib_page_opts *p
                     .snippet_chars = po->snippet_chars, .paths = po->paths, .html = po->html,
                     .facet_link = po->facet_link, .link_ctx = po->link_ctx,
                     .parallel = po->parallel, .corr = r ? &r->corr : NULL };
+    if (r && r->s->faulted) {
+        *rc = lib_faulted(r->s, err, errlen);
+        return NULL;
+    }
     if (r) {
+        store_guard g;
+        store_guard_push(&g);
+        if (sigsetjmp(g.jb, 1) != 0) {
+            *rc = lib_fault(r->s, &g, err, errlen);
+            return NULL;
+        }
         vnode *pg = page_build(v, r->s->st, r->txn, r->s->an, &r->res, &r->so, &p, rc, err,
                                errlen);
+        store_guard_pop(&g);
         if (pg && q->like)
             vn_set(v, pg, "like", vn_cstr(v, q->like));
         return pg;
@@ -162,7 +214,7 @@ void lib_search_free(lib_search *r)
         return;
     results_free(&r->res);
     corr_info_free(&r->corr);
-    if (r->txn)
+    if (r->txn && !r->s->faulted)    /* else abandoned with the environment */
         mdb_txn_abort(r->txn);
     qry_free(&r->q);
     free(r);

@@ -19,14 +19,26 @@ vnode *lib_suggest_view(lib_searcher *s, const char *text, view *v, int *rc, cha
     MDB_txn *txn;
     suggestions sg;
     size_t len = strlen(text);
+    if (s->faulted) {
+        *rc = lib_faulted(s, err, errlen);
+        return NULL;
+    }
+    store_guard g;
+    store_guard_push(&g);
+    if (sigsetjmp(g.jb, 1) != 0) {
+        *rc = lib_fault(s, &g, err, errlen);    /* the transaction is abandoned */
+        return NULL;
+    }
     *rc = store_txn_begin(s->st, MDB_RDONLY, &txn);
     if (*rc != BS_OK) {
+        store_guard_pop(&g);
         snprintf(err, errlen, "%s", store_err());
         return NULL;
     }
     *rc = suggest_run(s->st, txn, s->an, text, len, SUGGEST_WORDS, SUGGEST_TITLES, &sg, err,
                       errlen);
     mdb_txn_abort(txn);
+    store_guard_pop(&g);
     if (*rc != BS_OK)
         return NULL;
     vnode *root = vn_obj(v), *words = vn_arr(v), *titles = vn_arr(v);

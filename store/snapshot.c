@@ -21,7 +21,7 @@
 
 #include "store/store.h"
 
-#define PATH_BYTES 4096
+#define PATH_BYTES STORE_PATH_BYTES
 
 static void fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -32,34 +32,6 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-}
-
-/* dir/name into buf, or -1 when it does not fit. */
-static int join(char buf[PATH_BYTES], const char *dir, const char *name)
-{
-    int n = snprintf(buf, PATH_BYTES, "%s/%s", dir, name);
-    return n > 0 && n < PATH_BYTES ? 0 : -1;
-}
-
-static int sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* Removes a copy's directory: its data.mdb and lock.mdb, then itself. */
-static int remove_copy(const char *dir)
-{
-    static const char *const files[] = { "data.mdb", "lock.mdb" };
-    char path[PATH_BYTES];
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        if (join(path, dir, files[i]) == 0 && unlink(path) != 0 && errno != ENOENT)
-            return -1;
-    return rmdir(dir);
 }
 
 /* The last committed transaction of the LMDB environment in dir, when it is
@@ -148,7 +120,7 @@ static int dst_kind(const char *dst, const store *src, char *err, size_t errlen)
 static int new_file(const char *dir, const char *name, int shared, gid_t group, mode_t mode)
 {
     char path[PATH_BYTES];
-    if (join(path, dir, name) != 0) {
+    if (store_join(path, dir, name) != 0) {
         errno = ENAMETOOLONG;
         return -1;
     }
@@ -164,10 +136,7 @@ static int new_file(const char *dir, const char *name, int shared, gid_t group, 
 static int write_copy(store *src, const struct stat *src_dir, const char *tmp,
                       store_snapshot_info *info, char *err, size_t errlen)
 {
-    /* the group first: a set-group-ID bit given to a directory of another
-     * group would not hold. Either may be refused; the copy goes on. */
-    (void)!chown(tmp, (uid_t)-1, src_dir->st_gid);
-    (void)!chmod(tmp, src_dir->st_mode & 07777);
+    store_dir_like(tmp, src_dir);
     gid_t group = 0;
     int shared = store_shared_dir(tmp, &group);
     /* lock.mdb made here: in a directory of mode 2750 the web server's user
@@ -217,7 +186,7 @@ static int write_copy(store *src, const struct stat *src_dir, const char *tmp,
         return BS_ERROR;
     }
     info->posts = ss.ndocs;
-    if (sync_dir(tmp) != 0) {
+    if (store_sync_dir(tmp) != 0) {
         fail(err, errlen, "writing %s: %s", tmp, strerror(errno));
         return BS_ERROR;
     }
@@ -231,7 +200,7 @@ static int put_in_place(const char *tmp, const char *dst, int kind, store_snapsh
 {
     int rc;
     if (kind == DST_SNAPSHOT) {
-        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) != 0) {
+        if (store_swap_dirs(tmp, dst, info->kept, sizeof info->kept) != 0) {
             fail(err, errlen, errno == EINVAL || errno == ENOSYS
                  ? "%s: this file system cannot swap two directories in one rename "
                    "(RENAME_EXCHANGE); remove the previous snapshot or give another DIR"
@@ -239,8 +208,6 @@ static int put_in_place(const char *tmp, const char *dst, int kind, store_snapsh
             return BS_ERROR;
         }
         info->replaced = 1;
-        if (remove_copy(tmp) != 0)
-            snprintf(info->kept, sizeof info->kept, "%s", tmp);
         return BS_OK;
     }
     if (kind == DST_EMPTY)      /* rename(2) replaces an empty directory, nothing else */
@@ -264,23 +231,10 @@ int store_snapshot(const char *src, const char *dst, store_snapshot_info *info, 
 {
     memset(info, 0, sizeof *info);
     char target[PATH_BYTES], parent[PATH_BYTES], tmp[PATH_BYTES];
-    size_t n = strlen(dst);
-    while (n > 1 && dst[n - 1] == '/')
-        n--;                    /* snap/ is snap */
-    if (n == 0 || n + sizeof ".tmp.XXXXXX" > sizeof target) {
+    if (store_path_beside(dst, ".tmp.XXXXXX", target, parent, tmp) != 0) {
         fail(err, errlen, "%s: not a directory name for a snapshot", dst);
         return BS_ERROR;
     }
-    memcpy(target, dst, n);
-    target[n] = '\0';
-    const char *slash = strrchr(target, '/');
-    if (!slash)
-        snprintf(parent, sizeof parent, ".");
-    else
-        snprintf(parent, sizeof parent, "%.*s", slash == target ? 1 : (int)(slash - target),
-                 target);
-    memcpy(tmp, target, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
 
     store *st;
     char why[STORE_ERRLEN];
@@ -291,7 +245,7 @@ int store_snapshot(const char *src, const char *dst, store_snapshot_info *info, 
     }
     struct stat src_dir, data;
     char src_data[PATH_BYTES];
-    if (stat(src, &src_dir) != 0 || join(src_data, src, "data.mdb") != 0
+    if (stat(src, &src_dir) != 0 || store_join(src_data, src, "data.mdb") != 0
         || stat(src_data, &data) != 0) {
         fail(err, errlen, "%s: %s", src, strerror(errno));
         store_close(st);
@@ -310,8 +264,8 @@ int store_snapshot(const char *src, const char *dst, store_snapshot_info *info, 
         if (rc == BS_OK)
             rc = put_in_place(tmp, target, kind, info, err, errlen);
         if (rc != BS_OK)
-            remove_copy(tmp);
-        else if (sync_dir(parent) != 0) {
+            store_remove_index_dir(tmp);
+        else if (store_sync_dir(parent) != 0) {
             fail(err, errlen, "the snapshot %s is written, but its directory %s could "
                  "not be synced: %s", target, parent, strerror(errno));
             rc = BS_ERROR;
@@ -325,7 +279,7 @@ int store_replaced(const store *st)
 {
     char data[PATH_BYTES];
     struct stat ds, fs;
-    if (join(data, st->dir, "data.mdb") != 0)
+    if (store_join(data, st->dir, "data.mdb") != 0)
         return 0;
     if (stat(st->dir, &ds) != 0 || stat(data, &fs) != 0)
         return 1;

@@ -37,6 +37,10 @@ int store_fail(store *st, int rc, const char *what)
         snprintf(store_err(), STORE_ERRLEN, "%s: out of memory", what);
         return BS_ENOMEM;
     }
+    if (rc == ENOSPC || rc == EDQUOT || rc == EFBIG) {
+        snprintf(store_err(), STORE_ERRLEN, "%s", store_write_failure(st->dir, rc, what));
+        return BS_ERROR;
+    }
     if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_BAD_TXN) {
         snprintf(store_err(), STORE_ERRLEN, "%s: the index %s is damaged (%s); rebuild it "
                  "with blogsearch-index --full", what, st->dir, mdb_strerror(rc));
@@ -69,6 +73,16 @@ static int check_u32(store *st, MDB_txn *txn, const char *key, uint32_t want, co
 }
 
 static _Thread_local char store_errbuf[STORE_ERRLEN];
+
+const char *store_write_failure(const char *dir, int err, const char *what)
+{
+    static _Thread_local char msg[STORE_ERRLEN];
+    snprintf(msg, sizeof msg, "%s: the index %s: %s", err == EFBIG
+             ? "file size limit reached" : err == EDQUOT ? "disk quota exceeded" : "disk full",
+             dir, err == EFBIG ? "its data.mdb may not grow that big here (ulimit -f)"
+             : what);
+    return msg;
+}
 
 char *store_err(void)
 {
@@ -114,6 +128,13 @@ int store_txn_begin(store *st, unsigned flags, MDB_txn **txn)
     return rc == 0 ? BS_OK : store_fail(st, rc, "beginning a transaction");
 }
 
+/* Whether the environment's main database holds nothing: a new index. */
+static int main_empty(MDB_txn *txn)
+{
+    MDB_stat ms;
+    return mdb_stat(txn, 1, &ms) == 0 && ms.ms_entries == 0;   /* 1: LMDB's MAIN_DBI */
+}
+
 static int open_dbs(store *st)
 {
     MDB_txn *txn;
@@ -132,11 +153,21 @@ static int open_dbs(store *st)
         { DB_DOCTAGS, &st->doctags, 0 }, { DB_TAGIDS, &st->tagids, 0 },
     };
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0] && rc == BS_OK; i++) {
-        int mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
-        if (mrc == MDB_NOTFOUND) {
-            snprintf(store_err(), STORE_ERRLEN, "%s is not a blogsearch index (no \"%s\" "
-                     "database); build one with: blogsearch-index --index %s PATH...",
-                     st->dir, dbs[i].name, st->dir);
+        int mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | (i ? create : 0), dbs[i].dbi);
+        if (mrc == MDB_NOTFOUND && i == 0 && create && main_empty(txn))
+            mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
+        if (mrc == MDB_NOTFOUND && create) {
+            /* an environment with data and no meta database: not made
+             * here, where it would be written into whatever the data is */
+            snprintf(store_err(), STORE_ERRLEN, "the index %s is damaged, or is no blogsearch "
+                     "index (no \"meta\" database); rebuild it with blogsearch-index --full",
+                     st->dir);
+            rc = BS_ECORRUPT;
+        } else if (mrc == MDB_NOTFOUND) {
+            snprintf(store_err(), STORE_ERRLEN, "%s is not a blogsearch index, or the index "
+                     "there is damaged (no \"%s\" database); build it anew with: "
+                     "blogsearch-index --full --index %s PATH...", st->dir, dbs[i].name,
+                     st->dir);
             rc = BS_ENOTFOUND;
         } else if (mrc != 0) {
             rc = store_fail(st, mrc, "opening the index databases");
@@ -229,6 +260,18 @@ static void share_lock_file(const char *dir, gid_t group)
     }
 }
 
+/* Where the map is, for the page a fault was on (guard.c). */
+static void map_info(store *st)
+{
+    MDB_envinfo info;
+    MDB_stat ms;
+    if (mdb_env_info(st->env, &info) == 0 && mdb_env_stat(st->env, &ms) == 0) {
+        st->map = info.me_mapaddr;
+        st->map_bytes = info.me_mapsize;
+        st->psize = ms.ms_psize;
+    }
+}
+
 int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_t errlen)
 {
     store *st = calloc(1, sizeof *st);
@@ -262,7 +305,16 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
         return BS_ERROR;
     }
 
-    int rc = mdb_env_create(&st->env);
+    /* the meta pages, by pread: a truncated file or a meta page LMDB would
+     * trust into a fault is told here, before anything is mapped */
+    int rc = store_check_meta(dir, errbuf, errlen);
+    if (rc != BS_OK) {
+        store_close(st);
+        return rc;
+    }
+    rc = mdb_env_create(&st->env);
+    if (rc == 0)
+        rc = mdb_env_set_assert(st->env, store_guard_lmdb_assert);
     if (rc == 0)
         rc = mdb_env_set_maxdbs(st->env, MAX_DBS);
     if (rc == 0 && st->rdonly) {
@@ -294,6 +346,17 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
         share_lock_file(dir, group);
     if (rc == 0)
         rc = mdb_env_open(st->env, dir, st->rdonly ? MDB_RDONLY : writable, 0666);
+    if (rc == ENOSPC || rc == EDQUOT || rc == EFBIG) {
+        set_err(errbuf, errlen, "%s", store_write_failure(dir, rc, "no room to open it"));
+        store_close(st);
+        return BS_ERROR;
+    }
+    if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH) {
+        set_err(errbuf, errlen, "the index %s is damaged (%s); rebuild it with "
+                "blogsearch-index --full", dir, mdb_strerror(rc));
+        store_close(st);
+        return BS_ECORRUPT;
+    }
     if (rc != 0) {
         set_err(errbuf, errlen, "cannot open the index %s: %s", dir, mdb_strerror(rc));
         store_close(st);
@@ -311,7 +374,15 @@ int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_
         st->data_dev = fs.st_dev;
         st->data_ino = fs.st_ino;
     }
+    map_info(st);
+    /* the first read of the pages: a damaged index faults here as anywhere;
+     * after a fault the environment is abandoned (guard.c) */
+    store_guard g;
+    store_guard_push(&g);
+    if (sigsetjmp(g.jb, 1) != 0)
+        return store_guard_fault(&g, st, dir, errbuf, errlen);
     rc = open_dbs(st);
+    store_guard_pop(&g);
     if (rc != BS_OK) {
         set_err(errbuf, errlen, "%s", store_err());
         store_close(st);
@@ -325,7 +396,7 @@ void store_close(store *st)
 {
     if (!st)
         return;
-    if (st->env)
+    if (st->env && !st->unmapped)
         mdb_env_close(st->env);
     free(st->dir);
     free(st);
@@ -351,7 +422,15 @@ int store_set_mapsize(store *st, uint64_t bytes)
 {
     if (bytes <= store_mapsize(st))
         return BS_OK;
+    /* a failure here (EFBIG from ftruncate under ulimit -f) leaves LMDB's
+     * map unmapped and its size the new one: mdb_env_close would unmap that
+     * many bytes from the old address, whatever lies there now, so the
+     * environment is abandoned instead (store_close) */
     int rc = mdb_env_set_mapsize(st->env, (size_t)bytes);
+    if (rc == 0)
+        map_info(st);
+    else
+        st->unmapped = 1;
     return rc == 0 ? BS_OK : store_fail(st, rc, "growing the index map");
 }
 

@@ -1,13 +1,16 @@
 /* store.h: the storage layer, the only code that knows LMDB keys and value
  * bytes (docs/FORMAT.md). One section per file: the codec (codec.c), the
- * environment with its databases (store.c), copies of an index (snapshot.c)
- * and the term table (terms.c). */
+ * environment with its databases (store.c), the check of its meta pages
+ * (metacheck.c), faults in reading a damaged one (guard.c), copies of an
+ * index (snapshot.c) and the term table (terms.c). */
 #ifndef BS_STORE_H
 #define BS_STORE_H
 
 #include <lmdb.h>
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "base/base.h"
@@ -230,6 +233,11 @@ typedef struct {
                                         STORE_ANY_VERSION) */
     dev_t dir_dev, data_dev;         /* the directory and the data.mdb opened, for */
     ino_t dir_ino, data_ino;         /* store_replaced (snapshot.c) */
+    void *map;                       /* LMDB's map of data.mdb, and its length in */
+    size_t map_bytes;                /* bytes: where a fault was (guard.c) */
+    unsigned psize;                  /* bytes a page */
+    int unmapped;                    /* a new map size failed: LMDB's map is gone and
+                                        its environment may not even be closed */
 } store;
 
 enum {
@@ -283,6 +291,11 @@ void store_share_file(int fd, gid_t group, mode_t mode);
 /* Writes format and analyzer versions into a new index (inside txn). */
 int store_init_meta(store *st, MDB_txn *txn);
 
+/* The message of a write that found no room (err ENOSPC, EDQUOT) or the
+ * file size limit (EFBIG, ulimit -f: SIGXFSZ ignored), naming the index
+ * dir and what was written; in a buffer of this thread's. */
+const char *store_write_failure(const char *dir, int err, const char *what);
+
 /* Maps an LMDB return code to a status, with a message naming what failed. */
 int store_fail(store *st, int mdb_rc, const char *what);
 
@@ -329,6 +342,86 @@ typedef struct {
 
 int store_get_stats(store *st, MDB_txn *txn, store_stats *s);
 int store_put_stats(store *st, MDB_txn *txn, const store_stats *s);
+
+/* ---- what metacheck.c offers ------------------------------------------- */
+
+/* Reads the two meta pages of dir's data.mdb with pread (never through a
+ * map, so a short file cannot fault) and holds their fields to what LMDB
+ * writes: the magic and version, a page size that is a power of two and
+ * the same in both, the page number of each, roots and depths within the
+ * pages used, and a file long enough for every page the meta page says is
+ * used (LMDB maps the file and would fault on the first page past its end).
+ * BS_OK, also for an empty or missing file (a new index); BS_ECORRUPT with
+ * the message "the index DIR is damaged (...); rebuild it with
+ * blogsearch-index --full" in err; BS_ERROR when it cannot be read. */
+int store_check_meta(const char *dir, char *err, size_t errlen);
+
+/* ---- what guard.c offers ------------------------------------------------ */
+
+/* A fault while reading an index made an error. A program calls
+ * store_guard_install once (SIGSEGV, SIGBUS, SIGFPE and SIGABRT get a
+ * handler that chains to the one there before when no guard is pushed);
+ * then around a read:
+ *
+ *     store_guard g;
+ *     store_guard_push(&g);
+ *     if (sigsetjmp(g.jb, 1) != 0)
+ *         return store_guard_fault(&g, st, dir, err, errlen);   (popped already)
+ *     ... reads ...
+ *     store_guard_pop(&g);
+ *
+ * After a fault the transaction, the environment and whatever the
+ * interrupted code allocated are abandoned: nothing of them may be touched
+ * again (no mdb_txn_abort, no store_close), and the program reports and
+ * exits. Locals changed after sigsetjmp are not to be read after the jump.
+ * Guards nest, per thread; a thread with none that faults while another
+ * thread of the process has one (a search's second thread) sends the fault
+ * on to that thread and waits. Without store_guard_install a guard costs one
+ * sigsetjmp and changes nothing. */
+typedef struct store_guard {
+    sigjmp_buf jb;
+    struct store_guard *prev;
+    int sig;                         /* the signal that ended the reads */
+    void *addr;                      /* where the fault was */
+    char what[300];                  /* LMDB's assertion, when that was it */
+} store_guard;
+
+void store_guard_install(void);
+void store_guard_push(store_guard *g);
+void store_guard_pop(store_guard *g);
+/* The message of the fault that jumped to g (st, when known, for the page it
+ * was on): BS_ECORRUPT, or BS_ERROR with "disk full: ..." for a SIGBUS on a
+ * file system with no room left (a write through the map). */
+int store_guard_fault(const store_guard *g, const store *st, const char *dir, char *err,
+                      size_t errlen);
+/* LMDB's assertion callback (mdb_env_set_assert), set on every environment
+ * store_open opens: under a guard, its jump with LMDB's words. */
+void store_guard_lmdb_assert(MDB_env *env, const char *msg);
+/* Faults turned into errors in this process so far. */
+unsigned store_guard_faults(void);
+
+/* ---- what aside.c offers ------------------------------------------------ */
+
+/* A directory written beside its place and put there whole (snapshot.c,
+ * and a rebuild of a damaged index, indexer/writer.c). */
+#define STORE_PATH_BYTES 4096
+/* dir/name into buf; -1 when it does not fit. */
+int store_join(char buf[STORE_PATH_BYTES], const char *dir, const char *name);
+int store_sync_dir(const char *dir);            /* fsync(2) of a directory; 0 or -1 */
+/* A copy's directory removed: its data.mdb and lock.mdb, then itself
+ * (failing when anything else is in it). 0 or -1 with errno. */
+int store_remove_index_dir(const char *dir);
+/* dst without trailing slashes into target, its directory into parent, and
+ * target followed by suffix (a mkdtemp pattern) into tmp; -1 when dst is
+ * empty or they do not fit. */
+int store_path_beside(const char *dst, const char *suffix, char target[STORE_PATH_BYTES],
+                      char parent[STORE_PATH_BYTES], char tmp[STORE_PATH_BYTES]);
+/* dir given like's group and mode, where that is allowed. */
+void store_dir_like(const char *dir, const struct stat *like);
+/* The directory tmp put at dst and dst's at tmp in one rename
+ * (RENAME_EXCHANGE), then the one now at tmp removed; kept names it when
+ * that fails ("" else). 0, or -1 with errno and nothing changed. */
+int store_swap_dirs(const char *tmp, const char *dst, char *kept, size_t keptlen);
 
 /* ---- what snapshot.c offers --------------------------------------------- */
 

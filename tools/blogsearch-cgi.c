@@ -29,6 +29,7 @@
 
 #include "base/base.h"
 #include "blogsearch.h"
+#include "lib/lib.h"
 #include "web/web.h"
 
 #ifndef BS_CGI_INDEX
@@ -123,6 +124,8 @@ int main(int argc, char **argv)
                          BS_VERSION_STRING, FASTCGI_NOTE, FASTCGI_OR, BS_CGI_INDEX);
         return n > 0 && write(STDOUT_FILENO, msg, (size_t)n) == n ? 0 : 1;
     }
+    /* a damaged index is a 500 answer, not a crash (lib.h) */
+    lib_guard_install();
     tpl_env = env("BLOGSEARCH_TEMPLATE");
     web_config cfg = { .index = env("BLOGSEARCH_INDEX") ? env("BLOGSEARCH_INDEX") : BS_CGI_INDEX,
                        .cors = env("BLOGSEARCH_CORS"), .tpl_load = load_template };
@@ -165,6 +168,11 @@ int main(int argc, char **argv)
             fwrite(out.p, 1, out.len, stdout);
         fflush(stdout);
 #ifdef BS_FASTCGI
+        /* a read of a damaged index faulted: what it held is abandoned, so
+         * this process ends once it has answered; the process manager
+         * starts another, which tells the next request the same */
+        if (lib_faults())
+            break;
     }
 #endif
     /* the answer is complete when its pipe closes: the server sends it

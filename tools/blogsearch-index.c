@@ -4,6 +4,7 @@
  * summary), 1 the index could not be written or checked, 2 usage. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,6 +435,11 @@ int main(int argc, char **argv)
     }
     if (stop >= 0)
         return stop;
+    /* a damaged index is a message, not a crash; so is a write through the
+     * map to a full disk (SIGBUS); past the file size limit a write fails
+     * with EFBIG, said as such, instead of ending the process (lib.h) */
+    lib_guard_install();
+    signal(SIGXFSZ, SIG_IGN);
     if (!index)
         index = getenv("BLOGSEARCH_INDEX");
     if (!index || !*index)

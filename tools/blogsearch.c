@@ -268,6 +268,8 @@ int main(int argc, char **argv)
     cli_args args = { .prog = "blogsearch", .word = "query", .opts = opts, .argc = argc,
                       .argv = argv, .next = 1 };
 
+    /* a damaged index is a message, not a crash (lib.h) */
+    lib_guard_install();
     int stop = -1;                    /* the exit status, once it is known from the options */
     while (stop < 0 && (opt = cli_next(&args)) != CLI_END) {
         const char *val = args.value;
