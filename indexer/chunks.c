@@ -250,7 +250,8 @@ int doctags_write_all(writer *w)
         nc.nids = 0;
         size_t from = 0;
         for (int d = 0; d < LENS_PER_CHUNK && st == BS_OK; d++) {
-            const uint32_t *ids = now[d] ? w->tids + now[d]->off : old.ids + from;
+            /* a chunk that had no ids has none to offset (NULL + 0 is undefined) */
+            const uint32_t *ids = now[d] ? w->tids + now[d]->off : old.ids ? old.ids + from : NULL;
             size_t n = now[d] ? now[d]->n : old.n[d];
             from += old.n[d];
             while (nc.nids + n > nc.cap) {
