@@ -94,7 +94,7 @@ static int bad(req *r, int status, const char *param_name, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+    utf8_vformat(r->msg, sizeof r->msg, fmt, ap);   /* a long name is cut on a character */
     va_end(ap);
     r->status = status;
     r->bad_param = param_name;
@@ -371,6 +371,22 @@ static void url_escape(txt_buf *b, const char *s)
     }
 }
 
+/* A path into a link: what a path may hold as it is (RFC 3986's unreserved
+ * and sub-delims, ":", "@", "/", an escape's "%"), every other byte as %XX. */
+static void path_escape(txt_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isalnum(*p) || strchr("-._~!$&'()*+,;=:@/%", *p)) {
+            buf_putc(b, (char)*p);
+        } else {
+            buf_putc(b, '%');
+            buf_putc(b, hex[*p >> 4]);
+            buf_putc(b, hex[*p & 15]);
+        }
+    }
+}
+
 static void url_param(txt_buf *b, int *first, const char *name, const char *value)
 {
     buf_putc(b, *first ? '?' : '&');
@@ -488,7 +504,7 @@ static void logf_line(txt_buf *log, const char *fmt, ...)
     char line[1400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    utf8_vformat(line, sizeof line, fmt, ap);
     va_end(ap);
     buf_puts(log, "blogsearch.cgi: ");
     buf_puts(log, line);
@@ -914,8 +930,20 @@ int web_handle(web *w, const web_request *rq, txt_buf *out, txt_buf *log)
     int parsed = split_params(&r, rq->query) == 0;
     choose_format(&r, rq);    /* from what could be read, for the error too */
     int status;
+    /* SCRIPT_NAME is the request's path as the server decoded it: put into
+     * links and the form percent-encoded, so that it is ASCII whatever it
+     * holds */
+    txt_buf script = { 0 };
+    if (rq->script) {
+        path_escape(&script, rq->script);
+        fixed.script = script.err ? "" : script.p ? script.p : "";
+    }
     if (strcmp(fixed.method, "GET") != 0 && strcmp(fixed.method, "HEAD") != 0) {
-        bad(&r, 405, NULL, "method %.20s: only GET and HEAD are answered",
+        /* the method as sent, its first 20 characters (utf8_vformat makes
+         * a bad byte U+FFFD) */
+        size_t mlen = strlen(fixed.method);
+        bad(&r, 405, NULL, "method %.*s: only GET and HEAD are answered",
+            fixed.method[0] ? (int)utf8_prefix(fixed.method, mlen, 20) : 6,
             fixed.method[0] ? fixed.method : "(none)");
         status = answer_error(w, &fixed, &r, out, log);
     } else if (!parsed || read_params(&r) != 0) {
@@ -926,5 +954,6 @@ int web_handle(web *w, const web_request *rq, txt_buf *out, txt_buf *log)
         status = answer_search(w, &fixed, &r, out, log);
     }
     free(r.raw);
+    buf_free(&script);
     return status;
 }

@@ -523,6 +523,10 @@ static void test_json(void)
         J("line\nbreak", "\"line\\nbreak\""),
         J("tab\there", "\"tab\\u0009here\""),           /* other controls as \u00XX */
         J("<script>", "\"<script>\""),                   /* JSON needs no HTML escaping */
+        J("a\xFF b", "\"a\xEF\xBF\xBD b\""),               /* a byte of no character: U+FFFD */
+        J("ж\xD0", "\"ж\xEF\xBF\xBD\""),                   /* a character cut short */
+        J("\xC0\xAF", "\"\xEF\xBF\xBD\xEF\xBF\xBD\""),       /* overlong "/": one U+FFFD a byte */
+        J("\xED\xA0\x80ё", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDё\""),  /* a surrogate, then text */
 #undef J
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

@@ -148,6 +148,53 @@ static void long_queries(web *w)
     buf_free(&log);
 }
 
+/* What the request sends and the answer echoes is cut on a character and
+ * made valid UTF-8: a long Cyrillic parameter name in the 512-byte message,
+ * a method of any bytes, a SCRIPT_NAME of any bytes (percent-encoded into
+ * the links and the form). */
+static void utf8_answers(web *w)
+{
+    txt_buf q = { 0 }, out = { 0 }, log = { 0 };
+    for (int i = 0; i < 300; i++)
+        buf_puts(&q, "%D0%96");                 /* Ж */
+    buf_puts(&q, "=%ZZ&format=json");
+    web_request rq = { "GET", q.p, NULL, NULL, NULL };
+    CHECK(web_handle(w, &rq, &out, &log) == 400 && utf8_valid(out.p, out.len)
+          && strstr(out.p, "parameter ЖЖЖЖ") && !strstr(out.p, "\xEF\xBF\xBD"),
+          "a 300-letter name, a bad escape: a UTF-8 400, cut between letters:\n%s",
+          out.p);
+    static const struct { int line; const char *method, *want; } methods[] = {
+        { __LINE__, "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ", "method ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ: only" },
+        { __LINE__, "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ\xFF", "method ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ\xEF\xBF\xBD: only" },
+        { __LINE__, "P\xC0\xAFST", "method P\xEF\xBF\xBD\xEF\xBF\xBDST: only" },
+    };
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        web_request mr = { methods[i].method, "q=docker&format=json", NULL, NULL, NULL };
+        buf_reset(&out);
+        CHECK_AT(__FILE__, methods[i].line, web_handle(w, &mr, &out, &log) == 405
+                 && utf8_valid(out.p, out.len) && strstr(out.p, methods[i].want),
+                 "method row %zu: a UTF-8 405 saying \"%s\":\n%s", i, methods[i].want, out.p);
+    }
+    static const struct { int line; const char *script, *want; } scripts[] = {
+        { __LINE__, "/cgi-bin/x\xFF\"<y>.cgi", "/cgi-bin/x%FF%22%3Cy%3E.cgi?q=docker" },
+        { __LINE__, "/поиск/", "/%D0%BF%D0%BE%D0%B8%D1%81%D0%BA/?q=docker" },
+        { __LINE__, "/cgi-bin/blogsearch.cgi", "/cgi-bin/blogsearch.cgi?q=docker" },
+    };
+    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++)
+        for (int json = 0; json < 2; json++) {
+            web_request sr = { "GET", json ? "q=docker&format=json" : "q=docker&format=html",
+                               NULL, NULL, scripts[i].script };
+            buf_reset(&out);
+            CHECK_AT(__FILE__, scripts[i].line, web_handle(w, &sr, &out, &log) == 200
+                     && utf8_valid(out.p, out.len) && strstr(out.p, scripts[i].want)
+                     && !strstr(out.p, "<y>"), "SCRIPT_NAME row %zu (json %d): links as %s",
+                     i, json, scripts[i].want);
+        }
+    buf_free(&q);
+    buf_free(&out);
+    buf_free(&log);
+}
+
 static const char *header(const char *resp, const char *name)
 {
     const char *end = strstr(resp, "\r\n\r\n");
@@ -185,6 +232,7 @@ static void check_row(web *w, const row *r)
     } else {
         CHECK_AT(__FILE__, r->line, 0, "no header end or Content-Length");
     }
+    CHECK_AT(__FILE__, r->line, utf8_valid(resp, strlen(resp)), "the answer is not UTF-8");
     for (int i = 0; i < 4 && r->has[i]; i++)
         CHECK_AT(__FILE__, r->line, strstr(resp, r->has[i]), "no \"%s\" in:\n%.600s", r->has[i],
                  resp);
@@ -327,6 +375,7 @@ int main(int argc, char **argv)
             check_row(w, &rows[i]);
         long_queries(w);
         many_params(w);
+        utf8_answers(w);
         web_free(w);
     }
     server_faults(ix);
