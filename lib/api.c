@@ -57,6 +57,7 @@ const char *bs_errstr(int code)
     case BS_ENOMEM: return "out of memory";
     case BS_EINVAL: return "an invalid argument";
     case BS_ESTATE: return "the call does not fit the handle's state";
+    case BS_ENOTREADY: return "the index is being built; try again once it is";
     default: return "unknown status";
     }
 }

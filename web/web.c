@@ -729,7 +729,7 @@ static int open_index(web *w, req *r, txt_buf *log)
                                sizeof err);
     if (rc == BS_OK)
         return 0;
-    if (rc != BS_ENOTFOUND && index_denied(w->cfg.index)) {
+    if (rc != BS_ENOTFOUND && rc != BS_ENOTREADY && index_denied(w->cfg.index)) {
         /* the usual slip of a web install: the index is root's alone */
         char user[64], group[64];
         id_name("/etc/passwd", (unsigned long)geteuid(), user, sizeof user);
@@ -742,7 +742,9 @@ static int open_index(web *w, req *r, txt_buf *log)
     } else {
         logf_line(log, "%s", err);
     }
-    if (rc == BS_ENOTFOUND)
+    /* no index yet, or one whose first run has not committed: its posts
+     * are still to come, not absent (503, Retry-After, never cached) */
+    if (rc == BS_ENOTFOUND || rc == BS_ENOTREADY)
         return bad(r, 503, NULL, "the search index is not ready yet; try again in a minute");
     return bad(r, 500, NULL, "the search is not working right now; the site's owner "
                "can see why in the server's error log");

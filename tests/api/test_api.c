@@ -560,7 +560,8 @@ static void test_open(void)
     CHECK(exists(data), "an index made at %s", deep);
     bs_index_close(NULL);
 
-    /* BS_OPEN_CREATE makes the directory and an empty index; read-only sees it */
+    /* BS_OPEN_CREATE makes the directory and an empty index; a read-only
+     * handle of the process that made it sees it (one environment) */
     bs_index *ix = NULL, *ro = NULL;
     CHECK(bs_index_open(&ix, created, BS_OPEN_WRITE | BS_OPEN_CREATE) == BS_OK && ix,
           "create an index: %s", bs_errmsg());
@@ -574,10 +575,25 @@ static void test_open(void)
     bs_index_close(rw2);
     bs_index_close(ro);
     bs_index_close(ix);
+    /* ...while other readers are told it is being built until a batch,
+     * even an empty one, is committed into it */
+    ro = NOT_NULL;
+    CHECK(bs_index_open(&ro, created, BS_OPEN_RDONLY) == BS_ENOTREADY && ro == NULL
+          && strstr(bs_errmsg(), "is being built") && strstr(bs_errmsg(), created),
+          "an index no batch was committed into, read-only: %s", bs_errmsg());
+    CHECK(strstr(bs_errstr(BS_ENOTREADY), "being built") != NULL, "bs_errstr(BS_ENOTREADY)");
     ix = NULL;
     CHECK(bs_index_open(&ix, created, BS_OPEN_WRITE) == BS_OK && ix,
           "an existing index opens for writing without BS_OPEN_CREATE: %s", bs_errmsg());
+    bs_writer *w = NULL;
+    CHECK(ix && bs_writer_open(&w, ix) == BS_OK && bs_writer_commit(w) == BS_OK,
+          "an empty batch: %s", bs_errmsg());
+    bs_writer_close(w);
     bs_index_close(ix);
+    ro = NULL;
+    CHECK(bs_index_open(&ro, created, BS_OPEN_RDONLY) == BS_OK && ro && posts_of(ro) == 0,
+          "built by an empty batch, read-only: %s", bs_errmsg());
+    bs_index_close(ro);
 
     /* open read-only first, the index cannot be opened for writing in this
      * process until that handle is closed */
@@ -615,8 +631,8 @@ static void test_versions(void)
         const char *msg;
     } rows[] = {
         { R, "format", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
-        { R, "format", { 0, 0, 0, 5 }, 4, BS_EVERSION,          /* the one before this */
-          "has format version 5, but this blogsearch reads format version 6; rebuild it with: "
+        { R, "format", { 0, 0, 0, 6 }, 4, BS_EVERSION,          /* the one before this */
+          "has format version 6, but this blogsearch reads format version 7; rebuild it with: "
           "blogsearch-index --full --index" },
         { R, "analyzer", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
         /* terms made before nouns in -ит kept it (коммит was комм) */
@@ -1152,7 +1168,8 @@ static void test_errstr(void)
         { BS_OK, "no error" }, { BS_ERROR, "read or written" }, { BS_ENOTFOUND, "not found" },
         { BS_EVERSION, "another version" }, { BS_ECORRUPT, "damaged" },
         { BS_EQUERY, "query" }, { BS_ENOMEM, "out of memory" }, { BS_EINVAL, "argument" },
-        { BS_ESTATE, "state" }, { -7, "unknown status" }, { 1, "unknown status" },
+        { BS_ESTATE, "state" }, { BS_ENOTREADY, "being built" }, { -7, "unknown status" },
+        { 1, "unknown status" },
         { -100, "unknown status" },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

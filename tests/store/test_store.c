@@ -465,6 +465,18 @@ static void test_open(void)
     CHECK(mdb_txn_commit(txn) == 0, "commit");
     store_close(st);
 
+    /* committed, yet never marked built by a run: being built, for readers
+     * only (the writer that finishes it opens it) */
+    st = NULL;
+    CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_ENOTREADY && !st
+          && strstr(err, "is being built") && strstr(err, "blogsearch-index --index"),
+          "an index never built, read: %s", err);
+    CHECK(store_open(&st, ix, 0, err, sizeof err) == BS_OK, "an index never built, written: %s",
+          err);
+    CHECK(st && store_txn_begin(st, 0, &txn) == BS_OK, "write txn");
+    CHECK(store_mark_built(st, txn) == BS_OK && mdb_txn_commit(txn) == 0, "mark built");
+    store_close(st);
+
     CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_OK, "reopen: %s", err);
     CHECK(store_txn_begin(st, MDB_RDONLY, &txn) == BS_OK, "read txn");
     CHECK(store_get_stats(st, txn, &t) == BS_OK && memcmp(&s, &t, sizeof s) == 0, "stats");
