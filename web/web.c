@@ -25,6 +25,8 @@
 struct web {
     web_config cfg;
     lib_searcher *s;           /* open from the first search to web_free */
+    int tpl_checked;           /* the template was looked at (once: it is read once) */
+    int tpl_foreign;           /* ...and names nothing of a page: refused */
 };
 
 int web_new(web **out, const web_config *cfg)
@@ -77,6 +79,7 @@ typedef struct {
     int status;
     char msg[512];
     const char *bad_param;
+    int tpl_said;              /* the log said the template is refused */
 } req;
 
 static int hexval(int c)
@@ -599,8 +602,38 @@ static void form_view(view *v, vnode *root, const req *r, const char *script)
     vn_set(v, root, "form", vn_flag(form, VN_NOJSON));
 }
 
+/* What a page of results or an error offers a template at its top
+ * (docs/template.md): a template names one of them, or it is no template
+ * of these pages. */
+static const char *const page_names[] = {
+    "query", "total", "offset", "limit", "page", "pages", "per_page", "results", "facets",
+    "links", "took_ms", "corrected_query", "suggestion", "also_searched", "corrections",
+    "searched", "has_results", "first_shown", "last_shown", "facet_links", "page_numbers",
+    "correction", "also", "form", "error",
+};
+
+/* BLOGSEARCH_TEMPLATE may name any file the server can read: one that names
+ * nothing of a page (/etc/passwd) is refused, never shown as the page, as
+ * one that does not parse is: a results page is then a 500, an error page
+ * the bare one. Said in the log once a request. */
+static int template_refused(web *w, req *r, txt_buf *log)
+{
+    if (!w->tpl_checked) {         /* the template is read once: looked at once */
+        w->tpl_checked = 1;
+        w->tpl_foreign = tpl_names_any(w->cfg.tpl ? w->cfg.tpl : "", w->cfg.tpl_len, page_names,
+                                       sizeof page_names / sizeof page_names[0]) == 0;
+    }
+    if (w->tpl_foreign && !r->tpl_said)
+        logf_line(log, "the template %s names none of a results page's values "
+                  "({{#results}}, {{total}}, {{form.q}}, {{error}}, ...: docs/template.md); "
+                  "it is no template of blogsearch's: set BLOGSEARCH_TEMPLATE to one",
+                  w->cfg.tpl_name ? w->cfg.tpl_name : "");
+    r->tpl_said |= w->tpl_foreign;
+    return w->tpl_foreign;
+}
+
 /* Writes the view as JSON or through the template. */
-static int render(web *w, const req *r, vnode *root, view *v, txt_buf *body, txt_buf *log)
+static int render(web *w, req *r, vnode *root, view *v, txt_buf *body, txt_buf *log)
 {
     if (view_failed(v))
         return -1;
@@ -613,8 +646,10 @@ static int render(web *w, const req *r, vnode *root, view *v, txt_buf *body, txt
     char err[256];
     if (!w->cfg.tpl && w->cfg.tpl_load)
         w->cfg.tpl_load(&w->cfg);
+    if (template_refused(w, r, log))
+        return -1;
     int rc = tpl_render(body, w->cfg.tpl ? w->cfg.tpl : "", w->cfg.tpl_len, root, err,
-                         sizeof err);
+                        sizeof err);
     if (rc == -1)
         logf_line(log, "the template %s: %s", w->cfg.tpl_name ? w->cfg.tpl_name : "", err);
     return rc || body->err ? -1 : 0;

@@ -107,6 +107,12 @@ static const row rows[] = {
     { R, "GET", "until=soon&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"until\"" }, { NULL } },
     { R, "GET", "format=xml", "application/json", NULL, 400, 1, { "\"parameter\": \"format\"" }, { NULL } },
     { R, "GET", "q=%ZZ&format=json&x=%C0", NULL, NULL, 400, 1, { "percent-escape" }, { NULL } },
+    /* the template and the index come from the configuration alone: no
+     * parameter names either */
+    { R, "GET", "q=docker&template=/etc/passwd&BLOGSEARCH_TEMPLATE=/etc/passwd&tpl=/etc/passwd",
+      NULL, NULL, 200, 0, { "<mark>", "<form" }, { "root:" } },
+    { R, "GET", "q=docker&index=/nonexistent&BLOGSEARCH_INDEX=/nonexistent&format=json", NULL,
+      NULL, 200, 1, { "\"total\": 8" }, { "nonexistent" } },
     /* methods */
     { R, "POST", "q=docker&format=json", NULL, NULL, 405, 1, { "Allow: GET, HEAD", "POST" }, { NULL } },
     { R, "DELETE", "", NULL, NULL, 405, 0, { "Allow: GET, HEAD" }, { NULL } },
@@ -269,6 +275,47 @@ static void server_faults(const char *good_index)
     buf_reset(&out);
     rq.query = "q=docker&format=json";
     CHECK(web_handle(w, &rq, &out, &log) == 200, "JSON needs no template");
+    web_free(w);
+
+    /* a file that is no template (BLOGSEARCH_TEMPLATE=/etc/passwd): refused,
+     * never shown; a page of no tags at all as well */
+    static const char *const foreign[] = {
+        "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
+        "<!DOCTYPE html><p>a static page, secret</p>\n",
+        "<p>{{! a comment }}{{site}} {{#posts}}{{.}}{{/posts}}</p>\n",   /* no page's names */
+    };
+    for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++) {
+        web_config cf = { .index = good_index, .tpl = foreign[i], .tpl_len = strlen(foreign[i]),
+                          .tpl_name = "/etc/passwd" };
+        CHECK(web_new(&w, &cf) == BS_OK, "web_new");
+        /* a results page is a 500; an error page the bare one, its status kept */
+        static const struct { const char *q; int status; } asks[] = {
+            { "q=docker&format=html", 500 }, { "", 500 }, { "q=%ZZ&format=html", 400 },
+        };
+        for (size_t a = 0; a < 3; a++) {
+            buf_reset(&out);
+            buf_reset(&log);
+            rq.query = asks[a].q;
+            const char *said = "the template /etc/passwd names none of a results page's";
+            CHECK(web_handle(w, &rq, &out, &log) == asks[a].status && !strstr(out.p, "root:")
+                  && !strstr(out.p, "secret") && !strstr(out.p, "/etc/passwd")
+                  && strstr(log.p, said) && !strstr(strstr(log.p, said) + 1, said),
+                  "no template (%zu), asked %s: a %d, the file once in the log:\n%s\n%s", i,
+                  asks[a].q, asks[a].status, out.p, log.p ? log.p : "");
+        }
+        buf_reset(&out);
+        rq.query = "q=docker&format=json";
+        CHECK(web_handle(w, &rq, &out, &log) == 200, "JSON needs no template");
+        web_free(w);
+    }
+    /* a template that names one value of a page is one */
+    static const char one[] = "<title>{{ form.q }}</title>";
+    web_config c1 = { .index = good_index, .tpl = one, .tpl_len = sizeof one - 1 };
+    CHECK(web_new(&w, &c1) == BS_OK, "web_new");
+    buf_reset(&out);
+    rq.query = "q=docker&format=html";
+    CHECK(web_handle(w, &rq, &out, &log) == 200 && strstr(out.p, "<title>docker</title>"),
+          "{{ form.q }} alone is a template:\n%s", out.p);
     web_free(w);
 
     /* CORS: none, any, a list */
