@@ -368,7 +368,7 @@ static void diag(writer *w, const char *path, diag_level level, const char *fmt,
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    utf8_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (w->o->diag)
         w->o->diag(w->o->diag_ctx, path, 0, level, msg);
