@@ -5,6 +5,7 @@
 #ifndef BS_BASE_H
 #define BS_BASE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,7 +34,8 @@ void buf_free(txt_buf *b);
  * elements (first when *cap is 0) of size bytes and sets *cap, or NULL
  * when out of memory or too big, with v untouched. */
 void *grow_array(void *v, size_t *cap, size_t first, size_t size);
-/* Appends s (len bytes of UTF-8) as a JSON string, quotes included. */
+/* Appends s (len bytes of UTF-8) as a JSON string, quotes included; a byte
+ * that is not part of well-formed UTF-8 is written as U+FFFD. */
 void buf_put_json(txt_buf *b, const char *s, size_t len);
 
 /* ---- what utf8.c offers -------------------------------------------------- */
@@ -61,6 +63,32 @@ size_t utf8_nchars(const char *p, size_t len);
 /* Bytes of the first nchars characters of len bytes of UTF-8 (all len when
  * there are fewer): a cut that never splits a character. */
 size_t utf8_prefix(const char *p, size_t len, size_t nchars);
+
+/* Bytes of [p, p+len) without a character cut short at the end: len, less
+ * the start of a sequence whose last bytes are missing (text cut at a byte
+ * count). Bytes that are bad for another reason are left to utf8_fix. */
+size_t utf8_cut(const char *p, size_t len);
+
+#define UTF8_REPLACEMENT "\xEF\xBF\xBD"     /* U+FFFD, 3 bytes */
+
+/* Appends len bytes of s to out, each byte that is not part of well-formed
+ * UTF-8 as U+FFFD (a NUL byte is kept: the writers escape it). What the
+ * outputs do with text read from an index, which a damaged one can spoil. */
+void utf8_put_repaired(txt_buf *out, const char *s, size_t len);
+
+/* Makes the NUL-terminated text in buf (cap bytes) valid UTF-8 in place:
+ * each bad byte U+FFFD, the end cut on a character boundary to fit cap
+ * (out of memory: each bad byte '?'). */
+void utf8_fix(char *buf, size_t cap);
+
+/* vsnprintf into buf (cap bytes), then valid UTF-8 whatever the values: a
+ * text longer than cap is cut on a character boundary, a bad byte of a
+ * value becomes U+FFFD (utf8_fix). Every message that quotes a value goes
+ * through here. Returns the length. */
+size_t utf8_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(__printf__, 3, 0)));
+size_t utf8_format(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(__printf__, 3, 4)));
 
 /* ---- what dates.c offers ------------------------------------------------- */
 
@@ -200,7 +228,8 @@ size_t vn_format_number(const vnode *n, char *s, size_t cap);
  * when out of memory. */
 int view_json(txt_buf *out, const vnode *n, int indent);
 
-/* Appends s HTML-escaped (& < > " ' as entities). */
+/* Appends s HTML-escaped (& < > " ' as entities); a byte that is not part
+ * of well-formed UTF-8 is written as U+FFFD. */
 void html_escape(txt_buf *out, const char *s, size_t len);
 
 #endif

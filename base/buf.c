@@ -95,6 +95,20 @@ void buf_put_json(txt_buf *b, const char *s, size_t len)
     buf_putc(b, '"');
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x80) {
+            /* a byte of no well-formed character (a damaged index, a
+             * value cut short) is U+FFFD: JSON is UTF-8 or nothing */
+            int32_t cp;
+            size_t n = utf8_decode((const unsigned char *)s + i, (const unsigned char *)s + len, &cp);
+            if (cp != UTF8_INVALID) {
+                i += n - 1;
+                continue;
+            }
+            buf_put(b, s + run, i - run);
+            buf_put(b, UTF8_REPLACEMENT, 3);
+            run = i + 1;
+            continue;
+        }
         if (ch != '"' && ch != '\\' && ch >= 0x20)
             continue;
         buf_put(b, s + run, i - run);

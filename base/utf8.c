@@ -1,7 +1,12 @@
 /* utf8.c: a strict UTF-8 decoder for untrusted input. Every malformed byte
  * becomes one UTF8_INVALID and the decoder moves on by one byte, so a stray
  * byte never swallows the valid text after it (Unicode's "maximal subpart"
- * practice). It never reads past the end it is given. */
+ * practice). It never reads past the end it is given. And what keeps every
+ * message and answer valid UTF-8: cuts on character boundaries, U+FFFD for
+ * each bad byte. */
+#include <stdio.h>
+#include <string.h>
+
 #include "base/base.h"
 
 size_t utf8_decode(const unsigned char *p, const unsigned char *end, int32_t *cp)
@@ -95,4 +100,89 @@ size_t utf8_prefix(const char *p, size_t len, size_t nchars)
         if (((unsigned char)p[i] & 0xC0) != 0x80 && nchars-- == 0)
             break;
     return i;
+}
+
+size_t utf8_cut(const char *p, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    /* the last byte that starts a character, among the last four */
+    for (size_t back = 1; back <= 4 && back <= len; back++) {
+        unsigned c = s[len - back];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        size_t need = c > 0xF4 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 1;
+        return need > back ? len - back : len;
+    }
+    return len;
+}
+
+void utf8_put_repaired(txt_buf *out, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
+    while (p < end) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        int32_t cp;
+        size_t n = utf8_decode(p, end, &cp);
+        if (cp != UTF8_INVALID) {
+            p += n;
+            continue;
+        }
+        buf_put(out, run, (size_t)(p - run));
+        buf_put(out, UTF8_REPLACEMENT, 3);
+        run = ++p;
+    }
+    buf_put(out, run, (size_t)(p - run));
+}
+
+void utf8_fix(char *buf, size_t cap)
+{
+    size_t len = strlen(buf);
+    if (utf8_valid(buf, len))
+        return;
+    txt_buf b = { 0 };
+    utf8_put_repaired(&b, buf, len);
+    if (b.err) {
+        /* no memory for the longer text: each bad byte becomes '?' */
+        const unsigned char *p = (const unsigned char *)buf, *end = p + len;
+        while (p < end) {
+            int32_t cp;
+            size_t n = utf8_decode(p, end, &cp);
+            if (cp == UTF8_INVALID)
+                buf[p - (const unsigned char *)buf] = '?';
+            p += n;
+        }
+    } else {
+        size_t n = b.len < cap ? b.len : cap - 1;
+        n = utf8_cut(b.p, n);
+        memcpy(buf, b.p, n);
+        buf[n] = '\0';
+    }
+    buf_free(&b);
+}
+
+size_t utf8_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+    if (!buf || cap == 0)
+        return 0;
+    int n = vsnprintf(buf, cap, fmt, ap);
+    if (n < 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    if ((size_t)n >= cap)                  /* cut short: never inside a character */
+        buf[utf8_cut(buf, cap - 1)] = '\0';
+    utf8_fix(buf, cap);
+    return strlen(buf);
+}
+
+size_t utf8_format(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = utf8_vformat(buf, cap, fmt, ap);
+    va_end(ap);
+    return n;
 }

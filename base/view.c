@@ -451,7 +451,20 @@ void html_escape(txt_buf *out, const char *s, size_t len)
         case '>': ent = "&gt;"; break;
         case '"': ent = "&quot;"; break;
         case '\'': ent = "&#39;"; break;
-        default: continue;
+        default:
+            if ((unsigned char)s[i] >= 0x80) {
+                /* a byte of no well-formed character is U+FFFD */
+                int32_t cp;
+                size_t n = utf8_decode((const unsigned char *)s + i,
+                                       (const unsigned char *)s + len, &cp);
+                if (cp != UTF8_INVALID) {
+                    i += n - 1;
+                    continue;
+                }
+                ent = UTF8_REPLACEMENT;
+                break;
+            }
+            continue;
         }
         buf_put(out, s + run, i - run);
         buf_puts(out, ent);

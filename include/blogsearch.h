@@ -95,8 +95,10 @@ enum {
     BS_ENOMEM = -6,     /* out of memory */
                         /* -7 is the library's own, never returned */
     BS_EINVAL = -8,     /* a NULL or invalid argument */
-    BS_ESTATE = -9      /* the call does not fit the handle's state: a write with no
+    BS_ESTATE = -9,     /* the call does not fit the handle's state: a write with no
                            batch begun, a read-only index written to */
+    BS_ENOTREADY = -10  /* the index is being built: no batch or run has been committed
+                           into it yet (try again once one has) */
 };
 
 /* The message of this thread's last failed call, or "" when none failed.
@@ -122,6 +124,8 @@ typedef struct bs_index bs_index;
  * process share one open environment (LMDB allows no other), so the first
  * handle decides whether it can write. Errors: BS_EINVAL (out or path NULL,
  * unknown flags), BS_ENOTFOUND (no index there and no BS_OPEN_CREATE),
+ * BS_ENOTREADY (read-only, and the index is being built: created, and no
+ * run of blogsearch-index nor bs_writer_commit has finished in it yet),
  * BS_ESTATE (BS_OPEN_WRITE asked while the index is open read-only in this
  * process), BS_EVERSION, BS_ECORRUPT, BS_ERROR (permissions, ...),
  * BS_ENOMEM. On error *out is NULL. */

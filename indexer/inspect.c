@@ -31,7 +31,7 @@ static void problem(checker *c, const char *fmt, ...)
     if (!c || c->problems++ >= MAX_REPORTS || !c->report)
         return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    utf8_vformat(msg, sizeof msg, fmt, ap);   /* quoting a damaged index's bytes */
     va_end(ap);
     c->report(c->ctx, msg);
 }

@@ -61,7 +61,7 @@ static void diag(ctx *c, unsigned lineno, diag_level level, const char *fmt, ...
     if (!c->o->diag)
         return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    utf8_vformat(msg, sizeof msg, fmt, ap);   /* quoting a post's bytes: valid UTF-8 */
     va_end(ap);
     c->o->diag(c->o->diag_ctx, c->path, lineno, level, msg);
 }

@@ -45,7 +45,7 @@ static void warn(walker *w, const char *path, const char *fmt, ...)
     char msg[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    utf8_vformat(msg, sizeof msg, fmt, ap);   /* file names are any bytes */
     va_end(ap);
     if (w->diag)
         w->diag(w->ctx, path, 0, DIAG_WARNING, msg);

@@ -368,7 +368,7 @@ static void diag(writer *w, const char *path, diag_level level, const char *fmt,
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    utf8_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (w->o->diag)
         w->o->diag(w->o->diag_ctx, path, 0, level, msg);
@@ -800,6 +800,12 @@ static int finish_txn(writer *w, int rc)
     pending_reset(w);
     if (rc == BS_OK && w->dirty)
         rc = store_put_stats(w->st, w->txn, &w->stats);
+    /* readers open the index from the first commit of a run on: a first
+     * run or batch that changed nothing commits the mark alone */
+    if (rc == BS_OK && (w->dirty || !store_built(w->st, w->txn))) {
+        rc = store_mark_built(w->st, w->txn);
+        w->dirty = 1;
+    }
     if (rc != BS_OK) {
         if (rc != BS_ENOMEM && rc != BS_EMAPFULL && w->err[0] == '\0')
             snprintf(w->err, w->errlen, "%s", store_err());
@@ -842,7 +848,7 @@ static int run_once(writer *w)
         mdb_txn_abort(w->txn);
         return rc;
     }
-    if (w->ops) {
+    if (!w->list) {                  /* writer_apply: its operations, maybe none */
         for (size_t i = 0; rc == BS_OK && i < w->nops; i++) {
             rc = apply_op(w, &w->ops[i]);
             if (rc == BS_OK && w->acc.bytes + facets_bytes(w) > w->o->mem_limit)

@@ -30,7 +30,7 @@ int api_seterr(int rc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    utf8_vformat(last_error, sizeof last_error, fmt, ap);   /* valid UTF-8, whatever it quotes */
     va_end(ap);
     return rc;
 }
@@ -57,6 +57,7 @@ const char *bs_errstr(int code)
     case BS_ENOMEM: return "out of memory";
     case BS_EINVAL: return "an invalid argument";
     case BS_ESTATE: return "the call does not fit the handle's state";
+    case BS_ENOTREADY: return "the index is being built; try again once it is";
     default: return "unknown status";
     }
 }
@@ -346,6 +347,35 @@ void bs_results_free(bs_results *r)
     free(r);
 }
 
+char *api_text_dup(const char *s, size_t len)
+{
+    if (utf8_valid(s, len))
+        return strndup(s, len);
+    txt_buf b = { 0 };
+    utf8_put_repaired(&b, s, len);
+    buf_put(&b, "", 0);
+    if (b.err) {
+        buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+int api_text_fix(char **s)
+{
+    if (!*s || utf8_valid(*s, strlen(*s)))
+        return 0;
+    char *t = api_text_dup(*s, strlen(*s));
+    if (!t)
+        return -1;
+    free(*s);
+    *s = t;
+    return 0;
+}
+
+/* this file's short name for it */
+#define text_dup api_text_dup
+
 /* Copies n strings into *out, *count of them so far (freed by slot_free
  * whatever comes). Returns 0 or -1. */
 static int copy_list(char ***out, size_t *count, const char *const *v, const size_t *lens,
@@ -354,7 +384,7 @@ static int copy_list(char ***out, size_t *count, const char *const *v, const siz
     if (n && !(*out = calloc(n, sizeof **out)))
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (!((*out)[i] = strndup(v[i], lens[i])))
+        if (!((*out)[i] = text_dup(v[i], lens[i])))
             return -1;
         *count = i + 1;
     }
@@ -370,10 +400,10 @@ static int slot_fill(hit_slot *s, const doc_record *d, const snippet *sn, size_t
     s->h.has_date = d->has_date;
     s->h.date = d->has_date ? d->date : 0;
     s->h.utc_offset = d->has_date ? d->tz_min : 0;
-    if (!(s->path = strndup(d->path, d->path_len)) || !(s->url = strndup(d->url, d->url_len))
-        || !(s->title = strndup(d->title, d->title_len))
-        || !(s->slug = strndup(d->slug, d->slug_len))
-        || !(s->author = strndup(d->author, d->author_len)))
+    if (!(s->path = text_dup(d->path, d->path_len)) || !(s->url = text_dup(d->url, d->url_len))
+        || !(s->title = text_dup(d->title, d->title_len))
+        || !(s->slug = text_dup(d->slug, d->slug_len))
+        || !(s->author = text_dup(d->author, d->author_len)))
         return -1;
     if (copy_list(&s->tags, &s->h.ntags, d->tags, d->tag_len, d->ntags) != 0
         || copy_list(&s->cats, &s->h.ncategories, d->categories, d->category_len,
@@ -460,7 +490,7 @@ static int fill_results(bs_index *ix, MDB_txn *txn, an_analyzer *an, const resul
         if (!out->facet_tags || !out->facet_counts)
             return nomem();
         for (size_t i = 0; i < res->nfacets; i++) {
-            if (!(out->facet_tags[i] = strndup(res->facets[i].tag, res->facets[i].len)))
+            if (!(out->facet_tags[i] = text_dup(res->facets[i].tag, res->facets[i].len)))
                 return nomem();
             out->facet_counts[i] = res->facets[i].count;
             out->nfacets = i + 1;

@@ -60,6 +60,14 @@ int bs_suggest(bs_index *ix, const char *text, const bs_suggest_opts *opts, bs_s
     an_free(an);
     if (rc == BS_OK && !(r->prefix = strndup(text + r->s.off, r->s.len)))
         rc = api_seterr(BS_ENOMEM, "out of memory");
+    /* the words and titles as read from the index: valid UTF-8 even from a
+     * damaged one */
+    for (size_t i = 0; rc == BS_OK && i < r->s.nwords; i++)
+        if (api_text_fix(&r->s.words[i].word) != 0)
+            rc = api_seterr(BS_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == BS_OK && i < r->s.ntitles; i++)
+        if (api_text_fix(&r->s.titles[i].title) != 0 || api_text_fix(&r->s.titles[i].url) != 0)
+            rc = api_seterr(BS_ENOMEM, "out of memory");
     if (rc != BS_OK) {
         bs_suggestions_free(r);
         return rc;

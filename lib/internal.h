@@ -43,5 +43,11 @@ int api_seterr(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* BS_OK when version is one of 1 to current, else BS_EINVAL naming fn and
  * the struct (what), with bs_errmsg set. */
 int api_version_ok(const char *fn, const char *what, unsigned version, unsigned current);
+/* A copy of len bytes of a string read from the index, made valid UTF-8
+ * (each bad byte U+FFFD: a damaged index), or NULL when out of memory. */
+char *api_text_dup(const char *s, size_t len);
+/* *s made valid UTF-8 (api_text_dup) when it is not. Returns 0, or -1
+ * when out of memory (*s then as it was). */
+int api_text_fix(char **s);
 
 #endif

@@ -182,7 +182,7 @@ int like_search(store *st, MDB_txn *txn, an_analyzer *an, const char *key, qry *
     uint32_t docid = 0;
     int rc = store_find_post(st, txn, key, strlen(key), &docid);
     if (rc == BS_ENOTFOUND)
-        snprintf(err, errlen, "no post is indexed from the file or with the slug \"%s\"", key);
+        utf8_format(err, errlen, "no post is indexed from the file or with the slug \"%s\"", key);
     else if (rc != BS_OK)
         snprintf(err, errlen, "%s", rc == BS_ENOMEM ? "out of memory" : store_err());
     if (rc == BS_OK)

@@ -186,17 +186,38 @@ int page_snippet(snippet *sn, store *st, MDB_txn *txn, an_analyzer *an, uint32_t
         snprintf(err, errlen, "%s", rc == BS_ENOMEM ? "out of memory" : store_err());
         return rc;
     }
+    /* a snippet is made of valid UTF-8, so that its marks stay where they
+     * are in every output: text spoilt in a damaged index is mended first */
+    txt_buf fixed = { 0 };
+    if (!utf8_valid(scratch->p, scratch->len)) {
+        utf8_put_repaired(&fixed, scratch->p, scratch->len);
+        buf_reset(scratch);
+        buf_put(scratch, fixed.p ? fixed.p : "", fixed.len);
+        if (fixed.err || scratch->err)
+            goto oom;
+    }
     if (snippet_make(sn, an, scratch->p, scratch->len, r->hl_terms, r->nhl, chars) != 0)
         goto oom;
     /* a title-only match shows the description, or the opening lines */
     if (sn->nhl == 0 && d->description_len) {
+        const char *desc = d->description;
+        size_t dlen = d->description_len;
+        if (!utf8_valid(desc, dlen)) {
+            buf_reset(&fixed);
+            utf8_put_repaired(&fixed, desc, dlen);
+            if (fixed.err)
+                goto oom;
+            desc = fixed.p;
+            dlen = fixed.len;
+        }
         snippet_free(sn);
-        if (snippet_make(sn, an, d->description, d->description_len, r->hl_terms, r->nhl,
-                         chars) != 0)
+        if (snippet_make(sn, an, desc, dlen, r->hl_terms, r->nhl, chars) != 0)
             goto oom;
     }
+    buf_free(&fixed);
     return BS_OK;
 oom:
+    buf_free(&fixed);
     snippet_free(sn);
     snprintf(err, errlen, "out of memory");
     return BS_ENOMEM;

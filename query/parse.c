@@ -31,9 +31,9 @@ static int fail(parser *p, size_t off, const char *fmt, ...)
     char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    utf8_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(p->err, p->errlen, "query position %zu: %s", char_pos(p->text, off), msg);
+    utf8_format(p->err, p->errlen, "query position %zu: %s", char_pos(p->text, off), msg);
     return BS_EQUERY;
 }
 
@@ -278,6 +278,18 @@ static int parse_with(qry *q, an_analyzer *an, const char *text, const qry_filte
     int outside = given(f->category) || given(f->author) || given(f->since) || given(f->until);
     for (size_t t = 0; t < f->ntags; t++)
         outside |= given(f->tags[t]);
+    /* a filter is a value, quoted in messages and compared with the
+     * index's: text, as the query must be */
+    const char *what[] = { "category", "author", "since", "until" },
+               *val[] = { f->category, f->author, f->since, f->until };
+    for (size_t i = 0; i < 4 + f->ntags; i++) {
+        const char *v = i < 4 ? val[i] : f->tags[i - 4];
+        if (given(v) && !utf8_valid(v, strlen(v))) {
+            memset(q, 0, sizeof *q);
+            utf8_format(err, errlen, "the %s filter is not valid UTF-8", i < 4 ? what[i] : "tag");
+            return BS_EQUERY;
+        }
+    }
     int rc = parse_text(q, an, text, outside, lenient, err, errlen);
     for (size_t t = 0; t < f->ntags && rc == BS_OK; t++)
         if (given(f->tags[t]))
@@ -297,7 +309,7 @@ static int parse_with(qry *q, an_analyzer *an, const char *text, const qry_filte
         if (!given(vals[end]))
             continue;
         if (qparse_date(vals[end], end, &t) != 0) {
-            snprintf(err, errlen, "%s: \"%.*s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            utf8_format(err, errlen, "%s: \"%.*s\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
                      names[end], (int)utf8_prefix(vals[end], strlen(vals[end]), 40), vals[end]);
             rc = BS_EQUERY;
         } else {

@@ -67,7 +67,7 @@ typedef struct {
 
 static int corrupt(ctx *c, const char *term, const char *why)
 {
-    snprintf(c->err, c->errlen, "the index %s is damaged (postings of \"%s\": %s); rebuild "
+    utf8_format(c->err, c->errlen, "the index %s is damaged (postings of \"%s\": %s); rebuild "
              "it with blogsearch-index --full", c->st->dir, term, why);
     return BS_ECORRUPT;
 }

@@ -4,7 +4,7 @@
 #ifndef BS_FORMAT_H
 #define BS_FORMAT_H
 
-#define BS_FORMAT_VERSION   6u
+#define BS_FORMAT_VERSION   7u
 #define BS_OPTIONS_SINCE    5u   /* meta options as written now: read from this
                                     format's index on (a --full rebuild keeps its zone) */
 /* Bumped whenever the analyzer (stemming/) would give different terms for

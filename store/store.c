@@ -105,6 +105,36 @@ int store_init_meta(store *st, MDB_txn *txn)
     return BS_OK;
 }
 
+int store_mark_built(store *st, MDB_txn *txn)
+{
+    MDB_val k = { 5, "built" }, v = { 0, "" };
+    int rc = mdb_put(txn, st->meta, &k, &v, 0);
+    return rc == 0 ? BS_OK : store_fail(st, rc, "marking the index built");
+}
+
+int store_built(store *st, MDB_txn *txn)
+{
+    MDB_val k = { 5, "built" }, v;
+    return mdb_get(txn, st->meta, &k, &v) == 0;
+}
+
+/* A reader's index must have been built: a directory whose first run has
+ * not committed (still running, or killed) holds no posts to search yet,
+ * which an empty answer would pass off as "nothing found". */
+static int check_built(store *st, MDB_txn *txn)
+{
+    MDB_val k = { 5, "built" }, v;
+    int rc = mdb_get(txn, st->meta, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        snprintf(store_err(), STORE_ERRLEN, "the index %s is being built: no run of "
+                 "blogsearch-index has finished on it yet (if none is running, the last "
+                 "was stopped: run blogsearch-index --index %s PATH... again)", st->dir,
+                 st->dir);
+        return BS_ENOTREADY;
+    }
+    return rc == 0 ? BS_OK : store_fail(st, rc, "reading the index's state");
+}
+
 int store_reap_readers(store *st)
 {
     int dead = 0;
@@ -189,6 +219,8 @@ static int open_dbs(store *st)
             rc = check_u32(st, txn, "format", BS_FORMAT_VERSION, "format version");
             if (rc == BS_OK)
                 rc = check_u32(st, txn, "analyzer", BS_ANALYZER_VERSION, "analyzer version");
+            if (rc == BS_OK && st->rdonly)
+                rc = check_built(st, txn);
         }
     }
     if (rc != BS_OK) {

@@ -249,10 +249,19 @@ enum {
 
 /* Opens the index in dir. Checks the format and analyzer versions of an
  * existing index (BS_EVERSION with the rebuild command in the message);
- * BS_ENOTFOUND when reading and there is no index. On failure *out is NULL
- * and errbuf (errlen bytes) says why. */
+ * BS_ENOTFOUND when reading and there is no index; BS_ENOTREADY when
+ * reading an index that is being built (no meta "built": no run has
+ * committed into it yet). On failure *out is NULL and errbuf (errlen
+ * bytes) says why. */
 int store_open(store **out, const char *dir, unsigned flags, char *errbuf, size_t errlen);
 void store_close(store *st);        /* NULL is a no-op */
+
+/* Marks the index built in txn, the write transaction of a run (meta
+ * "built"): from its commit on, readers open it. Every run's commit puts
+ * it, so an index emptied by --full in that transaction keeps it. */
+int store_mark_built(store *st, MDB_txn *txn);
+/* 1 when txn sees the index marked built, else 0 (a read error too). */
+int store_built(store *st, MDB_txn *txn);
 
 /* Begins a transaction; a reader whose map was grown by a writer adopts the
  * new size and retries (MDB_MAP_RESIZED). A write transaction first frees

@@ -285,6 +285,23 @@ static void render(rstate *r, size_t from, size_t to)
     }
 }
 
+int tpl_names_any(const char *tpl, size_t len, const char *const *names, size_t nnames)
+{
+    tlist tl = { NULL, 0, 0, NULL, 0 };
+    int found = tokenize(&tl, tpl, len) != 0 ? -1 : 0;
+    for (size_t i = 0; found == 0 && i < tl.n; i++) {
+        const token *t = &tl.t[i];
+        if (t->type == T_TEXT || t->type == T_CLOSE)
+            continue;
+        const char *dot = memchr(t->s, '.', t->len);
+        size_t first = dot ? (size_t)(dot - t->s) : t->len;
+        for (size_t k = 0; k < nnames && !found; k++)
+            found = strlen(names[k]) == first && memcmp(names[k], t->s, first) == 0;
+    }
+    free(tl.t);
+    return found;
+}
+
 int tpl_render(txt_buf *out, const char *tpl, size_t len, const vnode *root,
                char *err, size_t errlen)
 {

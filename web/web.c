@@ -25,6 +25,8 @@
 struct web {
     web_config cfg;
     lib_searcher *s;           /* open from the first search to web_free */
+    int tpl_checked;           /* the template was looked at (once: it is read once) */
+    int tpl_foreign;           /* ...and names nothing of a page: refused */
 };
 
 int web_new(web **out, const web_config *cfg)
@@ -77,6 +79,7 @@ typedef struct {
     int status;
     char msg[512];
     const char *bad_param;
+    int tpl_said;              /* the log said the template is refused */
 } req;
 
 static int hexval(int c)
@@ -94,7 +97,7 @@ static int bad(req *r, int status, const char *param_name, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+    utf8_vformat(r->msg, sizeof r->msg, fmt, ap);   /* a long name is cut on a character */
     va_end(ap);
     r->status = status;
     r->bad_param = param_name;
@@ -371,6 +374,22 @@ static void url_escape(txt_buf *b, const char *s)
     }
 }
 
+/* A path into a link: what a path may hold as it is (RFC 3986's unreserved
+ * and sub-delims, ":", "@", "/", an escape's "%"), every other byte as %XX. */
+static void path_escape(txt_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isalnum(*p) || strchr("-._~!$&'()*+,;=:@/%", *p)) {
+            buf_putc(b, (char)*p);
+        } else {
+            buf_putc(b, '%');
+            buf_putc(b, hex[*p >> 4]);
+            buf_putc(b, hex[*p & 15]);
+        }
+    }
+}
+
 static void url_param(txt_buf *b, int *first, const char *name, const char *value)
 {
     buf_putc(b, *first ? '?' : '&');
@@ -488,7 +507,7 @@ static void logf_line(txt_buf *log, const char *fmt, ...)
     char line[1400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    utf8_vformat(line, sizeof line, fmt, ap);
     va_end(ap);
     buf_puts(log, "blogsearch.cgi: ");
     buf_puts(log, line);
@@ -583,8 +602,38 @@ static void form_view(view *v, vnode *root, const req *r, const char *script)
     vn_set(v, root, "form", vn_flag(form, VN_NOJSON));
 }
 
+/* What a page of results or an error offers a template at its top
+ * (docs/template.md): a template names one of them, or it is no template
+ * of these pages. */
+static const char *const page_names[] = {
+    "query", "total", "offset", "limit", "page", "pages", "per_page", "results", "facets",
+    "links", "took_ms", "corrected_query", "suggestion", "also_searched", "corrections",
+    "searched", "has_results", "first_shown", "last_shown", "facet_links", "page_numbers",
+    "correction", "also", "form", "error",
+};
+
+/* BLOGSEARCH_TEMPLATE may name any file the server can read: one that names
+ * nothing of a page (/etc/passwd) is refused, never shown as the page, as
+ * one that does not parse is: a results page is then a 500, an error page
+ * the bare one. Said in the log once a request. */
+static int template_refused(web *w, req *r, txt_buf *log)
+{
+    if (!w->tpl_checked) {         /* the template is read once: looked at once */
+        w->tpl_checked = 1;
+        w->tpl_foreign = tpl_names_any(w->cfg.tpl ? w->cfg.tpl : "", w->cfg.tpl_len, page_names,
+                                       sizeof page_names / sizeof page_names[0]) == 0;
+    }
+    if (w->tpl_foreign && !r->tpl_said)
+        logf_line(log, "the template %s names none of a results page's values "
+                  "({{#results}}, {{total}}, {{form.q}}, {{error}}, ...: docs/template.md); "
+                  "it is no template of blogsearch's: set BLOGSEARCH_TEMPLATE to one",
+                  w->cfg.tpl_name ? w->cfg.tpl_name : "");
+    r->tpl_said |= w->tpl_foreign;
+    return w->tpl_foreign;
+}
+
 /* Writes the view as JSON or through the template. */
-static int render(web *w, const req *r, vnode *root, view *v, txt_buf *body, txt_buf *log)
+static int render(web *w, req *r, vnode *root, view *v, txt_buf *body, txt_buf *log)
 {
     if (view_failed(v))
         return -1;
@@ -597,8 +646,10 @@ static int render(web *w, const req *r, vnode *root, view *v, txt_buf *body, txt
     char err[256];
     if (!w->cfg.tpl && w->cfg.tpl_load)
         w->cfg.tpl_load(&w->cfg);
+    if (template_refused(w, r, log))
+        return -1;
     int rc = tpl_render(body, w->cfg.tpl ? w->cfg.tpl : "", w->cfg.tpl_len, root, err,
-                         sizeof err);
+                        sizeof err);
     if (rc == -1)
         logf_line(log, "the template %s: %s", w->cfg.tpl_name ? w->cfg.tpl_name : "", err);
     return rc || body->err ? -1 : 0;
@@ -713,7 +764,7 @@ static int open_index(web *w, req *r, txt_buf *log)
                                sizeof err);
     if (rc == BS_OK)
         return 0;
-    if (rc != BS_ENOTFOUND && index_denied(w->cfg.index)) {
+    if (rc != BS_ENOTFOUND && rc != BS_ENOTREADY && index_denied(w->cfg.index)) {
         /* the usual slip of a web install: the index is root's alone */
         char user[64], group[64];
         id_name("/etc/passwd", (unsigned long)geteuid(), user, sizeof user);
@@ -726,7 +777,9 @@ static int open_index(web *w, req *r, txt_buf *log)
     } else {
         logf_line(log, "%s", err);
     }
-    if (rc == BS_ENOTFOUND)
+    /* no index yet, or one whose first run has not committed: its posts
+     * are still to come, not absent (503, Retry-After, never cached) */
+    if (rc == BS_ENOTFOUND || rc == BS_ENOTREADY)
         return bad(r, 503, NULL, "the search index is not ready yet; try again in a minute");
     return bad(r, 500, NULL, "the search is not working right now; the site's owner "
                "can see why in the server's error log");
@@ -914,8 +967,20 @@ int web_handle(web *w, const web_request *rq, txt_buf *out, txt_buf *log)
     int parsed = split_params(&r, rq->query) == 0;
     choose_format(&r, rq);    /* from what could be read, for the error too */
     int status;
+    /* SCRIPT_NAME is the request's path as the server decoded it: put into
+     * links and the form percent-encoded, so that it is ASCII whatever it
+     * holds */
+    txt_buf script = { 0 };
+    if (rq->script) {
+        path_escape(&script, rq->script);
+        fixed.script = script.err ? "" : script.p ? script.p : "";
+    }
     if (strcmp(fixed.method, "GET") != 0 && strcmp(fixed.method, "HEAD") != 0) {
-        bad(&r, 405, NULL, "method %.20s: only GET and HEAD are answered",
+        /* the method as sent, its first 20 characters (utf8_vformat makes
+         * a bad byte U+FFFD) */
+        size_t mlen = strlen(fixed.method);
+        bad(&r, 405, NULL, "method %.*s: only GET and HEAD are answered",
+            fixed.method[0] ? (int)utf8_prefix(fixed.method, mlen, 20) : 6,
             fixed.method[0] ? fixed.method : "(none)");
         status = answer_error(w, &fixed, &r, out, log);
     } else if (!parsed || read_params(&r) != 0) {
@@ -926,5 +991,6 @@ int web_handle(web *w, const web_request *rq, txt_buf *out, txt_buf *log)
         status = answer_search(w, &fixed, &r, out, log);
     }
     free(r.raw);
+    buf_free(&script);
     return status;
 }

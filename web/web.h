@@ -102,4 +102,10 @@ int web_suggest_body(struct lib_searcher *s, const char *text, txt_buf *body, ch
 int tpl_render(txt_buf *out, const char *tpl, size_t len, const vnode *root,
                char *err, size_t errlen);
 
+/* Whether a tag of the template tpl (len bytes) names one of names (the
+ * first part of a.b.c; {{.}} and comments name nothing): 1 if one does, 0
+ * if none does (a file that is no template of these pages, such as
+ * /etc/passwd), -1 when the template does not parse (tpl_render says why). */
+int tpl_names_any(const char *tpl, size_t len, const char *const *names, size_t nnames);
+
 #endif

@@ -352,6 +352,111 @@ static int patch_meta(const char *dir, const char *key, const void *val, size_t 
     return rc;
 }
 
+/* A small index of one post at dir, its stored title and author each with
+ * a byte made 0xFF (a damaged index): the hit's strings, the facets and the
+ * suggestions are valid UTF-8 all the same, each bad byte U+FFFD. */
+static int make_index(const char *dir);
+
+/* Whether s is UTF-8, the slow way: each sequence by the table of
+ * well-formed byte sequences (Unicode's Table 3-7). */
+static int is_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p, lo = 0x80, hi = 0xBF;
+        size_t n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+                 : c >= 0xF0 && c <= 0xF4 ? 3 : 9;
+        if (n == 9)
+            return 0;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+        for (size_t i = 1; i <= n; i++, lo = 0x80, hi = 0xBF)
+            if (p[i] < lo || p[i] > hi)
+                return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+/* The first place of what (len bytes) in [p, p + n), or NULL. */
+static char *find_bytes(char *p, size_t n, const char *what, size_t len)
+{
+    for (size_t i = 0; i + len <= n; i++)
+        if (memcmp(p + i, what, len) == 0)
+            return p + i;
+    return NULL;
+}
+
+static void test_damaged_text(void)
+{
+    char dir[300];
+    at_root(dir, sizeof dir, "damaged-text");
+    CHECK(make_index(dir) == BS_OK, "an index to damage: %s", bs_errmsg());
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    MDB_cursor *c;
+    MDB_val k, v;
+    int rc = mdb_env_create(&env), flipped = 0;
+    if (rc == 0 && mdb_env_set_maxdbs(env, 16) == 0 && mdb_env_open(env, dir, 0, 0644) == 0
+        && mdb_txn_begin(env, NULL, 0, &txn) == 0) {
+        if (mdb_dbi_open(txn, "docs", 0, &dbi) == 0 && mdb_cursor_open(txn, dbi, &c) == 0) {
+            if (mdb_cursor_get(c, &k, &v, MDB_FIRST) == 0) {
+                char rec[4096];
+                memcpy(rec, v.mv_data, v.mv_size < sizeof rec ? v.mv_size : sizeof rec);
+                const char *const what[] = { corpus[0].title, corpus[0].author };
+                for (int i = 0; i < 2; i++) {
+                    char *at = find_bytes(rec, v.mv_size, what[i], strlen(what[i]));
+                    char *ru = at ? strstr(at, "\xD0") : NULL;   /* a Cyrillic letter's lead */
+                    if (ru && ru < at + strlen(what[i])) {
+                        *ru = (char)0xFF;
+                        flipped++;
+                    }
+                }
+                MDB_val nv = { v.mv_size, rec };
+                if (flipped == 2 && mdb_cursor_put(c, &k, &nv, MDB_CURRENT) != 0)
+                    flipped = 0;
+            }
+            mdb_cursor_close(c);
+        }
+        if (flipped == 2)
+            mdb_txn_commit(txn);
+        else
+            mdb_txn_abort(txn);
+    }
+    mdb_env_close(env);
+    CHECK(flipped == 2, "the title and the author damaged");
+    bs_index *ix = NULL;
+    bs_results *res = NULL;
+    bs_search_opts o = BS_SEARCH_OPTS_INIT;
+    o.snippets = 1;
+    o.facets = 10;
+    CHECK(bs_index_open(&ix, dir, BS_OPEN_RDONLY) == BS_OK, "open: %s", bs_errmsg());
+    CHECK(ix && bs_search(ix, "docker", &o, &res) == BS_OK && bs_results_count(res) == 1,
+          "the damaged post is found: %s", bs_errmsg());
+    bs_hit h = BS_HIT_INIT;
+    if (res && bs_results_hit(res, 0, &h) == BS_OK) {
+        const char *const got[] = { h.path, h.url, h.title, h.slug, h.author, h.category,
+                                    h.snippet ? h.snippet : "" };
+        for (size_t i = 0; i < sizeof got / sizeof got[0]; i++)
+            CHECK(is_utf8(got[i]), "string %zu of the hit is UTF-8: %s", i, got[i]);
+        CHECK(strstr(h.title, "\xEF\xBF\xBD") && strstr(h.author, "\xEF\xBF\xBD"),
+              "the bad bytes as U+FFFD: \"%s\", \"%s\"", h.title, h.author);
+    }
+    bs_results_free(res);
+    bs_suggestions *sg = NULL;
+    bs_suggest_opts so = BS_SUGGEST_OPTS_INIT;
+    CHECK(ix && bs_suggest(ix, "dock", &so, &sg) == BS_OK, "suggest: %s", bs_errmsg());
+    const char *title, *url;
+    for (size_t i = 0; sg && bs_suggestions_title(sg, i, &title, &url) == BS_OK; i++)
+        CHECK(is_utf8(title) && strstr(title, "\xEF\xBF\xBD"),
+              "suggested title %zu is UTF-8 with U+FFFD: %s", i, title);
+    bs_suggestions_free(sg);
+    bs_index_close(ix);
+}
+
 /* A small index of one post at dir. */
 static int make_index(const char *dir)
 {
@@ -455,7 +560,8 @@ static void test_open(void)
     CHECK(exists(data), "an index made at %s", deep);
     bs_index_close(NULL);
 
-    /* BS_OPEN_CREATE makes the directory and an empty index; read-only sees it */
+    /* BS_OPEN_CREATE makes the directory and an empty index; a read-only
+     * handle of the process that made it sees it (one environment) */
     bs_index *ix = NULL, *ro = NULL;
     CHECK(bs_index_open(&ix, created, BS_OPEN_WRITE | BS_OPEN_CREATE) == BS_OK && ix,
           "create an index: %s", bs_errmsg());
@@ -469,10 +575,25 @@ static void test_open(void)
     bs_index_close(rw2);
     bs_index_close(ro);
     bs_index_close(ix);
+    /* ...while other readers are told it is being built until a batch,
+     * even an empty one, is committed into it */
+    ro = NOT_NULL;
+    CHECK(bs_index_open(&ro, created, BS_OPEN_RDONLY) == BS_ENOTREADY && ro == NULL
+          && strstr(bs_errmsg(), "is being built") && strstr(bs_errmsg(), created),
+          "an index no batch was committed into, read-only: %s", bs_errmsg());
+    CHECK(strstr(bs_errstr(BS_ENOTREADY), "being built") != NULL, "bs_errstr(BS_ENOTREADY)");
     ix = NULL;
     CHECK(bs_index_open(&ix, created, BS_OPEN_WRITE) == BS_OK && ix,
           "an existing index opens for writing without BS_OPEN_CREATE: %s", bs_errmsg());
+    bs_writer *w = NULL;
+    CHECK(ix && bs_writer_open(&w, ix) == BS_OK && bs_writer_commit(w) == BS_OK,
+          "an empty batch: %s", bs_errmsg());
+    bs_writer_close(w);
     bs_index_close(ix);
+    ro = NULL;
+    CHECK(bs_index_open(&ro, created, BS_OPEN_RDONLY) == BS_OK && ro && posts_of(ro) == 0,
+          "built by an empty batch, read-only: %s", bs_errmsg());
+    bs_index_close(ro);
 
     /* open read-only first, the index cannot be opened for writing in this
      * process until that handle is closed */
@@ -510,8 +631,8 @@ static void test_versions(void)
         const char *msg;
     } rows[] = {
         { R, "format", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
-        { R, "format", { 0, 0, 0, 5 }, 4, BS_EVERSION,          /* the one before this */
-          "has format version 5, but this blogsearch reads format version 6; rebuild it with: "
+        { R, "format", { 0, 0, 0, 6 }, 4, BS_EVERSION,          /* the one before this */
+          "has format version 6, but this blogsearch reads format version 7; rebuild it with: "
           "blogsearch-index --full --index" },
         { R, "analyzer", { 0, 0, 3, 231 }, 4, BS_EVERSION, "rebuild" },
         /* terms made before nouns in -ит kept it (коммит was комм) */
@@ -1047,7 +1168,8 @@ static void test_errstr(void)
         { BS_OK, "no error" }, { BS_ERROR, "read or written" }, { BS_ENOTFOUND, "not found" },
         { BS_EVERSION, "another version" }, { BS_ECORRUPT, "damaged" },
         { BS_EQUERY, "query" }, { BS_ENOMEM, "out of memory" }, { BS_EINVAL, "argument" },
-        { BS_ESTATE, "state" }, { -7, "unknown status" }, { 1, "unknown status" },
+        { BS_ESTATE, "state" }, { BS_ENOTREADY, "being built" }, { -7, "unknown status" },
+        { 1, "unknown status" },
         { -100, "unknown status" },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -1905,6 +2027,7 @@ int main(void)
     test_version();
     test_open();
     test_versions();
+    test_damaged_text();
 
     char dir[300];
     at_root(dir, sizeof dir, "corpus");

@@ -425,7 +425,7 @@ static void test_quote(void)
     CHECK(e.line == 7 && utf8_valid(e.msg, strlen(e.msg)) && strlen(e.msg) == 2 + 126 * 2,
           "a cut message: line %u, %zu bytes, valid %d", e.line, strlen(e.msg),
           utf8_valid(e.msg, strlen(e.msg)));
-    CHECK(front_line("a\nb\nc", "a\nb\nc" + 4) == 3, "front_line: the third line");
+    CHECK(front_line("a\nb\nc", &"a\nb\nc"[4]) == 3, "front_line: the third line");
 }
 
 /* ---- mutated headers ------------------------------------------------------- */

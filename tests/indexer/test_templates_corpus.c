@@ -239,7 +239,7 @@ static void check_blog(const char *blog, const char *name, const char *scratch)
     /* every stored body */
     store *st;
     MDB_txn *txn;
-    MDB_cursor *cur;
+    MDB_cursor *cur = NULL;     /* NULL: a failed open reads nothing */
     MDB_val k, v;
     tally tl = { 0 };
     size_t gist_posts = 0;

@@ -188,19 +188,57 @@ static void test_message_cuts(void)
         "docker since:aЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ",
         "until:bbbЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ",
     };
+    /* into every size of buffer a caller may give, down to one byte */
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        for (size_t cap = 1; cap <= 512; cap++) {
+            qry q;
+            char err[512] = "";
+            int rc = qparse(&q, an, in[i], err, cap);
+            CHECK(rc == BS_EQUERY && utf8_valid(err, strlen(err)) && strlen(err) < cap
+                  && (cap < 40 || strstr(err, "query position ")),
+                  "\"%s\" into %zu bytes: the message is UTF-8: %s", in[i], cap, err);
+            qry_free(&q);
+        }
+    }
+    for (size_t cap = 1; cap <= 512; cap++) {
         qry q;
         char err[512] = "";
-        CHECK(qparse(&q, an, in[i], err, sizeof err) == BS_EQUERY && utf8_valid(err, strlen(err)),
-              "\"%s\": the message is UTF-8: %s", in[i], err);
+        qry_filters f = { .until = "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ" };
+        CHECK(qparse_with(&q, an, "docker", &f, err, cap) == BS_EQUERY
+              && utf8_valid(err, strlen(err)), "a long until beside the text, %zu bytes: %s",
+              cap, err);
         qry_free(&q);
     }
-    qry q;
-    char err[512] = "";
-    qry_filters f = { .until = "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ" };
-    CHECK(qparse_with(&q, an, "docker", &f, err, sizeof err) == BS_EQUERY
-          && utf8_valid(err, strlen(err)), "a long until beside the text: %s", err);
-    qry_free(&q);
+}
+
+/* A filter beside the text is text as the query is: one that is not UTF-8
+ * is refused, named, and never quoted into the message. */
+static void test_filter_bytes(void)
+{
+    static const char *const tags[] = { "ok", "ta\xFFg" };
+    static const struct {
+        int line;
+        qry_filters f;
+        const char *want;
+    } rows[] = {
+        { __LINE__, { .category = "кат\xD0" }, "the category filter is not valid UTF-8" },
+        { __LINE__, { .author = "\xC0\xAFroot" }, "the author filter is not valid UTF-8" },
+        { __LINE__, { .since = "2015\xFF" }, "the since filter is not valid UTF-8" },
+        { __LINE__, { .until = "\xED\xA0\x80" }, "the until filter is not valid UTF-8" },
+        { __LINE__, { .tags = tags, .ntags = 2 }, "the tag filter is not valid UTF-8" },
+        { __LINE__, { .tags = tags, .ntags = 1 }, NULL },    /* the good tag alone */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        for (int lenient_too = 0; lenient_too < 2; lenient_too++) {
+            qry q;
+            char err[512] = "";
+            int rc = lenient_too ? qparse_lenient(&q, an, "docker", &rows[i].f, err, sizeof err)
+                                 : qparse_with(&q, an, "docker", &rows[i].f, err, sizeof err);
+            CHECK_AT(__FILE__, rows[i].line, rows[i].want ? rc == BS_EQUERY
+                     && strcmp(err, rows[i].want) == 0 : rc == BS_OK,
+                     "row %zu (lenient %d): %d \"%s\"", i, lenient_too, rc, err);
+            qry_free(&q);
+        }
 }
 
 static void test_parse(void)
@@ -264,6 +302,7 @@ int main(void)
     test_parse();
     test_lenient();
     test_message_cuts();
+    test_filter_bytes();
     test_snippet();
     an_free(an);
     printf("rows: %zu good, %zu bad\n", sizeof good / sizeof good[0], sizeof bad / sizeof bad[0]);

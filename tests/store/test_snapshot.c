@@ -40,7 +40,7 @@ static int make_index(const char *rel)
     if (store_open(&st, dir, STORE_CREATE, err, sizeof err) != BS_OK)
         return -1;
     int rc = store_txn_begin(st, 0, &txn) == BS_OK && store_put_stats(st, txn, &s) == BS_OK
-             && mdb_txn_commit(txn) == 0 ? 0 : -1;
+             && store_mark_built(st, txn) == BS_OK && mdb_txn_commit(txn) == 0 ? 0 : -1;
     store_close(st);
     return rc;
 }
@@ -351,7 +351,8 @@ static void writer(const char *dir, int fd)
             if (mdb_put(txn, st->texts, &mk, &mv, 0) != 0)
                 _exit(2);
         }
-        if (store_put_stats(st, txn, &s) != BS_OK || mdb_txn_commit(txn) != 0)
+        if (store_put_stats(st, txn, &s) != BS_OK || store_mark_built(st, txn) != BS_OK
+            || mdb_txn_commit(txn) != 0)
             _exit(2);
         if (i == 1 && write(fd, "w", 1) != 1)
             _exit(2);

@@ -482,6 +482,18 @@ static void test_open(void)
     CHECK(mdb_txn_commit(txn) == 0, "commit");
     store_close(st);
 
+    /* committed, yet never marked built by a run: being built, for readers
+     * only (the writer that finishes it opens it) */
+    st = NULL;
+    CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_ENOTREADY && !st
+          && strstr(err, "is being built") && strstr(err, "blogsearch-index --index"),
+          "an index never built, read: %s", err);
+    CHECK(store_open(&st, ix, 0, err, sizeof err) == BS_OK, "an index never built, written: %s",
+          err);
+    CHECK(st && store_txn_begin(st, 0, &txn) == BS_OK, "write txn");
+    CHECK(store_mark_built(st, txn) == BS_OK && mdb_txn_commit(txn) == 0, "mark built");
+    store_close(st);
+
     CHECK(store_open(&st, ix, STORE_RDONLY, err, sizeof err) == BS_OK, "reopen: %s", err);
     CHECK(store_txn_begin(st, MDB_RDONLY, &txn) == BS_OK, "read txn");
     CHECK(store_get_stats(st, txn, &t) == BS_OK && memcmp(&s, &t, sizeof s) == 0, "stats");
@@ -540,6 +552,10 @@ static void test_json(void)
         J("line\nbreak", "\"line\\nbreak\""),
         J("tab\there", "\"tab\\u0009here\""),           /* other controls as \u00XX */
         J("<script>", "\"<script>\""),                   /* JSON needs no HTML escaping */
+        J("a\xFF b", "\"a\xEF\xBF\xBD b\""),               /* a byte of no character: U+FFFD */
+        J("ж\xD0", "\"ж\xEF\xBF\xBD\""),                   /* a character cut short */
+        J("\xC0\xAF", "\"\xEF\xBF\xBD\xEF\xBF\xBD\""),       /* overlong "/": one U+FFFD a byte */
+        J("\xED\xA0\x80ё", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDё\""),  /* a surrogate, then text */
 #undef J
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

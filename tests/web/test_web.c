@@ -107,6 +107,12 @@ static const row rows[] = {
     { R, "GET", "until=soon&format=json", NULL, NULL, 400, 1, { "\"parameter\": \"until\"" }, { NULL } },
     { R, "GET", "format=xml", "application/json", NULL, 400, 1, { "\"parameter\": \"format\"" }, { NULL } },
     { R, "GET", "q=%ZZ&format=json&x=%C0", NULL, NULL, 400, 1, { "percent-escape" }, { NULL } },
+    /* the template and the index come from the configuration alone: no
+     * parameter names either */
+    { R, "GET", "q=docker&template=/etc/passwd&BLOGSEARCH_TEMPLATE=/etc/passwd&tpl=/etc/passwd",
+      NULL, NULL, 200, 0, { "<mark>", "<form" }, { "root:" } },
+    { R, "GET", "q=docker&index=/nonexistent&BLOGSEARCH_INDEX=/nonexistent&format=json", NULL,
+      NULL, 200, 1, { "\"total\": 8" }, { "nonexistent" } },
     /* methods */
     { R, "POST", "q=docker&format=json", NULL, NULL, 405, 1, { "Allow: GET, HEAD", "POST" }, { NULL } },
     { R, "DELETE", "", NULL, NULL, 405, 0, { "Allow: GET, HEAD" }, { NULL } },
@@ -148,6 +154,53 @@ static void long_queries(web *w)
     buf_free(&log);
 }
 
+/* What the request sends and the answer echoes is cut on a character and
+ * made valid UTF-8: a long Cyrillic parameter name in the 512-byte message,
+ * a method of any bytes, a SCRIPT_NAME of any bytes (percent-encoded into
+ * the links and the form). */
+static void utf8_answers(web *w)
+{
+    txt_buf q = { 0 }, out = { 0 }, log = { 0 };
+    for (int i = 0; i < 300; i++)
+        buf_puts(&q, "%D0%96");                 /* Ж */
+    buf_puts(&q, "=%ZZ&format=json");
+    web_request rq = { "GET", q.p, NULL, NULL, NULL };
+    CHECK(web_handle(w, &rq, &out, &log) == 400 && utf8_valid(out.p, out.len)
+          && strstr(out.p, "parameter ЖЖЖЖ") && !strstr(out.p, "\xEF\xBF\xBD"),
+          "a 300-letter name, a bad escape: a UTF-8 400, cut between letters:\n%s",
+          out.p);
+    static const struct { int line; const char *method, *want; } methods[] = {
+        { __LINE__, "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ", "method ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ: only" },
+        { __LINE__, "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ\xFF", "method ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ\xEF\xBF\xBD: only" },
+        { __LINE__, "P\xC0\xAFST", "method P\xEF\xBF\xBD\xEF\xBF\xBDST: only" },
+    };
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        web_request mr = { methods[i].method, "q=docker&format=json", NULL, NULL, NULL };
+        buf_reset(&out);
+        CHECK_AT(__FILE__, methods[i].line, web_handle(w, &mr, &out, &log) == 405
+                 && utf8_valid(out.p, out.len) && strstr(out.p, methods[i].want),
+                 "method row %zu: a UTF-8 405 saying \"%s\":\n%s", i, methods[i].want, out.p);
+    }
+    static const struct { int line; const char *script, *want; } scripts[] = {
+        { __LINE__, "/cgi-bin/x\xFF\"<y>.cgi", "/cgi-bin/x%FF%22%3Cy%3E.cgi?q=docker" },
+        { __LINE__, "/поиск/", "/%D0%BF%D0%BE%D0%B8%D1%81%D0%BA/?q=docker" },
+        { __LINE__, "/cgi-bin/blogsearch.cgi", "/cgi-bin/blogsearch.cgi?q=docker" },
+    };
+    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++)
+        for (int json = 0; json < 2; json++) {
+            web_request sr = { "GET", json ? "q=docker&format=json" : "q=docker&format=html",
+                               NULL, NULL, scripts[i].script };
+            buf_reset(&out);
+            CHECK_AT(__FILE__, scripts[i].line, web_handle(w, &sr, &out, &log) == 200
+                     && utf8_valid(out.p, out.len) && strstr(out.p, scripts[i].want)
+                     && !strstr(out.p, "<y>"), "SCRIPT_NAME row %zu (json %d): links as %s",
+                     i, json, scripts[i].want);
+        }
+    buf_free(&q);
+    buf_free(&out);
+    buf_free(&log);
+}
+
 static const char *header(const char *resp, const char *name)
 {
     const char *end = strstr(resp, "\r\n\r\n");
@@ -185,6 +238,7 @@ static void check_row(web *w, const row *r)
     } else {
         CHECK_AT(__FILE__, r->line, 0, "no header end or Content-Length");
     }
+    CHECK_AT(__FILE__, r->line, utf8_valid(resp, strlen(resp)), "the answer is not UTF-8");
     for (int i = 0; i < 4 && r->has[i]; i++)
         CHECK_AT(__FILE__, r->line, strstr(resp, r->has[i]), "no \"%s\" in:\n%.600s", r->has[i],
                  resp);
@@ -221,6 +275,47 @@ static void server_faults(const char *good_index)
     buf_reset(&out);
     rq.query = "q=docker&format=json";
     CHECK(web_handle(w, &rq, &out, &log) == 200, "JSON needs no template");
+    web_free(w);
+
+    /* a file that is no template (BLOGSEARCH_TEMPLATE=/etc/passwd): refused,
+     * never shown; a page of no tags at all as well */
+    static const char *const foreign[] = {
+        "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
+        "<!DOCTYPE html><p>a static page, secret</p>\n",
+        "<p>{{! a comment }}{{site}} {{#posts}}{{.}}{{/posts}}</p>\n",   /* no page's names */
+    };
+    for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++) {
+        web_config cf = { .index = good_index, .tpl = foreign[i], .tpl_len = strlen(foreign[i]),
+                          .tpl_name = "/etc/passwd" };
+        CHECK(web_new(&w, &cf) == BS_OK, "web_new");
+        /* a results page is a 500; an error page the bare one, its status kept */
+        static const struct { const char *q; int status; } asks[] = {
+            { "q=docker&format=html", 500 }, { "", 500 }, { "q=%ZZ&format=html", 400 },
+        };
+        for (size_t a = 0; a < 3; a++) {
+            buf_reset(&out);
+            buf_reset(&log);
+            rq.query = asks[a].q;
+            const char *said = "the template /etc/passwd names none of a results page's";
+            CHECK(web_handle(w, &rq, &out, &log) == asks[a].status && !strstr(out.p, "root:")
+                  && !strstr(out.p, "secret") && !strstr(out.p, "/etc/passwd")
+                  && strstr(log.p, said) && !strstr(strstr(log.p, said) + 1, said),
+                  "no template (%zu), asked %s: a %d, the file once in the log:\n%s\n%s", i,
+                  asks[a].q, asks[a].status, out.p, log.p ? log.p : "");
+        }
+        buf_reset(&out);
+        rq.query = "q=docker&format=json";
+        CHECK(web_handle(w, &rq, &out, &log) == 200, "JSON needs no template");
+        web_free(w);
+    }
+    /* a template that names one value of a page is one */
+    static const char one[] = "<title>{{ form.q }}</title>";
+    web_config c1 = { .index = good_index, .tpl = one, .tpl_len = sizeof one - 1 };
+    CHECK(web_new(&w, &c1) == BS_OK, "web_new");
+    buf_reset(&out);
+    rq.query = "q=docker&format=html";
+    CHECK(web_handle(w, &rq, &out, &log) == 200 && strstr(out.p, "<title>docker</title>"),
+          "{{ form.q }} alone is a template:\n%s", out.p);
     web_free(w);
 
     /* CORS: none, any, a list */
@@ -327,6 +422,7 @@ int main(int argc, char **argv)
             check_row(w, &rows[i]);
         long_queries(w);
         many_params(w);
+        utf8_answers(w);
         web_free(w);
     }
     server_faults(ix);
