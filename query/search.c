@@ -809,6 +809,10 @@ static int count_facets(ctx *c, const uint64_t *m, uint64_t nbits, size_t max, r
                                      : store_fail(c->st, rc, "reading tags");
             break;
         }
+        if (nv.mv_size > FACET_MAX_BYTES) {
+            out = corrupt(c, "(tag ids)", "a tag longer than any tag");
+            break;
+        }
         if (!(all[got].tag = malloc(nv.mv_size + 1))) {
             out = BS_ENOMEM;
             break;
