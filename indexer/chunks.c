@@ -250,8 +250,9 @@ int doctags_write_all(writer *w)
         nc.nids = 0;
         size_t from = 0;
         for (int d = 0; d < LENS_PER_CHUNK && st == BS_OK; d++) {
-            const uint32_t *ids = now[d] ? w->tids + now[d]->off : old.ids + from;
             size_t n = now[d] ? now[d]->n : old.n[d];
+            /* none (no ids array at all, perhaps): no pointer into one */
+            const uint32_t *ids = !n ? NULL : now[d] ? w->tids + now[d]->off : old.ids + from;
             from += old.n[d];
             while (nc.nids + n > nc.cap) {
                 uint32_t *g = grow_array(nc.ids, &nc.cap, 256, sizeof *g);
