@@ -5,8 +5,9 @@
 #          zones blogsearch-index --timezone names, such as Europe/Moscow)
 #   test   what the test suite runs besides: python3 (and python3-yaml, to hold
 #          the YAML reader to PyYAML) for the end-to-end checks,
-#          lighttpd and curl for the CGI, FastCGI's library, and Chromium with
-#          Node.js (npm) for the browser test of the search box
+#          lighttpd and curl for the CGI, FastCGI's library, Chromium with
+#          Node.js (npm) for the browser test of the search box, and clang
+#          for the libFuzzer targets of tests/fuzz/ (BS_FUZZ)
 #   bench  the peers measured beside blogsearch (Xapian, SQLite FTS5, Sphinx
 #          with a MySQL-protocol client: libmariadb for bench/peer_query_sphinx.c,
 #          the mariadb command for a query as a whole process), the load
@@ -21,7 +22,7 @@ want=""
 for group in "$@"; do
   case "$group" in
     build) want="$want $build" ;;
-    test)  want="$want $build python3 python3-yaml lighttpd curl libfcgi-dev chromium"
+    test)  want="$want $build python3 python3-yaml lighttpd curl libfcgi-dev chromium clang"
            # Node.js from Debian only when the machine has none of its own
            command -v npm >/dev/null 2>&1 || want="$want nodejs npm" ;;
     bench) want="$want $build g++ libxapian-dev libsqlite3-dev python3-xapian time hyperfine wrk lighttpd curl libfcgi-dev python3 sphinxsearch libmariadb-dev mariadb-client hunspell-ru hunspell-en-us hunspell-tools" ;;
