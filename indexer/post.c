@@ -202,8 +202,10 @@ static size_t tag_slot_of(const ctx *c, const char *s, size_t len, uint64_t h)
 {
     size_t m = c->tag_nslots - 1, i = (size_t)h & m;
     for (; c->tag_slot[i]; i = (i + 1) & m) {
-        const char *t = c->p->tags.p + c->tag_slot[i] - 1;
-        if (memcmp(t, s, len) == 0 && t[len] == '\0')
+        size_t off = c->tag_slot[i] - 1;
+        const char *t = c->p->tags.p + off;
+        /* a tag shorter than s may end the buffer: no bytes read past it */
+        if (c->p->tags.len - off > len && t[len] == '\0' && memcmp(t, s, len) == 0)
             return i;
     }
     return i;

@@ -7,7 +7,8 @@
 #          the YAML reader to PyYAML) for the end-to-end checks,
 #          lighttpd and curl for the CGI, FastCGI's library, Chromium with
 #          Node.js (npm) for the browser test of the search box, and clang
-#          for CI's second sanitizer build (.ci/run)
+#          for CI's second sanitizer build (.ci/run) and the libFuzzer targets of
+#          tests/fuzz/ (BS_FUZZ)
 #   bench  the peers measured beside blogsearch (Xapian, SQLite FTS5, Sphinx
 #          with a MySQL-protocol client: libmariadb for bench/peer_query_sphinx.c,
 #          the mariadb command for a query as a whole process), the load

@@ -346,6 +346,31 @@ static void test_random(void)
     }
 }
 
+/* A tag longer than what follows a shorter one in the tags so far: the
+ * duplicate check compares no bytes past the tags' buffer (run under
+ * AddressSanitizer). Seven short tags take seven of the set's sixteen
+ * slots, so some of the long tags tried land on one of them. */
+static void test_long_tag(void)
+{
+    char in[800];
+    for (char last = 'a'; last <= 'z'; last++) {
+        char tag[301];
+        memset(tag, 'x', 299);
+        tag[299] = last;
+        tag[300] = '\0';
+        snprintf(in, sizeof in, ".. title: T\n.. tags: a, b, c, d, e, f, g, %s, %s\n\nb\n",
+                 tag, tag);
+        post p;
+        post_opts o = { 0, NULL, NULL, NULL };
+        post_init(&p);
+        CHECK(post_parse(&p, "a.rst", in, strlen(in), NULL, 0, &o) == 0, "parse");
+        const char *long_tag = p.tags.p ? p.tags.p + 14 : "";
+        CHECK(p.ntags == 8 && strcmp(long_tag, tag) == 0,
+              "the long tag ending in %c, once: %zu tags", last, p.ntags);
+        post_free(&p);
+    }
+}
+
 /* What is no post, and the URL a header's url or permalink gives. */
 static void test_paths_urls(void)
 {
@@ -407,6 +432,7 @@ int main(void)
     test_zone();
     test_kinds();
     test_random();
+    test_long_tag();
     printf("rows: %zu\n", sizeof rows / sizeof rows[0]);
     return test_report("test_post");
 }
