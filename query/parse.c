@@ -244,6 +244,18 @@ static int field_word(parser *p, const char *name, size_t nlen, size_t off, int 
 static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_outside,
                       int lenient, char *err, size_t errlen);
 
+/* More tag filters than a query holds: read leniently, those past the most
+ * are dropped (0); else 1, an error. */
+static int too_many_tags(qry *q, int lenient)
+{
+    if (q->ntags > QRY_MAX_TAGS && lenient) {
+        for (size_t t = QRY_MAX_TAGS; t < q->ntags; t++)
+            free(q->tags[t]);
+        q->ntags = QRY_MAX_TAGS;
+    }
+    return q->ntags > QRY_MAX_TAGS;
+}
+
 int qparse(qry *q, an_analyzer *an, const char *text, char *err, size_t errlen)
 {
     return parse_text(q, an, text, 0, 0, err, errlen);
@@ -315,6 +327,12 @@ static int parse_with(qry *q, an_analyzer *an, const char *text, const qry_filte
         } else {
             qry_set_date(q, end, t);
         }
+    }
+    /* the query's tag: filters and those given beside it, together */
+    if (rc == BS_OK && too_many_tags(q, lenient)) {
+        snprintf(err, errlen, "too many tag filters: at most %d, in the query and beside it",
+                 QRY_MAX_TAGS);
+        rc = BS_EQUERY;
     }
     if (rc == BS_ENOMEM)
         snprintf(err, errlen, "out of memory");
@@ -407,12 +425,7 @@ static int parse_text(qry *q, an_analyzer *an, const char *text, int filters_out
     if (q->n > QRY_MAX_CLAUSES)
         return fail(&p, q->c[QRY_MAX_CLAUSES].pos, "too many words: a query holds at most %d",
                     QRY_MAX_CLAUSES);
-    if (q->ntags > QRY_MAX_TAGS && lenient) {
-        for (size_t t = QRY_MAX_TAGS; t < q->ntags; t++)
-            free(q->tags[t]);
-        q->ntags = QRY_MAX_TAGS;
-    }
-    if (q->ntags > QRY_MAX_TAGS)
+    if (too_many_tags(q, lenient))
         return fail(&p, 0, "too many tag filters: at most %d", QRY_MAX_TAGS);
 
     /* what is left to look for */

@@ -241,6 +241,38 @@ static void test_filter_bytes(void)
         }
 }
 
+/* Tag filters in the query and beside it count together: more than a query
+ * holds is an error read strictly, the first QRY_MAX_TAGS read leniently. */
+static void test_tags_beside(void)
+{
+    static const char *const beside[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i" };
+    static const struct {
+        int line;
+        size_t in_text, given;
+    } rows[] = {
+        { __LINE__, 8, 8 }, { __LINE__, 8, 9 }, { __LINE__, 0, 9 }, { __LINE__, 16, 0 },
+        { __LINE__, 16, 1 }, { __LINE__, 9, 9 },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        for (int soft = 0; soft < 2; soft++) {
+            char text[512] = "docker";
+            for (size_t t = 0; t < rows[i].in_text; t++)
+                snprintf(text + strlen(text), sizeof text - strlen(text), " tag:t%zu", t);
+            qry_filters f = { .tags = beside, .ntags = rows[i].given };
+            qry q;
+            char err[512] = "";
+            int rc = soft ? qparse_lenient(&q, an, text, &f, err, sizeof err)
+                             : qparse_with(&q, an, text, &f, err, sizeof err);
+            size_t all = rows[i].in_text + rows[i].given;
+            int over = all > QRY_MAX_TAGS;
+            CHECK_AT(__FILE__, rows[i].line, over && !soft
+                     ? rc == BS_EQUERY && strstr(err, "too many tag filters")
+                     : rc == BS_OK && q.ntags == (over ? QRY_MAX_TAGS : all),
+                     "row %zu (lenient %d): %d \"%s\", %zu tags", i, soft, rc, err, q.ntags);
+            qry_free(&q);
+        }
+}
+
 static void test_parse(void)
 {
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -303,6 +335,7 @@ int main(void)
     test_lenient();
     test_message_cuts();
     test_filter_bytes();
+    test_tags_beside();
     test_snippet();
     an_free(an);
     printf("rows: %zu good, %zu bad\n", sizeof good / sizeof good[0], sizeof bad / sizeof bad[0]);
