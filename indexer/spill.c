@@ -67,7 +67,7 @@ static int spill_write_out(writer *w, const void *p, size_t n)
 {
     const char *c = p;
     while (n) {
-        ssize_t k = write(w->sp.fd, c, n);
+        ssize_t k = pwrite(w->sp.fd, c, n, (off_t)w->sp.end);   /* after a forget too */
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0)
@@ -150,13 +150,10 @@ void spill_forget(writer *w)
     spill *s = &w->sp;
     s->nruns = 0;
     s->wlen = 0;
-    if (s->fd >= 0 && s->end) {
-        /* the space goes back now; the next run starts at the beginning */
-        if (ftruncate(s->fd, 0) == 0)
-            s->end = 0;
-        else
-            s->end = (uint64_t)lseek(s->fd, 0, SEEK_END);
-    }
+    /* the space goes back now and the next run starts at the beginning;
+     * if it cannot, the next one goes on at the end */
+    if (s->fd >= 0 && s->end && ftruncate(s->fd, 0) == 0)
+        s->end = 0;
 }
 
 void spill_close(writer *w)

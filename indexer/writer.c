@@ -948,8 +948,10 @@ static int run_all(writer *w, uint64_t source, char *errbuf, size_t errlen)
         errbuf[0] = '\0';
         acc_clear(&w->acc);
         spill_forget(w);
+        w->sp.spilled = 0;
     }
 out:
+    sum->spills = w->sp.spilled;
     acc_free(&w->acc);
     spill_close(w);
     dt_free(&w->dt);

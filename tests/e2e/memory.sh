@@ -37,7 +37,7 @@ rnd.shuffle(vocab)
 for n in range(300):
     d = os.path.join(out, "%02d" % (n // 50))
     os.makedirs(d, exist_ok=True)
-    words = [vocab[min(int(rnd.paretovariate(0.8)) - 1, len(vocab) - 1)] for _ in range(rnd.randint(20, 400))]
+    words = [vocab[min(int(rnd.paretovariate(0.8)) - 1, len(vocab) - 1)] for _ in range(rnd.randint(20, 1200))]
     paras = "\n\n".join(" ".join(words[i:i + 40]) for i in range(0, len(words), 40))
     with open(os.path.join(d, "post-%03d.rst" % n), "w") as f:
         f.write(".. title: %s %s %d\n.. slug: post-%03d\n.. date: 20%02d-%02d-%02d\n"
@@ -61,6 +61,14 @@ for blog in "$samples" "$T/gen"; do
   "$BIN" --index "$T/def-$name" -q "$blog"
   check "$name default --memory: the same keys and values as one write" same_index "$T/one-$name" "$T/def-$name"
 done
+# a map too small makes the run start over in a bigger one: the runs spilled
+# before are dropped with the rest (both blogs: more than LMDB's first 1 MiB)
+"$BIN" --index "$T/both-one" -q --memory 1G "$T/gen" "$samples"
+BLOGSEARCH_MAP_SIZE=64K "$BIN" --index "$T/grown" -q --memory 4K "$T/gen" "$samples"
+check "tiny map and --memory 4K: succeeds" test $? -eq 0
+check "tiny map and --memory 4K: the map grew past LMDB's first 1 MiB" \
+  test "$(stat -c %s "$T/grown/data.mdb")" -gt 1048576
+check "tiny map and --memory 4K: the same keys and values as one write" same_index "$T/both-one" "$T/grown"
 check "no temporary file is left after the builds" no_leftovers "$T/tmp" "$T"
 
 # ---- incremental runs: the same changes, spilled and not --------------------------------
