@@ -46,7 +46,7 @@ int wr_corrupt(writer *w, const char *what, const char *why)
  * a facet), which a read fault maps with the pages around it (the kernel's
  * fault-around, 64 KB by default): counted as TOUCH_BYTES more. Each
  * --memory of it (RELEASE_MIN at least), the pages are let go of. */
-#define TOUCH_BYTES (64u << 10)
+#define TOUCH_BYTES (4u << 10)
 #define RELEASE_MIN (8u << 20)   /* a tiny --memory lets go of no more often */
 
 void wr_touched(writer *w, size_t bytes)
