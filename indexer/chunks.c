@@ -97,7 +97,6 @@ static int chunk_put(writer *w, chunk_writer *cw, uint32_t chunk, const void *p,
     int rc = mdb_cursor_put(cw->c, &key, &val, append ? MDB_APPEND : 0);
     if (rc != 0)
         return wr_fail(w, rc, what);
-    wr_touched(w, 4 + len);
     if (append) {
         cw->any = 1;
         cw->last = chunk;

@@ -346,6 +346,13 @@ static int emit_block(writer *w, const char *term, size_t tlen, int append)
     int rc = wr_put(w, w->st->terms, w->kb.p, w->kb.len, w->vb.p, w->vb.len,
                  append ? MDB_APPEND : 0, "writing postings");
     blk_begin(&w->bb, tlen + 5);
+    /* the blocks written stay resident through the writable map: let go of
+     * each --memory of them */
+    w->unreleased += w->kb.len + w->vb.len;
+    if (w->unreleased > w->o->mem_limit) {
+        store_release_pages(w->st);
+        w->unreleased = 0;
+    }
     return rc;
 }
 
@@ -436,6 +443,10 @@ int postings_spill(writer *w)
         rc = spill_run_end(w);
     free(order);
     acc_clear(a);
+    /* the pages of the index touched through the writable map since the
+     * last spill stay resident until let go of: the posts before this one
+     * are done with them */
+    store_release_pages(w->st);
     return rc;
 }
 
@@ -627,6 +638,7 @@ int postings_flush(writer *w)
     }
     for (size_t i = h.n / 2; rc == BS_OK && i-- > 0;)
         heap_down(&h, i);
+    store_release_pages(w->st);      /* the merge touches other pages */
     if (rc == BS_OK)
         rc = merge_all(w, &h);
     spill_readers_free(w, runs);

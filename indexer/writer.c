@@ -40,24 +40,6 @@ int wr_corrupt(writer *w, const char *what, const char *why)
     return BS_ECORRUPT;
 }
 
-/* Through the writable map every page a run touches stays in its resident
- * memory until let go of (store_release_pages). A put touches its bytes and
- * the leaf it goes in, anywhere in the file for a key out of order (a date,
- * a facet), which a read fault maps with the pages around it (the kernel's
- * fault-around, 64 KB by default): counted as TOUCH_BYTES more. Each
- * --memory of it (RELEASE_MIN at least), the pages are let go of. */
-#define TOUCH_BYTES (4u << 10)
-#define RELEASE_MIN (8u << 20)   /* a tiny --memory lets go of no more often */
-
-void wr_touched(writer *w, size_t bytes)
-{
-    w->unreleased += bytes + TOUCH_BYTES;
-    if (w->unreleased > w->o->mem_limit && w->unreleased > RELEASE_MIN) {
-        store_release_pages(w->st);
-        w->unreleased = 0;
-    }
-}
-
 int wr_put(writer *w, MDB_dbi dbi, const void *k, size_t klen, const void *v, size_t vlen,
                unsigned flags, const char *what)
 {
@@ -66,7 +48,6 @@ int wr_put(writer *w, MDB_dbi dbi, const void *k, size_t klen, const void *v, si
     if (rc != 0)
         return wr_fail(w, rc, what);
     w->dirty = 1;
-    wr_touched(w, klen + vlen);
     return BS_OK;
 }
 
@@ -836,8 +817,8 @@ static int finish_txn(writer *w, int rc)
         mdb_txn_abort(w->txn);       /* nothing changed: leave the file alone */
         return BS_OK;
     }
-    /* the commit marks each page written clean, touching it: from a map let
-     * go of, that maps only the pages LMDB still lists (at most 128K) */
+    /* the commit marks each page it lists as written clean, touching it
+     * again: from a map let go of, only those are mapped */
     store_release_pages(w->st);
     int mrc = mdb_txn_commit(w->txn);
     if (mrc != 0)
@@ -856,7 +837,7 @@ static int run_once(writer *w)
     w->dirty = 0;
     pending_reset(w);                /* what an aborted run held is stale */
     spill_forget(w);
-    store_release_pages(w->st);      /* and from now on mapped a page at a time */
+    store_release_pages(w->st);      /* what an earlier run left mapped */
     rc = store_get_stats(w->st, w->txn, &w->stats);
     w->flushed_below = w->stats.next_docid;
     if (rc != BS_OK && w->o->full) {

@@ -106,7 +106,8 @@ typedef struct {
     doc_terms dt;
     accum acc;
     spill sp;                    /* postings spilled, merged at the end */
-    uint64_t unreleased;         /* bytes touched since the map's pages were let go of */
+    uint64_t unreleased;         /* bytes of blocks written since the map's pages
+                                    were let go of */
     plist pl;                    /* scratch posting lists */
     blk_builder bb;              /* the block being written */
     txt_buf kb, vb, tb, pb;      /* scratch keys, values, texts, positions */
@@ -141,9 +142,6 @@ typedef struct {
 int wr_fail(writer *w, int rc, const char *what);
 int wr_oom(writer *w);
 int wr_corrupt(writer *w, const char *what, const char *why);
-/* Counts what a write touched through the writable map; each --memory of
- * it, the map's pages are let go of (store_release_pages). */
-void wr_touched(writer *w, size_t bytes);
 int wr_put(writer *w, MDB_dbi dbi, const void *k, size_t klen, const void *v, size_t vlen,
            unsigned flags, const char *what);
 

@@ -363,16 +363,7 @@ uint64_t store_used_bytes(const store *st)
  * writes the file's dirty pages, mapped or not); pointers LMDB holds into
  * the map stay valid. The kernel may write or drop those pages whenever it
  * needs the memory, as it may without this call.
- *
- * The page cache keeps an index's pages in large folios, and by default a
- * fault maps a whole 2 MB folio at once (FilePmdMapped in smaps): a run that
- * touches a few scattered pages (a tree's branches, LMDB clearing the dirty
- * flag of each page it wrote, at the commit) would have gigabytes mapped
- * again within a second of their release. MADV_NOHUGEPAGE has this process
- * map them a page at a time (a fault on this mapping maps the page it
- * touched, a read fault the few around it): resident memory is then what
- * the run touched. It changes only this process's page tables, not the
- * folios in the page cache, nor how readers map them. */
+ */
 void store_release_pages(store *st)
 {
     /* LMDB tells a map's address only for a fixed map (mdb_env_info's
@@ -387,10 +378,8 @@ void store_release_pages(store *st)
         unsigned maj, min;
         if (sscanf(line, "%lx-%lx %*s %lx %x:%x %lu", &lo, &hi, &off, &maj, &min, &ino) == 6
             && ino == (unsigned long)st->data_ino && makedev(maj, min) == st->data_dev
-            && hi > lo) {
-            madvise((void *)lo, hi - lo, MADV_NOHUGEPAGE);   /* advice: may fail */
-            madvise((void *)lo, hi - lo, MADV_DONTNEED);
-        }
+            && hi > lo)
+            madvise((void *)lo, hi - lo, MADV_DONTNEED);   /* advice: may fail */
         size_t n = strlen(line);
         while (n && line[n - 1] != '\n' && fgets(line, sizeof line, f))
             n = strlen(line);        /* the rest of a longer line */
