@@ -362,8 +362,7 @@ uint64_t store_used_bytes(const store *st)
  * writes, and nothing of what a commit makes durable (msync at the commit
  * writes the file's dirty pages, mapped or not); pointers LMDB holds into
  * the map stay valid. The kernel may write or drop those pages whenever it
- * needs the memory, as it may without this call.
- */
+ * needs the memory, as it may without this call. */
 void store_release_pages(store *st)
 {
     /* LMDB tells a map's address only for a fixed map (mdb_env_info's
