@@ -284,6 +284,8 @@ typedef struct {
     size_t posts;              /* files considered */
     uint64_t bytes;            /* bytes of post files read */
     unsigned map_grows;        /* times the map was grown and the run redone */
+    size_t spills;             /* runs of postings spilled to a temporary file
+                                  because they outgrew mem_limit */
     size_t warnings, errors;   /* diagnostics reported */
     int committed;             /* 0 when nothing changed and nothing was written */
 } writer_summary;

@@ -346,6 +346,13 @@ static int emit_block(writer *w, const char *term, size_t tlen, int append)
     int rc = wr_put(w, w->st->terms, w->kb.p, w->kb.len, w->vb.p, w->vb.len,
                  append ? MDB_APPEND : 0, "writing postings");
     blk_begin(&w->bb, tlen + 5);
+    /* the blocks written stay resident through the writable map: let go of
+     * each --memory of them */
+    w->unreleased += w->kb.len + w->vb.len;
+    if (w->unreleased > w->o->mem_limit) {
+        store_release_pages(w->st);
+        w->unreleased = 0;
+    }
     return rc;
 }
 
@@ -361,11 +368,11 @@ static int add_posting(writer *w, const char *term, size_t tlen, int append, uin
     return rc;
 }
 
-/* Streams an accumulator entry's scratch postings into blocks. */
-static int write_scratch(writer *w, const acc_entry *e, const char *term, int append,
-                         uint32_t after)
+/* Streams scratch postings [p, end) of term into blocks; *last: the
+ * docid of the posting before them, updated. */
+static int write_scratch(writer *w, const uint8_t *p, const uint8_t *end, const char *term,
+                         size_t tlen, int append, uint32_t *last)
 {
-    const uint8_t *p = (const uint8_t *)e->post.p, *end = p + e->post.len;
     while (p < end) {
         uint32_t docid, tf[BS_NFIELDS];
         uint64_t v, poslen;
@@ -376,93 +383,19 @@ static int write_scratch(writer *w, const acc_entry *e, const char *term, int ap
             tf[f] = (uint32_t)v;
         }
         codec_get_varint(&p, end, &poslen);
-        if (docid <= after)
+        if (docid <= *last)
             return wr_corrupt(w, "terms", "a block holds a docid newer than a new post");
-        int rc = add_posting(w, term, e->len, append, docid, tf, p, (size_t)poslen);
+        int rc = add_posting(w, term, tlen, append, docid, tf, p, (size_t)poslen);
         if (rc != BS_OK)
             return rc;
+        *last = docid;
         p += poslen;
     }
     return BS_OK;
 }
 
-int postings_flush(writer *w)
+void acc_clear(accum *a)
 {
-    accum *a = &w->acc;
-    int frc = facets_write_all(w);
-    if (frc == BS_OK)
-        frc = doctags_write_all(w);
-    if (frc != BS_OK)
-        return frc;
-    w->flushed_below = w->stats.next_docid;
-    if (a->n == 0)
-        return BS_OK;
-    term_ref *order = malloc(a->n * sizeof *order);
-    if (!order)
-        return wr_oom(w);
-    for (size_t i = 0; i < a->n; i++)
-        order[i] = (term_ref){ prefix8(a->arena.p + a->e[i].off, a->e[i].len),
-                               a->arena.p + a->e[i].off, a->e[i].len, (uint32_t)i };
-    qsort(order, a->n, sizeof *order, by_term);
-
-    MDB_stat ms;
-    int rc = mdb_stat(w->txn, w->st->terms, &ms);
-    if (rc != 0) {
-        free(order);
-        return wr_fail(w, rc, "reading the terms");
-    }
-    int append = ms.ms_entries == 0;   /* a fresh build writes keys in order */
-    MDB_cursor *c;
-    if ((rc = mdb_cursor_open(w->txn, w->st->terms, &c)) != 0) {
-        free(order);
-        return wr_fail(w, rc, "writing postings");
-    }
-    int st = BS_OK;
-    for (size_t i = 0; i < a->n && st == BS_OK; i++) {
-        const acc_entry *e = &a->e[order[i].idx];
-        const char *term = a->arena.p + e->off;
-        plist_reset(&w->pl);
-        int merged = 0;
-        if (!append) {
-            /* the term's last block, if it has room, takes the new postings */
-            key_term(&w->kb, term, e->len, UINT32_MAX);
-            MDB_val k = { w->kb.len, w->kb.p }, v;
-            rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-            rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV)
-                         : rc == MDB_NOTFOUND ? mdb_cursor_get(c, &k, &v, MDB_LAST) : rc;
-            size_t ktl;
-            uint32_t first, cnt;
-            if (rc != 0 && rc != MDB_NOTFOUND) {
-                st = wr_fail(w, rc, "finding a term's last block");
-                break;
-            }
-            if (rc == 0 && key_term_split(k.mv_data, k.mv_size, &ktl, &first) == 0
-                && ktl == e->len && memcmp(k.mv_data, term, ktl) == 0
-                && codec_block_count(v.mv_data, v.mv_size, &cnt) == BS_OK
-                && cnt < BLK_MAX_POSTINGS && k.mv_size + v.mv_size < BLK_TARGET_BYTES * 3 / 4) {
-                const char *why;
-                int drc = codec_block_decode(v.mv_data, v.mv_size, first, &w->pl, &why);
-                if (drc != BS_OK) {
-                    st = drc == BS_ENOMEM ? wr_oom(w) : wr_corrupt(w, "terms", why);
-                    break;
-                }
-                merged = 1;
-            }
-        }
-        /* the merged block's postings first, then the new ones */
-        blk_begin(&w->bb, e->len + 5);
-        for (size_t j = 0; j < w->pl.n && st == BS_OK; j++) {
-            plist_encode_positions(&w->pl, j, &w->pb);
-            st = add_posting(w, term, e->len, append, w->pl.docid[j], w->pl.tf[j],
-                             (const uint8_t *)w->pb.p, w->pb.len);
-        }
-        if (st == BS_OK)
-            st = write_scratch(w, e, term, append, merged ? w->pl.docid[w->pl.n - 1] : 0);
-        if (st == BS_OK && w->bb.n)
-            st = emit_block(w, term, e->len, append);
-    }
-    mdb_cursor_close(c);
-    free(order);
     for (size_t i = 0; i < a->n; i++)
         buf_free(&a->e[i].post);
     a->n = 0;
@@ -470,5 +403,248 @@ int postings_flush(writer *w)
     if (a->slots)
         memset(a->slots, 0, a->nslots * sizeof *a->slots);
     a->bytes = a->cap * sizeof *a->e + a->nslots * sizeof *a->slots;
+}
+
+/* The accumulator's entries in term order, or NULL when out of memory. */
+static term_ref *acc_sorted(const accum *a)
+{
+    term_ref *order = malloc((a->n ? a->n : 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < a->n; i++)
+        order[i] = (term_ref){ prefix8(a->arena.p + a->e[i].off, a->e[i].len),
+                               a->arena.p + a->e[i].off, a->e[i].len, (uint32_t)i };
+    qsort(order, a->n, sizeof *order, by_term);
+    return order;
+}
+
+/* The held tags into the transaction: at a spill and at the end. */
+static int write_held(writer *w)
+{
+    int rc = facets_write_all(w);
+    return rc == BS_OK ? doctags_write_all(w) : rc;
+}
+
+int postings_spill(writer *w)
+{
+    int rc = write_held(w);
+    if (rc != BS_OK || w->acc.n == 0)
+        return rc;
+    accum *a = &w->acc;
+    term_ref *order = acc_sorted(a);
+    if (!order)
+        return wr_oom(w);
+    rc = spill_run_begin(w);
+    for (size_t i = 0; i < a->n && rc == BS_OK; i++) {
+        const acc_entry *e = &a->e[order[i].idx];
+        rc = spill_put(w, order[i].s, order[i].len, e->post.p, e->post.len);
+    }
+    if (rc == BS_OK)
+        rc = spill_run_end(w);
+    free(order);
+    acc_clear(a);
+    /* the pages of the index touched through the writable map since the
+     * last spill stay resident until let go of: the posts before this one
+     * are done with them */
+    store_release_pages(w->st);
+    return rc;
+}
+
+/* ---- the merge: spilled runs and the accumulator, in term order ---------- */
+
+/* A source of postings in term order: a spilled run, or (r NULL) the
+ * accumulator through its sorted order. Sources are numbered in the order
+ * their postings came, so for one term a lower one holds lower docids. */
+typedef struct {
+    spill_reader *r;
+    size_t next;                 /* the accumulator's next entry in order */
+    const char *term;
+    size_t tlen;
+    uint32_t id;
+} merge_src;
+
+typedef struct {
+    merge_src *s;
+    size_t n;                    /* sources in the heap, the least first */
+    const term_ref *order;
+    const accum *a;
+} merge_heap;
+
+static int src_less(const merge_src *x, const merge_src *y)
+{
+    int c = memcmp(x->term, y->term, x->tlen < y->tlen ? x->tlen : y->tlen);
+    if (c || x->tlen != y->tlen)
+        return c ? c < 0 : x->tlen < y->tlen;
+    return x->id < y->id;
+}
+
+static void heap_down(merge_heap *h, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < h->n && src_less(&h->s[l], &h->s[m]))
+            m = l;
+        if (l + 1 < h->n && src_less(&h->s[l + 1], &h->s[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        merge_src t = h->s[i];
+        h->s[i] = h->s[m];
+        h->s[m] = t;
+        i = m;
+    }
+}
+
+/* Moves source s to its next term: 1, 0 when it has none left, or a status. */
+static int src_advance(merge_heap *h, merge_src *s)
+{
+    if (s->r)
+        return spill_reader_next(s->r, &s->term, &s->tlen);
+    if (s->next == h->a->n)
+        return 0;
+    s->term = h->order[s->next].s;
+    s->tlen = h->order[s->next].len;
+    s->next++;
+    return 1;
+}
+
+/* The least source's term's postings, from every source that has the term,
+ * into blocks after those of the merged block in w->pl. */
+static int merge_sources(writer *w, merge_heap *h, const char *term, size_t tlen, int append,
+                         uint32_t last)
+{
+    int rc = BS_OK;
+    while (rc == BS_OK && h->n && h->s[0].tlen == tlen && memcmp(h->s[0].term, term, tlen) == 0) {
+        merge_src *s = &h->s[0];
+        if (s->r) {
+            const uint8_t *p;
+            size_t n;
+            while (rc == BS_OK && (rc = spill_reader_posting(s->r, &p, &n)) == 1)
+                rc = write_scratch(w, p, p + n, term, tlen, append, &last);
+        } else {
+            const txt_buf *pb = &h->a->e[h->order[s->next - 1].idx].post;
+            rc = write_scratch(w, (const uint8_t *)pb->p, (const uint8_t *)pb->p + pb->len,
+                               term, tlen, append, &last);
+        }
+        if (rc != BS_OK)
+            break;
+        rc = src_advance(h, s);
+        if (rc == 0) {
+            h->s[0] = h->s[--h->n];  /* the source is done */
+            rc = BS_OK;
+        } else if (rc == 1) {
+            rc = BS_OK;
+        }
+        if (rc == BS_OK)
+            heap_down(h, 0);
+    }
+    return rc;
+}
+
+/* The term's last block in the index, if it has room for more, decoded into
+ * w->pl: the new postings go on after its own. *merged: it was. */
+static int last_block(writer *w, MDB_cursor *c, const char *term, size_t tlen, int *merged)
+{
+    *merged = 0;
+    key_term(&w->kb, term, tlen, UINT32_MAX);
+    MDB_val k = { w->kb.len, w->kb.p }, v;
+    int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV)
+                 : rc == MDB_NOTFOUND ? mdb_cursor_get(c, &k, &v, MDB_LAST) : rc;
+    size_t ktl;
+    uint32_t first, cnt;
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return wr_fail(w, rc, "finding a term's last block");
+    if (rc == 0 && key_term_split(k.mv_data, k.mv_size, &ktl, &first) == 0 && ktl == tlen
+        && memcmp(k.mv_data, term, ktl) == 0
+        && codec_block_count(v.mv_data, v.mv_size, &cnt) == BS_OK
+        && cnt < BLK_MAX_POSTINGS && k.mv_size + v.mv_size < BLK_TARGET_BYTES * 3 / 4) {
+        const char *why;
+        int drc = codec_block_decode(v.mv_data, v.mv_size, first, &w->pl, &why);
+        if (drc != BS_OK)
+            return drc == BS_ENOMEM ? wr_oom(w) : wr_corrupt(w, "terms", why);
+        *merged = 1;
+    }
+    return BS_OK;
+}
+
+static int merge_all(writer *w, merge_heap *h)
+{
+    MDB_stat ms;
+    int rc = mdb_stat(w->txn, w->st->terms, &ms);
+    if (rc != 0)
+        return wr_fail(w, rc, "reading the terms");
+    int append = ms.ms_entries == 0;   /* a fresh build writes keys in order */
+    MDB_cursor *c;
+    if ((rc = mdb_cursor_open(w->txn, w->st->terms, &c)) != 0)
+        return wr_fail(w, rc, "writing postings");
+    txt_buf term = { 0 };            /* the least source's term moves on: a copy */
+    int st = BS_OK;
+    while (st == BS_OK && h->n) {
+        buf_reset(&term);
+        buf_put(&term, h->s[0].term, h->s[0].tlen);
+        if (term.err) {
+            st = wr_oom(w);
+            break;
+        }
+        plist_reset(&w->pl);
+        int merged = 0;
+        if (!append)
+            st = last_block(w, c, term.p, term.len, &merged);
+        /* the merged block's postings first, then the new ones */
+        blk_begin(&w->bb, term.len + 5);
+        for (size_t j = 0; j < w->pl.n && st == BS_OK; j++) {
+            plist_encode_positions(&w->pl, j, &w->pb);
+            st = add_posting(w, term.p, term.len, append, w->pl.docid[j], w->pl.tf[j],
+                             (const uint8_t *)w->pb.p, w->pb.len);
+        }
+        if (st == BS_OK)
+            st = merge_sources(w, h, term.p, term.len, append,
+                               merged ? w->pl.docid[w->pl.n - 1] : 0);
+        if (st == BS_OK && w->bb.n)
+            st = emit_block(w, term.p, term.len, append);
+    }
+    buf_free(&term);
+    mdb_cursor_close(c);
     return st;
+}
+
+int postings_flush(writer *w)
+{
+    accum *a = &w->acc;
+    int rc = write_held(w);
+    if (rc != BS_OK)
+        return rc;
+    w->flushed_below = w->stats.next_docid;
+    if (a->n == 0 && w->sp.nruns == 0)
+        return BS_OK;
+    term_ref *order = acc_sorted(a);
+    merge_src *src = calloc(w->sp.nruns + 1, sizeof *src);
+    spill_reader *runs = NULL;
+    if (!order || !src)
+        rc = wr_oom(w);
+    if (rc == BS_OK)
+        rc = spill_readers_open(w, &runs);
+    merge_heap h = { src, 0, order, a };
+    for (size_t i = 0; rc == BS_OK && i <= w->sp.nruns; i++) {
+        merge_src *s = &src[h.n];
+        *s = (merge_src){ .r = i < w->sp.nruns ? spill_reader_at(runs, i) : NULL,
+                          .id = (uint32_t)i };
+        rc = src_advance(&h, s);
+        if (rc == 1)
+            h.n++;
+        if (rc >= 0)
+            rc = BS_OK;
+    }
+    for (size_t i = h.n / 2; rc == BS_OK && i-- > 0;)
+        heap_down(&h, i);
+    store_release_pages(w->st);      /* the merge touches other pages */
+    if (rc == BS_OK)
+        rc = merge_all(w, &h);
+    spill_readers_free(w, runs);
+    free(src);
+    free(order);
+    spill_forget(w);
+    acc_clear(a);
+    return rc;
 }

@@ -823,6 +823,9 @@ static int finish_txn(writer *w, int rc)
         mdb_txn_abort(w->txn);       /* nothing changed: leave the file alone */
         return BS_OK;
     }
+    /* the commit marks each page it lists as written clean, touching it
+     * again: from a map let go of, only those are mapped */
+    store_release_pages(w->st);
     int mrc = mdb_txn_commit(w->txn);
     if (mrc != 0)
         return wr_fail(w, mrc, "committing the index");
@@ -839,6 +842,8 @@ static int run_once(writer *w)
     }
     w->dirty = 0;
     pending_reset(w);                /* what an aborted run held is stale */
+    spill_forget(w);
+    store_release_pages(w->st);      /* what an earlier run left mapped */
     rc = store_get_stats(w->st, w->txn, &w->stats);
     w->flushed_below = w->stats.next_docid;
     if (rc != BS_OK && w->o->full) {
@@ -852,7 +857,7 @@ static int run_once(writer *w)
         for (size_t i = 0; rc == BS_OK && i < w->nops; i++) {
             rc = apply_op(w, &w->ops[i]);
             if (rc == BS_OK && w->acc.bytes + facets_bytes(w) > w->o->mem_limit)
-                rc = postings_flush(w);
+                rc = postings_spill(w);
         }
         return finish_txn(w, rc);
     }
@@ -883,7 +888,7 @@ static int run_once(writer *w)
         if (rc == BS_OK && w->o->event && what[outcome])
             w->o->event(w->o->event_ctx, w->list->v[i].path, what[outcome]);
         if (rc == BS_OK && w->acc.bytes + facets_bytes(w) > w->o->mem_limit)
-            rc = postings_flush(w);
+            rc = postings_spill(w);
         if (w->o->progress)
             w->o->progress(w->o->progress_ctx, i + 1, w->list->n, w->sum->bytes);
     }
@@ -944,16 +949,14 @@ static int run_all(writer *w, uint64_t source, char *errbuf, size_t errlen)
                                 .errors = sum->errors };
         *sum = keep;
         errbuf[0] = '\0';
-        for (size_t i = 0; i < w->acc.n; i++)
-            buf_free(&w->acc.e[i].post);
-        w->acc.n = 0;
-        buf_reset(&w->acc.arena);
-        if (w->acc.slots)
-            memset(w->acc.slots, 0, w->acc.nslots * sizeof *w->acc.slots);
-        w->acc.bytes = 0;
+        acc_clear(&w->acc);
+        spill_forget(w);
+        w->sp.spilled = 0;
     }
 out:
+    sum->spills = w->sp.spilled;
     acc_free(&w->acc);
+    spill_close(w);
     dt_free(&w->dt);
     plist_free(&w->pl);
     buf_free(&w->kb);
@@ -980,6 +983,7 @@ static void writer_init(writer *w, writer_opts *local, const writer_opts *opts,
                         writer_summary *sum, char *errbuf, size_t errlen)
 {
     w->next_tagid = -1;
+    w->sp.fd = -1;
     memset(sum, 0, sizeof *sum);
     errbuf[0] = '\0';
     *local = *opts;

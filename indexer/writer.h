@@ -1,8 +1,9 @@
-/* writer.h: what the index writer's three files share, and nothing else
+/* writer.h: what the index writer's four files share, and nothing else
  * includes: the writer's state, one section per file: the run, adding and
  * taking out posts (writer.c), postings gathered in memory and written in
- * blocks (postings.c), and the per-chunk values and tags a run holds until
- * its end (chunks.c). The indexer's contract with others is indexer.h's
+ * blocks (postings.c), the runs of postings spilled to a temporary file when
+ * they outgrow --memory (spill.c), and the per-chunk values and tags a run
+ * holds until its end (chunks.c). The indexer's contract with others is indexer.h's
  * writer_run and writer_apply. */
 #ifndef BS_WRITER_H
 #define BS_WRITER_H
@@ -77,6 +78,20 @@ typedef struct {
     size_t off, n;               /* the post's tag ids, in tids; n 0 clears */
 } tags_set;
 
+/* Sorted runs of postings in a temporary file (spill.c): run i is the
+ * bytes [off[i], off[i + 1]) of the file. */
+typedef struct {
+    int fd;                      /* -1 until the first run */
+    uint64_t end;                /* bytes written */
+    uint64_t *off;               /* nruns + 1 offsets */
+    size_t nruns, offcap;
+    size_t spilled;              /* runs written in this process, merged or not */
+    uint8_t *wb;                 /* bytes not yet written */
+    size_t wlen;
+} spill;
+
+typedef struct spill_reader spill_reader;
+
 typedef struct {
     store *st;
     MDB_txn *txn;
@@ -90,6 +105,9 @@ typedef struct {
     store_stats stats;
     doc_terms dt;
     accum acc;
+    spill sp;                    /* postings spilled, merged at the end */
+    uint64_t unreleased;         /* bytes of blocks written since the map's pages
+                                    were let go of */
     plist pl;                    /* scratch posting lists */
     blk_builder bb;              /* the block being written */
     txt_buf kb, vb, tb, pb;      /* scratch keys, values, texts, positions */
@@ -137,7 +155,38 @@ void acc_free(accum *a);
 int postings_remove(writer *w, MDB_cursor *c, const char *term, size_t tlen, uint32_t docid);
 /* Moves the postings of the post just analyzed into the accumulator. */
 int postings_gather(writer *w, uint32_t docid);
+/* The accumulator emptied, its arrays kept for the next posts. */
+void acc_clear(accum *a);
+/* Writes the accumulator to the spill file as one sorted run (and the held
+ * tags into the transaction): what a run does when it reaches --memory. */
+int postings_spill(writer *w);
+/* Merges the spilled runs and the accumulator in term order into posting
+ * blocks in the transaction, and writes the held tags. */
 int postings_flush(writer *w);
+
+/* ---- what spill.c offers ------------------------------------------------- */
+
+/* Writing a run: begin, each term in ascending order with its postings in
+ * the scratch form, end. The file is made (nameless) at the first run. */
+int spill_run_begin(writer *w);
+int spill_put(writer *w, const char *term, size_t tlen, const void *postings, size_t plen);
+int spill_run_end(writer *w);
+/* Forgets the runs (merged, or an aborted transaction's) and gives their
+ * space back. */
+void spill_forget(writer *w);
+/* Closes the file, which goes with it; the state is as new. */
+void spill_close(writer *w);
+/* One reader for each of w->sp.nruns runs, in the order written, or NULL
+ * when there are none; freed with spill_readers_free. */
+int spill_readers_open(writer *w, spill_reader **out);
+void spill_readers_free(writer *w, spill_reader *r);
+spill_reader *spill_reader_at(spill_reader *r, size_t i);
+/* The reader's next term (valid until the next call): 1, 0 at the run's
+ * end, or a status. The term's postings must all be taken first. */
+int spill_reader_next(spill_reader *r, const char **term, size_t *tlen);
+/* The current term's next posting, whole, in the scratch form (valid until
+ * the next call): 1, 0 when they are all taken, or a status. */
+int spill_reader_posting(spill_reader *r, const uint8_t **p, size_t *n);
 
 /* ---- what chunks.c offers ------------------------------------------------ */
 

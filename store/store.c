@@ -1,12 +1,15 @@
 /* store.c: the LMDB environment of an index and its named databases, the
  * version check on open, the map size, and the statistics record. */
+#define _DEFAULT_SOURCE            /* madvise, MADV_DONTNEED, makedev */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -448,6 +451,42 @@ uint64_t store_used_bytes(const store *st)
     mdb_env_info(st->env, &info);
     mdb_env_stat(st->env, &s);
     return ((uint64_t)info.me_last_pgno + 1) * s.ms_psize;
+}
+
+/* Through the writable map every page a run writes (or reads) stays in the
+ * process's page tables, counted in its resident memory, until the map is
+ * closed: a run that writes a 3 GB index would end with 3 GB resident.
+ * MADV_DONTNEED on a shared file mapping only takes the pages out of the
+ * page tables: their contents, written or not yet, stay in the page cache
+ * (a dirty page is marked dirty there, and written back by the kernel as
+ * any other), and the next access maps the same bytes again, as madvise(2)
+ * says ("repopulating the memory contents from the up-to-date contents of
+ * the underlying mapped file"). So it changes no byte that LMDB reads or
+ * writes, and nothing of what a commit makes durable (msync at the commit
+ * writes the file's dirty pages, mapped or not); pointers LMDB holds into
+ * the map stay valid. The kernel may write or drop those pages whenever it
+ * needs the memory, as it may without this call. */
+void store_release_pages(store *st)
+{
+    /* LMDB tells a map's address only for a fixed map (mdb_env_info's
+     * me_mapaddr): the process's mappings of the data.mdb opened are found
+     * by its device and inode */
+    FILE *f = fopen("/proc/self/maps", "re");
+    if (!f)
+        return;                      /* no /proc: the pages stay, as before */
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi, off, ino;
+        unsigned maj, min;
+        if (sscanf(line, "%lx-%lx %*s %lx %x:%x %lu", &lo, &hi, &off, &maj, &min, &ino) == 6
+            && ino == (unsigned long)st->data_ino && makedev(maj, min) == st->data_dev
+            && hi > lo)
+            madvise((void *)lo, hi - lo, MADV_DONTNEED);   /* advice: may fail */
+        size_t n = strlen(line);
+        while (n && line[n - 1] != '\n' && fgets(line, sizeof line, f))
+            n = strlen(line);        /* the rest of a longer line */
+    }
+    fclose(f);
 }
 
 int store_set_mapsize(store *st, uint64_t bytes)

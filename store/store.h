@@ -283,6 +283,11 @@ int store_set_mapsize(store *st, uint64_t bytes);
 uint64_t store_mapsize(const store *st);
 /* Bytes of the map in use (last page number × page size). */
 uint64_t store_used_bytes(const store *st);
+/* Takes the map's pages out of the process's resident memory, leaving their
+ * bytes in the page cache as they are: safe at any time, a transaction open
+ * or not (store.c says why). A writer calls it at the points of a run after
+ * which it touches other pages: a large run does not hold the index resident. */
+void store_release_pages(store *st);
 
 /* mkdir -p: dir and each missing directory above it, 0777 less the umask.
  * 0, or -1 with errno set. */
